@@ -1,0 +1,145 @@
+namespace NanoBroker
+{
+    /// <summary>What the broker does when an online subscriber's QoS 1/2 queue is full.</summary>
+    public enum QueueFullPolicy
+    {
+        /// <summary>Stop reading the publishers that feed it until it has room, so nothing acknowledged is lost.</summary>
+        Backpressure = 0,
+
+        /// <summary>Drop the oldest queued message and count it.</summary>
+        DropOldest = 1,
+    }
+
+    /// <summary>
+    /// Every limit of the broker. All memory is allocated from these at start; each limit has a
+    /// defined behaviour when reached (noted per field).
+    /// </summary>
+    public sealed class BrokerOptions
+    {
+        /// <summary>Connected clients at once. Beyond it: CONNACK 3 (server unavailable).</summary>
+        public int MaxClients;
+
+        /// <summary>Sessions kept, connected or persistent offline. Beyond it: the least recently seen offline session is dropped (counted); with none, CONNACK 3.</summary>
+        public int MaxSessions;
+
+        /// <summary>Largest packet accepted, fixed header included; sizes each connection's receive buffer. Beyond it: the connection is closed before the rest is read.</summary>
+        public int MaxPacketSize;
+
+        /// <summary>Bytes of each connection's send buffer; at least <see cref="MaxPacketSize"/>. When full: QoS 0 is dropped and counted, QoS 1/2 waits in the queue.</summary>
+        public int OutboxBytes;
+
+        /// <summary>Longest client identifier accepted, in bytes. Beyond it: CONNACK 2.</summary>
+        public int MaxClientIdBytes;
+
+        /// <summary>Subscriptions of all sessions together. Beyond it: SUBACK 0x80 for that filter.</summary>
+        public int MaxSubscriptions;
+
+        /// <summary>Bytes of all subscription filters together. Beyond it: SUBACK 0x80 for that filter.</summary>
+        public int SubscriptionBytes;
+
+        /// <summary>
+        /// Unacknowledged QoS 1/2 messages per session in each direction. Outbound, further messages
+        /// wait in the queue; inbound, a client with more QoS 2 messages awaiting PUBREL is disconnected.
+        /// </summary>
+        public int InflightWindow;
+
+        /// <summary>QoS 1/2 messages queued per session (online behind the inflight window, or offline). When full: see <see cref="QueueFull"/>; offline, the oldest is dropped and counted.</summary>
+        public int QueueDepth;
+
+        /// <summary>What a full queue of an online subscriber does to publishers.</summary>
+        public QueueFullPolicy QueueFull;
+
+        /// <summary>Retained messages kept. Beyond it: a new retained topic is delivered but not stored (counted).</summary>
+        public int MaxRetainedMessages;
+
+        /// <summary>Bytes (topic + payload) of all retained messages. Beyond it: as <see cref="MaxRetainedMessages"/>.</summary>
+        public int MaxRetainedBytes;
+
+        /// <summary>Messages held at once in the shared message store (queued, inflight, retained, wills).</summary>
+        public int MaxStoredMessages;
+
+        /// <summary>Bytes of the shared message store. When full: publishers wait (backpressure) or the message is dropped and counted.</summary>
+        public int MessageStoreBytes;
+
+        /// <summary>Block size of the message store: each message takes whole blocks.</summary>
+        public int MessageBlockBytes;
+
+        /// <summary>Time a new connection has to send CONNECT before it is closed.</summary>
+        public int ConnectTimeoutMs;
+
+        /// <summary>Time a client may leave its send buffer full, or hold publishers back, before it is disconnected.</summary>
+        public int SlowClientTimeoutMs;
+
+        /// <summary>Interval of the $SYS/broker/... statistics; 0 turns them off.</summary>
+        public int SysIntervalMs;
+
+        /// <summary>Defaults for an ESP32 without PSRAM (about 100 KB of managed heap, 16 lwIP sockets).</summary>
+        public static BrokerOptions Esp32()
+        {
+            BrokerOptions o = new BrokerOptions();
+            o.MaxClients = 8;
+            o.MaxSessions = 16;
+            o.MaxPacketSize = 1024;
+            o.OutboxBytes = 1536;
+            o.MaxClientIdBytes = 64;
+            o.MaxSubscriptions = 64;
+            o.SubscriptionBytes = 2048;
+            o.InflightWindow = 4;
+            o.QueueDepth = 16;
+            o.QueueFull = QueueFullPolicy.Backpressure;
+            o.MaxRetainedMessages = 32;
+            o.MaxRetainedBytes = 4096;
+            o.MaxStoredMessages = 128;
+            o.MessageStoreBytes = 12288;
+            o.MessageBlockBytes = 64;
+            o.ConnectTimeoutMs = 10000;
+            o.SlowClientTimeoutMs = 15000;
+            o.SysIntervalMs = 30000;
+            return o;
+        }
+
+        /// <summary>Defaults for the desktop host.</summary>
+        public static BrokerOptions Desktop()
+        {
+            BrokerOptions o = new BrokerOptions();
+            o.MaxClients = 256;
+            o.MaxSessions = 1024;
+            o.MaxPacketSize = 65536;
+            o.OutboxBytes = 131072;
+            o.MaxClientIdBytes = 256;
+            o.MaxSubscriptions = 10000;
+            o.SubscriptionBytes = 1048576;
+            o.InflightWindow = 32;
+            o.QueueDepth = 1000;
+            o.QueueFull = QueueFullPolicy.Backpressure;
+            o.MaxRetainedMessages = 10000;
+            o.MaxRetainedBytes = 16777216;
+            o.MaxStoredMessages = 65536;
+            o.MessageStoreBytes = 67108864;
+            o.MessageBlockBytes = 256;
+            o.ConnectTimeoutMs = 10000;
+            o.SlowClientTimeoutMs = 30000;
+            o.SysIntervalMs = 10000;
+            return o;
+        }
+
+        /// <summary>Null when the options are consistent, else what is wrong.</summary>
+        public string Validate()
+        {
+            if (MaxClients < 1) return "MaxClients must be at least 1";
+            if (MaxSessions < MaxClients) return "MaxSessions must be at least MaxClients";
+            if (MaxPacketSize < 16 || MaxPacketSize > Protocol.RemainingLength.Max) return "MaxPacketSize must be between 16 and 268435455";
+            if (OutboxBytes < MaxPacketSize) return "OutboxBytes must be at least MaxPacketSize";
+            if (MaxClientIdBytes < 23) return "MaxClientIdBytes must be at least 23 (MQTT-3.1.3-5)";
+            if (MaxSubscriptions < 1 || SubscriptionBytes < 1) return "MaxSubscriptions and SubscriptionBytes must be at least 1";
+            if (InflightWindow < 1 || InflightWindow > 65535) return "InflightWindow must be between 1 and 65535";
+            if (QueueDepth < 0) return "QueueDepth must not be negative";
+            if (MaxRetainedMessages < 0 || MaxRetainedBytes < 0) return "retained limits must not be negative";
+            if (MaxStoredMessages < 1 || MessageBlockBytes < 8) return "MaxStoredMessages must be at least 1 and MessageBlockBytes at least 8";
+            if (MessageStoreBytes < MaxPacketSize) return "MessageStoreBytes must be at least MaxPacketSize";
+            if (ConnectTimeoutMs < 1 || SlowClientTimeoutMs < 1) return "timeouts must be positive";
+            if (SysIntervalMs < 0) return "SysIntervalMs must not be negative";
+            return null;
+        }
+    }
+}

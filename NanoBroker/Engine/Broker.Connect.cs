@@ -1,0 +1,351 @@
+using NanoBroker.Protocol;
+using NanoBroker.Routing;
+using NanoBroker.Sessions;
+
+namespace NanoBroker
+{
+    // CONNECT (MQTT 3.1.1 section 3.1; MQTT 3.1 "MQIsdp" level 3 accepted) and the session table.
+    public sealed partial class Broker
+    {
+        private const int ConnectFlagCleanSession = 0x02;
+        private const int ConnectFlagWill = 0x04;
+        private const int ConnectFlagWillRetain = 0x20;
+        private const int ConnectFlagPassword = 0x40;
+        private const int ConnectFlagUserName = 0x80;
+
+        // The longest client identifier MQTT 3.1 allows.
+        private const int Mqtt31MaxClientId = 23;
+
+        private static readonly byte[] ProtocolNameMqtt = { (byte)'M', (byte)'Q', (byte)'T', (byte)'T' };
+        // "nb-" and eight hex digits.
+        private readonly byte[] assignedId = new byte[11];
+
+        private static readonly byte[] ProtocolNameMqIsdp = { (byte)'M', (byte)'Q', (byte)'I', (byte)'s', (byte)'d', (byte)'p' };
+
+        private bool HandleConnect(Connection c, int flags, byte[] b, int p, int end)
+        {
+            if (flags != 0)
+            {
+                Violation(c, "invalid CONNECT fixed header flags [MQTT-2.2.2-2]");
+                return true;
+            }
+            int nameStart, nameLength;
+            if (!Wire.ReadField(b, ref p, end, out nameStart, out nameLength) || p >= end)
+            {
+                Violation(c, "truncated CONNECT");
+                return true;
+            }
+            int level = b[p++];
+            bool mqtt = Topic.Equal(b, nameStart, nameLength, ProtocolNameMqtt, 0, ProtocolNameMqtt.Length);
+            bool mqIsdp = Topic.Equal(b, nameStart, nameLength, ProtocolNameMqIsdp, 0, ProtocolNameMqIsdp.Length);
+            if (!mqtt && !mqIsdp)
+            {
+                // [MQTT-3.1.2-1] an unknown protocol name: disconnect without CONNACK.
+                Violation(c, "unknown protocol name");
+                return true;
+            }
+            if (p >= end)
+            {
+                Violation(c, "truncated CONNECT");
+                return true;
+            }
+            int connectFlags = b[p++];
+            int keepAlive;
+            if (!Wire.ReadUInt16(b, ref p, end, out keepAlive))
+            {
+                Violation(c, "truncated CONNECT");
+                return true;
+            }
+            if ((connectFlags & 0x01) != 0)
+            {
+                Violation(c, "CONNECT reserved flag set [MQTT-3.1.2-3]");
+                return true;
+            }
+            bool willFlag = (connectFlags & ConnectFlagWill) != 0;
+            int willQos = (connectFlags >> 3) & 0x03;
+            bool willRetain = (connectFlags & ConnectFlagWillRetain) != 0;
+            if (!willFlag && (willQos != 0 || willRetain))
+            {
+                Violation(c, "will QoS or retain without a will [MQTT-3.1.2-13, MQTT-3.1.2-15]");
+                return true;
+            }
+            if (willQos == 3)
+            {
+                Violation(c, "will QoS 3 [MQTT-3.1.2-14]");
+                return true;
+            }
+            bool userNameFlag = (connectFlags & ConnectFlagUserName) != 0;
+            bool passwordFlag = (connectFlags & ConnectFlagPassword) != 0;
+            if (!userNameFlag && passwordFlag)
+            {
+                Violation(c, "password without user name [MQTT-3.1.2-22]");
+                return true;
+            }
+
+            int idStart, idLength;
+            if (!Wire.ReadField(b, ref p, end, out idStart, out idLength) || !Utf8.IsValid(b, idStart, idLength))
+            {
+                Violation(c, "missing or invalid client identifier [MQTT-3.1.3-4]");
+                return true;
+            }
+            int willTopicStart = 0, willTopicLength = 0, willMessageStart = 0, willMessageLength = 0;
+            if (willFlag)
+            {
+                if (!Wire.ReadField(b, ref p, end, out willTopicStart, out willTopicLength) || !Topic.IsValidName(b, willTopicStart, willTopicLength))
+                {
+                    Violation(c, "missing or invalid will topic [MQTT-3.1.3-10]");
+                    return true;
+                }
+                if (!Wire.ReadField(b, ref p, end, out willMessageStart, out willMessageLength))
+                {
+                    Violation(c, "missing will message");
+                    return true;
+                }
+            }
+            if (userNameFlag)
+            {
+                int userStart, userLength;
+                if (!Wire.ReadField(b, ref p, end, out userStart, out userLength) || !Utf8.IsValid(b, userStart, userLength))
+                {
+                    Violation(c, "missing or invalid user name [MQTT-3.1.3-11]");
+                    return true;
+                }
+            }
+            if (passwordFlag)
+            {
+                int passwordStart, passwordLength;
+                if (!Wire.ReadField(b, ref p, end, out passwordStart, out passwordLength))
+                {
+                    Violation(c, "missing password");
+                    return true;
+                }
+            }
+            if (p != end)
+            {
+                Violation(c, "bytes after the CONNECT payload");
+                return true;
+            }
+
+            bool cleanSession = (connectFlags & ConnectFlagCleanSession) != 0;
+            int expectedLevel = mqtt ? 4 : 3;
+            if (level != expectedLevel)
+            {
+                // [MQTT-3.1.2-2] an unsupported protocol level.
+                return Refuse(c, ConnectReturnCode.UnacceptableProtocolVersion, "unsupported protocol level " + level);
+            }
+            if (idLength == 0 && (!cleanSession || level == 3))
+            {
+                // [MQTT-3.1.3-8] an empty identifier needs clean session (MQTT 3.1 requires an identifier).
+                return Refuse(c, ConnectReturnCode.IdentifierRejected, "empty client identifier without clean session");
+            }
+            if (idLength > options.MaxClientIdBytes || (level == 3 && idLength > Mqtt31MaxClientId))
+            {
+                return Refuse(c, ConnectReturnCode.IdentifierRejected, "client identifier of " + idLength + " bytes is too long");
+            }
+            if (idLength == 0)
+            {
+                // [MQTT-3.1.3-6] assign a unique identifier.
+                idLength = AssignClientId(assignedId);
+                b = assignedId;
+                idStart = 0;
+            }
+
+            Session existing = FindSession(b, idStart, idLength);
+            bool takeover = existing != null && existing.IsOnline;
+            if (!takeover && connectedCount >= options.MaxClients)
+            {
+                return Refuse(c, ConnectReturnCode.ServerUnavailable, "client limit of " + options.MaxClients + " reached");
+            }
+            int will = -1;
+            if (willFlag)
+            {
+                will = pool.Store(c.ReceiveBuffer, willTopicStart, willTopicLength, c.ReceiveBuffer, willMessageStart, willMessageLength, willQos);
+                if (will < 0)
+                {
+                    return Refuse(c, ConnectReturnCode.ServerUnavailable, "no room to store the will message");
+                }
+            }
+            if (takeover)
+            {
+                // [MQTT-3.1.4-2] the existing client is disconnected; a takeover is an ungraceful end for it.
+                End(connections[existing.Connection], true, "session taken over by a new connection");
+                if (!existing.InUse)
+                {
+                    existing = null;
+                }
+            }
+            bool sessionPresent = false;
+            Session s;
+            if (cleanSession)
+            {
+                if (existing != null)
+                {
+                    DiscardSession(existing);
+                }
+                s = NewSession(b, idStart, idLength, false);
+            }
+            else if (existing != null)
+            {
+                s = existing;
+                sessionPresent = true;
+            }
+            else
+            {
+                s = NewSession(b, idStart, idLength, true);
+            }
+            if (s == null)
+            {
+                if (will >= 0)
+                {
+                    pool.Release(will);
+                }
+                return Refuse(c, ConnectReturnCode.ServerUnavailable, "session limit of " + options.MaxSessions + " reached");
+            }
+
+            c.State = ConnectionState.Connected;
+            c.Session = s.Id;
+            c.ProtocolLevel = (byte)level;
+            c.KeepAliveMs = keepAlive * 1000;
+            c.Will = will;
+            c.WillRetain = willRetain;
+            s.Connection = c.Id;
+            s.LastSeenMs = now;
+            connectedCount++;
+
+            // [MQTT-3.2.0-1] CONNACK first; [MQTT-3.2.2-2, MQTT-3.2.2-3] session present.
+            WriteConnAck(c, sessionPresent, ConnectReturnCode.Accepted);
+            if (Verbose) Info("client " + ClientIdOf(s) + " connected (connection " + c.Id + ", MQTT " + (level == 4 ? "3.1.1" : "3.1") + ", clean session " + (cleanSession ? 1 : 0) + ", keep-alive " + keepAlive + " s" + (sessionPresent ? ", session resumed" : "") + ")");
+
+            // [MQTT-4.4.0-1] re-send unacknowledged PUBLISH (with DUP) and PUBREL packets, in order.
+            for (int i = 0; i < s.InflightCount; i++)
+            {
+                if (s.InflightState[i] == InflightState.AwaitingAck)
+                {
+                    s.InflightState[i] = InflightState.RepublishPending;
+                }
+                else if (s.InflightState[i] == InflightState.AwaitingComplete)
+                {
+                    s.InflightState[i] = InflightState.ReleasePending;
+                }
+            }
+            Pump(s);
+            return true;
+        }
+
+        // CONNACK with a refusal code, then close [MQTT-3.2.2-4, MQTT-3.2.2-5].
+        private bool Refuse(Connection c, byte code, string reason)
+        {
+            Stats.ConnectionsRefused++;
+            WriteConnAck(c, false, code);
+            Warn("connection " + c.Id + " refused (CONNACK " + code + "): " + reason);
+            End(c, false, reason);
+            return true;
+        }
+
+        private void WriteConnAck(Connection c, bool sessionPresent, byte code)
+        {
+            int at = Reserve(c, 4);
+            byte[] b = c.Outbox.Buffer;
+            b[at] = PacketType.ConnAck << 4;
+            b[at + 1] = 2;
+            b[at + 2] = (byte)(sessionPresent ? 1 : 0);
+            b[at + 3] = code;
+        }
+
+        // Writes a fresh identifier "nb-<hex>" not used by any session; returns its length.
+        private int AssignClientId(byte[] into)
+        {
+            while (true)
+            {
+                assignedIds++;
+                int n = 0;
+                into[n++] = (byte)'n';
+                into[n++] = (byte)'b';
+                into[n++] = (byte)'-';
+                for (int shift = 28; shift >= 0; shift -= 4)
+                {
+                    int digit = (assignedIds >> shift) & 0xF;
+                    into[n++] = (byte)(digit < 10 ? '0' + digit : 'a' + digit - 10);
+                }
+                if (FindSession(into, 0, n) == null)
+                {
+                    return n;
+                }
+            }
+        }
+
+        private Session FindSession(byte[] id, int offset, int count)
+        {
+            for (int i = 0; i < sessions.Length; i++)
+            {
+                if (sessions[i].HasClientId(id, offset, count))
+                {
+                    return sessions[i];
+                }
+            }
+            return null;
+        }
+
+        // A free session slot; when none is free, the least recently seen offline session is dropped.
+        private Session NewSession(byte[] id, int offset, int count, bool persistent)
+        {
+            Session free = null;
+            Session oldestOffline = null;
+            for (int i = 0; i < sessions.Length && free == null; i++)
+            {
+                Session s = sessions[i];
+                if (!s.InUse)
+                {
+                    free = s;
+                }
+                else if (!s.IsOnline && (oldestOffline == null || s.LastSeenMs < oldestOffline.LastSeenMs))
+                {
+                    oldestOffline = s;
+                }
+            }
+            if (free == null && oldestOffline != null)
+            {
+                Stats.SessionsEvicted++;
+                Warn("session limit reached: dropped the offline session of " + ClientIdOf(oldestOffline));
+                DiscardSession(oldestOffline);
+                free = oldestOffline;
+            }
+            if (free == null)
+            {
+                return null;
+            }
+            free.InUse = true;
+            free.Persistent = persistent;
+            System.Array.Copy(id, offset, free.ClientId, 0, count);
+            free.ClientIdLength = count;
+            free.Connection = -1;
+            free.LastSeenMs = now;
+            return free;
+        }
+
+        // Forgets a session: its subscriptions, queued and inflight messages, pending QoS 2 state.
+        private void DiscardSession(Session s)
+        {
+            subscriptions.RemoveSession(s.Id);
+            for (int i = 0; i < s.InflightCount; i++)
+            {
+                if (s.InflightMessage[i] >= 0)
+                {
+                    pool.Release(s.InflightMessage[i]);
+                }
+            }
+            s.InflightCount = 0;
+            while (s.QueueCount > 0)
+            {
+                int flags;
+                pool.Release(s.Dequeue(out flags));
+            }
+            s.QueueHead = 0;
+            s.AwaitingReleaseCount = 0;
+            s.LastPacketId = 0;
+            s.InUse = false;
+            s.ClientIdLength = 0;
+            retryBlocked = true;
+        }
+    }
+}

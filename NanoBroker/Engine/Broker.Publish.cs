@@ -1,0 +1,168 @@
+using NanoBroker.Protocol;
+using NanoBroker.Routing;
+using NanoBroker.Sessions;
+
+namespace NanoBroker
+{
+    // PUBLISH from a client and the acknowledgement flows of QoS 1 and 2 (sections 3.3 to 3.7, 4.3).
+    public sealed partial class Broker
+    {
+        private static readonly byte[] SysPrefix = { (byte)'$', (byte)'S', (byte)'Y', (byte)'S' };
+
+        private bool HandlePublish(Connection c, int flags, byte[] b, int p, int end)
+        {
+            int qos = (flags >> 1) & 0x03;
+            bool retain = (flags & 0x01) != 0;
+            if (qos == 3)
+            {
+                Violation(c, "PUBLISH with QoS 3 [MQTT-3.3.1-4]");
+                return true;
+            }
+            int topicStart, topicLength;
+            if (!Wire.ReadField(b, ref p, end, out topicStart, out topicLength) || !Topic.IsValidName(b, topicStart, topicLength))
+            {
+                Violation(c, "missing or invalid topic name [MQTT-3.3.2-2, MQTT-4.7.3-1]");
+                return true;
+            }
+            int packetId = 0;
+            if (qos > 0 && (!Wire.ReadUInt16(b, ref p, end, out packetId) || packetId == 0))
+            {
+                Violation(c, "QoS 1/2 PUBLISH without a packet identifier [MQTT-2.3.1-1]");
+                return true;
+            }
+            Session s = sessions[c.Session];
+            if (qos > 0 && c.Outbox.Free < 4)
+            {
+                c.BlockedBySession = -1;
+                return false;
+            }
+            if (qos == 2 && s.FindAwaitingRelease(packetId) >= 0)
+            {
+                // [MQTT-4.3.3-2] a re-sent QoS 2 PUBLISH is acknowledged again, not routed again.
+                WriteAck(c, PacketType.PubRec << 4, packetId);
+                return true;
+            }
+            if (qos == 2 && s.AwaitingReleaseCount == s.AwaitingRelease.Length)
+            {
+                Violation(c, "more than " + options.InflightWindow + " QoS 2 messages awaiting PUBREL");
+                return true;
+            }
+
+            if (topicLength >= SysPrefix.Length && Topic.Equal(b, topicStart, SysPrefix.Length, SysPrefix, 0, SysPrefix.Length))
+            {
+                // Only the broker writes $SYS topics; the PUBLISH is still acknowledged.
+                Stats.PublishesDenied++;
+            }
+            else if (!Route(c, b, topicStart, topicLength, p, end - p, qos, retain, -1))
+            {
+                return false;
+            }
+            Stats.MessagesReceived++;
+            if (qos == 1)
+            {
+                WriteAck(c, PacketType.PubAck << 4, packetId);
+            }
+            else if (qos == 2)
+            {
+                s.AwaitingRelease[s.AwaitingReleaseCount++] = packetId;
+                WriteAck(c, PacketType.PubRec << 4, packetId);
+            }
+            return true;
+        }
+
+        private bool HandlePubAck(Connection c, byte[] b, int p, int end)
+        {
+            int packetId;
+            if (!ReadAckId(c, b, p, end, out packetId))
+            {
+                return true;
+            }
+            Session s = sessions[c.Session];
+            int i = s.FindInflight(packetId);
+            if (i >= 0 && s.InflightState[i] == InflightState.AwaitingAck && (s.InflightFlags[i] & QosMask) == QosOneFlags)
+            {
+                pool.Release(s.InflightMessage[i]);
+                s.RemoveInflight(i);
+                Pump(s);
+                retryBlocked = true;
+            }
+            return true;
+        }
+
+        private bool HandlePubRec(Connection c, byte[] b, int p, int end)
+        {
+            int packetId;
+            if (!ReadAckId(c, b, p, end, out packetId))
+            {
+                return true;
+            }
+            Session s = sessions[c.Session];
+            int i = s.FindInflight(packetId);
+            if (i >= 0 && (s.InflightFlags[i] & QosMask) == QosTwoFlags)
+            {
+                if (s.InflightMessage[i] >= 0)
+                {
+                    // [MQTT-4.3.3-1] after PUBREC the PUBLISH is never sent again: its bytes can go.
+                    pool.Release(s.InflightMessage[i]);
+                    s.InflightMessage[i] = -1;
+                    retryBlocked = true;
+                }
+                s.InflightState[i] = InflightState.ReleasePending;
+                Pump(s);
+            }
+            return true;
+        }
+
+        private bool HandlePubRel(Connection c, byte[] b, int p, int end)
+        {
+            int packetId;
+            if (!ReadAckId(c, b, p, end, out packetId))
+            {
+                return true;
+            }
+            if (c.Outbox.Free < 4)
+            {
+                c.BlockedBySession = -1;
+                return false;
+            }
+            Session s = sessions[c.Session];
+            int i = s.FindAwaitingRelease(packetId);
+            if (i >= 0)
+            {
+                s.RemoveAwaitingRelease(i);
+            }
+            // [MQTT-4.3.3-2] PUBCOMP with the same packet identifier, known or not.
+            WriteAck(c, PacketType.PubComp << 4, packetId);
+            return true;
+        }
+
+        private bool HandlePubComp(Connection c, byte[] b, int p, int end)
+        {
+            int packetId;
+            if (!ReadAckId(c, b, p, end, out packetId))
+            {
+                return true;
+            }
+            Session s = sessions[c.Session];
+            int i = s.FindInflight(packetId);
+            if (i >= 0 && s.InflightState[i] == InflightState.AwaitingComplete)
+            {
+                s.RemoveInflight(i);
+                Pump(s);
+                retryBlocked = true;
+            }
+            return true;
+        }
+
+        // PUBACK, PUBREC, PUBREL and PUBCOMP carry exactly a packet identifier.
+        private bool ReadAckId(Connection c, byte[] b, int p, int end, out int packetId)
+        {
+            if (!Wire.ReadUInt16(b, ref p, end, out packetId) || p != end)
+            {
+                Violation(c, "acknowledgement with a remaining length other than 2");
+                return false;
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using NanoBroker.Protocol;
+using NanoBroker.Routing;
+using NanoBroker.Sessions;
+
+namespace NanoBroker
+{
+    // SUBSCRIBE and UNSUBSCRIBE (sections 3.8 to 3.11).
+    public sealed partial class Broker
+    {
+        private const byte SubscribeFailure = 0x80;
+
+        private bool HandleSubscribe(Connection c, byte[] b, int p, int end)
+        {
+            int packetId;
+            if (!Wire.ReadUInt16(b, ref p, end, out packetId) || packetId == 0)
+            {
+                Violation(c, "SUBSCRIBE without a packet identifier [MQTT-2.3.1-1]");
+                return true;
+            }
+            // Validate every filter before acting on any.
+            int filters = 0;
+            for (int q = p; q < end;)
+            {
+                int start, length;
+                if (!Wire.ReadField(b, ref q, end, out start, out length) || q >= end || !Topic.IsValidFilter(b, start, length))
+                {
+                    Violation(c, "invalid topic filter in SUBSCRIBE [MQTT-4.7.1-1, MQTT-4.7.3-1]");
+                    return true;
+                }
+                if ((b[q++] & 0xFC) != 0 || b[q - 1] > 2)
+                {
+                    Violation(c, "invalid requested QoS in SUBSCRIBE [MQTT-3.8.3-4]");
+                    return true;
+                }
+                filters++;
+            }
+            if (filters == 0)
+            {
+                Violation(c, "SUBSCRIBE without a topic filter [MQTT-3.8.3-3]");
+                return true;
+            }
+            int remaining = 2 + filters;
+            int at = Reserve(c, 1 + RemainingLength.SizeOf(remaining) + remaining);
+            if (at < 0)
+            {
+                c.BlockedBySession = -1;
+                return false;
+            }
+
+            // [MQTT-3.8.4-1, MQTT-3.8.4-5] one SUBACK, one return code per filter, in order.
+            Session s = sessions[c.Session];
+            byte[] o = c.Outbox.Buffer;
+            o[at++] = PacketType.SubAck << 4;
+            at += RemainingLength.Encode(remaining, o, at);
+            Wire.WriteUInt16(o, at, packetId);
+            at += 2;
+            for (int q = p; q < end;)
+            {
+                int start, length;
+                Wire.ReadField(b, ref q, end, out start, out length);
+                int requested = b[q++];
+                int entry = subscriptions.Find(s.Id, b, start, length);
+                if (entry >= 0)
+                {
+                    // [MQTT-3.8.4-3] the same filter again replaces the subscription.
+                    subscriptions.Qos[entry] = (byte)requested;
+                }
+                else
+                {
+                    entry = subscriptions.Add(s.Id, b, start, length, requested);
+                }
+                if (entry < 0)
+                {
+                    Stats.SubscriptionsRefused++;
+                    Warn("client " + ClientIdOf(s) + " refused subscription to " + Utf8.GetString(b, start, length) + ": subscription table full");
+                }
+                else if (Verbose)
+                {
+                    Info("client " + ClientIdOf(s) + " subscribed to " + Utf8.GetString(b, start, length) + " (QoS " + requested + ")");
+                }
+                o[at++] = entry < 0 ? SubscribeFailure : (byte)requested;
+            }
+            for (int q = p; q < end;)
+            {
+                int start, length;
+                Wire.ReadField(b, ref q, end, out start, out length);
+                int requested = b[q++];
+                if (subscriptions.Find(s.Id, b, start, length) >= 0)
+                {
+                    DeliverRetained(s, b, start, length, requested);
+                }
+            }
+            return true;
+        }
+
+        private bool HandleUnsubscribe(Connection c, byte[] b, int p, int end)
+        {
+            int packetId;
+            if (!Wire.ReadUInt16(b, ref p, end, out packetId) || packetId == 0)
+            {
+                Violation(c, "UNSUBSCRIBE without a packet identifier [MQTT-2.3.1-1]");
+                return true;
+            }
+            int filters = 0;
+            for (int q = p; q < end;)
+            {
+                int start, length;
+                if (!Wire.ReadField(b, ref q, end, out start, out length) || !Topic.IsValidFilter(b, start, length))
+                {
+                    Violation(c, "invalid topic filter in UNSUBSCRIBE [MQTT-4.7.1-1, MQTT-4.7.3-1]");
+                    return true;
+                }
+                filters++;
+            }
+            if (filters == 0)
+            {
+                Violation(c, "UNSUBSCRIBE without a topic filter [MQTT-3.10.3-2]");
+                return true;
+            }
+            if (c.Outbox.Free < 4)
+            {
+                c.BlockedBySession = -1;
+                return false;
+            }
+            Session s = sessions[c.Session];
+            for (int q = p; q < end;)
+            {
+                int start, length;
+                Wire.ReadField(b, ref q, end, out start, out length);
+                int entry = subscriptions.Find(s.Id, b, start, length);
+                if (entry >= 0)
+                {
+                    subscriptions.RemoveAt(entry);
+                    if (Verbose) Info("client " + ClientIdOf(s) + " unsubscribed from " + Utf8.GetString(b, start, length));
+                }
+            }
+            // [MQTT-3.10.4-4, MQTT-3.10.4-5] UNSUBACK even when nothing matched.
+            WriteAck(c, PacketType.UnsubAck << 4, packetId);
+            return true;
+        }
+    }
+}

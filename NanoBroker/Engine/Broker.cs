@@ -1,0 +1,523 @@
+using NanoBroker.Messages;
+using NanoBroker.Protocol;
+using NanoBroker.Routing;
+using NanoBroker.Sessions;
+
+namespace NanoBroker
+{
+    /// <summary>
+    /// The MQTT broker engine, sans-IO and single-threaded: the network edge opens connections,
+    /// writes received bytes into <see cref="Connection.ReceiveBuffer"/> and calls <see cref="Received"/>,
+    /// sends what the engine put into each <see cref="Connection.Outbox"/> and calls <see cref="Sent"/>,
+    /// and calls <see cref="Tick"/> now and then with the current time. All memory is allocated here,
+    /// from <see cref="BrokerOptions"/>; routing a message allocates nothing.
+    /// </summary>
+    public sealed partial class Broker
+    {
+        // Connection slots beyond MaxClients: one to tell a client over the limit CONNACK 3, and one for
+        // a client that reconnects with its id while its old connection is still open (takeover).
+        private const int SpareConnections = 2;
+
+        private readonly BrokerOptions options;
+        private readonly Connection[] connections;
+        private readonly Session[] sessions;
+        private readonly SubscriptionTable subscriptions;
+        private readonly MessagePool pool;
+        private readonly RetainedStore retained;
+        private readonly IBrokerLog log;
+
+        // Topic copies of pooled messages and $SYS payloads; one packet's worth.
+        private readonly byte[] scratch;
+
+        // Sessions reached by the publish being routed.
+        private readonly int[] routeTargets;
+        private int routeStamp;
+
+        private long now;
+        private readonly long startedAtMs;
+        private int connectedCount;
+        private int blockedCount;
+        private bool retryBlocked;
+        private int assignedIds;
+
+        public readonly BrokerStats Stats = new BrokerStats();
+
+        public Broker(BrokerOptions options, long nowMs, IBrokerLog log)
+        {
+            string problem = options.Validate();
+            if (problem != null)
+            {
+                throw new System.ArgumentException(problem);
+            }
+            this.options = options;
+            this.log = log;
+            now = nowMs;
+            startedAtMs = nowMs;
+            nextSysMs = nowMs;
+
+            connections = new Connection[options.MaxClients + SpareConnections];
+            for (int i = 0; i < connections.Length; i++)
+            {
+                connections[i] = new Connection(i, options.MaxPacketSize, options.OutboxBytes);
+            }
+            sessions = new Session[options.MaxSessions];
+            for (int i = 0; i < sessions.Length; i++)
+            {
+                sessions[i] = new Session(i, options.MaxClientIdBytes, options.InflightWindow, options.QueueDepth);
+            }
+            routeTargets = new int[options.MaxSessions];
+            subscriptions = new SubscriptionTable(options.MaxSubscriptions, options.SubscriptionBytes);
+            pool = new MessagePool(options.MaxStoredMessages, options.MessageStoreBytes / options.MessageBlockBytes, options.MessageBlockBytes);
+            retained = new RetainedStore(pool, options.MaxRetainedMessages, options.MaxRetainedBytes);
+            scratch = new byte[options.MaxPacketSize];
+        }
+
+        public BrokerOptions Options { get { return options; } }
+
+        /// <summary>Clients connected now (CONNECT accepted).</summary>
+        public int ConnectedClients { get { return connectedCount; } }
+
+        public SubscriptionTable Subscriptions { get { return subscriptions; } }
+
+        public MessagePool Messages { get { return pool; } }
+
+        public RetainedStore Retained { get { return retained; } }
+
+        /// <summary>Sessions in use, connected or persistent offline.</summary>
+        public int SessionCount
+        {
+            get
+            {
+                int n = 0;
+                for (int i = 0; i < sessions.Length; i++)
+                {
+                    if (sessions[i].InUse)
+                    {
+                        n++;
+                    }
+                }
+                return n;
+            }
+        }
+
+        /// <summary>Free connection slots.</summary>
+        public int FreeConnections
+        {
+            get
+            {
+                int n = 0;
+                for (int i = 0; i < connections.Length; i++)
+                {
+                    if (connections[i].State == ConnectionState.Free)
+                    {
+                        n++;
+                    }
+                }
+                return n;
+            }
+        }
+
+        /// <summary>A connection slot for a newly accepted socket, or null when every slot is taken (close the socket).</summary>
+        public Connection Open(long nowMs)
+        {
+            now = nowMs;
+            for (int i = 0; i < connections.Length; i++)
+            {
+                if (connections[i].State == ConnectionState.Free)
+                {
+                    connections[i].Reset(nowMs);
+                    return connections[i];
+                }
+            }
+            Stats.ConnectionsRefused++;
+            Warn("no free connection slot: a new connection was closed");
+            return null;
+        }
+
+        /// <summary>The edge wrote <paramref name="count"/> bytes at <see cref="Connection.ReceiveOffset"/>.</summary>
+        public void Received(Connection connection, int count, long nowMs)
+        {
+            now = nowMs;
+            if (connection.State == ConnectionState.Free || connection.State == ConnectionState.Closing)
+            {
+                return;
+            }
+            connection.ReceivedCount += count;
+            Stats.BytesReceived += count;
+            Process(connection);
+            Settle();
+        }
+
+        /// <summary>The edge sent <paramref name="count"/> bytes from the start of the outbox.</summary>
+        public void Sent(Connection connection, int count, long nowMs)
+        {
+            now = nowMs;
+            connection.Outbox.Consumed(count);
+            connection.OutboxWaitingSinceMs = nowMs;
+            Stats.BytesSent += count;
+            if (connection.State == ConnectionState.Connected)
+            {
+                Pump(sessions[connection.Session]);
+                retryBlocked = true;
+            }
+            Settle();
+        }
+
+        /// <summary>
+        /// The socket is gone: closed by the peer, failed, or closed by the edge after
+        /// <see cref="Connection.IsClosing"/>. A connection that ends here without DISCONNECT publishes its will.
+        /// </summary>
+        public void Closed(Connection connection, long nowMs)
+        {
+            now = nowMs;
+            if (connection.State == ConnectionState.Free)
+            {
+                return;
+            }
+            End(connection, true, "connection closed by the network");
+            connection.State = ConnectionState.Free;
+            connection.Outbox.Clear();
+            Settle();
+        }
+
+        /// <summary>Time passes: keep-alive and connect timeouts, slow clients, $SYS statistics.</summary>
+        public void Tick(long nowMs)
+        {
+            now = nowMs;
+            for (int i = 0; i < connections.Length; i++)
+            {
+                Connection c = connections[i];
+                if (c.State == ConnectionState.AwaitingConnect && now - c.OpenedAtMs > options.ConnectTimeoutMs)
+                {
+                    End(c, false, "no CONNECT within " + options.ConnectTimeoutMs + " ms");
+                }
+                else if (c.State == ConnectionState.Connected)
+                {
+                    // [MQTT-3.1.2-24] one and a half keep-alive periods without a packet.
+                    if (c.KeepAliveMs > 0 && now - c.LastReceivedMs > c.KeepAliveMs + c.KeepAliveMs / 2)
+                    {
+                        End(c, true, "keep-alive timeout");
+                    }
+                    else if (c.Outbox.Count > 0 && now - c.OutboxWaitingSinceMs > options.SlowClientTimeoutMs)
+                    {
+                        End(c, true, "not reading: send buffer full for " + options.SlowClientTimeoutMs + " ms");
+                    }
+                    else if (c.Blocked && now - c.BlockedSinceMs >= options.SlowClientTimeoutMs)
+                    {
+                        ReleaseBlockedPublisher(c);
+                    }
+                }
+            }
+            PublishSysIfDue();
+            Settle();
+        }
+
+        // A publisher held back too long: disconnect the subscriber that holds it, then let it go on.
+        private void ReleaseBlockedPublisher(Connection publisher)
+        {
+            int blocker = publisher.BlockedBySession;
+            if (blocker >= 0 && sessions[blocker].IsOnline)
+            {
+                End(connections[sessions[blocker].Connection], true, "too slow: held publishers back for " + options.SlowClientTimeoutMs + " ms");
+            }
+            retryBlocked = true;
+        }
+
+        // Parses and handles every complete packet in the receive buffer.
+        private void Process(Connection c)
+        {
+            byte[] buffer = c.ReceiveBuffer;
+            int position = 0;
+            while (c.State != ConnectionState.Closing)
+            {
+                int size = CompletePacketAt(c, position);
+                if (size <= 0)
+                {
+                    break;
+                }
+                if (!Dispatch(c, position, size))
+                {
+                    if (!c.Blocked)
+                    {
+                        c.Blocked = true;
+                        c.BlockedSinceMs = now;
+                        blockedCount++;
+                    }
+                    HandleAcksBehind(c, position + size);
+                    break;
+                }
+                if (c.Blocked)
+                {
+                    c.Blocked = false;
+                    blockedCount--;
+                }
+                position += size;
+            }
+            if (c.State == ConnectionState.Closing)
+            {
+                c.ReceivedCount = 0;
+                return;
+            }
+            if (position > 0)
+            {
+                System.Array.Copy(buffer, position, buffer, 0, c.ReceivedCount - position);
+                c.ReceivedCount -= position;
+            }
+        }
+
+        // The size of the complete packet at position; 0 when more bytes are needed, -1 after closing
+        // the connection for a malformed or oversized packet.
+        private int CompletePacketAt(Connection c, int position)
+        {
+            int available = c.ReceivedCount - position;
+            if (available < 2)
+            {
+                return 0;
+            }
+            int lengthBytes;
+            int remaining = RemainingLength.Decode(c.ReceiveBuffer, position + 1, available - 1, out lengthBytes);
+            if (remaining == RemainingLength.Malformed)
+            {
+                Violation(c, "malformed remaining length");
+                return -1;
+            }
+            if (remaining == RemainingLength.Incomplete)
+            {
+                return 0;
+            }
+            int size = 1 + lengthBytes + remaining;
+            if (size > c.ReceiveBuffer.Length || size < 0)
+            {
+                Violation(c, "packet of " + size + " bytes exceeds the maximum packet size " + c.ReceiveBuffer.Length);
+                return -1;
+            }
+            return available < size ? 0 : size;
+        }
+
+        // While the packet at the head waits, acknowledgements behind it may still be handled: they
+        // free the room the head is waiting for, so two clients that feed each other cannot deadlock.
+        private void HandleAcksBehind(Connection c, int position)
+        {
+            while (c.State == ConnectionState.Connected)
+            {
+                int size = CompletePacketAt(c, position);
+                if (size <= 0)
+                {
+                    return;
+                }
+                int type = c.ReceiveBuffer[position] >> 4;
+                bool ack = type == PacketType.PubAck || type == PacketType.PubRec || type == PacketType.PubRel || type == PacketType.PubComp || type == PacketType.PingReq;
+                if (!ack)
+                {
+                    position += size;
+                    continue;
+                }
+                if (!Dispatch(c, position, size))
+                {
+                    return;
+                }
+                if (c.State != ConnectionState.Connected)
+                {
+                    return;
+                }
+                System.Array.Copy(c.ReceiveBuffer, position + size, c.ReceiveBuffer, position, c.ReceivedCount - position - size);
+                c.ReceivedCount -= size;
+            }
+        }
+
+        // Handles one packet; false when it must wait for room (nothing was done then).
+        private bool Dispatch(Connection c, int start, int size)
+        {
+            byte[] buffer = c.ReceiveBuffer;
+            int first = buffer[start];
+            int type = first >> 4;
+            int flags = first & 0x0F;
+            int lengthBytes;
+            RemainingLength.Decode(buffer, start + 1, 4, out lengthBytes);
+            int body = start + 1 + lengthBytes;
+            int end = start + size;
+
+            if (c.State == ConnectionState.AwaitingConnect)
+            {
+                if (type != PacketType.Connect)
+                {
+                    Violation(c, "first packet is not CONNECT [MQTT-3.1.0-1]");
+                    return true;
+                }
+                return HandleConnect(c, flags, buffer, body, end);
+            }
+            if (type != PacketType.Publish && flags != PacketType.RequiredFlags(type))
+            {
+                Violation(c, "invalid fixed header flags [MQTT-2.2.2-2]");
+                return true;
+            }
+            bool handled;
+            switch (type)
+            {
+                case PacketType.Publish: handled = HandlePublish(c, flags, buffer, body, end); break;
+                case PacketType.PubAck: handled = HandlePubAck(c, buffer, body, end); break;
+                case PacketType.PubRec: handled = HandlePubRec(c, buffer, body, end); break;
+                case PacketType.PubRel: handled = HandlePubRel(c, buffer, body, end); break;
+                case PacketType.PubComp: handled = HandlePubComp(c, buffer, body, end); break;
+                case PacketType.Subscribe: handled = HandleSubscribe(c, buffer, body, end); break;
+                case PacketType.Unsubscribe: handled = HandleUnsubscribe(c, buffer, body, end); break;
+                case PacketType.PingReq: handled = HandlePingReq(c, body, end); break;
+                case PacketType.Disconnect: handled = HandleDisconnect(c, body, end); break;
+                case PacketType.Connect:
+                    Violation(c, "second CONNECT [MQTT-3.1.0-2]");
+                    return true;
+                default:
+                    Violation(c, "packet type " + type + " is not sent to a server");
+                    return true;
+            }
+            if (handled)
+            {
+                c.LastReceivedMs = now;
+            }
+            return handled;
+        }
+
+        private bool HandlePingReq(Connection c, int body, int end)
+        {
+            if (end != body)
+            {
+                Violation(c, "PINGREQ with a body");
+                return true;
+            }
+            int at = Reserve(c, 2);
+            if (at < 0)
+            {
+                return false;
+            }
+            c.Outbox.Buffer[at] = PacketType.PingResp << 4;
+            c.Outbox.Buffer[at + 1] = 0;
+            return true;
+        }
+
+        private bool HandleDisconnect(Connection c, int body, int end)
+        {
+            if (end != body)
+            {
+                Violation(c, "DISCONNECT with a body");
+                return true;
+            }
+            // [MQTT-3.14.4-3] the will is discarded without being published.
+            End(c, false, "client sent DISCONNECT");
+            return true;
+        }
+
+        /// <summary>Room for a packet of <paramref name="bytes"/> in the outbox: its offset, or -1.</summary>
+        private int Reserve(Connection c, int bytes)
+        {
+            if (c.Outbox.Count == 0)
+            {
+                c.OutboxWaitingSinceMs = now;
+            }
+            return c.Outbox.Append(bytes);
+        }
+
+        // Writes a two-byte-identifier acknowledgement (PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK).
+        private bool WriteAck(Connection c, int firstByte, int packetId)
+        {
+            int at = Reserve(c, 4);
+            if (at < 0)
+            {
+                return false;
+            }
+            byte[] b = c.Outbox.Buffer;
+            b[at] = (byte)firstByte;
+            b[at + 1] = 2;
+            Wire.WriteUInt16(b, at + 2, packetId);
+            return true;
+        }
+
+        private void Violation(Connection c, string reason)
+        {
+            Stats.ProtocolViolations++;
+            End(c, true, "protocol violation: " + reason);
+        }
+
+        /// <summary>
+        /// The engine is done with a connection: detaches its session, publishes the will when
+        /// <paramref name="publishWill"/> (any end but DISCONNECT), and marks it for the edge to close.
+        /// </summary>
+        private void End(Connection c, bool publishWill, string reason)
+        {
+            if (c.State == ConnectionState.Closing || c.State == ConnectionState.Free)
+            {
+                return;
+            }
+            bool wasConnected = c.State == ConnectionState.Connected;
+            c.State = ConnectionState.Closing;
+            c.CloseReason = reason;
+            c.ReceivedCount = 0;
+            if (c.Blocked)
+            {
+                c.Blocked = false;
+                blockedCount--;
+            }
+            if (!wasConnected)
+            {
+                if (Verbose) Info("connection " + c.Id + " closed before CONNECT: " + reason);
+                return;
+            }
+            connectedCount--;
+            Session s = sessions[c.Session];
+            if (Verbose) Info("client " + ClientIdOf(s) + " disconnected: " + reason);
+            s.Connection = -1;
+            s.LastSeenMs = now;
+            c.Session = -1;
+            if (c.Will >= 0)
+            {
+                if (publishWill)
+                {
+                    PublishWill(c);
+                }
+                pool.Release(c.Will);
+                c.Will = -1;
+            }
+            if (!s.Persistent)
+            {
+                DiscardSession(s);
+            }
+            retryBlocked = true;
+        }
+
+        // Retries publishers held back, until nothing changes.
+        private void Settle()
+        {
+            while (retryBlocked && blockedCount > 0)
+            {
+                retryBlocked = false;
+                for (int i = 0; i < connections.Length; i++)
+                {
+                    if (connections[i].Blocked)
+                    {
+                        Process(connections[i]);
+                    }
+                }
+            }
+            retryBlocked = false;
+        }
+
+        private bool Verbose { get { return log != null && log.Verbose; } }
+
+        private void Info(string line)
+        {
+            log.Info(line);
+        }
+
+        private void Warn(string line)
+        {
+            if (log != null)
+            {
+                log.Warning(line);
+            }
+        }
+
+        private static string ClientIdOf(Session s)
+        {
+            return Utf8.GetString(s.ClientId, 0, s.ClientIdLength);
+        }
+    }
+}

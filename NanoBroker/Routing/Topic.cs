@@ -1,0 +1,156 @@
+using NanoBroker.Protocol;
+
+namespace NanoBroker.Routing
+{
+    /// <summary>Topic names and topic filters as UTF-8 bytes: validation and matching (MQTT 3.1.1 section 4.7).</summary>
+    public static class Topic
+    {
+        public const byte Separator = (byte)'/';
+        public const byte SingleLevel = (byte)'+';
+        public const byte MultiLevel = (byte)'#';
+        public const byte Dollar = (byte)'$';
+
+        /// <summary>
+        /// A topic name: at least one byte [MQTT-4.7.3-1], valid UTF-8 [MQTT-1.5.3-1/2] and no
+        /// wildcard characters [MQTT-3.3.2-2].
+        /// </summary>
+        public static bool IsValidName(byte[] bytes, int offset, int count)
+        {
+            if (count < 1)
+            {
+                return false;
+            }
+            for (int i = offset; i < offset + count; i++)
+            {
+                if (bytes[i] == SingleLevel || bytes[i] == MultiLevel)
+                {
+                    return false;
+                }
+            }
+            return Utf8.IsValid(bytes, offset, count);
+        }
+
+        /// <summary>
+        /// A topic filter: at least one byte [MQTT-4.7.3-1], valid UTF-8, '+' alone in its level
+        /// [MQTT-4.7.1-3], '#' alone in the last level [MQTT-4.7.1-2].
+        /// </summary>
+        public static bool IsValidFilter(byte[] bytes, int offset, int count)
+        {
+            if (count < 1)
+            {
+                return false;
+            }
+            int end = offset + count;
+            for (int i = offset; i < end; i++)
+            {
+                byte b = bytes[i];
+                if (b != SingleLevel && b != MultiLevel)
+                {
+                    continue;
+                }
+                bool levelStart = i == offset || bytes[i - 1] == Separator;
+                bool levelEnd = i + 1 == end || bytes[i + 1] == Separator;
+                if (!levelStart || !levelEnd || (b == MultiLevel && i + 1 != end))
+                {
+                    return false;
+                }
+            }
+            return Utf8.IsValid(bytes, offset, count);
+        }
+
+        /// <summary>
+        /// True when the topic name matches the filter. A name starting with '$' is not matched by
+        /// a filter starting with a wildcard [MQTT-4.7.2-1]; "a/#" also matches "a" (section 4.7.1.2).
+        /// </summary>
+        public static bool Matches(byte[] filter, int filterOffset, int filterLength, byte[] topic, int topicOffset, int topicLength)
+        {
+            if (topicLength > 0 && topic[topicOffset] == Dollar && (filter[filterOffset] == SingleLevel || filter[filterOffset] == MultiLevel))
+            {
+                return false;
+            }
+            int f = filterOffset;
+            int fEnd = filterOffset + filterLength;
+            int t = topicOffset;
+            int tEnd = topicOffset + topicLength;
+            while (f < fEnd)
+            {
+                byte c = filter[f];
+                if (c == MultiLevel)
+                {
+                    return true;
+                }
+                if (c == SingleLevel)
+                {
+                    while (t < tEnd && topic[t] != Separator)
+                    {
+                        t++;
+                    }
+                    f++;
+                }
+                else
+                {
+                    while (f < fEnd && filter[f] != Separator)
+                    {
+                        if (t == tEnd || topic[t] != filter[f])
+                        {
+                            return false;
+                        }
+                        f++;
+                        t++;
+                    }
+                    if (t < tEnd && topic[t] != Separator)
+                    {
+                        return false;
+                    }
+                }
+                // Both stand at the end of a level: at a separator or at their end.
+                if (f == fEnd)
+                {
+                    return t == tEnd;
+                }
+                if (t == tEnd)
+                {
+                    return f + 2 == fEnd && filter[f + 1] == MultiLevel;
+                }
+                f++;
+                t++;
+            }
+            return t == tEnd;
+        }
+
+        /// <summary>
+        /// A hash of the first level, the routing pre-check: a filter whose first level is literal
+        /// can only match names with the same first-level hash. Returns 0 for a wildcard first level.
+        /// </summary>
+        public static int FirstLevelHash(byte[] bytes, int offset, int count)
+        {
+            if (count > 0 && (bytes[offset] == SingleLevel || bytes[offset] == MultiLevel))
+            {
+                return 0;
+            }
+            int hash = unchecked((int)2166136261);
+            for (int i = offset; i < offset + count && bytes[i] != Separator; i++)
+            {
+                hash = unchecked((hash ^ bytes[i]) * 16777619);
+            }
+            return hash == 0 ? 1 : hash;
+        }
+
+        /// <summary>Byte-wise equality of two ranges.</summary>
+        public static bool Equal(byte[] a, int aOffset, int aCount, byte[] b, int bOffset, int bCount)
+        {
+            if (aCount != bCount)
+            {
+                return false;
+            }
+            for (int i = 0; i < aCount; i++)
+            {
+                if (a[aOffset + i] != b[bOffset + i])
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

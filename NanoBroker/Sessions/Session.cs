@@ -1,0 +1,144 @@
+namespace NanoBroker.Sessions
+{
+    /// <summary>
+    /// The state MQTT keeps per client identifier: outbound messages in flight and queued, inbound
+    /// QoS 2 packet identifiers awaiting PUBREL, and the next packet identifier. Subscriptions live in
+    /// the broker's subscription table, keyed by this session's slot. Slots are preallocated.
+    /// </summary>
+    public sealed class Session
+    {
+        public readonly int Id;
+
+        internal readonly byte[] ClientId;
+        internal int ClientIdLength;
+        internal bool InUse;
+
+        /// <summary>Clean session = 0: the session outlives its connection [MQTT-3.1.2-4].</summary>
+        internal bool Persistent;
+
+        /// <summary>Connection slot while online, else -1.</summary>
+        internal int Connection;
+        internal long LastSeenMs;
+
+        // Outbound QoS 1/2 messages sent or to be sent, oldest first [MQTT-4.6.0-1]. Flags are the
+        // PUBLISH fixed-header bits: QoS in bits 1-2, RETAIN in bit 0.
+        internal readonly int[] InflightMessage;
+        internal readonly int[] InflightPacketId;
+        internal readonly byte[] InflightFlags;
+        internal readonly byte[] InflightState;
+        internal int InflightCount;
+
+        // Messages waiting for a free inflight slot (or for the client to come back): a ring.
+        internal readonly int[] QueueMessage;
+        internal readonly byte[] QueueFlags;
+        internal int QueueHead;
+        internal int QueueCount;
+
+        // Inbound QoS 2 packet identifiers whose PUBREL has not arrived [MQTT-4.3.3-2].
+        internal readonly int[] AwaitingRelease;
+        internal int AwaitingReleaseCount;
+
+        internal int LastPacketId;
+
+        // Per-publish routing scratch: deduplicates overlapping subscriptions.
+        internal int RouteStamp;
+        internal int RouteQos;
+
+        public Session(int id, int maxClientIdBytes, int inflight, int queueDepth)
+        {
+            Id = id;
+            ClientId = new byte[maxClientIdBytes];
+            InflightMessage = new int[inflight];
+            InflightPacketId = new int[inflight];
+            InflightFlags = new byte[inflight];
+            InflightState = new byte[inflight];
+            QueueMessage = new int[queueDepth];
+            QueueFlags = new byte[queueDepth];
+            AwaitingRelease = new int[inflight];
+            Connection = -1;
+        }
+
+        internal bool IsOnline { get { return Connection >= 0; } }
+
+        internal bool QueueFull { get { return QueueCount == QueueMessage.Length; } }
+
+        internal bool HasClientId(byte[] bytes, int offset, int count)
+        {
+            return InUse && NanoBroker.Routing.Topic.Equal(ClientId, 0, ClientIdLength, bytes, offset, count);
+        }
+
+        internal void Enqueue(int message, int publishFlags)
+        {
+            int tail = (QueueHead + QueueCount) % QueueMessage.Length;
+            QueueMessage[tail] = message;
+            QueueFlags[tail] = (byte)publishFlags;
+            QueueCount++;
+        }
+
+        /// <summary>Removes the oldest queued message and returns its pool handle.</summary>
+        internal int Dequeue(out int publishFlags)
+        {
+            int message = QueueMessage[QueueHead];
+            publishFlags = QueueFlags[QueueHead];
+            QueueHead = (QueueHead + 1) % QueueMessage.Length;
+            QueueCount--;
+            return message;
+        }
+
+        internal int FindInflight(int packetId)
+        {
+            for (int i = 0; i < InflightCount; i++)
+            {
+                if (InflightPacketId[i] == packetId)
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /// <summary>Removes inflight entry <paramref name="index"/>, keeping the order of the rest.</summary>
+        internal void RemoveInflight(int index)
+        {
+            for (int i = index + 1; i < InflightCount; i++)
+            {
+                InflightMessage[i - 1] = InflightMessage[i];
+                InflightPacketId[i - 1] = InflightPacketId[i];
+                InflightFlags[i - 1] = InflightFlags[i];
+                InflightState[i - 1] = InflightState[i];
+            }
+            InflightCount--;
+        }
+
+        /// <summary>A packet identifier not in use by an inflight message (1..65535, [MQTT-2.3.1-1]).</summary>
+        internal int NextPacketId()
+        {
+            while (true)
+            {
+                LastPacketId = LastPacketId == 65535 ? 1 : LastPacketId + 1;
+                if (FindInflight(LastPacketId) < 0)
+                {
+                    return LastPacketId;
+                }
+            }
+        }
+
+        internal int FindAwaitingRelease(int packetId)
+        {
+            for (int i = 0; i < AwaitingReleaseCount; i++)
+            {
+                if (AwaitingRelease[i] == packetId)
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        internal void RemoveAwaitingRelease(int index)
+        {
+            AwaitingReleaseCount--;
+            AwaitingRelease[index] = AwaitingRelease[AwaitingReleaseCount];
+        }
+    }
+}
