@@ -115,7 +115,7 @@ namespace NanoBroker
             o.MaxRetainedMessages = 10000;
             o.MaxRetainedBytes = 16777216;
             o.MaxStoredMessages = 65536;
-            o.MessageStoreBytes = 67108864;
+            o.MessageStoreBytes = 16777216;
             o.MessageBlockBytes = 256;
             o.ConnectTimeoutMs = 10000;
             o.SlowClientTimeoutMs = 30000;

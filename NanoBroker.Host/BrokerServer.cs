@@ -1,0 +1,75 @@
+using System;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+
+namespace NanoBroker.Host
+{
+    /// <summary>A broker engine and its socket loop on a thread of its own: what the host runs and the integration tests start.</summary>
+    public sealed class BrokerServer : IDisposable
+    {
+        private readonly Socket listener;
+        private readonly DesktopSocketLoop loop;
+        private readonly Thread thread;
+
+        public BrokerServer(IPAddress bind, int port, BrokerOptions options, IBrokerLog log)
+        {
+            listener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(new IPEndPoint(bind, port));
+            listener.Listen(128);
+            Endpoint = (IPEndPoint)listener.LocalEndPoint;
+            Broker = new Broker(options, 0, log);
+            Broker.HeapBytesInUse = () => GC.GetTotalMemory(false);
+            loop = new DesktopSocketLoop(Broker, listener);
+            thread = new Thread(Run) { IsBackground = true, Name = "nanobroker" };
+        }
+
+        /// <summary>Where the broker listens (the real port when 0 was asked for).</summary>
+        public IPEndPoint Endpoint { get; }
+
+        public int Port { get { return Endpoint.Port; } }
+
+        /// <summary>The engine; read it only when the loop is stopped (it is single-threaded).</summary>
+        public Broker Broker { get; }
+
+        /// <summary>Set when the loop died of an exception.</summary>
+        public Exception Failure { get; private set; }
+
+        public void Start()
+        {
+            thread.Start();
+        }
+
+        /// <summary>Stops the loop and closes every socket.</summary>
+        public void Stop()
+        {
+            loop.Stop();
+            if (thread.IsAlive)
+            {
+                thread.Join();
+            }
+            listener.Close();
+        }
+
+        public void Dispose()
+        {
+            Stop();
+        }
+
+        private void Run()
+        {
+            try
+            {
+                loop.Run();
+            }
+            catch (Exception e)
+            {
+                Failure = e;
+                Trace.TraceError("nanobroker: socket loop failed: " + e);
+                Console.Error.WriteLine("nanobroker: socket loop failed: " + e);
+            }
+        }
+    }
+}

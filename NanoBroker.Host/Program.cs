@@ -1,0 +1,59 @@
+using System;
+using System.IO;
+using System.Net.Sockets;
+using System.Threading;
+
+namespace NanoBroker.Host
+{
+    public static class Program
+    {
+        public static int Main(string[] args)
+        {
+            CommandLine settings;
+            try
+            {
+                settings = CommandLine.Parse(args);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine("nanobroker: " + e.Message);
+                return 2;
+            }
+            if (settings.ShowHelp)
+            {
+                Console.Write(CommandLine.Help());
+                return 0;
+            }
+            if (settings.ShowVersion)
+            {
+                Console.WriteLine("nanobroker " + BrokerVersion.Text);
+                return 0;
+            }
+
+            Directory.CreateDirectory(settings.DataFolder);
+            ConsoleLog log = new ConsoleLog(settings.Verbose);
+            BrokerServer server;
+            try
+            {
+                server = new BrokerServer(settings.Bind, settings.Port, settings.Broker, log);
+            }
+            catch (SocketException e)
+            {
+                Console.Error.WriteLine("nanobroker: cannot listen on " + settings.Bind + ":" + settings.Port + ": " + e.Message);
+                return 1;
+            }
+
+            using (ManualResetEventSlim stop = new ManualResetEventSlim())
+            {
+                Console.CancelKeyPress += (sender, e) => { e.Cancel = true; stop.Set(); };
+                AppDomain.CurrentDomain.ProcessExit += (sender, e) => stop.Set();
+                server.Start();
+                log.Info("nanobroker " + BrokerVersion.Text + " listening on " + server.Endpoint + ", data in " + Path.GetFullPath(settings.DataFolder));
+                stop.Wait();
+                log.Info("nanobroker stopping");
+                server.Stop();
+            }
+            return server.Failure == null ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System.Net.Sockets;
+using NanoBroker.Sessions;
+
+namespace NanoBroker.Net
+{
+    /// <summary>
+    /// The network edge: one thread accepts connections, moves bytes between sockets and the engine,
+    /// closes what the engine is done with, and ticks the clock. It uses only the Socket members that
+    /// nanoFramework and .NET share (Poll, Available, Receive, Send, Accept, Close); the desktop host
+    /// overrides the waiting and sending to use Select and non-blocking sends.
+    /// </summary>
+    public class SocketLoop
+    {
+        /// <summary>How often the engine's timers run.</summary>
+        protected const int TickIntervalMs = 100;
+
+        protected readonly Broker Broker;
+        protected readonly Socket Listener;
+
+        /// <summary>The socket of each engine connection slot, or null.</summary>
+        protected readonly Socket[] Sockets;
+
+        private readonly Connection[] slots;
+        private volatile bool running;
+        private long nextTickMs;
+
+        public SocketLoop(Broker broker, Socket listener)
+        {
+            Broker = broker;
+            Listener = listener;
+            int slotCount = broker.Options.MaxClients + 2;
+            Sockets = new Socket[slotCount];
+            slots = new Connection[slotCount];
+        }
+
+        /// <summary>Runs until <see cref="Stop"/> is called; then closes every socket.</summary>
+        public void Run()
+        {
+            running = true;
+            nextTickMs = NowMs();
+            while (running)
+            {
+                Wait(TickIntervalMs);
+                long now = NowMs();
+                AcceptPending(now);
+                ReceiveAll(now);
+                if (now >= nextTickMs)
+                {
+                    Broker.Tick(now);
+                    nextTickMs = now + TickIntervalMs;
+                }
+                SendAll(now);
+            }
+            CloseAll();
+        }
+
+        /// <summary>Asks <see cref="Run"/> to return; safe from another thread.</summary>
+        public void Stop()
+        {
+            running = false;
+        }
+
+        /// <summary>Monotonic milliseconds.</summary>
+        protected virtual long NowMs()
+        {
+            return System.DateTime.UtcNow.Ticks / System.TimeSpan.TicksPerMillisecond;
+        }
+
+        /// <summary>
+        /// Blocks until a socket may be readable or <paramref name="timeoutMs"/> passes. nanoFramework has no
+        /// Select, so the portable wait only sleeps when nothing is pending.
+        /// </summary>
+        protected virtual void Wait(int timeoutMs)
+        {
+            if (!Listener.Poll(0, SelectMode.SelectRead) && !AnyReadable())
+            {
+                System.Threading.Thread.Sleep(1);
+            }
+        }
+
+        /// <summary>True when the socket of slot <paramref name="slot"/> has bytes (or an end) to read.</summary>
+        protected virtual bool IsReadable(int slot)
+        {
+            return Sockets[slot].Poll(0, SelectMode.SelectRead);
+        }
+
+        /// <summary>Sends what the socket takes without blocking; returns the bytes sent (0 when it is full).</summary>
+        protected virtual int TrySend(Socket socket, byte[] buffer, int offset, int count)
+        {
+            if (!socket.Poll(0, SelectMode.SelectWrite))
+            {
+                return 0;
+            }
+            return socket.Send(buffer, offset, count, SocketFlags.None);
+        }
+
+        /// <summary>Called for each accepted socket before use (socket options).</summary>
+        protected virtual void Configure(Socket socket)
+        {
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.NoDelay, true);
+        }
+
+        /// <summary>True when slot <paramref name="slot"/> is in use and the engine takes bytes from it.</summary>
+        protected bool WantsToRead(int slot)
+        {
+            return Sockets[slot] != null && slots[slot].ReceiveSpace > 0;
+        }
+
+        /// <summary>True when slot <paramref name="slot"/> has bytes the socket did not take yet.</summary>
+        protected bool HasPendingOutput(int slot)
+        {
+            return Sockets[slot] != null && slots[slot].Outbox.Count > 0;
+        }
+
+        private bool AnyReadable()
+        {
+            for (int i = 0; i < Sockets.Length; i++)
+            {
+                if (WantsToRead(i) && IsReadable(i))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void AcceptPending(long now)
+        {
+            while (Listener.Poll(0, SelectMode.SelectRead))
+            {
+                Socket socket = Listener.Accept();
+                Connection connection = Broker.Open(now);
+                if (connection == null)
+                {
+                    socket.Close();
+                    continue;
+                }
+                Configure(socket);
+                Sockets[connection.Id] = socket;
+                slots[connection.Id] = connection;
+            }
+        }
+
+        private void ReceiveAll(long now)
+        {
+            for (int i = 0; i < Sockets.Length; i++)
+            {
+                if (!WantsToRead(i) || !IsReadable(i))
+                {
+                    continue;
+                }
+                Connection connection = slots[i];
+                int received;
+                try
+                {
+                    received = Sockets[i].Receive(connection.ReceiveBuffer, connection.ReceiveOffset, connection.ReceiveSpace, SocketFlags.None);
+                }
+                catch (SocketException)
+                {
+                    received = 0;
+                }
+                if (received <= 0)
+                {
+                    // Readable with nothing to read: the peer closed, or the socket failed.
+                    CloseSlot(i, now);
+                    continue;
+                }
+                Broker.Received(connection, received, now);
+            }
+        }
+
+        private void SendAll(long now)
+        {
+            for (int i = 0; i < Sockets.Length; i++)
+            {
+                if (Sockets[i] == null)
+                {
+                    continue;
+                }
+                Connection connection = slots[i];
+                Outbox outbox = connection.Outbox;
+                while (outbox.Count > 0)
+                {
+                    int sent;
+                    try
+                    {
+                        sent = TrySend(Sockets[i], outbox.Buffer, outbox.Start, outbox.Count);
+                    }
+                    catch (SocketException)
+                    {
+                        CloseSlot(i, now);
+                        break;
+                    }
+                    if (sent <= 0)
+                    {
+                        break;
+                    }
+                    Broker.Sent(connection, sent, now);
+                }
+                if (Sockets[i] != null && connection.IsClosing)
+                {
+                    // Whatever the peer did not take of the last packets (a refusing CONNACK) is lost with it.
+                    CloseSlot(i, now);
+                }
+            }
+        }
+
+        private void CloseSlot(int slot, long now)
+        {
+            Socket socket = Sockets[slot];
+            Sockets[slot] = null;
+            try
+            {
+                socket.Close();
+            }
+            catch (SocketException)
+            {
+            }
+            Broker.Closed(slots[slot], now);
+            slots[slot] = null;
+        }
+
+        private void CloseAll()
+        {
+            long now = NowMs();
+            for (int i = 0; i < Sockets.Length; i++)
+            {
+                if (Sockets[i] != null)
+                {
+                    CloseSlot(i, now);
+                }
+            }
+        }
+    }
+}
