@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
+using NanoBroker.Storage;
 
 namespace NanoBroker.Host
 {
@@ -12,8 +13,13 @@ namespace NanoBroker.Host
         private readonly Socket listener;
         private readonly DesktopSocketLoop loop;
         private readonly Thread thread;
+        private readonly FileStorage storage;
 
-        public BrokerServer(IPAddress bind, int port, BrokerOptions options, IBrokerLog log)
+        /// <summary>
+        /// Listens on <paramref name="bind"/>:<paramref name="port"/>. With a <paramref name="dataFolder"/>, the
+        /// broker's durable state is restored from it first and kept there.
+        /// </summary>
+        public BrokerServer(IPAddress bind, int port, BrokerOptions options, IBrokerLog log, string dataFolder = null)
         {
             listener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
@@ -22,6 +28,11 @@ namespace NanoBroker.Host
             Endpoint = (IPEndPoint)listener.LocalEndPoint;
             Broker = new Broker(options, 0, log);
             Broker.HeapBytesInUse = () => GC.GetTotalMemory(false);
+            if (dataFolder != null)
+            {
+                storage = new FileStorage(dataFolder);
+                RestoreSummary = Broker.Restore(new RecordLog(storage, options.StorageBatchBytes));
+            }
             loop = new DesktopSocketLoop(Broker, listener);
             thread = new Thread(Run) { IsBackground = true, Name = "nanobroker" };
         }
@@ -33,6 +44,9 @@ namespace NanoBroker.Host
 
         /// <summary>The engine; read it only when the loop is stopped (it is single-threaded).</summary>
         public Broker Broker { get; }
+
+        /// <summary>What was restored from the data folder, or null without one.</summary>
+        public string RestoreSummary { get; }
 
         /// <summary>Set when the loop died of an exception.</summary>
         public Exception Failure { get; private set; }
@@ -51,6 +65,10 @@ namespace NanoBroker.Host
                 thread.Join();
             }
             listener.Close();
+            if (storage != null)
+            {
+                storage.Dispose();
+            }
         }
 
         public void Dispose()

@@ -30,12 +30,16 @@ namespace NanoBroker.Host
                 return 0;
             }
 
-            Directory.CreateDirectory(settings.DataFolder);
             ConsoleLog log = new ConsoleLog(settings.Verbose);
             BrokerServer server;
             try
             {
-                server = new BrokerServer(settings.Bind, settings.Port, settings.Broker, log);
+                server = new BrokerServer(settings.Bind, settings.Port, settings.Broker, log, settings.DataFolder);
+            }
+            catch (InvalidOperationException e)
+            {
+                Console.Error.WriteLine("nanobroker: cannot use the data in " + settings.DataFolder + ": " + e.Message);
+                return 1;
             }
             catch (SocketException e)
             {
@@ -48,6 +52,7 @@ namespace NanoBroker.Host
                 Console.CancelKeyPress += (sender, e) => { e.Cancel = true; stop.Set(); };
                 AppDomain.CurrentDomain.ProcessExit += (sender, e) => stop.Set();
                 server.Start();
+                log.Info("storage: " + server.RestoreSummary);
                 log.Info("nanobroker " + BrokerVersion.Text + " listening on " + server.Endpoint + ", data in " + Path.GetFullPath(settings.DataFolder));
                 stop.Wait();
                 log.Info("nanobroker stopping");

@@ -73,6 +73,15 @@ namespace NanoBroker
         /// <summary>Interval of the $SYS/broker/... statistics; 0 turns them off.</summary>
         public int SysIntervalMs;
 
+        /// <summary>Bytes of the storage batch: records waiting to be written together. At least MaxPacketSize + MaxClientIdBytes + 16 (the largest record).</summary>
+        public int StorageBatchBytes;
+
+        /// <summary>Longest a stored change waits for its batch to be written; acknowledgements of changes wait for it.</summary>
+        public int StorageCommitDelayMs;
+
+        /// <summary>Size of the log that triggers compaction (rewriting only the live records).</summary>
+        public int StorageCompactBytes;
+
         /// <summary>Defaults for an ESP32 without PSRAM (about 100 KB of managed heap, 16 lwIP sockets).</summary>
         public static BrokerOptions Esp32()
         {
@@ -95,6 +104,9 @@ namespace NanoBroker
             o.ConnectTimeoutMs = 10000;
             o.SlowClientTimeoutMs = 15000;
             o.SysIntervalMs = 30000;
+            o.StorageBatchBytes = 2048;
+            o.StorageCommitDelayMs = 100;
+            o.StorageCompactBytes = 65536;
             return o;
         }
 
@@ -120,6 +132,9 @@ namespace NanoBroker
             o.ConnectTimeoutMs = 10000;
             o.SlowClientTimeoutMs = 30000;
             o.SysIntervalMs = 10000;
+            o.StorageBatchBytes = 262144;
+            o.StorageCommitDelayMs = 5;
+            o.StorageCompactBytes = 67108864;
             return o;
         }
 
@@ -139,6 +154,8 @@ namespace NanoBroker
             if (MessageStoreBytes < MaxPacketSize) return "MessageStoreBytes must be at least MaxPacketSize";
             if (ConnectTimeoutMs < 1 || SlowClientTimeoutMs < 1) return "timeouts must be positive";
             if (SysIntervalMs < 0) return "SysIntervalMs must not be negative";
+            if (StorageBatchBytes < MaxPacketSize + MaxClientIdBytes + Storage.Record.Overhead) return "StorageBatchBytes must be at least MaxPacketSize + MaxClientIdBytes + " + Storage.Record.Overhead;
+            if (StorageCommitDelayMs < 0 || StorageCompactBytes < StorageBatchBytes) return "StorageCommitDelayMs must not be negative and StorageCompactBytes must be at least StorageBatchBytes";
             return null;
         }
     }

@@ -1,6 +1,7 @@
 using NanoBroker.Protocol;
 using NanoBroker.Routing;
 using NanoBroker.Sessions;
+using NanoBroker.Storage;
 
 namespace NanoBroker
 {
@@ -212,8 +213,18 @@ namespace NanoBroker
             s.LastSeenMs = now;
             connectedCount++;
 
+            if (will >= 0)
+            {
+                JournalWill(c, s);
+            }
             // [MQTT-3.2.0-1] CONNACK first; [MQTT-3.2.2-2, MQTT-3.2.2-3] session present.
+            int connAckAt = c.Outbox.Count;
             WriteConnAck(c, sessionPresent, ConnectReturnCode.Accepted);
+            if (storage != null && storage.HasPending)
+            {
+                // The session and will records must be durable before the client hears it is connected.
+                c.Outbox.Hold(connAckAt);
+            }
             if (Verbose) Info("client " + ClientIdOf(s) + " connected (connection " + c.Id + ", MQTT " + (level == 4 ? "3.1.1" : "3.1") + ", clean session " + (cleanSession ? 1 : 0) + ", keep-alive " + keepAlive + " s" + (sessionPresent ? ", session resumed" : "") + ")");
 
             // [MQTT-4.4.0-1] re-send unacknowledged PUBLISH (with DUP) and PUBREL packets, in order.
@@ -320,12 +331,20 @@ namespace NanoBroker
             free.ClientIdLength = count;
             free.Connection = -1;
             free.LastSeenMs = now;
+            if (persistent)
+            {
+                Journal(RecordKind.SessionSet, 0, 0, free, null, 0, 0, null, 0, 0);
+            }
             return free;
         }
 
         // Forgets a session: its subscriptions, queued and inflight messages, pending QoS 2 state.
         private void DiscardSession(Session s)
         {
+            if (s.Persistent && s.InUse)
+            {
+                Journal(RecordKind.SessionClear, 0, 0, s, null, 0, 0, null, 0, 0);
+            }
             subscriptions.RemoveSession(s.Id);
             for (int i = 0; i < s.InflightCount; i++)
             {

@@ -1,6 +1,7 @@
 using NanoBroker.Protocol;
 using NanoBroker.Routing;
 using NanoBroker.Sessions;
+using NanoBroker.Storage;
 
 namespace NanoBroker
 {
@@ -80,7 +81,7 @@ namespace NanoBroker
 
             if (retain)
             {
-                UpdateRetained(buffer, topicStart, topicLength, payloadLength, message);
+                UpdateRetained(buffer, topicStart, topicLength, payloadStart, payloadLength, qos, message);
             }
             for (int t = 0; t < targets; t++)
             {
@@ -108,18 +109,28 @@ namespace NanoBroker
             return ++routeStamp;
         }
 
-        private void UpdateRetained(byte[] buffer, int topicStart, int topicLength, int payloadLength, int message)
+        // $SYS statistics are made anew at every start: they are kept in memory only, sparing the flash.
+        private void UpdateRetained(byte[] buffer, int topicStart, int topicLength, int payloadStart, int payloadLength, int qos, int message)
         {
+            bool durable = !IsSysTopic(buffer, topicStart, topicLength);
             if (payloadLength == 0)
             {
                 // [MQTT-3.3.1-10, MQTT-3.3.1-11] an empty retained message clears the topic and is not stored.
-                retained.Clear(buffer, topicStart, topicLength);
+                if (retained.Clear(buffer, topicStart, topicLength) && durable)
+                {
+                    Journal(RecordKind.RetainedClear, 0, 0, null, buffer, topicStart, topicLength, null, 0, 0);
+                }
                 return;
             }
             if (message < 0 || !retained.Set(message, buffer, topicStart, topicLength))
             {
                 Stats.RetainedRefused++;
                 Warn("retained store full: a retained message was delivered but not stored");
+                return;
+            }
+            if (durable)
+            {
+                Journal(RecordKind.RetainedSet, qos, 0, null, buffer, topicStart, topicLength, buffer, payloadStart, payloadLength);
             }
         }
 
@@ -251,13 +262,11 @@ namespace NanoBroker
             return true;
         }
 
-        // [MQTT-3.1.2-8] the will is published as an ordinary message with its QoS and retain flag.
-        private void PublishWill(Connection c)
+        // [MQTT-3.1.2-8] a will is published as an ordinary message with its QoS and retain flag.
+        private void RouteStoredMessage(int message, bool retain)
         {
-            int will = c.Will;
-            int topicLength = pool.TopicLength(will);
-            pool.CopyOut(will, 0, scratch, 0, topicLength);
-            Route(null, scratch, 0, topicLength, 0, pool.PayloadLength(will), pool.Qos(will), c.WillRetain, will);
+            int topicLength = CopyToScratch(message);
+            Route(null, scratch, 0, topicLength, topicLength, pool.PayloadLength(message), pool.Qos(message), retain, message);
         }
 
         // [MQTT-3.3.1-6] the retained messages matching a new subscription, sent with RETAIN set [MQTT-3.3.1-8].

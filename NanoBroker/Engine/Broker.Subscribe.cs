@@ -1,6 +1,7 @@
 using NanoBroker.Protocol;
 using NanoBroker.Routing;
 using NanoBroker.Sessions;
+using NanoBroker.Storage;
 
 namespace NanoBroker
 {
@@ -74,9 +75,13 @@ namespace NanoBroker
                     Stats.SubscriptionsRefused++;
                     Warn("client " + ClientIdOf(s) + " refused subscription to " + Utf8.GetString(b, start, length) + ": subscription table full");
                 }
-                else if (Verbose)
+                else
                 {
-                    Info("client " + ClientIdOf(s) + " subscribed to " + Utf8.GetString(b, start, length) + " (QoS " + requested + ")");
+                    if (s.Persistent)
+                    {
+                        Journal(RecordKind.SubscriptionSet, requested, 0, s, b, start, length, null, 0, 0);
+                    }
+                    if (Verbose) Info("client " + ClientIdOf(s) + " subscribed to " + Utf8.GetString(b, start, length) + " (QoS " + requested + ")");
                 }
                 o[at++] = entry < 0 ? SubscribeFailure : (byte)requested;
             }
@@ -131,6 +136,10 @@ namespace NanoBroker
                 if (entry >= 0)
                 {
                     subscriptions.RemoveAt(entry);
+                    if (s.Persistent)
+                    {
+                        Journal(RecordKind.SubscriptionClear, 0, 0, s, b, start, length, null, 0, 0);
+                    }
                     if (Verbose) Info("client " + ClientIdOf(s) + " unsubscribed from " + Utf8.GetString(b, start, length));
                 }
             }

@@ -2,6 +2,7 @@ using NanoBroker.Messages;
 using NanoBroker.Protocol;
 using NanoBroker.Routing;
 using NanoBroker.Sessions;
+using NanoBroker.Storage;
 
 namespace NanoBroker
 {
@@ -351,6 +352,9 @@ namespace NanoBroker
                 Violation(c, "invalid fixed header flags [MQTT-2.2.2-2]");
                 return true;
             }
+            // An acknowledgement of a stored change waits until the change is durable.
+            int appendedBefore = storage != null ? storage.Appended : 0;
+            int outboxBefore = c.Outbox.Count;
             bool handled;
             switch (type)
             {
@@ -373,6 +377,10 @@ namespace NanoBroker
             if (handled)
             {
                 c.LastReceivedMs = now;
+                if (storage != null && storage.Appended != appendedBefore)
+                {
+                    c.Outbox.Hold(outboxBefore);
+                }
             }
             return handled;
         }
@@ -471,10 +479,11 @@ namespace NanoBroker
             {
                 if (publishWill)
                 {
-                    PublishWill(c);
+                    RouteStoredMessage(c.Will, c.WillRetain);
                 }
                 pool.Release(c.Will);
                 c.Will = -1;
+                Journal(RecordKind.WillClear, 0, c.Id, null, null, 0, 0, null, 0, 0);
             }
             if (!s.Persistent)
             {

@@ -44,6 +44,7 @@ namespace NanoBroker.Net
                 long now = NowMs();
                 AcceptPending(now);
                 ReceiveAll(now);
+                Broker.CommitStorageIfDue(now);
                 if (now >= nextTickMs)
                 {
                     Broker.Tick(now);
@@ -109,7 +110,7 @@ namespace NanoBroker.Net
         /// <summary>True when slot <paramref name="slot"/> has bytes the socket did not take yet.</summary>
         protected bool HasPendingOutput(int slot)
         {
-            return Sockets[slot] != null && slots[slot].Outbox.Count > 0;
+            return Sockets[slot] != null && slots[slot].Outbox.Sendable > 0;
         }
 
         private bool AnyReadable()
@@ -179,12 +180,12 @@ namespace NanoBroker.Net
                 }
                 Connection connection = slots[i];
                 Outbox outbox = connection.Outbox;
-                while (outbox.Count > 0)
+                while (outbox.Sendable > 0)
                 {
                     int sent;
                     try
                     {
-                        sent = TrySend(Sockets[i], outbox.Buffer, outbox.Start, outbox.Count);
+                        sent = TrySend(Sockets[i], outbox.Buffer, outbox.Start, outbox.Sendable);
                     }
                     catch (SocketException)
                     {
@@ -197,7 +198,7 @@ namespace NanoBroker.Net
                     }
                     Broker.Sent(connection, sent, now);
                 }
-                if (Sockets[i] != null && connection.IsClosing)
+                if (Sockets[i] != null && connection.IsClosing && outbox.Sendable == outbox.Count)
                 {
                     // Whatever the peer did not take of the last packets (a refusing CONNACK) is lost with it.
                     CloseSlot(i, now);

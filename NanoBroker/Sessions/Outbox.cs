@@ -19,6 +19,12 @@ namespace NanoBroker.Sessions
         /// <summary>Unsent bytes.</summary>
         public int Count { get; private set; }
 
+        /// <summary>Unsent bytes the edge may send now: acknowledgements of changes not yet durable are held back.</summary>
+        public int Sendable { get { return held ? heldSendable : Count; } }
+
+        private bool held;
+        private int heldSendable;
+
         /// <summary>Bytes that can still be appended.</summary>
         public int Free { get { return Buffer.Length - Count; } }
 
@@ -42,8 +48,27 @@ namespace NanoBroker.Sessions
             return at;
         }
 
+        /// <summary>Holds back everything after the first <paramref name="sendable"/> unsent bytes until <see cref="Release"/>.</summary>
+        internal void Hold(int sendable)
+        {
+            if (!held)
+            {
+                held = true;
+                heldSendable = sendable;
+            }
+        }
+
+        internal void Release()
+        {
+            held = false;
+        }
+
         internal void Consumed(int bytes)
         {
+            if (held)
+            {
+                heldSendable -= bytes;
+            }
             Start += bytes;
             Count -= bytes;
             if (Count == 0)
@@ -56,6 +81,7 @@ namespace NanoBroker.Sessions
         {
             Start = 0;
             Count = 0;
+            held = false;
         }
     }
 }

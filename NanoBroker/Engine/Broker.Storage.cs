@@ -1,0 +1,285 @@
+using NanoBroker.Protocol;
+using NanoBroker.Routing;
+using NanoBroker.Sessions;
+using NanoBroker.Storage;
+
+namespace NanoBroker
+{
+    // Durable state: retained messages, persistent sessions with their subscriptions, and the wills
+    // of connected clients, kept as records in a RecordLog and replayed at start.
+    public sealed partial class Broker
+    {
+        private RecordLog storage;
+        private bool restoring;
+        private long firstPendingMs;
+        private long nextCompactionBytes;
+
+        /// <summary>
+        /// Loads the state a log holds and keeps it up to date from then on; call once, before any
+        /// connection. Wills of clients that were connected when the broker stopped are published.
+        /// Returns a summary for the log; throws <see cref="System.InvalidOperationException"/> when the
+        /// log cannot be read (another format version).
+        /// </summary>
+        public string Restore(RecordLog log)
+        {
+            string problem = log.Open();
+            if (problem != null)
+            {
+                throw new System.InvalidOperationException(problem);
+            }
+            WillRestorer wills = new WillRestorer(this, connections.Length);
+            restoring = true;
+            long cut = log.Replay(new RecordReplayer(this, wills), new byte[options.StorageBatchBytes], new RecordView());
+            restoring = false;
+            storage = log;
+            nextCompactionBytes = options.StorageCompactBytes;
+            int published = wills.PublishAll();
+            CommitStorage();
+            string summary = "restored " + retained.Count + " retained messages, " + SessionCount + " sessions, "
+                + subscriptions.Count + " subscriptions; published " + published + " wills of clients connected at the last stop";
+            if (cut > 0)
+            {
+                Warn("storage: cut " + cut + " bytes of torn or corrupt records off the end of " + RecordLog.FileName);
+                summary += "; cut " + cut + " corrupt bytes";
+            }
+            return summary;
+        }
+
+        /// <summary>The edge calls this often: writes the pending records once they have waited StorageCommitDelayMs.</summary>
+        public void CommitStorageIfDue(long nowMs)
+        {
+            now = nowMs;
+            if (storage != null && storage.HasPending && now - firstPendingMs >= options.StorageCommitDelayMs)
+            {
+                CommitStorage();
+                Settle();
+            }
+        }
+
+        // Makes pending records durable, then lets the acknowledgements that waited for them go.
+        private void CommitStorage()
+        {
+            storage.Commit();
+            for (int i = 0; i < connections.Length; i++)
+            {
+                connections[i].Outbox.Release();
+            }
+            if (storage.Length > nextCompactionBytes)
+            {
+                Compact();
+            }
+        }
+
+        // Rewrites the live state into a fresh log; the old one stays valid until the new one is complete.
+        private void Compact()
+        {
+            storage.BeginCompaction();
+            for (int i = 0; i < sessions.Length; i++)
+            {
+                Session s = sessions[i];
+                if (!s.InUse || !s.Persistent)
+                {
+                    continue;
+                }
+                Journal(RecordKind.SessionSet, 0, 0, s, null, 0, 0, null, 0, 0);
+                for (int e = 0; e < subscriptions.Count; e++)
+                {
+                    if (subscriptions.Session[e] == s.Id)
+                    {
+                        Journal(RecordKind.SubscriptionSet, subscriptions.Qos[e], 0, s, subscriptions.Arena, subscriptions.FilterStart[e], subscriptions.FilterLength[e], null, 0, 0);
+                    }
+                }
+            }
+            for (int i = 0; i < retained.Count; i++)
+            {
+                int m = retained.MessageAt(i);
+                int topicLength = CopyToScratch(m);
+                if (!IsSysTopic(scratch, 0, topicLength))
+                {
+                    Journal(RecordKind.RetainedSet, pool.Qos(m), 0, null, scratch, 0, topicLength, scratch, topicLength, pool.PayloadLength(m));
+                }
+            }
+            for (int i = 0; i < connections.Length; i++)
+            {
+                Connection c = connections[i];
+                if (c.State == ConnectionState.Connected && c.Will >= 0)
+                {
+                    JournalWill(c, sessions[c.Session]);
+                }
+            }
+            storage.EndCompaction();
+            long live = storage.Length;
+            nextCompactionBytes = live * 2 > options.StorageCompactBytes ? live * 2 : options.StorageCompactBytes;
+            Warn("storage: compacted " + RecordLog.FileName + " to " + live + " bytes");
+        }
+
+        // Appends a record; the session (or null) supplies the client id field.
+        private void Journal(int kind, int flags, int key, Session s, byte[] b, int bStart, int bLength, byte[] c, int cStart, int cLength)
+        {
+            if (storage == null || restoring)
+            {
+                return;
+            }
+            if (!storage.HasPending)
+            {
+                firstPendingMs = now;
+            }
+            storage.Append(kind, flags, key, s == null ? null : s.ClientId, 0, s == null ? 0 : s.ClientIdLength, b, bStart, bLength, c, cStart, cLength);
+        }
+
+        private void JournalWill(Connection c, Session s)
+        {
+            int topicLength = CopyToScratch(c.Will);
+            Journal(RecordKind.WillSet, pool.Qos(c.Will) | (c.WillRetain ? 0x04 : 0), c.Id, s, scratch, 0, topicLength, scratch, topicLength, pool.PayloadLength(c.Will));
+        }
+
+        // Copies a pooled message (topic, then payload) to scratch; returns the topic length.
+        private int CopyToScratch(int message)
+        {
+            int topicLength = pool.TopicLength(message);
+            pool.CopyOut(message, 0, scratch, 0, topicLength + pool.PayloadLength(message));
+            return topicLength;
+        }
+
+        private static bool IsSysTopic(byte[] topic, int start, int length)
+        {
+            return length >= SysPrefix.Length && Topic.Equal(topic, start, SysPrefix.Length, SysPrefix, 0, SysPrefix.Length);
+        }
+
+        // Applies replayed records to the engine's tables.
+        private sealed class RecordReplayer : IRecordSink
+        {
+            private readonly Broker broker;
+            private readonly WillRestorer wills;
+
+            public RecordReplayer(Broker broker, WillRestorer wills)
+            {
+                this.broker = broker;
+                this.wills = wills;
+            }
+
+            public void Apply(RecordView r)
+            {
+                byte[] b = r.Buffer;
+                switch (r.Kind)
+                {
+                    case RecordKind.RetainedSet:
+                        int m = broker.pool.Store(b, r.BStart, r.BLength, b, r.CStart, r.CLength, r.Flags & 0x03);
+                        if (m < 0 || !broker.retained.Set(m, b, r.BStart, r.BLength))
+                        {
+                            broker.Warn("storage: a retained message did not fit the retained limits and was dropped");
+                        }
+                        if (m >= 0)
+                        {
+                            broker.pool.Release(m);
+                        }
+                        break;
+                    case RecordKind.RetainedClear:
+                        broker.retained.Clear(b, r.BStart, r.BLength);
+                        break;
+                    case RecordKind.SessionSet:
+                        if (broker.FindSession(b, r.AStart, r.ALength) == null && r.ALength <= broker.options.MaxClientIdBytes)
+                        {
+                            broker.NewSession(b, r.AStart, r.ALength, true);
+                        }
+                        break;
+                    case RecordKind.SessionClear:
+                        Session gone = broker.FindSession(b, r.AStart, r.ALength);
+                        if (gone != null)
+                        {
+                            broker.DiscardSession(gone);
+                        }
+                        break;
+                    case RecordKind.SubscriptionSet:
+                        Session s = broker.FindSession(b, r.AStart, r.ALength);
+                        if (s != null)
+                        {
+                            int entry = broker.subscriptions.Find(s.Id, b, r.BStart, r.BLength);
+                            if (entry >= 0)
+                            {
+                                broker.subscriptions.Qos[entry] = (byte)(r.Flags & 0x03);
+                            }
+                            else if (broker.subscriptions.Add(s.Id, b, r.BStart, r.BLength, r.Flags & 0x03) < 0)
+                            {
+                                broker.Warn("storage: a subscription did not fit the subscription table and was dropped");
+                            }
+                        }
+                        break;
+                    case RecordKind.SubscriptionClear:
+                        Session owner = broker.FindSession(b, r.AStart, r.ALength);
+                        int found = owner == null ? -1 : broker.subscriptions.Find(owner.Id, b, r.BStart, r.BLength);
+                        if (found >= 0)
+                        {
+                            broker.subscriptions.RemoveAt(found);
+                        }
+                        break;
+                    case RecordKind.WillSet:
+                        wills.Set(r);
+                        break;
+                    case RecordKind.WillClear:
+                        wills.Clear(r.Key);
+                        break;
+                }
+            }
+        }
+
+        // The wills found in the log, by the connection slot they belonged to, until published.
+        private sealed class WillRestorer
+        {
+            private readonly Broker broker;
+            private readonly int[] messages;
+            private readonly bool[] retain;
+
+            public WillRestorer(Broker broker, int slots)
+            {
+                this.broker = broker;
+                messages = new int[slots];
+                retain = new bool[slots];
+                for (int i = 0; i < slots; i++)
+                {
+                    messages[i] = -1;
+                }
+            }
+
+            public void Set(RecordView r)
+            {
+                if (r.Key >= messages.Length)
+                {
+                    broker.Warn("storage: the will of connection slot " + r.Key + " is beyond this configuration's slots and was dropped");
+                    return;
+                }
+                Clear(r.Key);
+                messages[r.Key] = broker.pool.Store(r.Buffer, r.BStart, r.BLength, r.Buffer, r.CStart, r.CLength, r.Flags & 0x03);
+                retain[r.Key] = (r.Flags & 0x04) != 0;
+            }
+
+            public void Clear(int key)
+            {
+                if (key < messages.Length && messages[key] >= 0)
+                {
+                    broker.pool.Release(messages[key]);
+                    messages[key] = -1;
+                }
+            }
+
+            // Publishes every will still set (its client never sent DISCONNECT) and records it as gone.
+            public int PublishAll()
+            {
+                int published = 0;
+                for (int key = 0; key < messages.Length; key++)
+                {
+                    int will = messages[key];
+                    if (will < 0)
+                    {
+                        continue;
+                    }
+                    broker.RouteStoredMessage(will, retain[key]);
+                    broker.Journal(RecordKind.WillClear, 0, key, null, null, 0, 0, null, 0, 0);
+                    Clear(key);
+                    published++;
+                }
+                return published;
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+namespace NanoBroker.Storage
+{
+    /// <summary>The kinds of record in the broker's log (see docs/record-format.md).</summary>
+    public static class RecordKind
+    {
+        /// <summary>The retained message of a topic: topic, payload; flags = QoS.</summary>
+        public const byte RetainedSet = 1;
+
+        /// <summary>The topic has no retained message any more: topic.</summary>
+        public const byte RetainedClear = 2;
+
+        /// <summary>A persistent session exists: client id.</summary>
+        public const byte SessionSet = 3;
+
+        /// <summary>The session and all its subscriptions are gone: client id.</summary>
+        public const byte SessionClear = 4;
+
+        /// <summary>A persistent session's subscription: client id, filter; flags = QoS.</summary>
+        public const byte SubscriptionSet = 5;
+
+        /// <summary>A subscription removed: client id, filter.</summary>
+        public const byte SubscriptionClear = 6;
+
+        /// <summary>The will of a connected client: client id, topic, payload; key = connection slot; flags = QoS | retain &lt;&lt; 2.</summary>
+        public const byte WillSet = 7;
+
+        /// <summary>The will of a connection slot is gone (published, or the client sent DISCONNECT): key = connection slot.</summary>
+        public const byte WillClear = 8;
+
+        /// <summary>Last record of a compacted log: the log is complete.</summary>
+        public const byte CompactionEnd = 9;
+
+        public static bool IsKnown(int kind)
+        {
+            return kind >= RetainedSet && kind <= CompactionEnd;
+        }
+    }
+}

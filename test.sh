@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test of NanoBroker on a fresh Linux machine with the .NET SDK:
+# installs the real MQTT peers the integration tests drive (Debian packages), compiles the engine
+# against nanoFramework's mscorlib, runs the unit and integration tests, and prints
+# "tests: N passed, N failed" from the test results.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages="mosquitto mosquitto-clients python3-paho-mqtt"
+missing=""
+for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+if [ -n "$missing" ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing:$missing"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+fi
+# The Debian broker is only a benchmark peer: keep its service from holding port 1883.
+if command -v systemctl >/dev/null 2>&1; then systemctl stop mosquitto >/dev/null 2>&1 || true; fi
+
+echo "== nanoFramework compile check: the engine against nanoFramework.CoreLibrary's mscorlib"
+dotnet build .ci/nanoframework/NanoBroker.NanoFramework.csproj -nologo -v quiet
+
+echo "== unit and integration tests"
+results="$(pwd)/TestResults"
+rm -rf "$results"
+status=0
+dotnet test NanoBroker.Tests -nologo --logger "trx;LogFileName=results.trx" --results-directory "$results" || status=$?
+
+trx="$results/results.trx"
+if [ ! -f "$trx" ]; then
+  echo "no test results were written" >&2
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+counters=$(grep -o '<Counters [^>]*>' "$trx")
+passed=$(echo "$counters" | sed -E 's/.* passed="([0-9]+)".*/\1/')
+failed=$(echo "$counters" | sed -E 's/.* failed="([0-9]+)".*/\1/')
+errors=$(echo "$counters" | sed -E 's/.* error="([0-9]+)".*/\1/')
+timeouts=$(echo "$counters" | sed -E 's/.* timeout="([0-9]+)".*/\1/')
+failed=$((failed + errors + timeouts))
+echo "tests: $passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
