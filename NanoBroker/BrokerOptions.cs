@@ -148,7 +148,7 @@ namespace NanoBroker
             if (MaxClientIdBytes < 23) return "MaxClientIdBytes must be at least 23 (MQTT-3.1.3-5)";
             if (MaxSubscriptions < 1 || SubscriptionBytes < 1) return "MaxSubscriptions and SubscriptionBytes must be at least 1";
             if (InflightWindow < 1 || InflightWindow > 65535) return "InflightWindow must be between 1 and 65535";
-            if (QueueDepth < 0) return "QueueDepth must not be negative";
+            if (QueueDepth < 1) return "QueueDepth must be at least 1 (every QoS 1/2 message passes through the queue)";
             if (MaxRetainedMessages < 0 || MaxRetainedBytes < 0) return "retained limits must not be negative";
             if (MaxStoredMessages < 1 || MessageBlockBytes < 8) return "MaxStoredMessages must be at least 1 and MessageBlockBytes at least 8";
             if (MessageStoreBytes < MaxPacketSize) return "MessageStoreBytes must be at least MaxPacketSize";

@@ -45,6 +45,12 @@ namespace NanoBroker
                 Violation(c, "unknown protocol name");
                 return true;
             }
+            if (level != (mqtt ? 4 : 3))
+            {
+                // [MQTT-3.1.2-2] an unsupported protocol level, answered before the rest is parsed: the
+                // rest of another level's CONNECT (MQTT 5 properties) does not follow this layout.
+                return Refuse(c, ConnectReturnCode.UnacceptableProtocolVersion, "unsupported protocol level " + level);
+            }
             if (p >= end)
             {
                 Violation(c, "truncated CONNECT");
@@ -128,12 +134,6 @@ namespace NanoBroker
             }
 
             bool cleanSession = (connectFlags & ConnectFlagCleanSession) != 0;
-            int expectedLevel = mqtt ? 4 : 3;
-            if (level != expectedLevel)
-            {
-                // [MQTT-3.1.2-2] an unsupported protocol level.
-                return Refuse(c, ConnectReturnCode.UnacceptableProtocolVersion, "unsupported protocol level " + level);
-            }
             if (idLength == 0 && (!cleanSession || level == 3))
             {
                 // [MQTT-3.1.3-8] an empty identifier needs clean session (MQTT 3.1 requires an identifier).
@@ -207,6 +207,8 @@ namespace NanoBroker
             c.Session = s.Id;
             c.ProtocolLevel = (byte)level;
             c.KeepAliveMs = keepAlive * 1000;
+            // [MQTT-3.1.2-24] the keep-alive period runs from this CONNECT, not from the socket's opening.
+            c.LastReceivedMs = now;
             c.Will = will;
             c.WillRetain = willRetain;
             s.Connection = c.Id;

@@ -112,7 +112,7 @@ namespace NanoBroker
         // $SYS statistics are made anew at every start: they are kept in memory only, sparing the flash.
         private void UpdateRetained(byte[] buffer, int topicStart, int topicLength, int payloadStart, int payloadLength, int qos, int message)
         {
-            bool durable = !IsSysTopic(buffer, topicStart, topicLength);
+            bool durable = !Topic.IsSys(buffer, topicStart, topicLength);
             if (payloadLength == 0)
             {
                 // [MQTT-3.3.1-10, MQTT-3.3.1-11] an empty retained message clears the topic and is not stored.
@@ -266,6 +266,12 @@ namespace NanoBroker
         private void RouteStoredMessage(int message, bool retain)
         {
             int topicLength = CopyToScratch(message);
+            if (Topic.IsSys(scratch, 0, topicLength))
+            {
+                // Only the broker writes $SYS topics, wills included.
+                Stats.PublishesDenied++;
+                return;
+            }
             Route(null, scratch, 0, topicLength, topicLength, pool.PayloadLength(message), pool.Qos(message), retain, message);
         }
 

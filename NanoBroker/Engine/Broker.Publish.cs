@@ -7,8 +7,6 @@ namespace NanoBroker
     // PUBLISH from a client and the acknowledgement flows of QoS 1 and 2 (sections 3.3 to 3.7, 4.3).
     public sealed partial class Broker
     {
-        private static readonly byte[] SysPrefix = { (byte)'$', (byte)'S', (byte)'Y', (byte)'S' };
-
         private bool HandlePublish(Connection c, int flags, byte[] b, int p, int end)
         {
             int qos = (flags >> 1) & 0x03;
@@ -48,7 +46,7 @@ namespace NanoBroker
                 return true;
             }
 
-            if (topicLength >= SysPrefix.Length && Topic.Equal(b, topicStart, SysPrefix.Length, SysPrefix, 0, SysPrefix.Length))
+            if (Topic.IsSys(b, topicStart, topicLength))
             {
                 // Only the broker writes $SYS topics; the PUBLISH is still acknowledged.
                 Stats.PublishesDenied++;

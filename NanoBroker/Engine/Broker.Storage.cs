@@ -94,7 +94,7 @@ namespace NanoBroker
             {
                 int m = retained.MessageAt(i);
                 int topicLength = CopyToScratch(m);
-                if (!IsSysTopic(scratch, 0, topicLength))
+                if (!Topic.IsSys(scratch, 0, topicLength))
                 {
                     Journal(RecordKind.RetainedSet, pool.Qos(m), 0, null, scratch, 0, topicLength, scratch, topicLength, pool.PayloadLength(m));
                 }
@@ -139,11 +139,6 @@ namespace NanoBroker
             int topicLength = pool.TopicLength(message);
             pool.CopyOut(message, 0, scratch, 0, topicLength + pool.PayloadLength(message));
             return topicLength;
-        }
-
-        private static bool IsSysTopic(byte[] topic, int start, int length)
-        {
-            return length >= SysPrefix.Length && Topic.Equal(topic, start, SysPrefix.Length, SysPrefix, 0, SysPrefix.Length);
         }
 
         // Applies replayed records to the engine's tables.

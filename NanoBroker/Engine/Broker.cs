@@ -194,8 +194,9 @@ namespace NanoBroker
                 }
                 else if (c.State == ConnectionState.Connected)
                 {
-                    // [MQTT-3.1.2-24] one and a half keep-alive periods without a packet.
-                    if (c.KeepAliveMs > 0 && now - c.LastReceivedMs > c.KeepAliveMs + c.KeepAliveMs / 2)
+                    // [MQTT-3.1.2-24] one and a half keep-alive periods without a packet; a client the
+                    // broker itself holds back cannot get its PINGREQ through, so it is not timed out.
+                    if (c.KeepAliveMs > 0 && !c.Blocked && now - c.LastReceivedMs > c.KeepAliveMs + c.KeepAliveMs / 2)
                     {
                         End(c, true, "keep-alive timeout");
                     }

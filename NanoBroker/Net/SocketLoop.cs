@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Threading;
 using NanoBroker.Sessions;
 
 namespace NanoBroker.Net
@@ -21,7 +22,8 @@ namespace NanoBroker.Net
         protected readonly Socket[] Sockets;
 
         private readonly Connection[] slots;
-        private volatile bool running;
+        // 1 while Run should go on; read and written with Interlocked (Stop comes from another thread).
+        private int running;
         private long nextTickMs;
 
         public SocketLoop(Broker broker, Socket listener)
@@ -36,29 +38,35 @@ namespace NanoBroker.Net
         /// <summary>Runs until <see cref="Stop"/> is called; then closes every socket.</summary>
         public void Run()
         {
-            running = true;
+            Interlocked.Exchange(ref running, 1);
             nextTickMs = NowMs();
-            while (running)
+            try
             {
-                Wait(TickIntervalMs);
-                long now = NowMs();
-                AcceptPending(now);
-                ReceiveAll(now);
-                Broker.CommitStorageIfDue(now);
-                if (now >= nextTickMs)
+                while (Interlocked.CompareExchange(ref running, 1, 1) == 1)
                 {
-                    Broker.Tick(now);
-                    nextTickMs = now + TickIntervalMs;
+                    Wait(TickIntervalMs);
+                    long now = NowMs();
+                    AcceptPending(now);
+                    ReceiveAll(now);
+                    Broker.CommitStorageIfDue(now);
+                    if (now >= nextTickMs)
+                    {
+                        Broker.Tick(now);
+                        nextTickMs = now + TickIntervalMs;
+                    }
+                    SendAll(now);
                 }
-                SendAll(now);
             }
-            CloseAll();
+            finally
+            {
+                CloseAll();
+            }
         }
 
         /// <summary>Asks <see cref="Run"/> to return; safe from another thread.</summary>
         public void Stop()
         {
-            running = false;
+            Interlocked.Exchange(ref running, 0);
         }
 
         /// <summary>Monotonic milliseconds.</summary>
@@ -129,7 +137,16 @@ namespace NanoBroker.Net
         {
             while (Listener.Poll(0, SelectMode.SelectRead))
             {
-                Socket socket = Listener.Accept();
+                Socket socket;
+                try
+                {
+                    socket = Listener.Accept();
+                }
+                catch (SocketException)
+                {
+                    // The peer gave up between Poll and Accept.
+                    return;
+                }
                 Connection connection = Broker.Open(now);
                 if (connection == null)
                 {

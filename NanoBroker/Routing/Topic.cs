@@ -136,6 +136,13 @@ namespace NanoBroker.Routing
             return hash == 0 ? 1 : hash;
         }
 
+        /// <summary>True for "$SYS" and the topics under "$SYS/", which only the broker publishes.</summary>
+        public static bool IsSys(byte[] bytes, int offset, int count)
+        {
+            return count >= 4 && bytes[offset] == Dollar && bytes[offset + 1] == (byte)'S' && bytes[offset + 2] == (byte)'Y'
+                && bytes[offset + 3] == (byte)'S' && (count == 4 || bytes[offset + 4] == Separator);
+        }
+
         /// <summary>Byte-wise equality of two ranges.</summary>
         public static bool Equal(byte[] a, int aOffset, int aCount, byte[] b, int bOffset, int bCount)
         {
