@@ -1,0 +1,91 @@
+using NanoBroker.Protocol;
+
+namespace NanoBroker.Tests.Engine.Harness
+{
+    /// <summary>A broker on a fake clock, with shorthands to open, connect and subscribe clients.</summary>
+    public sealed class TestBroker
+    {
+        public readonly FakeClock Clock;
+        public readonly Broker Broker;
+
+        public TestBroker() : this(SmallOptions())
+        {
+        }
+
+        public TestBroker(BrokerOptions options)
+        {
+            Clock = new FakeClock(1000);
+            Broker = new Broker(options, Clock.Now, null);
+        }
+
+        /// <summary>The ESP32 defaults, with $SYS off so that only the test's own messages appear.</summary>
+        public static BrokerOptions SmallOptions()
+        {
+            BrokerOptions o = BrokerOptions.Esp32();
+            o.SysIntervalMs = 0;
+            return o;
+        }
+
+        public BrokerStats Stats { get { return Broker.Stats; } }
+
+        public TestClient Open()
+        {
+            return new TestClient(Broker, Clock);
+        }
+
+        /// <summary>Connects a clean-session client without keep-alive and checks its CONNACK 0.</summary>
+        public TestClient Connect(string clientId)
+        {
+            return Connect(clientId, true);
+        }
+
+        public TestClient Connect(string clientId, bool cleanSession)
+        {
+            TestClient c = Open();
+            c.Send(Packets.Connect(clientId, cleanSession, 0));
+            ExpectConnAck(c, ConnectReturnCode.Accepted);
+            return c;
+        }
+
+        /// <summary>Connects with the given CONNECT and checks CONNACK 0; returns the client, its CONNACK checked and read.</summary>
+        public TestClient Connect(byte[] connect)
+        {
+            TestClient c = Open();
+            c.Send(connect);
+            ExpectConnAck(c, ConnectReturnCode.Accepted);
+            return c;
+        }
+
+        /// <summary>Connects and subscribes to one filter, checking SUBACK grants the QoS.</summary>
+        public TestClient Subscriber(string clientId, string filter, int qos)
+        {
+            TestClient c = Connect(clientId);
+            Subscribe(c, filter, qos);
+            return c;
+        }
+
+        public void Subscribe(TestClient c, string filter, int qos)
+        {
+            c.Subscribe(77, filter, qos);
+            Packet suback = c.Read();
+            Expect.Type(PacketType.SubAck, suback);
+            Expect.AreEqual(77, suback.PacketId, "SUBACK packet id");
+            Expect.AreEqual(1, suback.ReturnCodes.Length, "SUBACK return codes");
+            Expect.AreEqual(qos, suback.ReturnCodes[0], "granted QoS");
+        }
+
+        public Packet ExpectConnAck(TestClient c, int code)
+        {
+            Packet p = c.Read();
+            Expect.Type(PacketType.ConnAck, p);
+            Expect.AreEqual(code, p.ReturnCode, "CONNACK return code");
+            return p;
+        }
+
+        /// <summary>Moves the clock on and ticks the broker.</summary>
+        public void Tick(long advanceMs)
+        {
+            Broker.Tick(Clock.Advance(advanceMs));
+        }
+    }
+}

@@ -1,0 +1,123 @@
+#if NANOFRAMEWORK_1_0
+using nanoFramework.TestFramework;
+#else
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+#endif
+using NanoBroker.Protocol;
+using NanoBroker.Tests.Engine.Harness;
+
+namespace NanoBroker.Tests.Engine
+{
+    /// <summary>The $SYS/broker/... statistics, retained and refreshed every SysIntervalMs.</summary>
+    [TestClass]
+    public class SysTests
+    {
+        private static TestBroker WithSys(int intervalMs)
+        {
+            BrokerOptions o = TestBroker.SmallOptions();
+            o.SysIntervalMs = intervalMs;
+            return new TestBroker(o);
+        }
+
+        private static Packet Find(Packet[] packets, string topic)
+        {
+            for (int i = 0; i < packets.Length; i++)
+            {
+                if (packets[i].TopicText == topic)
+                {
+                    return packets[i];
+                }
+            }
+            return null;
+        }
+
+        private static long HeapProbe()
+        {
+            return 12345;
+        }
+
+        [TestMethod]
+        public void SysTopicsAreRetainedAfterATickAndReachSysSubscribers()
+        {
+            TestBroker b = WithSys(5000);
+            Assert.AreEqual(0, b.Broker.Retained.Count, "nothing before the first tick");
+            b.Connect("c1");
+            b.Tick(1);
+            Assert.IsTrue(b.Broker.Retained.Count >= 14);
+            TestClient sub = b.Subscriber("sys", "$SYS/#", 0);
+            Packet[] got = sub.ReadAll();
+            Packet version = Find(got, "$SYS/broker/version");
+            Assert.IsNotNull(version);
+            Assert.IsTrue(version.Retain, "retained: sent with RETAIN 1 to a new subscription");
+            Assert.AreEqual(0, version.Qos);
+            Assert.AreEqual("NanoBroker " + BrokerVersion.Text, version.PayloadText);
+            Assert.AreEqual("1", Find(got, "$SYS/broker/clients/connected").PayloadText);
+            Assert.AreEqual(b.Broker.Options.MaxClients.ToString(), Find(got, "$SYS/broker/clients/maximum").PayloadText);
+            Assert.AreEqual("0 seconds", Find(got, "$SYS/broker/uptime").PayloadText);
+            Assert.IsNotNull(Find(got, "$SYS/broker/store/bytes/free"));
+            Assert.IsNull(Find(got, "$SYS/broker/heap/current"), "no probe, no heap figure");
+        }
+
+        [TestMethod]
+        public void HashDoesNotMatchSysTopics_MQTT_4_7_2_1()
+        {
+            TestBroker b = WithSys(5000);
+            b.Tick(1);
+            TestClient all = b.Subscriber("all", "#", 0);
+            Assert.IsNull(all.Read());
+            TestClient plus = b.Subscriber("plus", "+/broker/#", 0);
+            Assert.IsNull(plus.Read());
+            b.Tick(5000);
+            Assert.IsNull(all.Read());
+        }
+
+        [TestMethod]
+        public void SysTopicsRefreshEveryInterval()
+        {
+            TestBroker b = WithSys(5000);
+            b.Tick(1);
+            TestClient sub = b.Subscriber("sys", "$SYS/broker/clients/connected", 0);
+            Assert.AreEqual("0", sub.Read().PayloadText);
+            b.Tick(4999);
+            Assert.IsNull(sub.Read(), "not before the interval");
+            b.Connect("other");
+            b.Tick(1);
+            Packet p = Expect.Publish(sub.Read(), "$SYS/broker/clients/connected", "2", 0, false);
+            Assert.IsFalse(p.Retain, "an established subscription gets RETAIN 0 [MQTT-3.3.1-9]");
+            Assert.IsNull(sub.Read());
+        }
+
+        [TestMethod]
+        public void UptimeAndCountersFollowTheClockAndStats()
+        {
+            TestBroker b = WithSys(10000);
+            TestClient sub = b.Connect("sys");
+            b.Subscribe(sub, "$SYS/broker/uptime", 0);
+            b.Subscribe(sub, "$SYS/broker/messages/received", 0);
+            b.Connect("pub").Publish("x", "1", 0, false, 0);
+            b.Tick(25000);
+            Packet[] got = sub.ReadAll();
+            Assert.AreEqual("25 seconds", Find(got, "$SYS/broker/uptime").PayloadText);
+            Assert.AreEqual("1", Find(got, "$SYS/broker/messages/received").PayloadText);
+        }
+
+        [TestMethod]
+        public void HeapProbeIsPublishedWhenSet()
+        {
+            TestBroker b = WithSys(1000);
+            b.Broker.HeapBytesInUse = HeapProbe;
+            b.Tick(1);
+            TestClient sub = b.Subscriber("sys", "$SYS/broker/heap/current", 0);
+            Expect.Publish(sub.Read(), "$SYS/broker/heap/current", "12345", 0, true);
+        }
+
+        [TestMethod]
+        public void SysInterval0TurnsStatisticsOff()
+        {
+            TestBroker b = WithSys(0);
+            b.Tick(1);
+            b.Tick(1000000);
+            Assert.AreEqual(0, b.Broker.Retained.Count);
+        }
+    }
+}
