@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading;
+using System.Net;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using NanoBroker.Host;
+
+namespace NanoBroker.Tests.Integration
+{
+    /// <summary>
+    /// A real <see cref="BrokerServer"/> on 127.0.0.1 and a free port, with modest limits and a log kept
+    /// in memory (written to the test output when a test fails). One per test: no state leaks between tests.
+    /// </summary>
+    public sealed class TestBroker : IDisposable
+    {
+        public const string Host = "127.0.0.1";
+
+        private readonly MemoryLog log = new MemoryLog();
+        private bool stopped;
+
+        private TestBroker(BrokerOptions options)
+        {
+            Server = new BrokerServer(IPAddress.Loopback, 0, options, log);
+            Server.Start();
+        }
+
+        public BrokerServer Server { get; }
+
+        public int Port { get { return Server.Port; } }
+
+        public string PortText { get { return Server.Port.ToString(); } }
+
+        /// <summary>Desktop defaults scaled down for tests: 64 clients, a 4 MB message store.</summary>
+        public static BrokerOptions DefaultOptions()
+        {
+            BrokerOptions o = BrokerOptions.Desktop();
+            o.MaxClients = 64;
+            o.MaxSessions = 256;
+            o.MessageStoreBytes = 4 * 1024 * 1024;
+            return o;
+        }
+
+        public static TestBroker Start(Action<BrokerOptions> configure = null)
+        {
+            BrokerOptions options = DefaultOptions();
+            configure?.Invoke(options);
+            return new TestBroker(options);
+        }
+
+        /// <summary>Every line the broker logged (verbose: connects, disconnects with reasons, subscriptions).</summary>
+        public string LogText { get { return string.Join("\n", log.Lines); } }
+
+        /// <summary>True when the broker logged a line containing <paramref name="text"/>.</summary>
+        public bool Logged(string text)
+        {
+            foreach (string line in log.Lines)
+            {
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>Stops the loop; fails the test if the loop died of an exception while serving it.</summary>
+        public void Stop()
+        {
+            if (stopped)
+            {
+                return;
+            }
+            stopped = true;
+            Server.Stop();
+            if (Server.Failure != null)
+            {
+                throw new AssertFailedException("the broker's socket loop failed: " + Server.Failure + "\n--- broker log:\n" + LogText);
+            }
+        }
+
+        public void Dispose()
+        {
+            Stop();
+        }
+
+        private sealed class MemoryLog : IBrokerLog
+        {
+            public readonly ConcurrentQueue<string> Lines = new ConcurrentQueue<string>();
+
+            public bool Verbose { get { return true; } }
+
+            public void Info(string line)
+            {
+                Lines.Enqueue(DateTime.Now.ToString("HH:mm:ss.fff") + " " + line);
+            }
+
+            public void Warning(string line)
+            {
+                Lines.Enqueue(DateTime.Now.ToString("HH:mm:ss.fff") + " warning: " + line);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Base of the integration test classes: <see cref="Broker"/> is a fresh broker per test (started on first
+    /// use, or by <see cref="StartBroker"/> with other limits), stopped after the test; on failure its log goes
+    /// to the test output. Each test also gets <see cref="Timeout"/>, a token that ends its waiting.
+    /// </summary>
+    public abstract class BrokerTest
+    {
+        /// <summary>The longest a single wait in a test may take.</summary>
+        protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+        private TestBroker broker;
+        private CancellationTokenSource timeout;
+
+        public TestContext TestContext { get; set; }
+
+        protected TestBroker Broker
+        {
+            get { return broker ??= TestBroker.Start(); }
+        }
+
+        /// <summary>Cancelled 10 s after the test started: every network wait of the test is bounded by it.</summary>
+        protected CancellationToken Timeout
+        {
+            get { return timeout.Token; }
+        }
+
+        protected TestBroker StartBroker(Action<BrokerOptions> configure)
+        {
+            Assert.IsNull(broker, "the broker of this test was already started");
+            broker = TestBroker.Start(configure);
+            return broker;
+        }
+
+        [TestInitialize]
+        public void StartTimeout()
+        {
+            timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        }
+
+        [TestCleanup]
+        public void StopBroker()
+        {
+            timeout.Dispose();
+            if (broker == null)
+            {
+                return;
+            }
+            try
+            {
+                broker.Stop();
+            }
+            finally
+            {
+                if (TestContext.CurrentTestOutcome != UnitTestOutcome.Passed)
+                {
+                    TestContext.WriteLine("--- broker log:\n" + broker.LogText);
+                }
+                broker = null;
+            }
+        }
+    }
+}
