@@ -18,14 +18,23 @@ fi
 # The Debian broker is only a benchmark peer: keep its service from holding port 1883.
 if command -v systemctl >/dev/null 2>&1; then systemctl stop mosquitto >/dev/null 2>&1 || true; fi
 
+echo "== nanoFramework projects: every source file and package listed (.ci/check-nfproj.sh)"
+bash .ci/check-nfproj.sh
+
 echo "== nanoFramework compile check: the engine against nanoFramework.CoreLibrary's mscorlib"
 dotnet build .ci/nanoframework/NanoBroker.NanoFramework.csproj -nologo -v quiet
+
+echo "== nanoFramework compile check: the ESP32 app and the socket loop against mscorlib and the declared device APIs"
+dotnet build .ci/nanoframework/device-check/NanoBroker.Esp32.CompileCheck.csproj -nologo -v quiet
+
+echo "== flash.ps1 dry run (.ci/check-flash-dry-run.sh)"
+bash .ci/check-flash-dry-run.sh
 
 echo "== unit and integration tests"
 results="$(pwd)/TestResults"
 rm -rf "$results"
 status=0
-dotnet test NanoBroker.Tests -nologo --logger "trx;LogFileName=results.trx" --results-directory "$results" || status=$?
+dotnet test NanoBroker.Tests/NanoBroker.Tests.csproj -nologo --logger "trx;LogFileName=results.trx" --results-directory "$results" || status=$?
 
 trx="$results/results.trx"
 if [ ! -f "$trx" ]; then

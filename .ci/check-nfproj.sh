@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Checks the nanoFramework projects, which list their files and packages by hand:
+#   - NanoBroker/NanoBroker.nfproj lists every .cs of NanoBroker/ (bin/ and obj/ aside) and nothing else;
+#   - hardware/esp32/NanoBroker.Esp32.nfproj likewise for hardware/esp32/;
+#   - NanoBroker.Tests/NanoBroker.Tests.nfproj lists every portable test (NanoBroker.Tests/Engine/**/*.cs) and
+#     no file that does not exist;
+#   - every <HintPath>..\packages\<id>.<version>\lib\... names a package of the project's packages.config,
+#     the packages.config files agree on versions, and every <ProjectReference> exists.
+# Prints what to add or remove and exits 1 on any problem. Plain python3 (stdlib only).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec python3 - <<'PY'
+import os, re, sys
+import xml.etree.ElementTree as ET
+
+NS = '{http://schemas.microsoft.com/developer/msbuild/2003}'
+problems = []
+
+def cs_files(folder, sub=None):
+    found = set()
+    top = os.path.join(folder, sub) if sub else folder
+    for dirpath, dirnames, filenames in os.walk(top):
+        rel_dir = os.path.relpath(dirpath, folder)
+        parts = [] if rel_dir == '.' else rel_dir.split(os.sep)
+        if parts and parts[0] in ('bin', 'obj'):
+            dirnames[:] = []
+            continue
+        dirnames[:] = [d for d in dirnames if not (not parts and d in ('bin', 'obj'))]
+        for f in filenames:
+            if f.endswith('.cs'):
+                found.add('\\'.join(parts + [f]))
+    return found
+
+def items(project, kind):
+    root = ET.parse(project).getroot()
+    return [e.get('Include') for e in root.iter(NS + kind)], root
+
+def packages(config):
+    root = ET.parse(config).getroot()
+    return {p.get('id'): p.get('version') for p in root.iter('package')}
+
+def check_sources(project, folder, sub=None, both_ways=True):
+    listed, _ = items(project, 'Compile')
+    listed_set = set(listed)
+    for dup in sorted({x for x in listed if listed.count(x) > 1}):
+        problems.append('%s: %s is listed twice' % (project, dup))
+    on_disk = cs_files(folder, sub)
+    for f in sorted(on_disk - listed_set):
+        problems.append('%s: add <Compile Include="%s" />' % (project, f))
+    for f in sorted(listed_set - on_disk):
+        if not os.path.exists(os.path.join(folder, *f.split('\\'))):
+            problems.append('%s: remove <Compile Include="%s" /> (no such file)' % (project, f))
+        elif both_ways:
+            problems.append('%s: <Compile Include="%s" /> is outside what this project may list' % (project, f))
+
+all_versions = {}
+
+def check_packages(project):
+    folder = os.path.dirname(project)
+    config = os.path.join(folder, 'packages.config')
+    if not os.path.exists(config):
+        problems.append('%s: no packages.config beside it' % project)
+        return
+    pkgs = packages(config)
+    for pid, ver in pkgs.items():
+        all_versions.setdefault(pid, set()).add((ver, config))
+    root = ET.parse(project).getroot()
+    for hint in root.iter(NS + 'HintPath'):
+        path = hint.text.strip()
+        m = re.search(r'(?:^|\\)packages\\([^\\]+)\\lib\\[^\\]+$', path)
+        if not m:
+            problems.append('%s: HintPath %s is not ..\\packages\\<id>.<version>\\lib\\<file>' % (project, path))
+            continue
+        folder_name = m.group(1)
+        if not any(folder_name == '%s.%s' % (pid, ver) for pid, ver in pkgs.items()):
+            problems.append('%s: HintPath %s names package folder %s, which %s does not list (id and version)'
+                            % (project, path, folder_name, config))
+        if not os.path.normpath(os.path.join(folder, *path.split('\\'))).startswith('packages' + os.sep):
+            problems.append('%s: HintPath %s does not point into the repository\'s packages folder' % (project, path))
+    for ref in root.iter(NS + 'ProjectReference'):
+        target = os.path.normpath(os.path.join(folder, *ref.get('Include').split('\\')))
+        if not os.path.exists(target):
+            problems.append('%s: ProjectReference %s does not exist' % (project, ref.get('Include')))
+
+projects = {
+    'engine': 'NanoBroker/NanoBroker.nfproj',
+    'device': 'hardware/esp32/NanoBroker.Esp32.nfproj',
+    'tests': 'NanoBroker.Tests/NanoBroker.Tests.nfproj',
+}
+for name, project in projects.items():
+    if not os.path.exists(project):
+        problems.append('%s is missing' % project)
+if not problems:
+    check_sources(projects['engine'], 'NanoBroker')
+    check_sources(projects['device'], 'hardware/esp32')
+    # The nanoFramework test project holds the portable tests only (Engine/); Integration/ is .NET-only.
+    check_sources(projects['tests'], 'NanoBroker.Tests', 'Engine')
+    for project in projects.values():
+        check_packages(project)
+    for pid, found in sorted(all_versions.items()):
+        versions = {v for v, _ in found}
+        if len(versions) > 1:
+            problems.append('package %s has different versions: %s' % (pid, ', '.join(sorted('%s in %s' % f for f in found))))
+
+if problems:
+    for p in problems:
+        print('check-nfproj: ' + p, file=sys.stderr)
+    print('check-nfproj: %d problem(s)' % len(problems), file=sys.stderr)
+    sys.exit(1)
+print('check-nfproj: NanoBroker.nfproj, NanoBroker.Esp32.nfproj and NanoBroker.Tests.nfproj list every source and only pinned packages')
+PY

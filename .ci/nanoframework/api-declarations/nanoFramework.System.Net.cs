@@ -1,0 +1,156 @@
+// Test-only stubs: package nanoFramework.System.Net 1.11.54, github:nanoframework/System.Net tag v1.11.54.
+// See README.md beside this file. Never shipped.
+#pragma warning disable CS1591
+
+namespace System.Net.Sockets
+{
+    // nanoFramework.System.Net/Sockets/Socket.cs
+    public class Socket : IDisposable
+    {
+        // Sockets/Socket.cs: public Socket(AddressFamily addressFamily, SocketType socketType, ProtocolType protocolType)
+        public Socket(AddressFamily addressFamily, SocketType socketType, ProtocolType protocolType) { throw null; }
+
+        // Sockets/Socket.cs: public void Bind(EndPoint localEP)
+        public void Bind(EndPoint localEP) { throw null; }
+
+        // Sockets/Socket.cs: public void Close()
+        public void Close() { throw null; }
+
+        // Sockets/Socket.cs: public void Listen(int backlog)
+        public void Listen(int backlog) { throw null; }
+
+        // Sockets/Socket.cs: public Socket Accept()
+        public Socket Accept() { throw null; }
+
+        // Sockets/Socket.cs: public int Send(byte[] buffer, int offset, int size, SocketFlags socketFlags)
+        public int Send(byte[] buffer, int offset, int size, SocketFlags socketFlags) { throw null; }
+
+        // Sockets/Socket.cs: public int Receive(byte[] buffer, int offset, int size, SocketFlags socketFlags)
+        public int Receive(byte[] buffer, int offset, int size, SocketFlags socketFlags) { throw null; }
+
+        // Sockets/Socket.cs: public void SetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, bool optionValue)
+        public void SetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, bool optionValue) { throw null; }
+
+        // Sockets/Socket.cs: public bool Poll(int microSeconds, SelectMode mode)
+        public bool Poll(int microSeconds, SelectMode mode) { throw null; }
+
+        // Sockets/Socket.cs: protected virtual void Dispose(bool disposing)
+        protected virtual void Dispose(bool disposing) { throw null; }
+
+        // Sockets/Socket.cs: void IDisposable.Dispose()
+        void IDisposable.Dispose() { throw null; }
+    }
+
+    // nanoFramework.System.Net/SocketException.cs: public class SocketException : Exception
+    public class SocketException : Exception
+    {
+    }
+
+    // nanoFramework.System.Net/Sockets/AddressFamily.cs
+    public enum AddressFamily
+    {
+        InterNetwork = 2,
+    }
+
+    // nanoFramework.System.Net/Sockets/SocketType.cs
+    public enum SocketType
+    {
+        Stream = 1,
+    }
+
+    // nanoFramework.System.Net/Sockets/ProtocolType.cs
+    public enum ProtocolType
+    {
+        Tcp = 6,
+    }
+
+    // nanoFramework.System.Net/Sockets/SelectMode.cs
+    public enum SelectMode
+    {
+        SelectRead = 0,
+        SelectWrite = 1,
+    }
+
+    // nanoFramework.System.Net/Sockets/SocketFlags.cs
+    [Flags]
+    public enum SocketFlags
+    {
+        None = 0x0000,
+    }
+
+    // nanoFramework.System.Net/Sockets/SocketOptionLevel.cs
+    public enum SocketOptionLevel
+    {
+        Socket = 0xffff,
+        Tcp = ProtocolType.Tcp,
+    }
+
+    // nanoFramework.System.Net/Sockets/SocketOptionName.cs
+    public enum SocketOptionName
+    {
+        ReuseAddress = 0x0004,
+        NoDelay = 1,
+    }
+}
+
+namespace System.Net
+{
+    // nanoFramework.System.Net/EndPoint.cs: public abstract class EndPoint (its abstract Serialize/Create are not called)
+    public abstract class EndPoint
+    {
+    }
+
+    // nanoFramework.System.Net/IPEndPoint.cs: public class IPEndPoint : EndPoint
+    public class IPEndPoint : EndPoint
+    {
+        // IPEndPoint.cs: public IPEndPoint(IPAddress address, int port)
+        public IPEndPoint(IPAddress address, int port) { throw null; }
+    }
+
+    // nanoFramework.System.Net/IPAddress.cs: [Serializable] public class IPAddress
+    [Serializable]
+    public class IPAddress
+    {
+        // IPAddress.cs: public static readonly IPAddress Any
+        public static readonly IPAddress Any = null;
+
+        // IPAddress.cs: public static IPAddress GetDefaultLocalAddress()
+        public static IPAddress GetDefaultLocalAddress() { throw null; }
+
+        // IPAddress.cs: public override string ToString()
+        public override string ToString() { throw null; }
+    }
+}
+
+namespace System.Net.NetworkInformation
+{
+    // nanoFramework.System.Net/NetworkInformation/Wireless80211Configuration.cs
+    public class Wireless80211Configuration
+    {
+        // Wireless80211Configuration.cs: public string Password { get => _password; set => _password = value; }
+        public string Password { get { throw null; } set { throw null; } }
+
+        // Wireless80211Configuration.cs: public string Ssid { get => _ssid; set => _ssid = value; }
+        public string Ssid { get { throw null; } set { throw null; } }
+
+        // Wireless80211Configuration.cs: public static Wireless80211Configuration[] GetAllWireless80211Configurations()
+        public static Wireless80211Configuration[] GetAllWireless80211Configurations() { throw null; }
+    }
+}
+
+namespace nanoFramework.Networking
+{
+    // nanoFramework.System.Net/NetworkHelper/NetworkHelperStatus.cs
+    public enum NetworkHelperStatus
+    {
+        None,
+        Started,
+        NetworkIsReady,
+        FailedNoNetworkInterface,
+        TokenExpiredWaitingIPAddress,
+        TokenExpiredWaitingDateTime,
+        ErrorConnetingToWiFiWhileScanning,
+        ExceptionOccurred,
+        Reconnecting
+    }
+}
