@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
+using NanoBroker.Security;
 using NanoBroker.Storage;
 
 namespace NanoBroker.Host
@@ -19,7 +20,7 @@ namespace NanoBroker.Host
         /// Listens on <paramref name="bind"/>:<paramref name="port"/>. With a <paramref name="dataFolder"/>, the
         /// broker's durable state is restored from it first and kept there.
         /// </summary>
-        public BrokerServer(IPAddress bind, int port, BrokerOptions options, IBrokerLog log, string dataFolder = null)
+        public BrokerServer(IPAddress bind, int port, BrokerOptions options, IBrokerLog log, string dataFolder = null, AccessControl access = null)
         {
             listener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
@@ -28,6 +29,7 @@ namespace NanoBroker.Host
             Endpoint = (IPEndPoint)listener.LocalEndPoint;
             Broker = new Broker(options, 0, log);
             Broker.HeapBytesInUse = () => GC.GetTotalMemory(false);
+            Broker.Access = access;
             if (dataFolder != null)
             {
                 storage = new FileStorage(dataFolder);

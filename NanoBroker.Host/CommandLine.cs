@@ -37,6 +37,12 @@ namespace NanoBroker.Host
         public bool ShowHelp;
         public bool ShowVersion;
         public BrokerOptions Broker = BrokerOptions.Desktop();
+        public string PasswordFile;
+        public string AclFile;
+
+        /// <summary>Anonymous clients may connect: on by default only when listening on a loopback address.</summary>
+        public bool AllowAnonymous;
+        private bool? allowAnonymousOption;
 
         /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a message for the user.</summary>
         public static CommandLine Parse(string[] args)
@@ -64,6 +70,16 @@ namespace NanoBroker.Host
                         c.Bind = address;
                         continue;
                     case "--data": c.DataFolder = Value(args, ref i); continue;
+                    case "--password-file": c.PasswordFile = Value(args, ref i); continue;
+                    case "--acl-file": c.AclFile = Value(args, ref i); continue;
+                    case "--allow-anonymous":
+                        string allow = Value(args, ref i);
+                        if (allow != "true" && allow != "false")
+                        {
+                            throw new ArgumentException("--allow-anonymous takes true or false, not '" + allow + "'");
+                        }
+                        c.allowAnonymousOption = allow == "true";
+                        continue;
                     case "--queue-full":
                         string policy = Value(args, ref i);
                         if (policy == "backpressure") c.Broker.QueueFull = QueueFullPolicy.Backpressure;
@@ -83,6 +99,11 @@ namespace NanoBroker.Host
             {
                 throw new ArgumentException(problem);
             }
+            c.AllowAnonymous = c.allowAnonymousOption ?? IPAddress.IsLoopback(c.Bind);
+            if (!IPAddress.IsLoopback(c.Bind) && c.PasswordFile == null && !c.AllowAnonymous)
+            {
+                throw new ArgumentException("listening on " + c.Bind + " needs --password-file, or --allow-anonymous true to let anyone on the network in");
+            }
             return c;
         }
 
@@ -93,11 +114,17 @@ namespace NanoBroker.Host
             s.AppendLine("nanobroker " + BrokerVersion.Text + " - an MQTT 3.1.1 broker (the NanoBroker engine on the desktop)");
             s.AppendLine();
             s.AppendLine("usage: dotnet run --project NanoBroker.Host -- [options]");
+            s.AppendLine("       dotnet run --project NanoBroker.Host -- passwd -b FILE USER PASSWORD   (adds or replaces a user)");
             s.AppendLine();
             s.AppendLine("  -p, --port N              TCP port (default 1883)");
             s.AppendLine("  --bind ADDRESS            address to listen on (default 127.0.0.1)");
             s.AppendLine("  --data FOLDER             folder for the broker's data (default ./data)");
             s.AppendLine("  -v, --verbose             log connects, disconnects with reasons, subscriptions, refusals");
+            s.AppendLine("  --password-file FILE      users and password hashes (make entries with: passwd -b FILE USER PASSWORD)");
+            s.AppendLine("  --acl-file FILE           topic access rules per user (mosquitto acl_file syntax, %c and %u)");
+            s.AppendLine("  --allow-anonymous BOOL    clients without a user name may connect (default: true on a loopback");
+            s.AppendLine("                            address, false otherwise; a non-loopback address with anonymous access");
+            s.AppendLine("                            needs it said explicitly)");
             s.AppendLine("  --queue-full POLICY       backpressure (default): hold publishers while a subscriber's queue is full;");
             s.AppendLine("                            drop: drop the oldest queued message and count it");
             s.AppendLine("  --version, -h/--help");

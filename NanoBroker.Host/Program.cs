@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net.Sockets;
 using System.Threading;
+using NanoBroker.Security;
 
 namespace NanoBroker.Host
 {
@@ -9,6 +10,10 @@ namespace NanoBroker.Host
     {
         public static int Main(string[] args)
         {
+            if (args.Length > 0 && args[0] == "passwd")
+            {
+                return PasswordCommand.Run(args);
+            }
             CommandLine settings;
             try
             {
@@ -31,10 +36,20 @@ namespace NanoBroker.Host
             }
 
             ConsoleLog log = new ConsoleLog(settings.Verbose);
+            AccessControl access;
+            try
+            {
+                access = AccessLoader.Load(settings);
+            }
+            catch (InvalidDataException e)
+            {
+                Console.Error.WriteLine("nanobroker: " + e.Message);
+                return 2;
+            }
             BrokerServer server;
             try
             {
-                server = new BrokerServer(settings.Bind, settings.Port, settings.Broker, log, settings.DataFolder);
+                server = new BrokerServer(settings.Bind, settings.Port, settings.Broker, log, settings.DataFolder, access);
             }
             catch (InvalidOperationException e)
             {

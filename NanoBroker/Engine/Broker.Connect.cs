@@ -1,5 +1,6 @@
 using NanoBroker.Protocol;
 using NanoBroker.Routing;
+using NanoBroker.Security;
 using NanoBroker.Sessions;
 using NanoBroker.Storage;
 
@@ -109,9 +110,9 @@ namespace NanoBroker
                     return true;
                 }
             }
+            int userStart = 0, userLength = 0, passwordStart = 0, passwordLength = 0;
             if (userNameFlag)
             {
-                int userStart, userLength;
                 if (!Wire.ReadField(b, ref p, end, out userStart, out userLength) || !Utf8.IsValid(b, userStart, userLength))
                 {
                     Violation(c, "missing or invalid user name [MQTT-3.1.3-11]");
@@ -120,7 +121,6 @@ namespace NanoBroker
             }
             if (passwordFlag)
             {
-                int passwordStart, passwordLength;
                 if (!Wire.ReadField(b, ref p, end, out passwordStart, out passwordLength))
                 {
                     Violation(c, "missing password");
@@ -143,12 +143,25 @@ namespace NanoBroker
             {
                 return Refuse(c, ConnectReturnCode.IdentifierRejected, "client identifier of " + idLength + " bytes is too long");
             }
+            int user = AccessControl.Anonymous;
+            if (Access != null)
+            {
+                byte code = Access.Authenticate(b, userStart, userLength, userNameFlag, passwordStart, passwordLength, passwordFlag, out user);
+                if (code != ConnectReturnCode.Accepted)
+                {
+                    return Refuse(c, code, userNameFlag ? "bad user name or password" : "anonymous clients are not allowed");
+                }
+            }
             if (idLength == 0)
             {
                 // [MQTT-3.1.3-6] assign a unique identifier.
                 idLength = AssignClientId(assignedId);
                 b = assignedId;
                 idStart = 0;
+            }
+            if (willFlag && Access != null && !Access.MayPublish(user, b, idStart, idLength, c.ReceiveBuffer, willTopicStart, willTopicLength))
+            {
+                return Refuse(c, ConnectReturnCode.NotAuthorized, "the will topic is not writable for this client");
             }
 
             Session existing = FindSession(b, idStart, idLength);
@@ -206,6 +219,7 @@ namespace NanoBroker
             c.State = ConnectionState.Connected;
             c.Session = s.Id;
             c.ProtocolLevel = (byte)level;
+            c.User = user;
             c.KeepAliveMs = keepAlive * 1000;
             // [MQTT-3.1.2-24] the keep-alive period runs from this CONNECT, not from the socket's opening.
             c.LastReceivedMs = now;

@@ -46,10 +46,13 @@ namespace NanoBroker
                 return true;
             }
 
-            if (Topic.IsSys(b, topicStart, topicLength))
+            if (Topic.IsSys(b, topicStart, topicLength)
+                || (Access != null && !Access.MayPublish(c.User, s.ClientId, 0, s.ClientIdLength, b, topicStart, topicLength)))
             {
-                // Only the broker writes $SYS topics; the PUBLISH is still acknowledged.
+                // Only the broker writes $SYS topics, and the rules may forbid others. The PUBLISH is
+                // still acknowledged, as MQTT 3.1.1 has no way to refuse it, and counted.
                 Stats.PublishesDenied++;
+                if (Verbose) Info("client " + ClientIdOf(s) + " may not publish to " + Utf8.GetString(b, topicStart, topicLength));
             }
             else if (!Route(c, b, topicStart, topicLength, p, end - p, qos, retain, -1))
             {

@@ -60,20 +60,25 @@ namespace NanoBroker
                 int start, length;
                 Wire.ReadField(b, ref q, end, out start, out length);
                 int requested = b[q++];
-                int entry = subscriptions.Find(s.Id, b, start, length);
-                if (entry >= 0)
+                int entry = -1;
+                string refusal = null;
+                if (Access != null && !Access.MaySubscribe(c.User, s.ClientId, 0, s.ClientIdLength, b, start, length))
+                {
+                    refusal = "not allowed to read it";
+                }
+                else if ((entry = subscriptions.Find(s.Id, b, start, length)) >= 0)
                 {
                     // [MQTT-3.8.4-3] the same filter again replaces the subscription.
                     subscriptions.Qos[entry] = (byte)requested;
                 }
-                else
+                else if ((entry = subscriptions.Add(s.Id, b, start, length, requested)) < 0)
                 {
-                    entry = subscriptions.Add(s.Id, b, start, length, requested);
+                    refusal = "subscription table full";
                 }
-                if (entry < 0)
+                if (refusal != null)
                 {
                     Stats.SubscriptionsRefused++;
-                    Warn("client " + ClientIdOf(s) + " refused subscription to " + Utf8.GetString(b, start, length) + ": subscription table full");
+                    Warn("client " + ClientIdOf(s) + " refused subscription to " + Utf8.GetString(b, start, length) + ": " + refusal);
                 }
                 else
                 {

@@ -43,6 +43,9 @@ namespace NanoBroker
 
         public readonly BrokerStats Stats = new BrokerStats();
 
+        /// <summary>Authentication and access rules; null lets every client connect, read and write (set it before the first connection).</summary>
+        public Security.AccessControl Access;
+
         public Broker(BrokerOptions options, long nowMs, IBrokerLog log)
         {
             string problem = options.Validate();
@@ -467,7 +470,7 @@ namespace NanoBroker
             }
             if (!wasConnected)
             {
-                if (Verbose) Info("connection " + c.Id + " closed before CONNECT: " + reason);
+                if (Verbose) Info("connection " + c.Id + " closed: " + reason);
                 return;
             }
             connectedCount--;

@@ -43,6 +43,9 @@ namespace NanoBroker.Sessions
         internal int Session;
 
         internal byte ProtocolLevel;
+
+        // The authenticated user's index in Broker.Access, or AccessControl.Anonymous.
+        internal int User;
         internal int KeepAliveMs;
         internal long OpenedAtMs;
         internal long LastReceivedMs;
@@ -67,6 +70,7 @@ namespace NanoBroker.Sessions
             Outbox.Clear();
             Session = -1;
             ProtocolLevel = 0;
+            User = -1;
             KeepAliveMs = 0;
             OpenedAtMs = nowMs;
             LastReceivedMs = nowMs;

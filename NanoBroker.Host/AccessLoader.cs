@@ -1,0 +1,36 @@
+using System.IO;
+using NanoBroker.Security;
+
+namespace NanoBroker.Host
+{
+    /// <summary>Builds the broker's access control from the command line's files.</summary>
+    public static class AccessLoader
+    {
+        /// <summary>Null when every client may connect and do anything; throws <see cref="InvalidDataException"/> naming the bad line.</summary>
+        public static AccessControl Load(CommandLine settings)
+        {
+            if (settings.PasswordFile == null && settings.AclFile == null && settings.AllowAnonymous)
+            {
+                return null;
+            }
+            AccessControl access = new AccessControl(settings.AllowAnonymous, settings.Broker.MaxPacketSize);
+            if (settings.PasswordFile != null)
+            {
+                string problem = AccessFiles.LoadPasswords(File.ReadAllBytes(settings.PasswordFile), access);
+                if (problem != null)
+                {
+                    throw new InvalidDataException(settings.PasswordFile + ", " + problem);
+                }
+            }
+            if (settings.AclFile != null)
+            {
+                string problem = AccessFiles.LoadRules(File.ReadAllBytes(settings.AclFile), access);
+                if (problem != null)
+                {
+                    throw new InvalidDataException(settings.AclFile + ", " + problem);
+                }
+            }
+            return access;
+        }
+    }
+}

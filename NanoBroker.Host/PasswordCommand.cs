@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Security.Cryptography;
+using NanoBroker.Security;
+
+namespace NanoBroker.Host
+{
+    /// <summary>"passwd -b FILE USER PASSWORD": adds or replaces a user's salted hash in a password file, like mosquitto_passwd -b.</summary>
+    public static class PasswordCommand
+    {
+        /// <summary>Iterations of PBKDF2-SHA-256: costly enough to slow guessing, cheap enough for an ESP32 to check a CONNECT.</summary>
+        public const int DefaultIterations = 1000;
+
+        public static int Run(string[] args)
+        {
+            if (args.Length != 5 || args[1] != "-b")
+            {
+                Console.Error.WriteLine("usage: passwd -b FILE USER PASSWORD");
+                return 2;
+            }
+            string file = args[2];
+            string user = args[3];
+            if (user.Length == 0 || user.Contains(':'))
+            {
+                Console.Error.WriteLine("nanobroker: a user name must not be empty or contain ':'");
+                return 2;
+            }
+            List<string> lines = new List<string>();
+            if (File.Exists(file))
+            {
+                foreach (string line in File.ReadAllLines(file))
+                {
+                    if (!line.StartsWith(user + ":", StringComparison.Ordinal))
+                    {
+                        lines.Add(line);
+                    }
+                }
+            }
+            lines.Add(AccessFiles.FormatPasswordLine(user, args[4], RandomNumberGenerator.GetBytes(16), DefaultIterations));
+            File.WriteAllLines(file, lines);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace NanoBroker.Security
+{
+    /// <summary>What an access rule grants on its topics.</summary>
+    public static class AccessRight
+    {
+        public const int Read = 1;
+        public const int Write = 2;
+        public const int ReadWrite = Read | Write;
+    }
+}
