@@ -38,6 +38,12 @@ namespace NanoBroker.Host
         public bool ShowVersion;
         public BrokerOptions Broker = BrokerOptions.Desktop();
         public string PasswordFile;
+        public string CertificateFile;
+        public string KeyFile;
+        public int TlsPort = 8883;
+
+        /// <summary>Only TLS clients: the plain listener moves to an internal loopback port the TLS listener relays to.</summary>
+        public bool TlsOnly;
         public string AclFile;
 
         /// <summary>Anonymous clients may connect: on by default only when listening on a loopback address.</summary>
@@ -71,6 +77,10 @@ namespace NanoBroker.Host
                         continue;
                     case "--data": c.DataFolder = Value(args, ref i); continue;
                     case "--password-file": c.PasswordFile = Value(args, ref i); continue;
+                    case "--cert": c.CertificateFile = Value(args, ref i); continue;
+                    case "--key": c.KeyFile = Value(args, ref i); continue;
+                    case "--tls-port": c.TlsPort = Int(arg, Value(args, ref i), 0, 65535); continue;
+                    case "--tls-only": c.TlsOnly = true; continue;
                     case "--acl-file": c.AclFile = Value(args, ref i); continue;
                     case "--allow-anonymous":
                         string allow = Value(args, ref i);
@@ -99,6 +109,10 @@ namespace NanoBroker.Host
             {
                 throw new ArgumentException(problem);
             }
+            if ((c.CertificateFile == null) != (c.KeyFile == null) || (c.TlsOnly && c.CertificateFile == null))
+            {
+                throw new ArgumentException("TLS needs both --cert and --key (PEM files)");
+            }
             c.AllowAnonymous = c.allowAnonymousOption ?? IPAddress.IsLoopback(c.Bind);
             if (!IPAddress.IsLoopback(c.Bind) && c.PasswordFile == null && !c.AllowAnonymous)
             {
@@ -120,6 +134,9 @@ namespace NanoBroker.Host
             s.AppendLine("  --bind ADDRESS            address to listen on (default 127.0.0.1)");
             s.AppendLine("  --data FOLDER             folder for the broker's data (default ./data)");
             s.AppendLine("  -v, --verbose             log connects, disconnects with reasons, subscriptions, refusals");
+            s.AppendLine("  --cert FILE, --key FILE   PEM certificate (chain) and private key: also listen for MQTT over TLS");
+            s.AppendLine("  --tls-port N              TLS port (default 8883)");
+            s.AppendLine("  --tls-only                no plain listener for clients (it stays on an internal loopback port)");
             s.AppendLine("  --password-file FILE      users and password hashes (make entries with: passwd -b FILE USER PASSWORD)");
             s.AppendLine("  --acl-file FILE           topic access rules per user (mosquitto acl_file syntax, %c and %u)");
             s.AppendLine("  --allow-anonymous BOOL    clients without a user name may connect (default: true on a loopback");

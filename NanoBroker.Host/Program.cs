@@ -49,7 +49,9 @@ namespace NanoBroker.Host
             BrokerServer server;
             try
             {
-                server = new BrokerServer(settings.Bind, settings.Port, settings.Broker, log, settings.DataFolder, access);
+                server = settings.TlsOnly
+                    ? new BrokerServer(System.Net.IPAddress.Loopback, 0, settings.Broker, log, settings.DataFolder, access)
+                    : new BrokerServer(settings.Bind, settings.Port, settings.Broker, log, settings.DataFolder, access);
             }
             catch (InvalidOperationException e)
             {
@@ -62,15 +64,35 @@ namespace NanoBroker.Host
                 return 1;
             }
 
+            TlsListener tls = null;
+            if (settings.CertificateFile != null)
+            {
+                try
+                {
+                    tls = new TlsListener(settings.Bind, settings.TlsPort, TlsListener.LoadCertificate(settings.CertificateFile, settings.KeyFile), server.Endpoint);
+                }
+                catch (Exception e) when (e is SocketException || e is System.Security.Cryptography.CryptographicException || e is IOException)
+                {
+                    Console.Error.WriteLine("nanobroker: cannot listen for TLS on " + settings.Bind + ":" + settings.TlsPort + ": " + e.Message);
+                    server.Stop();
+                    return 1;
+                }
+            }
             using (ManualResetEventSlim stop = new ManualResetEventSlim())
             {
                 Console.CancelKeyPress += (sender, e) => { e.Cancel = true; stop.Set(); };
                 AppDomain.CurrentDomain.ProcessExit += (sender, e) => stop.Set();
                 server.Start();
                 log.Info("storage: " + server.RestoreSummary);
-                log.Info("nanobroker " + BrokerVersion.Text + " listening on " + server.Endpoint + ", data in " + Path.GetFullPath(settings.DataFolder));
+                log.Info("nanobroker " + BrokerVersion.Text + " listening on " + (settings.TlsOnly ? "(internal) " : "") + server.Endpoint + ", data in " + Path.GetFullPath(settings.DataFolder));
+                if (tls != null)
+                {
+                    tls.Start();
+                    log.Info("TLS on " + tls.Endpoint);
+                }
                 stop.Wait();
                 log.Info("nanobroker stopping");
+                tls?.Dispose();
                 server.Stop();
             }
             return server.Failure == null ? 0 : 1;

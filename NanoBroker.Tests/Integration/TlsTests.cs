@@ -1,0 +1,122 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Threading.Tasks;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using NanoBroker.Host;
+
+namespace NanoBroker.Tests.Integration
+{
+    /// <summary>MQTT over TLS with real TLS clients: mosquitto_pub/sub --cafile and MQTTnet, through the host's TLS listener.</summary>
+    [TestClass]
+    public class TlsTests
+    {
+        private static string folder;
+
+        [ClassInitialize]
+        public static void MakeCertificates(TestContext context)
+        {
+            // A test CA and a server certificate for localhost and 127.0.0.1, written as PEM files like a user's.
+            folder = Path.Combine(Path.GetTempPath(), "nanobroker-tls-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(folder);
+            using RSA caKey = RSA.Create(2048);
+            CertificateRequest caRequest = new CertificateRequest("CN=NanoBroker Test CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+            caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+            using X509Certificate2 ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(2));
+
+            using RSA serverKey = RSA.Create(2048);
+            CertificateRequest request = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            SubjectAlternativeNameBuilder names = new SubjectAlternativeNameBuilder();
+            names.AddDnsName("localhost");
+            names.AddIpAddress(IPAddress.Loopback);
+            request.CertificateExtensions.Add(names.Build());
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid("1.3.6.1.5.5.7.3.1") }, false));
+            using X509Certificate2 server = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(2), new byte[] { 1, 2, 3, 4 });
+
+            File.WriteAllText(CaPem, ca.ExportCertificatePem());
+            File.WriteAllText(ServerPem, server.ExportCertificatePem());
+            File.WriteAllText(ServerKeyPem, serverKey.ExportPkcs8PrivateKeyPem());
+        }
+
+        [ClassCleanup]
+        public static void RemoveCertificates()
+        {
+            Directory.Delete(folder, true);
+        }
+
+        private static string CaPem { get { return Path.Combine(folder, "ca.pem"); } }
+
+        private static string ServerPem { get { return Path.Combine(folder, "server.pem"); } }
+
+        private static string ServerKeyPem { get { return Path.Combine(folder, "server.key"); } }
+
+        [TestMethod]
+        [Timeout(20000, CooperativeCancellation = true)]
+        public async Task MosquittoClientsTalkOverTlsVerifyingTheServerCertificate()
+        {
+            using TestBroker broker = TestBroker.Start();
+            using TlsListener tls = StartTls(broker);
+            string port = tls.Endpoint.Port.ToString();
+            using ChildProcess subscriber = ChildProcess.Start("stdbuf", "-oL", "mosquitto_sub", "-h", "localhost", "-p", port, "--cafile", CaPem, "-t", "secure/#", "-v", "-C", "1", "-d");
+            await subscriber.WaitForLineAsync(line => line.Contains("SUBACK"), TimeSpan.FromSeconds(10), "SUBACK over TLS");
+            using ChildProcess publisher = await ChildProcess.RunAsync(TimeSpan.FromSeconds(10), "mosquitto_pub", "-h", "localhost", "-p", port, "--cafile", CaPem, "-t", "secure/a", "-m", "over tls", "-q", "1");
+            Assert.AreEqual(0, publisher.ExitCode, publisher.Transcript());
+            await subscriber.WaitForLineAsync(line => line == "secure/a over tls", TimeSpan.FromSeconds(10), "the message over TLS");
+        }
+
+        [TestMethod]
+        [Timeout(20000, CooperativeCancellation = true)]
+        public async Task AClientThatDoesNotTrustTheCertificateCannotConnect()
+        {
+            using TestBroker broker = TestBroker.Start();
+            using TlsListener tls = StartTls(broker);
+            // The system's trust store does not hold the test CA.
+            using ChildProcess publisher = await ChildProcess.RunAsync(TimeSpan.FromSeconds(10), "mosquitto_pub", "-h", "localhost", "-p", tls.Endpoint.Port.ToString(), "--capath", "/etc/ssl/certs", "-t", "secure/a", "-m", "x");
+            Assert.AreNotEqual(0, publisher.ExitCode, publisher.Transcript());
+            Assert.IsFalse(broker.Logged("connected ("), broker.LogText);
+        }
+
+        [TestMethod]
+        [Timeout(20000, CooperativeCancellation = true)]
+        public async Task MqttNetPublishesAndReceivesOverTls()
+        {
+            using TestBroker broker = TestBroker.Start();
+            using TlsListener tls = StartTls(broker);
+            using X509Certificate2 ca = X509CertificateLoader.LoadCertificateFromFile(CaPem);
+            IMqttClient client = new MqttClientFactory().CreateMqttClient();
+            TaskCompletionSource<string> received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            client.ApplicationMessageReceivedAsync += e =>
+            {
+                received.TrySetResult(e.ApplicationMessage.Topic + " " + Encoding.UTF8.GetString(e.ApplicationMessage.Payload));
+                return Task.CompletedTask;
+            };
+            MqttClientOptions options = new MqttClientOptionsBuilder()
+                .WithTcpServer("localhost", tls.Endpoint.Port)
+                .WithProtocolVersion(MqttProtocolVersion.V311)
+                .WithClientId("tls-mqttnet")
+                .WithTlsOptions(o => o.UseTls().WithTrustChain(new X509Certificate2Collection(ca)))
+                .Build();
+            MqttClientConnectResult connected = await client.ConnectAsync(options);
+            Assert.AreEqual(MqttClientConnectResultCode.Success, connected.ResultCode);
+            await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("secure/#", MqttQualityOfServiceLevel.ExactlyOnce).Build());
+            await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("secure/b").WithPayload("exactly once").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.ExactlyOnce).Build());
+            Assert.AreEqual("secure/b exactly once", await received.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+            await client.DisconnectAsync();
+            client.Dispose();
+        }
+
+        private static TlsListener StartTls(TestBroker broker)
+        {
+            TlsListener tls = new TlsListener(IPAddress.Loopback, 0, TlsListener.LoadCertificate(ServerPem, ServerKeyPem), broker.Server.Endpoint);
+            tls.Start();
+            return tls;
+        }
+    }
+}
