@@ -22,6 +22,10 @@ namespace NanoBroker.Net
         protected readonly Socket[] Sockets;
 
         private readonly Connection[] slots;
+
+        // Bytes read between two flushes of the outboxes: a quarter of one outbox, so a subscriber whose
+        // socket keeps up never has its outbox filled (and QoS 0 dropped) within one pass of reads.
+        private readonly int flushEveryBytes;
         // 1 while Run should go on; read and written with Interlocked (Stop comes from another thread).
         private int running;
         private long nextTickMs;
@@ -33,6 +37,7 @@ namespace NanoBroker.Net
             int slotCount = broker.Options.MaxClients + 2;
             Sockets = new Socket[slotCount];
             slots = new Connection[slotCount];
+            flushEveryBytes = broker.Options.OutboxBytes / 4;
         }
 
         /// <summary>Runs until <see cref="Stop"/> is called; then closes every socket.</summary>
@@ -161,6 +166,7 @@ namespace NanoBroker.Net
 
         private void ReceiveAll(long now)
         {
+            int sinceFlush = 0;
             for (int i = 0; i < Sockets.Length; i++)
             {
                 if (!WantsToRead(i) || !IsReadable(i))
@@ -171,7 +177,8 @@ namespace NanoBroker.Net
                 int received;
                 try
                 {
-                    received = Sockets[i].Receive(connection.ReceiveBuffer, connection.ReceiveOffset, connection.ReceiveSpace, SocketFlags.None);
+                    int space = connection.ReceiveSpace;
+                    received = Sockets[i].Receive(connection.ReceiveBuffer, connection.ReceiveOffset, space < flushEveryBytes ? space : flushEveryBytes, SocketFlags.None);
                 }
                 catch (SocketException)
                 {
@@ -184,6 +191,12 @@ namespace NanoBroker.Net
                     continue;
                 }
                 Broker.Received(connection, received, now);
+                sinceFlush += received;
+                if (sinceFlush >= flushEveryBytes)
+                {
+                    SendAll(now);
+                    sinceFlush = 0;
+                }
             }
         }
 
