@@ -1,0 +1,90 @@
+using System;
+using LoadGenerator;
+using NanoBroker;
+using NanoBroker.Sessions;
+
+namespace EngineBench
+{
+    /// <summary>Drives the sans-IO engine directly: bytes in through ReceiveBuffer/Received, bytes out through Outbox/Sent.</summary>
+    public sealed class Harness
+    {
+        public readonly Broker Broker;
+        public long Now = 1;
+
+        public Harness(BrokerOptions options)
+        {
+            Broker = new Broker(options, Now, null);
+        }
+
+        public Connection Connect(string clientId)
+        {
+            Connection c = Broker.Open(Now);
+            if (c == null) throw new InvalidOperationException("no free connection slot");
+            Feed(c, Wire.ConnectPacket(clientId, 0));
+            if (c.Outbox.Sendable != 4 || c.Outbox.Buffer[c.Outbox.Start + 3] != 0) throw new InvalidOperationException("CONNECT refused");
+            Drain(c);
+            return c;
+        }
+
+        public void Subscribe(Connection c, string filter, int qos)
+        {
+            Feed(c, Wire.SubscribePacket(1, new[] { filter }, qos));
+            if (c.Outbox.Sendable != 5 || c.Outbox.Buffer[c.Outbox.Start + 4] != qos) throw new InvalidOperationException("SUBSCRIBE of " + filter + " refused");
+            Drain(c);
+        }
+
+        /// <summary>Writes a whole packet (or several) into the connection and lets the engine handle it.</summary>
+        public void Feed(Connection c, byte[] bytes)
+        {
+            Feed(c, bytes, bytes.Length);
+        }
+
+        public void Feed(Connection c, byte[] bytes, int count)
+        {
+            Buffer.BlockCopy(bytes, 0, c.ReceiveBuffer, c.ReceiveOffset, count);
+            Broker.Received(c, count, Now);
+        }
+
+        /// <summary>Takes everything sendable out of the outbox; returns the byte count.</summary>
+        public int Drain(Connection c)
+        {
+            int total = 0;
+            while (c.Outbox.Sendable > 0)
+            {
+                int n = c.Outbox.Sendable;
+                total += n;
+                Broker.Sent(c, n, Now);
+            }
+            return total;
+        }
+
+        /// <summary>The packet identifier of the PUBLISH at the head of the outbox (QoS 1/2).</summary>
+        public static int HeadPacketId(Connection c)
+        {
+            byte[] b = c.Outbox.Buffer;
+            int at = c.Outbox.Start;
+            int used;
+            Wire.ReadLength(b, at + 1, at + c.Outbox.Count, out used);
+            int p = at + 1 + used;
+            int topicLength = (b[p] << 8) | b[p + 1];
+            p += 2 + topicLength;
+            return (b[p] << 8) | b[p + 1];
+        }
+
+        public static byte[] Publish(string topic, int qos, int packetId, int payload, bool retain)
+        {
+            byte[] t = System.Text.Encoding.UTF8.GetBytes(topic);
+            byte[] b = new byte[Wire.PublishSize(t.Length, qos, payload)];
+            Wire.WritePublish(b, 0, t, qos, packetId, payload, 0, 0, 0);
+            if (retain) b[0] |= 1;
+            return b;
+        }
+
+        public static byte[] Ack(int type, int packetId)
+        {
+            byte[] b = new byte[4];
+            Wire.WriteAck(b, 0, type, packetId);
+            return b;
+        }
+    }
+}

@@ -1,0 +1,488 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+
+namespace LoadGenerator
+{
+    /// <summary>
+    /// One publish/subscribe scenario: N publishers each on its own topic, M subscribers each subscribed
+    /// to every publisher's topic, at one QoS and payload size, for a fixed time. Every delivery is checked:
+    /// per subscriber and publisher the sequence numbers must arrive complete and in order, exactly once.
+    /// </summary>
+    public sealed class Flow
+    {
+        public int Publishers = 4;
+        public int Subscribers = 4;
+        public int Qos;
+        public int Payload = 64;
+        public double Seconds = 3;
+
+        /// <summary>0: as fast as the broker goes; else messages per second per publisher (latency runs).</summary>
+        public int RatePerPublisher;
+
+        /// <summary>QoS 1/2 PUBLISH packets a publisher has unacknowledged at once.</summary>
+        public int InflightWindow = 16;
+
+        /// <summary>
+        /// Bytes of its messages a publisher may have published but not yet seen delivered to every subscriber.
+        /// QoS 0 has no acknowledgement, so without this end-to-end window a fast publisher would outrun any
+        /// subscriber and the test would measure how a broker drops, not how fast it delivers.
+        /// </summary>
+        public int EndToEndWindowBytes = 32768;
+
+        private IPEndPoint broker;
+        private string prefix;
+        private int window;
+        private long endTicks;
+        private long startTicks;
+        private volatile bool stopSubscribers;
+        private volatile bool abort;
+
+        // delivered[s * Publishers + p]: the next sequence number subscriber s expects from publisher p.
+        private int[] delivered;
+        private int[] sent;
+        private long[] deliveries;
+        private long[] lastDeliveryTicks;
+        private List<int>[] latencies;
+        private ManualResetEventSlim[] progress;
+        private readonly object errorLock = new object();
+        private int errorCount;
+        private string firstError;
+
+        public sealed class Outcome
+        {
+            public bool Valid;
+            public string Problem;
+            public double DeliveriesPerSecond;
+            public long Deliveries;
+            public long Expected;
+            public double P50Us;
+            public double P99Us;
+        }
+
+        public Outcome Run(IPEndPoint endpoint, string runId)
+        {
+            broker = endpoint;
+            prefix = "bench/" + runId;
+            int packet = Wire.PublishSize(Encoding.UTF8.GetByteCount(prefix + "/p00"), Qos, Payload);
+            window = Math.Max(Qos == 0 ? 4 : InflightWindow, EndToEndWindowBytes / packet);
+            delivered = new int[Publishers * Subscribers];
+            sent = new int[Publishers];
+            deliveries = new long[Subscribers];
+            lastDeliveryTicks = new long[Subscribers];
+            latencies = new List<int>[Subscribers];
+            progress = new ManualResetEventSlim[Publishers];
+            for (int p = 0; p < Publishers; p++) progress[p] = new ManualResetEventSlim(false);
+
+            string[] filters = new string[Publishers];
+            for (int p = 0; p < Publishers; p++) filters[p] = Topic(p);
+
+            List<Socket> all = new List<Socket>();
+            Socket[] subs = new Socket[Subscribers];
+            Socket[] pubs = new Socket[Publishers];
+            Outcome outcome = new Outcome();
+            try
+            {
+                for (int s = 0; s < Subscribers; s++)
+                {
+                    subs[s] = Wire.Open(broker, 10000);
+                    all.Add(subs[s]);
+                    int rc = Wire.Handshake(subs[s], runId + "-s" + s);
+                    if (rc != 0) throw new InvalidOperationException("subscriber refused: CONNACK " + rc);
+                    Wire.SubscribeAndWait(subs[s], filters, Qos);
+                    subs[s].ReceiveTimeout = 200;
+                    latencies[s] = new List<int>(RatePerPublisher > 0 ? (int)(RatePerPublisher * Publishers * Seconds * 1.2) : 0);
+                }
+                for (int p = 0; p < Publishers; p++)
+                {
+                    pubs[p] = Wire.Open(broker, 10000);
+                    all.Add(pubs[p]);
+                    int rc = Wire.Handshake(pubs[p], runId + "-p" + p);
+                    if (rc != 0) throw new InvalidOperationException("publisher refused: CONNACK " + rc);
+                }
+            }
+            catch (Exception e) when (e is SocketException || e is InvalidOperationException)
+            {
+                CloseAll(all);
+                outcome.Problem = "setup failed: " + e.Message;
+                return outcome;
+            }
+
+            Thread[] subThreads = new Thread[Subscribers];
+            for (int s = 0; s < Subscribers; s++)
+            {
+                int index = s;
+                subThreads[s] = new Thread(() => RunSubscriber(index, subs[index])) { IsBackground = true, Name = "sub" + s };
+                subThreads[s].Start();
+            }
+            startTicks = Stopwatch.GetTimestamp();
+            endTicks = startTicks + (long)(Seconds * Stopwatch.Frequency);
+            Thread[] pubThreads = new Thread[Publishers];
+            for (int p = 0; p < Publishers; p++)
+            {
+                int index = p;
+                pubThreads[p] = new Thread(() => RunPublisher(index, pubs[index])) { IsBackground = true, Name = "pub" + p };
+                pubThreads[p].Start();
+            }
+            foreach (Thread t in pubThreads)
+            {
+                if (!t.Join(TimeSpan.FromSeconds(Seconds + 30)))
+                {
+                    abort = true;
+                    Error("a publisher hung (no acknowledgement progress)");
+                }
+            }
+
+            // Drain: every published message must reach every subscriber; give up after 5 s without progress.
+            long expected = 0;
+            for (int p = 0; p < Publishers; p++) expected += (long)sent[p] * Subscribers;
+            long last = -1;
+            long lastChange = Stopwatch.GetTimestamp();
+            while (true)
+            {
+                long total = TotalDeliveries();
+                if (total >= expected) break;
+                if (total != last)
+                {
+                    last = total;
+                    lastChange = Stopwatch.GetTimestamp();
+                }
+                else if (Stopwatch.GetTimestamp() - lastChange > 5 * Stopwatch.Frequency)
+                {
+                    break;
+                }
+                Thread.Sleep(5);
+            }
+            stopSubscribers = true;
+            foreach (Thread t in subThreads) t.Join(2000);
+            foreach (Socket s in all)
+            {
+                try { Wire.SendAll(s, new byte[] { Wire.Disconnect << 4, 0 }, 0, 2); } catch (SocketException) { } catch (ObjectDisposedException) { }
+            }
+            CloseAll(all);
+
+            long got = TotalDeliveries();
+            long lastTicks = startTicks;
+            foreach (long t in lastDeliveryTicks) lastTicks = Math.Max(lastTicks, t);
+            outcome.Deliveries = got;
+            outcome.Expected = expected;
+            double seconds = (lastTicks - startTicks) / (double)Stopwatch.Frequency;
+            outcome.DeliveriesPerSecond = seconds > 0 ? got / seconds : 0;
+            List<int> lat = new List<int>();
+            foreach (List<int> l in latencies) if (l != null) lat.AddRange(l);
+            if (lat.Count > 0)
+            {
+                lat.Sort();
+                outcome.P50Us = lat[(int)(lat.Count * 0.50)];
+                outcome.P99Us = lat[Math.Min(lat.Count - 1, (int)(lat.Count * 0.99))];
+            }
+            if (errorCount > 0)
+            {
+                outcome.Problem = errorCount + " delivery errors; first: " + firstError;
+            }
+            else if (got != expected)
+            {
+                outcome.Problem = "missing deliveries: " + got + " of " + expected + " arrived";
+            }
+            else if (got == 0)
+            {
+                outcome.Problem = "nothing was delivered";
+            }
+            outcome.Valid = outcome.Problem == null;
+            return outcome;
+        }
+
+        private string Topic(int publisher)
+        {
+            return prefix + "/p" + publisher.ToString("00");
+        }
+
+        private long TotalDeliveries()
+        {
+            long total = 0;
+            for (int s = 0; s < Subscribers; s++) total += Volatile.Read(ref deliveries[s]);
+            return total;
+        }
+
+        private int MinDelivered(int publisher)
+        {
+            int min = int.MaxValue;
+            for (int s = 0; s < Subscribers; s++)
+            {
+                int d = Volatile.Read(ref delivered[s * Publishers + publisher]);
+                if (d < min) min = d;
+            }
+            return min;
+        }
+
+        private void Error(string what)
+        {
+            lock (errorLock)
+            {
+                errorCount++;
+                if (firstError == null) firstError = what;
+            }
+        }
+
+        private static void CloseAll(List<Socket> sockets)
+        {
+            foreach (Socket s in sockets)
+            {
+                try { s.Close(); } catch (SocketException) { }
+            }
+        }
+
+        private void RunPublisher(int index, Socket socket)
+        {
+            byte[] topic = Encoding.UTF8.GetBytes(Topic(index));
+            int packet = Wire.PublishSize(topic.Length, Qos, Payload);
+            int batchMax = Math.Max(1, 65536 / packet);
+            byte[] output = new byte[(batchMax + InflightWindow + 2) * Math.Max(packet, 4) + 1024];
+            byte[] input = new byte[65536];
+            int inputCount = 0;
+            bool[] outstanding = new bool[65536];
+            int inflight = 0;
+            int nextId = 0;
+            int seq = 0;
+            long periodTicks = RatePerPublisher > 0 ? Stopwatch.Frequency / RatePerPublisher : 0;
+            long nextDue = Stopwatch.GetTimestamp();
+            socket.ReceiveTimeout = 10000;
+            try
+            {
+                while (!abort)
+                {
+                    long now = Stopwatch.GetTimestamp();
+                    bool timeUp = now >= endTicks;
+                    int length = 0;
+                    if (!timeUp)
+                    {
+                        int allowed = window - (seq - MinDelivered(index));
+                        if (Qos > 0) allowed = Math.Min(allowed, InflightWindow - inflight);
+                        allowed = Math.Min(allowed, batchMax);
+                        if (periodTicks > 0)
+                        {
+                            if (now < nextDue) allowed = 0;
+                            else allowed = Math.Min(allowed, 1);
+                        }
+                        for (int i = 0; i < allowed; i++)
+                        {
+                            int id = 0;
+                            if (Qos > 0)
+                            {
+                                do { nextId = nextId == 65535 ? 1 : nextId + 1; } while (outstanding[nextId]);
+                                id = nextId;
+                                outstanding[id] = true;
+                                inflight++;
+                            }
+                            length += Wire.WritePublish(output, length, topic, Qos, id, Payload, index, seq++, Stopwatch.GetTimestamp());
+                        }
+                        if (allowed > 0 && periodTicks > 0) nextDue += periodTicks;
+                        if (length > 0)
+                        {
+                            Wire.SendAll(socket, output, 0, length);
+                            length = 0;
+                        }
+                    }
+                    if (Qos == 0 || inflight == 0)
+                    {
+                        if (timeUp) break;
+                        if (periodTicks > 0)
+                        {
+                            long wait = nextDue - Stopwatch.GetTimestamp();
+                            if (wait > 0) Thread.Sleep(Math.Max(0, (int)(wait * 1000 / Stopwatch.Frequency)));
+                        }
+                        else if (window - (seq - MinDelivered(index)) <= 0)
+                        {
+                            progress[index].Reset();
+                            if (window - (seq - MinDelivered(index)) <= 0) progress[index].Wait(5);
+                        }
+                        continue;
+                    }
+                    // QoS 1/2: read acknowledgements (at least one is due), answer PUBREC with PUBREL.
+                    int n = socket.Receive(input, inputCount, input.Length - inputCount, SocketFlags.None);
+                    if (n <= 0)
+                    {
+                        Error("publisher " + index + ": the broker closed the connection");
+                        return;
+                    }
+                    inputCount += n;
+                    int at = 0;
+                    while (inputCount - at >= 4)
+                    {
+                        int type = input[at] >> 4;
+                        int id = (input[at + 2] << 8) | input[at + 3];
+                        if (input[at + 1] != 2 || !outstanding[id]
+                            || !(Qos == 1 && type == Wire.PubAck || Qos == 2 && (type == Wire.PubRec || type == Wire.PubComp)))
+                        {
+                            Error("publisher " + index + ": unexpected packet 0x" + input[at].ToString("x2") + " for id " + id);
+                            abort = true;
+                            return;
+                        }
+                        if (type == Wire.PubRec)
+                        {
+                            length += Wire.WriteAck(output, length, Wire.PubRel, id);
+                        }
+                        else
+                        {
+                            outstanding[id] = false;
+                            inflight--;
+                        }
+                        at += 4;
+                    }
+                    Buffer.BlockCopy(input, at, input, 0, inputCount - at);
+                    inputCount -= at;
+                    if (length > 0)
+                    {
+                        Wire.SendAll(socket, output, 0, length);
+                    }
+                }
+            }
+            catch (SocketException e)
+            {
+                Error("publisher " + index + ": " + e.SocketErrorCode + (e.SocketErrorCode == SocketError.TimedOut ? " (no acknowledgement for 10 s)" : ""));
+            }
+            finally
+            {
+                Volatile.Write(ref sent[index], seq);
+            }
+        }
+
+        private void RunSubscriber(int index, Socket socket)
+        {
+            byte[] input = new byte[1 << 20];
+            byte[] output = new byte[1 << 20];
+            int count = 0;
+            bool[] advanced = new bool[Publishers];
+            List<int> lat = RatePerPublisher > 0 ? latencies[index] : null;
+            while (!stopSubscribers)
+            {
+                int n;
+                try
+                {
+                    n = socket.Receive(input, count, input.Length - count, SocketFlags.None);
+                }
+                catch (SocketException e)
+                {
+                    if (e.SocketErrorCode == SocketError.TimedOut || e.SocketErrorCode == SocketError.WouldBlock) continue;
+                    if (!stopSubscribers) Error("subscriber " + index + ": " + e.SocketErrorCode);
+                    return;
+                }
+                if (n <= 0)
+                {
+                    if (!stopSubscribers) Error("subscriber " + index + ": the broker closed the connection");
+                    return;
+                }
+                long now = Stopwatch.GetTimestamp();
+                count += n;
+                int at = 0;
+                int outLength = 0;
+                long got = 0;
+                while (count - at >= 2)
+                {
+                    int used;
+                    int remaining = Wire.ReadLength(input, at + 1, count, out used);
+                    if (remaining < 0) break;
+                    int size = 1 + used + remaining;
+                    if (size > input.Length)
+                    {
+                        Error("subscriber " + index + ": packet of " + size + " bytes");
+                        return;
+                    }
+                    if (count - at < size) break;
+                    int type = input[at] >> 4;
+                    if (type == Wire.Publish)
+                    {
+                        int qos = (input[at] >> 1) & 3;
+                        int p = at + 1 + used;
+                        int topicLength = (input[p] << 8) | input[p + 1];
+                        p += 2 + topicLength;
+                        int id = 0;
+                        if (qos > 0)
+                        {
+                            id = (input[p] << 8) | input[p + 1];
+                            p += 2;
+                        }
+                        int payload = at + size - p;
+                        if (qos != Qos || payload != Payload)
+                        {
+                            Error("subscriber " + index + ": PUBLISH at QoS " + qos + " with " + payload + " B, expected QoS " + Qos + " with " + Payload + " B");
+                        }
+                        else
+                        {
+                            int pub = (input[p] << 8) | input[p + 1];
+                            int seq = (input[p + 2] << 24) | (input[p + 3] << 16) | (input[p + 4] << 8) | input[p + 5];
+                            long stamp = 0;
+                            for (int i = 0; i < 8; i++) stamp = (stamp << 8) | input[p + 6 + i];
+                            if (pub >= Publishers)
+                            {
+                                Error("subscriber " + index + ": PUBLISH from unknown publisher " + pub);
+                            }
+                            else
+                            {
+                                int slot = index * Publishers + pub;
+                                int expected = delivered[slot];
+                                if (seq != expected)
+                                {
+                                    Error("subscriber " + index + ": from publisher " + pub + " got #" + seq + ", expected #" + expected
+                                        + (seq < expected ? " (duplicate or reordered)" : " (" + (seq - expected) + " missing)"));
+                                }
+                                if (seq >= expected) Volatile.Write(ref delivered[slot], seq + 1);
+                                advanced[pub] = true;
+                                got++;
+                                if (lat != null) lat.Add((int)((now - stamp) * 1000000 / Stopwatch.Frequency));
+                            }
+                        }
+                        if (qos == 1) outLength += Wire.WriteAck(output, outLength, Wire.PubAck, id);
+                        else if (qos == 2) outLength += Wire.WriteAck(output, outLength, Wire.PubRec, id);
+                    }
+                    else if (type == Wire.PubRel)
+                    {
+                        int id = (input[at + 2] << 8) | input[at + 3];
+                        outLength += Wire.WriteAck(output, outLength, Wire.PubComp, id);
+                    }
+                    else if (type != Wire.PingResp)
+                    {
+                        Error("subscriber " + index + ": unexpected packet 0x" + input[at].ToString("x2"));
+                    }
+                    at += size;
+                    if (outLength > output.Length - 8)
+                    {
+                        Wire.SendAll(socket, output, 0, outLength);
+                        outLength = 0;
+                    }
+                }
+                Buffer.BlockCopy(input, at, input, 0, count - at);
+                count -= at;
+                if (outLength > 0)
+                {
+                    try
+                    {
+                        Wire.SendAll(socket, output, 0, outLength);
+                    }
+                    catch (SocketException e)
+                    {
+                        if (!stopSubscribers) Error("subscriber " + index + ": " + e.SocketErrorCode);
+                        return;
+                    }
+                }
+                if (got > 0)
+                {
+                    Volatile.Write(ref deliveries[index], deliveries[index] + got);
+                    Volatile.Write(ref lastDeliveryTicks[index], now);
+                    for (int pub = 0; pub < Publishers; pub++)
+                    {
+                        if (advanced[pub])
+                        {
+                            advanced[pub] = false;
+                            progress[pub].Set();
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

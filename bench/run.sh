@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Benchmarks NanoBroker's desktop host against mosquitto and a stock MQTTnet 5 server with the same
+# load generator (bench/LoadGenerator), one broker after another, on loopback ports of this machine.
+# Writes bench/results/latest.md, bench/results/latest.svg and the raw bench/results/*.json.
+#
+#   bench/run.sh                  # everything, about 3 to 4 minutes on 2 cores
+#   BENCH_SECONDS=1 bench/run.sh  # shorter scenarios (noisier)
+#   BENCH_ONLY=q0-64,q1-64 bench/run.sh   # a subset of scenario ids (see LoadGenerator's usage)
+#   BENCH_BROKERS="nanobroker mosquitto" bench/run.sh
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SECS="${BENCH_SECONDS:-3}"
+LOADAVG_BEFORE="$(cut -d" " -f1-3 /proc/loadavg)"
+ONLY="${BENCH_ONLY:-}"
+BROKERS="${BENCH_BROKERS:-nanobroker mosquitto mqttnet}"
+RESULTS="$ROOT/bench/results"
+WORK="$(mktemp -d /tmp/nanobroker-bench.XXXXXX)"
+BROKER_PID=""
+
+cleanup() {
+    if [ -n "$BROKER_PID" ] && kill -0 "$BROKER_PID" 2>/dev/null; then
+        kill "$BROKER_PID" 2>/dev/null || true
+        wait "$BROKER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# The held-connections scenario opens up to 1000 sockets in each process.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+command -v mosquitto >/dev/null || { echo "bench: mosquitto is not installed (apt-get install mosquitto)" >&2; exit 1; }
+
+echo "== building (Release)"
+build() {
+    # Once more on failure: a build running at the same time in this work tree can lock files.
+    local log
+    log="$(dotnet build -c Release -nologo -v q "$1" 2>&1)" || log="$(dotnet build -c Release -nologo -v q "$1" 2>&1)" \
+        || { echo "$log" | grep -E "error|Error" | sort -u >&2; echo "bench: build of $1 failed" >&2; exit 1; }
+}
+build NanoBroker.Host/NanoBroker.Host.csproj
+build bench/LoadGenerator/LoadGenerator.csproj
+build bench/MqttNetServer/MqttNetServer.csproj
+LOADGEN=(dotnet "$ROOT/bench/LoadGenerator/bin/Release/net10.0/LoadGenerator.dll")
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
+        || echo $((20000 + RANDOM % 20000))
+}
+
+wait_port() {
+    for _ in $(seq 1 150); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+        if ! kill -0 "$BROKER_PID" 2>/dev/null; then echo "bench: the broker exited" >&2; return 1; fi
+        sleep 0.1
+    done
+    echo "bench: nothing listens on port $1" >&2
+    return 1
+}
+
+start_broker() {
+    local name="$1" port="$2"
+    case "$name" in
+        nanobroker)
+            # Release host, fresh data folder, queue deep enough for the load generator's windows,
+            # room for the 1000-connection scenario; every other limit at the desktop defaults.
+            dotnet "$ROOT/NanoBroker.Host/bin/Release/net10.0/NanoBroker.Host.dll" -p "$port" --data "$WORK/nanobroker-data" \
+                --queue-depth 5000 --max-clients 1000 --max-sessions 1024 >"$WORK/$name.log" 2>&1 &
+            ;;
+        mosquitto)
+            cat >"$WORK/mosquitto.conf" <<EOF
+listener $port 127.0.0.1
+allow_anonymous true
+persistence false
+# no per-client queue limit (QoS 1/2), as NanoBroker's deep queue and MQTTnet's raised limit
+max_queued_messages 0
+max_queued_bytes 0
+# the same outbound inflight window as NanoBroker's desktop default (mosquitto's default is 20)
+max_inflight_messages 32
+# NanoBroker and MQTTnet disable Nagle on client sockets; mosquitto does only with this option
+set_tcp_nodelay true
+log_dest stderr
+log_type error
+log_type warning
+EOF
+            mosquitto -c "$WORK/mosquitto.conf" >"$WORK/$name.log" 2>&1 &
+            ;;
+        mqttnet)
+            dotnet "$ROOT/bench/MqttNetServer/bin/Release/net10.0/MqttNetServer.dll" -p "$port" >"$WORK/$name.log" 2>&1 &
+            ;;
+        *) echo "bench: unknown broker $name" >&2; return 1 ;;
+    esac
+    BROKER_PID=$!
+    wait_port "$port"
+}
+
+stop_broker() {
+    kill "$BROKER_PID" 2>/dev/null || true
+    wait "$BROKER_PID" 2>/dev/null || true
+    BROKER_PID=""
+}
+
+mkdir -p "$RESULTS"
+FILES=()
+for name in $BROKERS; do
+    port="$(free_port)"
+    start_broker "$name" "$port"
+    args=(run --name "$name" --port "$port" --seconds "$SECS" --out "$WORK/$name.json")
+    [ -n "$ONLY" ] && args+=(--only "$ONLY")
+    "${LOADGEN[@]}" "${args[@]}"
+    stop_broker
+    if grep -qiE "exception|failed" "$WORK/$name.log"; then
+        echo "bench: $name logged errors:" >&2
+        grep -iE "exception|failed" "$WORK/$name.log" | head -5 >&2
+    fi
+    cp "$WORK/$name.json" "$RESULTS/$name.json"
+    FILES+=("$RESULTS/$name.json")
+done
+
+{
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "- CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores (brokers and load generator share them)"
+    echo "- OS: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+    echo "- .NET: SDK $(dotnet --version), runtime $(dotnet --list-runtimes | grep -m1 'Microsoft.NETCore.App' | cut -d' ' -f2)"
+    echo "- mosquitto: $(mosquitto -h 2>/dev/null | head -1 | sed 's/^mosquitto version //'); MQTTnet.Server 5.2.0.1603"
+    echo "- machine load average before the run: $LOADAVG_BEFORE (other work was running on the machine: numbers are noisy)"
+    echo "- load: 4 publishers x 4 subscribers (each subscribed to every publisher's topic), $SECS s per scenario, QoS 1/2 publishers pipelined with 16 in flight, at most 32 KB per publisher published but not yet delivered to all subscribers"
+} >"$WORK/machine.md"
+
+"${LOADGEN[@]}" report --md "$RESULTS/latest.md" --svg "$RESULTS/latest.svg" --machine "$WORK/machine.md" "${FILES[@]}"
+echo "== wrote bench/results/latest.md and bench/results/latest.svg"
