@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Runs flash.ps1 with -WhatIf (PowerShell 7; installed as the "PowerShell" dotnet tool when missing) and checks
 # that it prints the nanoff commands for firmware, Wi-Fi credentials and the app, runs none of them, and
-# refuses clearly when the serial port is missing. Without a PowerShell that can be installed it says why
-# and skips.
+# refuses clearly when the serial port is missing; that it warns when the board would refuse everyone
+# (no -PasswordFile, no -AllowAnonymous); that -SettingsFile -AllowAnonymous -PasswordFile -AclFile print one
+# nanoff --filedeployment whose JSON (nanoFirmwareFlasher's format) lists the three files for I:\ and the
+# settings with allow_anonymous=true (the Wi-Fi password hidden); and that a malformed password file is
+# refused before anything runs.
+# Without a PowerShell that can be installed it says why and skips.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +37,56 @@ for expected in \
   fi
 done
 if grep -q '^== ' <<<"$out"; then echo "flash.ps1 -WhatIf ran a command" >&2; failed=1; fi
+if ! grep -qF 'the board refuses clients without a user name' <<<"$out"; then
+  echo "flash.ps1 -WhatIf without -PasswordFile or -AllowAnonymous did not warn that nobody can connect" >&2; failed=1
+fi
+
+# Access files: one --filedeployment with the settings (allow_anonymous=true), the passwords and the rules.
+fixtures="$(mktemp -d)"
+trap 'rm -rf "$fixtures"' EXIT
+printf 'led_pin=4\npassword=wifi-secret\nallow_anonymous=false\n' >"$fixtures/nanobroker.ini"
+printf '# users\nalice:$pbkdf2-sha256$1000$%s$%s\n' "$(printf '0%.0s' {1..32})" "$(printf 'a%.0s' {1..64})" >"$fixtures/passwords.txt"
+printf 'user alice\ntopic readwrite home/#\n' >"$fixtures/acl.txt"
+files_out="$("$pwsh_cmd" -NoProfile -NonInteractive -File ./flash.ps1 -SerialPort /dev/ttyUSB0 -SkipFirmware -SkipApp \
+  -SettingsFile "$fixtures/nanobroker.ini" -AllowAnonymous -PasswordFile "$fixtures/passwords.txt" -AclFile "$fixtures/acl.txt" -WhatIf 2>&1)"
+status=$?
+echo "$files_out"
+if [ "$status" -ne 0 ]; then echo "flash.ps1 -WhatIf with access files exited with $status" >&2; failed=1; fi
+if ! grep -qF -- 'What if: Performing the operation "nanoff --filedeployment ' <<<"$files_out"; then
+  echo "flash.ps1 -WhatIf with access files did not print nanoff --filedeployment" >&2; failed=1
+fi
+if grep -q '^== ' <<<"$files_out"; then echo "flash.ps1 -WhatIf with access files ran a command" >&2; failed=1; fi
+if ! FIXTURES="$fixtures" python3 - "$files_out" <<'PY'
+import json, os, sys
+lines = sys.argv[1].splitlines()
+fixtures = os.environ['FIXTURES']
+def block_after(header, end):
+    start = next(i for i, l in enumerate(lines) if l.startswith(header)) + 1
+    stop = next(i for i in range(start, len(lines)) if end(lines[i]))
+    return lines[start:stop]
+deploy = json.loads('\n'.join(block_after('files.json for nanoff --filedeployment', lambda l: l == '}') + ['}']))
+files = {f['DestinationFilePath']: f['SourceFilePath'] for f in deploy['Files']}
+assert deploy['SerialPort'] == '/dev/ttyUSB0', deploy
+assert list(files) == ['I:\\nanobroker.ini', 'I:\\passwords.txt', 'I:\\acl.txt'], files
+assert files['I:\\passwords.txt'] == os.path.join(fixtures, 'passwords.txt'), files
+assert files['I:\\acl.txt'] == os.path.join(fixtures, 'acl.txt'), files
+settings = block_after('I:\\nanobroker.ini would hold', lambda l: l.startswith('What if:'))
+assert settings == ['led_pin=4', 'password=<hidden>', 'allow_anonymous=true'], settings
+PY
+then
+  echo "flash.ps1 -WhatIf with access files did not print the expected files.json and settings" >&2; failed=1
+fi
+if grep -qF 'wifi-secret' <<<"$files_out"; then echo "flash.ps1 -WhatIf printed the Wi-Fi password" >&2; failed=1; fi
+if grep -qF 'the board refuses clients without a user name' <<<"$files_out"; then
+  echo "flash.ps1 warned that nobody can connect although -AllowAnonymous and -PasswordFile were given" >&2; failed=1
+fi
+
+printf 'alice:plaintext\n' >"$fixtures/bad-passwords.txt"
+bad="$("$pwsh_cmd" -NoProfile -NonInteractive -File ./flash.ps1 -SerialPort /dev/null -SkipFirmware -SkipApp \
+  -PasswordFile "$fixtures/bad-passwords.txt" 2>&1)"
+if [ $? -eq 0 ] || ! grep -qF 'line 1: not user:$pbkdf2-sha256$' <<<"$bad" || grep -q '^== ' <<<"$bad"; then
+  echo "flash.ps1 did not refuse a malformed password file before running anything: $bad" >&2; failed=1
+fi
 
 refused="$("$pwsh_cmd" -NoProfile -NonInteractive -File ./flash.ps1 -Target ESP32_REV0 2>&1)"
 if [ $? -eq 0 ] || ! grep -qF 'give the board' <<<"$refused"; then
@@ -40,4 +94,4 @@ if [ $? -eq 0 ] || ! grep -qF 'give the board' <<<"$refused"; then
 fi
 
 if [ "$failed" -ne 0 ]; then exit 1; fi
-echo "flash.ps1 dry run: prints the nanoff commands and refuses a missing serial port"
+echo "flash.ps1 dry run: prints the nanoff commands and the files for I:\\, warns when nobody could connect, refuses a missing serial port and a malformed password file"

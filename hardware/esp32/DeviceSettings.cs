@@ -14,11 +14,20 @@ namespace NanoBroker.Esp32
     /// port=1883
     /// max_clients=8           # at most the firmware's sockets less the listener and 2 spare slots
     /// verbose=false           # log every connect and disconnect
+    /// allow_anonymous=false   # clients without a user name may connect (off by default: the board is on the LAN)
+    /// password_file=I:\passwords.txt   # default: that file if present; empty: none
+    /// acl_file=I:\acl.txt     # default: that file if present; empty: none
     /// </code>
     /// </summary>
     public sealed class DeviceSettings
     {
         public const string DefaultPath = "I:\\nanobroker.ini";
+
+        /// <summary>The password file used when the settings name none (and it exists).</summary>
+        public const string DefaultPasswordFile = "I:\\passwords.txt";
+
+        /// <summary>The topic rule file used when the settings name none (and it exists).</summary>
+        public const string DefaultAclFile = "I:\\acl.txt";
 
         /// <summary>Wi-Fi network, or null to use the one stored on the device.</summary>
         public string Ssid;
@@ -37,6 +46,18 @@ namespace NanoBroker.Esp32
 
         public bool Verbose;
 
+        /// <summary>
+        /// Clients without a user name may connect. Off unless the file says allow_anonymous=true: the board
+        /// listens on the LAN, and anonymous access on a non-loopback address must be asked for.
+        /// </summary>
+        public bool AllowAnonymous;
+
+        /// <summary>password_file: null when the key is absent (then <see cref="DefaultPasswordFile"/> if present), "" for none.</summary>
+        public string PasswordFile;
+
+        /// <summary>acl_file: null when the key is absent (then <see cref="DefaultAclFile"/> if present), "" for none.</summary>
+        public string AclFile;
+
         /// <summary>What was wrong with the file (unknown keys, bad numbers), or null.</summary>
         public string Problems;
 
@@ -49,7 +70,8 @@ namespace NanoBroker.Esp32
                 return s;
             }
             byte[] bytes = File.ReadAllBytes(path);
-            int lineStart = 0;
+            // A UTF-8 byte order mark (Windows editors write one) is not part of the first key.
+            int lineStart = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
             for (int i = 0; i <= bytes.Length; i++)
             {
                 if (i == bytes.Length || bytes[i] == (byte)'\n')
@@ -86,10 +108,13 @@ namespace NanoBroker.Esp32
                 case "ssid": Ssid = value.Length > 0 ? value : null; break;
                 case "password": Password = value; break;
                 case "led_pin": LedPin = Number(key, value, LedPin); break;
-                case "led_active_low": LedActiveLow = value.ToLower() == "true"; break;
+                case "led_active_low": LedActiveLow = Bool(key, value, LedActiveLow); break;
                 case "port": Port = Number(key, value, Port); break;
                 case "max_clients": MaxClients = Number(key, value, MaxClients); break;
-                case "verbose": Verbose = value.ToLower() == "true"; break;
+                case "verbose": Verbose = Bool(key, value, Verbose); break;
+                case "allow_anonymous": AllowAnonymous = Bool(key, value, AllowAnonymous); break;
+                case "password_file": PasswordFile = value; break;
+                case "acl_file": AclFile = value; break;
                 default: Problem("unknown key " + key); break;
             }
         }
@@ -102,6 +127,18 @@ namespace NanoBroker.Esp32
                 return n;
             }
             Problem(key + " is not a number: " + value);
+            return fallback;
+        }
+
+        // Only true or false: a typo must not switch anything on (allow_anonymous keeps its default, false).
+        private bool Bool(string key, string value, bool fallback)
+        {
+            string v = value.ToLower();
+            if (v == "true" || v == "false")
+            {
+                return v == "true";
+            }
+            Problem(key + " is not true or false: " + value);
             return fallback;
         }
 

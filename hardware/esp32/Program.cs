@@ -3,14 +3,15 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using nanoFramework.Runtime.Native;
+using NanoBroker.Security;
 using NanoBroker.Storage;
 
 namespace NanoBroker.Esp32
 {
     /// <summary>
-    /// NanoBroker on an ESP32: reads I:\nanobroker.ini, joins Wi-Fi, restores the broker's durable state
-    /// from I:\broker.log and serves MQTT on port 1883. All broker logic is in the engine (NanoBroker);
-    /// this is the thin device edge.
+    /// NanoBroker on an ESP32: reads I:\nanobroker.ini and the access files (I:\passwords.txt, I:\acl.txt),
+    /// joins Wi-Fi, restores the broker's durable state from I:\broker.log and serves MQTT on port 1883.
+    /// All broker logic is in the engine (NanoBroker); this is the thin device edge.
     /// </summary>
     public static class Program
     {
@@ -43,7 +44,11 @@ namespace NanoBroker.Esp32
             try
             {
                 BrokerOptions options = OptionsFor(SystemInfo.TargetName, settings, log);
+                // Before anything else: a bad password or rule file stops the board rather than let it serve
+                // with other rules than those asked for.
+                AccessControl access = DeviceAccess.Load(settings, options.MaxPacketSize, log);
                 Broker broker = new Broker(options, Esp32SocketLoop.Now(), log);
+                broker.Access = access;
                 log.Info(broker.Restore(new RecordLog(new FlashStorage(DataFolder), options.StorageBatchBytes)));
                 broker.HeapBytesInUse = HeapInUse;
                 log.Info("broker tables take " + HeapInUse() + " bytes; " + nanoFramework.Runtime.Native.GC.Run(false) + " bytes free");
