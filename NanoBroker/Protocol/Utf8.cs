@@ -55,16 +55,19 @@ namespace NanoBroker.Protocol
         /// <summary>Encodes a string as UTF-8 (used at start-up and for tests, never per message).</summary>
         public static byte[] GetBytes(string text)
         {
+            // Through a char array: nanoFramework's string indexer does not return the low half of a surrogate pair.
+            char[] chars = text.ToCharArray();
             int size = 0;
-            for (int i = 0; i < text.Length; i++)
+            for (int i = 0; i < chars.Length; i++)
             {
-                size += SizeOf(text, ref i);
+                int cp = CodePointAt(chars, ref i);
+                size += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
             }
             byte[] bytes = new byte[size];
             int at = 0;
-            for (int i = 0; i < text.Length; i++)
+            for (int i = 0; i < chars.Length; i++)
             {
-                int cp = CodePointAt(text, ref i);
+                int cp = CodePointAt(chars, ref i);
                 if (cp < 0x80) { bytes[at++] = (byte)cp; }
                 else if (cp < 0x800) { bytes[at++] = (byte)(0xC0 | (cp >> 6)); bytes[at++] = (byte)(0x80 | (cp & 0x3F)); }
                 else if (cp < 0x10000) { bytes[at++] = (byte)(0xE0 | (cp >> 12)); bytes[at++] = (byte)(0x80 | ((cp >> 6) & 0x3F)); bytes[at++] = (byte)(0x80 | (cp & 0x3F)); }
@@ -110,13 +113,7 @@ namespace NanoBroker.Protocol
             return new string(chars, 0, n);
         }
 
-        private static int SizeOf(string text, ref int i)
-        {
-            int cp = CodePointAt(text, ref i);
-            return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-        }
-
-        private static int CodePointAt(string text, ref int i)
+        private static int CodePointAt(char[] text, ref int i)
         {
             int c = text[i];
             if (c >= 0xD800 && c <= 0xDBFF && i + 1 < text.Length)

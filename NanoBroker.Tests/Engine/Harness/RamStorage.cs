@@ -16,6 +16,15 @@ namespace NanoBroker.Tests.Engine.Harness
         private readonly int[] lengths = new int[MaxFiles];
         private readonly int[] durable = new int[MaxFiles];
 
+        public RamStorage()
+        {
+            // Explicitly: nanoCLR does not hand out a new string[] filled with nulls.
+            for (int i = 0; i < MaxFiles; i++)
+            {
+                names[i] = null;
+            }
+        }
+
         /// <summary>Operations left before a simulated power cut (every call counts); -1: never.</summary>
         public int OperationsBeforeCut = -1;
 

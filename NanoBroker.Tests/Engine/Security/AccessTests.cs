@@ -111,12 +111,12 @@ namespace NanoBroker.Tests.Engine.Security
             Packet suback = alice.Read();
             Expect.Type(PacketType.SubAck, suback);
             Assert.AreEqual(6, suback.ReturnCodes.Length);
-            Assert.AreEqual(1, suback.ReturnCodes[0]);
-            Assert.AreEqual(0x80, suback.ReturnCodes[1]);
-            Assert.AreEqual(0, suback.ReturnCodes[2]);
-            Assert.AreEqual(0x80, suback.ReturnCodes[3]);
-            Assert.AreEqual(1, suback.ReturnCodes[4]);
-            Assert.AreEqual(0x80, suback.ReturnCodes[5]);
+            Assert.AreEqual(1, (int)suback.ReturnCodes[0]);
+            Assert.AreEqual(0x80, (int)suback.ReturnCodes[1]);
+            Assert.AreEqual(0, (int)suback.ReturnCodes[2]);
+            Assert.AreEqual(0x80, (int)suback.ReturnCodes[3]);
+            Assert.AreEqual(1, (int)suback.ReturnCodes[4]);
+            Assert.AreEqual(0x80, (int)suback.ReturnCodes[5]);
         }
 
         [TestMethod]
@@ -154,8 +154,8 @@ namespace NanoBroker.Tests.Engine.Security
             TestClient anonymous = b.Connect("anon");
             anonymous.Send(Packets.Subscribe(1, new string[] { "public/news", "home/#" }, new int[] { 0, 0 }));
             Packet suback = anonymous.Read();
-            Assert.AreEqual(0, suback.ReturnCodes[0]);
-            Assert.AreEqual(0x80, suback.ReturnCodes[1]);
+            Assert.AreEqual(0, (int)suback.ReturnCodes[0]);
+            Assert.AreEqual(0x80, (int)suback.ReturnCodes[1]);
             anonymous.Publish("public/news", "x", 0, false, 0);
             Assert.AreEqual(1, (int)b.Stats.PublishesDenied);
         }

@@ -170,7 +170,7 @@ namespace NanoBroker.Tests.Engine.Storage
                 for (int torn = 0; torn <= 20; torn += 5)
                 {
                     string[] survived = Replay(ram.AfterPowerCut(torn));
-                    Assert.IsTrue(SameLines(before, survived) || SameLines(after, survived), "cut at " + cutAt + " torn " + torn + ": " + string.Join(";", survived));
+                    Assert.IsTrue(SameLines(before, survived) || SameLines(after, survived), "cut at " + cutAt + " torn " + torn);
                 }
                 if (finished)
                 {
