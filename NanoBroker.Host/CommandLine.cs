@@ -128,7 +128,7 @@ namespace NanoBroker.Host
             s.AppendLine("nanobroker " + BrokerVersion.Text + " - an MQTT 3.1.1 broker (the NanoBroker engine on the desktop)");
             s.AppendLine();
             s.AppendLine("usage: dotnet run --project NanoBroker.Host -- [options]");
-            s.AppendLine("       dotnet run --project NanoBroker.Host -- passwd -b FILE USER PASSWORD   (adds or replaces a user)");
+            s.AppendLine("       dotnet run --project NanoBroker.Host -- passwd -b FILE USER PASSWORD [ITERATIONS]   (adds or replaces a user)");
             s.AppendLine();
             s.AppendLine("  -p, --port N              TCP port (default 1883)");
             s.AppendLine("  --bind ADDRESS            address to listen on (default 127.0.0.1)");

@@ -6,17 +6,25 @@ using NanoBroker.Security;
 
 namespace NanoBroker.Host
 {
-    /// <summary>"passwd -b FILE USER PASSWORD": adds or replaces a user's salted hash in a password file, like mosquitto_passwd -b.</summary>
+    /// <summary>
+    /// "passwd -b FILE USER PASSWORD [ITERATIONS]": adds or replaces a user's salted hash in a password file,
+    /// like mosquitto_passwd -b.
+    /// </summary>
     public static class PasswordCommand
     {
-        /// <summary>Iterations of PBKDF2-SHA-256: costly enough to slow guessing, cheap enough for an ESP32 to check a CONNECT.</summary>
+        /// <summary>
+        /// Iterations of PBKDF2-SHA-256 by default: they slow down guessing from a stolen file, and every
+        /// CONNECT pays them once. An ESP32 interprets the hash, so give its users fewer (see hardware/README.md).
+        /// </summary>
         public const int DefaultIterations = 1000;
 
         public static int Run(string[] args)
         {
-            if (args.Length != 5 || args[1] != "-b")
+            int iterations = DefaultIterations;
+            if ((args.Length != 5 && args.Length != 6) || args[1] != "-b"
+                || (args.Length == 6 && (!int.TryParse(args[5], out iterations) || iterations < 1)))
             {
-                Console.Error.WriteLine("usage: passwd -b FILE USER PASSWORD");
+                Console.Error.WriteLine("usage: passwd -b FILE USER PASSWORD [ITERATIONS (default " + DefaultIterations + ")]");
                 return 2;
             }
             string file = args[2];
@@ -37,7 +45,7 @@ namespace NanoBroker.Host
                     }
                 }
             }
-            lines.Add(AccessFiles.FormatPasswordLine(user, args[4], RandomNumberGenerator.GetBytes(16), DefaultIterations));
+            lines.Add(AccessFiles.FormatPasswordLine(user, args[4], RandomNumberGenerator.GetBytes(16), iterations));
             File.WriteAllLines(file, lines);
             return 0;
         }

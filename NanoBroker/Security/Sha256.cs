@@ -40,12 +40,34 @@ namespace NanoBroker.Security
             totalBytes = 0;
         }
 
+        /// <summary>Copies the chaining state after whole blocks (for HMAC's precomputed pads).</summary>
+        public void SaveState(uint[] into)
+        {
+            System.Array.Copy(state, into, 8);
+        }
+
+        /// <summary>Continues from a state saved after <paramref name="bytesHashed"/> bytes (a whole number of blocks).</summary>
+        public void RestoreState(uint[] saved, long bytesHashed)
+        {
+            System.Array.Copy(saved, state, 8);
+            blockCount = 0;
+            totalBytes = bytesHashed;
+        }
+
         public void Update(byte[] bytes, int offset, int count)
         {
             totalBytes += count;
-            for (int i = 0; i < count; i++)
+            while (count > 0)
             {
-                block[blockCount++] = bytes[offset + i];
+                int n = BlockBytes - blockCount;
+                if (n > count)
+                {
+                    n = count;
+                }
+                System.Array.Copy(bytes, offset, block, blockCount, n);
+                blockCount += n;
+                offset += n;
+                count -= n;
                 if (blockCount == BlockBytes)
                 {
                     Compress();
