@@ -28,6 +28,9 @@ namespace NanoBroker.Host
             new Limit("--connect-timeout-ms", "time to send CONNECT after connecting", o => o.ConnectTimeoutMs, (o, v) => o.ConnectTimeoutMs = v),
             new Limit("--slow-client-timeout-ms", "time a client may stall its send buffer or hold publishers back", o => o.SlowClientTimeoutMs, (o, v) => o.SlowClientTimeoutMs = v),
             new Limit("--sys-interval-ms", "interval of $SYS statistics; 0 = off", o => o.SysIntervalMs, (o, v) => o.SysIntervalMs = v),
+            new Limit("--storage-batch-bytes", "records written together (group commit)", o => o.StorageBatchBytes, (o, v) => o.StorageBatchBytes = v),
+            new Limit("--storage-commit-delay-ms", "longest a stored change (and its ack) waits to be written", o => o.StorageCommitDelayMs, (o, v) => o.StorageCommitDelayMs = v),
+            new Limit("--storage-compact-bytes", "log size that triggers compaction", o => o.StorageCompactBytes, (o, v) => o.StorageCompactBytes = v),
         };
 
         public IPAddress Bind = IPAddress.Loopback;
@@ -90,6 +93,14 @@ namespace NanoBroker.Host
                         }
                         c.allowAnonymousOption = allow == "true";
                         continue;
+                    case "--persist-queued":
+                        string persist = Value(args, ref i);
+                        if (persist != "true" && persist != "false")
+                        {
+                            throw new ArgumentException("--persist-queued takes true or false, not '" + persist + "'");
+                        }
+                        c.Broker.PersistQueuedMessages = persist == "true";
+                        continue;
                     case "--queue-full":
                         string policy = Value(args, ref i);
                         if (policy == "backpressure") c.Broker.QueueFull = QueueFullPolicy.Backpressure;
@@ -130,26 +141,28 @@ namespace NanoBroker.Host
             s.AppendLine("usage: dotnet run --project NanoBroker.Host -- [options]");
             s.AppendLine("       dotnet run --project NanoBroker.Host -- passwd -b FILE USER PASSWORD [ITERATIONS]   (adds or replaces a user)");
             s.AppendLine();
-            s.AppendLine("  -p, --port N              TCP port (default 1883)");
-            s.AppendLine("  --bind ADDRESS            address to listen on (default 127.0.0.1)");
-            s.AppendLine("  --data FOLDER             folder for the broker's data (default ./data)");
-            s.AppendLine("  -v, --verbose             log connects, disconnects with reasons, subscriptions, refusals");
-            s.AppendLine("  --cert FILE, --key FILE   PEM certificate (chain) and private key: also listen for MQTT over TLS");
-            s.AppendLine("  --tls-port N              TLS port (default 8883)");
-            s.AppendLine("  --tls-only                no plain listener for clients (it stays on an internal loopback port)");
-            s.AppendLine("  --password-file FILE      users and password hashes (make entries with: passwd -b FILE USER PASSWORD)");
-            s.AppendLine("  --acl-file FILE           topic access rules per user (mosquitto acl_file syntax, %c and %u)");
-            s.AppendLine("  --allow-anonymous BOOL    clients without a user name may connect (default: true on a loopback");
-            s.AppendLine("                            address, false otherwise; a non-loopback address with anonymous access");
-            s.AppendLine("                            needs it said explicitly)");
-            s.AppendLine("  --queue-full POLICY       backpressure (default): hold publishers while a subscriber's queue is full;");
-            s.AppendLine("                            drop: drop the oldest queued message and count it");
+            s.AppendLine("  -p, --port N                TCP port (default 1883)");
+            s.AppendLine("  --bind ADDRESS              address to listen on (default 127.0.0.1)");
+            s.AppendLine("  --data FOLDER               folder for the broker's data (default ./data)");
+            s.AppendLine("  -v, --verbose               log connects, disconnects with reasons, subscriptions, refusals");
+            s.AppendLine("  --cert FILE, --key FILE     PEM certificate (chain) and private key: also listen for MQTT over TLS");
+            s.AppendLine("  --tls-port N                TLS port (default 8883)");
+            s.AppendLine("  --tls-only                  no plain listener for clients (it stays on an internal loopback port)");
+            s.AppendLine("  --password-file FILE        users and password hashes (make entries with: passwd -b FILE USER PASSWORD)");
+            s.AppendLine("  --acl-file FILE             topic access rules per user (mosquitto acl_file syntax, %c and %u)");
+            s.AppendLine("  --allow-anonymous BOOL      clients without a user name may connect (default: true on a loopback");
+            s.AppendLine("                              address, false otherwise; a non-loopback address with anonymous access");
+            s.AppendLine("                              needs it said explicitly)");
+            s.AppendLine("  --queue-full POLICY         backpressure (default): hold publishers while a subscriber's queue is full;");
+            s.AppendLine("                              drop: drop the oldest queued message and count it");
+            s.AppendLine("  --persist-queued BOOL       keep QoS 1/2 messages queued for offline sessions in the data folder");
+            s.AppendLine("                              (default true)");
             s.AppendLine("  --version, -h/--help");
             s.AppendLine();
             s.AppendLine("limits (defaults for the desktop; the ESP32 defaults are in README.md):");
             foreach (Limit limit in Limits)
             {
-                s.AppendLine(string.Format(CultureInfo.InvariantCulture, "  {0,-26}{1} (default {2})", limit.Name + " N", limit.Help, limit.Get(defaults)));
+                s.AppendLine(string.Format(CultureInfo.InvariantCulture, "  {0,-28}{1} (default {2})", limit.Name + " N", limit.Help, limit.Get(defaults)));
             }
             return s.ToString();
         }

@@ -82,6 +82,12 @@ namespace NanoBroker
         /// <summary>Size of the log that triggers compaction (rewriting only the live records).</summary>
         public int StorageCompactBytes;
 
+        /// <summary>
+        /// Also keep the QoS 1/2 messages queued for offline persistent sessions in the log, so they survive
+        /// a restart. Every such message is then written to flash once more: off on the ESP32 by default.
+        /// </summary>
+        public bool PersistQueuedMessages;
+
         /// <summary>Defaults for an ESP32 without PSRAM (about 100 KB of managed heap, 16 lwIP sockets).</summary>
         public static BrokerOptions Esp32()
         {
@@ -107,6 +113,7 @@ namespace NanoBroker
             o.StorageBatchBytes = 2048;
             o.StorageCommitDelayMs = 100;
             o.StorageCompactBytes = 65536;
+            o.PersistQueuedMessages = false;
             return o;
         }
 
@@ -135,6 +142,7 @@ namespace NanoBroker
             o.StorageBatchBytes = 262144;
             o.StorageCommitDelayMs = 5;
             o.StorageCompactBytes = 67108864;
+            o.PersistQueuedMessages = true;
             return o;
         }
 

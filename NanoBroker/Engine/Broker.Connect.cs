@@ -376,6 +376,7 @@ namespace NanoBroker
                 pool.Release(s.Dequeue(out flags));
             }
             s.QueueHead = 0;
+            s.JournaledQueued = 0;
             s.AwaitingReleaseCount = 0;
             s.LastPacketId = 0;
             s.InUse = false;

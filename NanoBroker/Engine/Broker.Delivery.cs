@@ -161,6 +161,10 @@ namespace NanoBroker
             }
             pool.AddRef(message);
             s.Enqueue(message, publishFlags);
+            if (!s.IsOnline && s.Persistent && storage != null && options.PersistQueuedMessages)
+            {
+                JournalQueued(s, message, publishFlags);
+            }
             Pump(s);
         }
 

@@ -85,6 +85,7 @@ namespace NanoBroker
                 pool.Release(s.InflightMessage[i]);
                 s.RemoveInflight(i);
                 Pump(s);
+                JournalQueueDrained(s);
                 retryBlocked = true;
             }
             return true;
@@ -150,6 +151,7 @@ namespace NanoBroker
             {
                 s.RemoveInflight(i);
                 Pump(s);
+                JournalQueueDrained(s);
                 retryBlocked = true;
             }
             return true;

@@ -10,6 +10,9 @@ namespace NanoBroker
     public sealed partial class Broker
     {
         private RecordLog storage;
+
+        // Where a queued message is copied to be journaled (the routing scratch may hold the topic being routed).
+        private readonly byte[] queueRecordScratch;
         private bool restoring;
         private long firstPendingMs;
         private long nextCompactionBytes;
@@ -89,6 +92,12 @@ namespace NanoBroker
                         Journal(RecordKind.SubscriptionSet, subscriptions.Qos[e], 0, s, subscriptions.Arena, subscriptions.FilterStart[e], subscriptions.FilterLength[e], null, 0, 0);
                     }
                 }
+                if (s.JournaledQueued > 0)
+                {
+                    // What is still unacknowledged, oldest first; after a restart it is queued anew.
+                    s.JournaledQueued = 0;
+                    JournalPending(s);
+                }
             }
             for (int i = 0; i < retained.Count; i++)
             {
@@ -133,6 +142,58 @@ namespace NanoBroker
             Journal(RecordKind.WillSet, pool.Qos(c.Will) | (c.WillRetain ? 0x04 : 0), c.Id, s, scratch, 0, topicLength, scratch, topicLength, pool.PayloadLength(c.Will));
         }
 
+        // A QoS 1/2 message queued for an offline persistent session (PersistQueuedMessages).
+        private void JournalQueued(Session s, int message, int publishFlags)
+        {
+            int topicLength = pool.TopicLength(message);
+            pool.CopyOut(message, 0, queueRecordScratch, 0, topicLength + pool.PayloadLength(message));
+            Journal(RecordKind.QueuedMessage, publishFlags, 0, s, queueRecordScratch, 0, topicLength, queueRecordScratch, topicLength, pool.PayloadLength(message));
+            s.JournaledQueued++;
+        }
+
+        // A persistent session going offline: what it has not acknowledged is journaled afresh, so it
+        // survives a restart like the messages queued while it is away.
+        private void JournalPendingOnDisconnect(Session s)
+        {
+            if (storage == null || !options.PersistQueuedMessages || (s.QueueCount == 0 && s.InflightCount == 0))
+            {
+                return;
+            }
+            if (s.JournaledQueued > 0)
+            {
+                Journal(RecordKind.QueueClear, 0, 0, s, null, 0, 0, null, 0, 0);
+                s.JournaledQueued = 0;
+            }
+            JournalPending(s);
+        }
+
+        // Journals a session's unacknowledged messages, inflight then queued, oldest first.
+        private void JournalPending(Session s)
+        {
+            for (int q = 0; q < s.InflightCount; q++)
+            {
+                if (s.InflightMessage[q] >= 0)
+                {
+                    JournalQueued(s, s.InflightMessage[q], s.InflightFlags[q]);
+                }
+            }
+            for (int q = 0; q < s.QueueCount; q++)
+            {
+                int at = (s.QueueHead + q) % s.QueueMessage.Length;
+                JournalQueued(s, s.QueueMessage[at], s.QueueFlags[at]);
+            }
+        }
+
+        // Once everything journaled for a session is delivered and acknowledged, its records are void.
+        private void JournalQueueDrained(Session s)
+        {
+            if (s.JournaledQueued > 0 && s.QueueCount == 0 && s.InflightCount == 0)
+            {
+                Journal(RecordKind.QueueClear, 0, 0, s, null, 0, 0, null, 0, 0);
+                s.JournaledQueued = 0;
+            }
+        }
+
         // Copies a pooled message (topic, then payload) to scratch; returns the topic length.
         private int CopyToScratch(int message)
         {
@@ -151,6 +212,28 @@ namespace NanoBroker
             {
                 this.broker = broker;
                 this.wills = wills;
+            }
+
+            private void RestoreQueued(RecordView r)
+            {
+                Session s = broker.FindSession(r.Buffer, r.AStart, r.ALength);
+                if (s == null)
+                {
+                    return;
+                }
+                int m = broker.pool.Store(r.Buffer, r.BStart, r.BLength, r.Buffer, r.CStart, r.CLength, (r.Flags >> 1) & 0x03);
+                if (m < 0)
+                {
+                    broker.Warn("storage: a queued message did not fit the message store and was dropped");
+                    return;
+                }
+                if (s.QueueFull)
+                {
+                    int dropped;
+                    broker.pool.Release(s.Dequeue(out dropped));
+                }
+                s.Enqueue(m, r.Flags);
+                s.JournaledQueued++;
             }
 
             public void Apply(RecordView r)
@@ -206,6 +289,21 @@ namespace NanoBroker
                         if (found >= 0)
                         {
                             broker.subscriptions.RemoveAt(found);
+                        }
+                        break;
+                    case RecordKind.QueuedMessage:
+                        RestoreQueued(r);
+                        break;
+                    case RecordKind.QueueClear:
+                        Session drained = broker.FindSession(b, r.AStart, r.ALength);
+                        if (drained != null)
+                        {
+                            while (drained.QueueCount > 0)
+                            {
+                                int flags;
+                                broker.pool.Release(drained.Dequeue(out flags));
+                            }
+                            drained.JournaledQueued = 0;
                         }
                         break;
                     case RecordKind.WillSet:

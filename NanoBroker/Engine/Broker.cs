@@ -74,6 +74,7 @@ namespace NanoBroker
             pool = new MessagePool(options.MaxStoredMessages, options.MessageStoreBytes / options.MessageBlockBytes, options.MessageBlockBytes);
             retained = new RetainedStore(pool, options.MaxRetainedMessages, options.MaxRetainedBytes);
             scratch = new byte[options.MaxPacketSize];
+            queueRecordScratch = options.PersistQueuedMessages ? new byte[options.MaxPacketSize] : null;
         }
 
         public BrokerOptions Options { get { return options; } }
@@ -311,7 +312,14 @@ namespace NanoBroker
                     return;
                 }
                 int type = c.ReceiveBuffer[position] >> 4;
-                bool ack = type == PacketType.PubAck || type == PacketType.PubRec || type == PacketType.PubRel || type == PacketType.PubComp || type == PacketType.PingReq;
+                if (type == PacketType.Disconnect)
+                {
+                    // Nothing behind a DISCONNECT is read [MQTT-3.14.4-1]: it ends the connection, its will
+                    // discarded [MQTT-3.14.4-3], once the packets before it are handled.
+                    return;
+                }
+                // PUBREL frees no room and must follow the QoS 2 PUBLISH it releases: it waits its turn.
+                bool ack = type == PacketType.PubAck || type == PacketType.PubRec || type == PacketType.PubComp || type == PacketType.PingReq;
                 if (!ack)
                 {
                     position += size;
@@ -492,6 +500,10 @@ namespace NanoBroker
             if (!s.Persistent)
             {
                 DiscardSession(s);
+            }
+            else
+            {
+                JournalPendingOnDisconnect(s);
             }
             retryBlocked = true;
         }

@@ -40,6 +40,9 @@ namespace NanoBroker.Sessions
 
         internal int LastPacketId;
 
+        // QueuedMessage records written since the session's last QueueClear record.
+        internal int JournaledQueued;
+
         // Per-publish routing scratch: deduplicates overlapping subscriptions.
         internal int RouteStamp;
         internal int RouteQos;

@@ -30,9 +30,15 @@ namespace NanoBroker.Storage
         /// <summary>Last record of a compacted log: the log is complete.</summary>
         public const byte CompactionEnd = 9;
 
+        /// <summary>A QoS 1/2 message queued for an offline persistent session: client id, topic, payload; flags = PUBLISH flags (QoS, retain).</summary>
+        public const byte QueuedMessage = 10;
+
+        /// <summary>The session's queued messages were all delivered and acknowledged: client id.</summary>
+        public const byte QueueClear = 11;
+
         public static bool IsKnown(int kind)
         {
-            return kind >= RetainedSet && kind <= CompactionEnd;
+            return kind >= RetainedSet && kind <= QueueClear;
         }
     }
 }

@@ -186,6 +186,71 @@ namespace NanoBroker.Tests.Engine.Storage
         }
 
         [TestMethod]
+        public void MessagesQueuedForAnOfflineSessionSurviveAPowerCutWhenPersisted()
+        {
+            BrokerOptions options = Options();
+            options.PersistQueuedMessages = true;
+            RamStorage ram = new RamStorage();
+            TestBroker b = Start(ram, options);
+            TestClient sensor = b.Connect("sensor-1", false);
+            b.Subscribe(sensor, "cmd/#", 2);
+            sensor.Disconnect();
+            TestClient publisher = b.Connect("pub");
+            publisher.Publish("cmd/a", "one", 1, false, 1);
+            publisher.Publish("cmd/b", "two", 2, false, 2);
+            publisher.Publish("cmd/c", "three", 1, false, 3);
+            Commit(b);
+
+            RamStorage second = ram.AfterPowerCut(0);
+            TestBroker after = Start(second, options);
+            TestClient again = after.Open();
+            again.Send(Packets.Connect("sensor-1", false, 0));
+            Assert.IsTrue(after.ExpectConnAck(again, ConnectReturnCode.Accepted).SessionPresent);
+            Packet one = again.Read();
+            Expect.Publish(one, "cmd/a", "one", 1, false);
+            Packet two = again.Read();
+            Expect.Publish(two, "cmd/b", "two", 2, false);
+            Packet three = again.Read();
+            Expect.Publish(three, "cmd/c", "three", 1, false);
+            again.PubAck(one.PacketId);
+            again.PubRec(two.PacketId);
+            Expect.Ack(again.Read(), PacketType.PubRel, two.PacketId);
+            again.PubComp(two.PacketId);
+            again.PubAck(three.PacketId);
+            Commit(after);
+
+            // Delivered and acknowledged: a further restart delivers nothing again.
+            TestBroker third = Start(second.AfterPowerCut(0), options);
+            TestClient last = third.Open();
+            last.Send(Packets.Connect("sensor-1", false, 0));
+            Assert.IsTrue(third.ExpectConnAck(last, ConnectReturnCode.Accepted).SessionPresent);
+            Assert.IsNull(last.Read());
+        }
+
+        [TestMethod]
+        public void MessagesQueuedForAnOfflineSessionStayInMemoryWhenNotPersisted()
+        {
+            BrokerOptions options = Options();
+            options.PersistQueuedMessages = false;
+            RamStorage ram = new RamStorage();
+            TestBroker b = Start(ram, options);
+            TestClient sensor = b.Connect("sensor-1", false);
+            b.Subscribe(sensor, "cmd/#", 1);
+            sensor.Disconnect();
+            long before = ram.Length(RecordLog.FileName);
+            TestClient publisher = b.Connect("pub");
+            publisher.Publish("cmd/a", "one", 1, false, 1);
+            Commit(b);
+            Assert.AreEqual((int)before, (int)ram.Length(RecordLog.FileName));
+
+            TestBroker after = Start(ram.AfterPowerCut(0), options);
+            TestClient again = after.Open();
+            again.Send(Packets.Connect("sensor-1", false, 0));
+            Assert.IsTrue(after.ExpectConnAck(again, ConnectReturnCode.Accepted).SessionPresent);
+            Assert.IsNull(again.Read());
+        }
+
+        [TestMethod]
         public void SysTopicsAreNotWrittenToTheLog()
         {
             BrokerOptions options = Options();
