@@ -18,13 +18,17 @@ namespace NanoBroker.Tests.Integration
         private readonly MemoryLog log = new MemoryLog();
         private bool stopped;
 
-        private TestBroker(BrokerOptions options)
+        private TestBroker(BrokerOptions options, NanoBroker.Security.AccessControl access = null)
         {
-            Server = new BrokerServer(IPAddress.Loopback, 0, options, log);
+            Options = options;
+            Server = new BrokerServer(IPAddress.Loopback, 0, options, log, access: access);
             Server.Start();
         }
 
         public BrokerServer Server { get; }
+
+        /// <summary>The limits this broker was started with.</summary>
+        public BrokerOptions Options { get; }
 
         public int Port { get { return Server.Port; } }
 
@@ -42,9 +46,15 @@ namespace NanoBroker.Tests.Integration
 
         public static TestBroker Start(Action<BrokerOptions> configure = null)
         {
+            return Start(configure, null);
+        }
+
+        /// <summary>A broker that checks credentials and topic rules with <paramref name="access"/> (null: everyone may do anything).</summary>
+        public static TestBroker Start(Action<BrokerOptions> configure, NanoBroker.Security.AccessControl access)
+        {
             BrokerOptions options = DefaultOptions();
             configure?.Invoke(options);
-            return new TestBroker(options);
+            return new TestBroker(options, access);
         }
 
         /// <summary>Every line the broker logged (verbose: connects, disconnects with reasons, subscriptions).</summary>
@@ -127,10 +137,10 @@ namespace NanoBroker.Tests.Integration
             get { return timeout.Token; }
         }
 
-        protected TestBroker StartBroker(Action<BrokerOptions> configure)
+        protected TestBroker StartBroker(Action<BrokerOptions> configure, NanoBroker.Security.AccessControl access = null)
         {
             Assert.IsNull(broker, "the broker of this test was already started");
-            broker = TestBroker.Start(configure);
+            broker = TestBroker.Start(configure, access);
             return broker;
         }
 

@@ -99,7 +99,10 @@ namespace NanoBroker.Tests.Integration
             }
             finally
             {
-                Directory.Delete(data, true);
+                if (Directory.Exists(data))
+                {
+                    Directory.Delete(data, true);
+                }
             }
         }
 
