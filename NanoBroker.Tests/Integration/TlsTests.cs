@@ -29,7 +29,9 @@ namespace NanoBroker.Tests.Integration
             CertificateRequest caRequest = new CertificateRequest("CN=NanoBroker Test CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
             caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
             caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-            using X509Certificate2 ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(2));
+            // One "now" for both: the server certificate must not outlive its issuer.
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            using X509Certificate2 ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(3));
 
             using RSA serverKey = RSA.Create(2048);
             CertificateRequest request = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -38,7 +40,7 @@ namespace NanoBroker.Tests.Integration
             names.AddIpAddress(IPAddress.Loopback);
             request.CertificateExtensions.Add(names.Build());
             request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid("1.3.6.1.5.5.7.3.1") }, false));
-            using X509Certificate2 server = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(2), new byte[] { 1, 2, 3, 4 });
+            using X509Certificate2 server = request.Create(ca, now.AddDays(-1), now.AddDays(2), new byte[] { 1, 2, 3, 4 });
 
             File.WriteAllText(CaPem, ca.ExportCertificatePem());
             File.WriteAllText(ServerPem, server.ExportCertificatePem());
