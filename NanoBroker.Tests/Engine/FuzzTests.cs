@@ -54,7 +54,7 @@ namespace NanoBroker.Tests.Engine
             FuzzRun run = new FuzzRun(11, false);
             run.Run(400, SuiteBudgetMs);
             Assert.AreEqual(0, run.ViolationCloses, "valid streams closed as protocol violations");
-            Assert.IsTrue(run.Connections > 50, "fuzz connections run: " + run.Connections);
+            Assert.IsTrue(run.Connections >= 20, "fuzz connections run: " + run.Connections);
             Report("valid streams", run);
         }
 
@@ -198,7 +198,8 @@ namespace NanoBroker.Tests.Engine
             {
                 FuzzRun run = new FuzzRun(seed, mutate);
                 run.Run(SuiteConnections, SuiteBudgetMs);
-                Assert.IsTrue(run.Connections > 100, "fuzz connections run: " + run.Connections);
+                // The time budget bounds the run: .NET gets through thousands, nanoCLR through about a hundred.
+                Assert.IsTrue(run.Connections >= 20, "fuzz connections run: " + run.Connections);
                 Report("seed " + seed, run);
                 return;
             }
