@@ -60,6 +60,7 @@ namespace NanoBroker.Net
                         nextTickMs = now + TickIntervalMs;
                     }
                     SendAll(now);
+                    OnIdle(now);
                 }
             }
             finally
@@ -72,6 +73,14 @@ namespace NanoBroker.Net
         public void Stop()
         {
             Interlocked.Exchange(ref running, 0);
+        }
+
+        /// <summary>
+        /// Called once per pass of the loop, after the sends, for other non-blocking work of the app on this
+        /// thread (e.g. a UDP responder). It must return at once. Nothing by default.
+        /// </summary>
+        protected virtual void OnIdle(long now)
+        {
         }
 
         /// <summary>Monotonic milliseconds.</summary>

@@ -17,6 +17,7 @@ namespace NanoBroker.Esp32
     /// allow_anonymous=false   # clients without a user name may connect (off by default: the board is on the LAN)
     /// password_file=I:\passwords.txt   # default: that file if present; empty: none
     /// acl_file=I:\acl.txt     # default: that file if present; empty: none
+    /// mdns=true               # announce _mqtt._tcp.local over mDNS (DNS-SD)
     /// </code>
     /// </summary>
     public sealed class DeviceSettings
@@ -57,6 +58,9 @@ namespace NanoBroker.Esp32
 
         /// <summary>acl_file: null when the key is absent (then <see cref="DefaultAclFile"/> if present), "" for none.</summary>
         public string AclFile;
+
+        /// <summary>Announce the broker over mDNS / DNS-SD (<c>_mqtt._tcp.local</c>); on unless mdns=false.</summary>
+        public bool Mdns = true;
 
         /// <summary>What was wrong with the file (unknown keys, bad numbers), or null.</summary>
         public string Problems;
@@ -115,6 +119,7 @@ namespace NanoBroker.Esp32
                 case "allow_anonymous": AllowAnonymous = Bool(key, value, AllowAnonymous); break;
                 case "password_file": PasswordFile = value; break;
                 case "acl_file": AclFile = value; break;
+                case "mdns": Mdns = Bool(key, value, Mdns); break;
                 default: Problem("unknown key " + key); break;
             }
         }

@@ -7,9 +7,13 @@ namespace NanoBroker.Esp32
     /// <summary>The portable socket loop on the board's monotonic clock (DateTime.UtcNow jumps when SNTP sets it).</summary>
     public sealed class Esp32SocketLoop : SocketLoop
     {
-        public Esp32SocketLoop(Broker broker, Socket listener)
+        private readonly MdnsAnnouncer mdns;
+
+        /// <param name="mdns">The mDNS responder polled on each pass, or null.</param>
+        public Esp32SocketLoop(Broker broker, Socket listener, MdnsAnnouncer mdns)
             : base(broker, listener)
         {
+            this.mdns = mdns;
         }
 
         /// <summary>Milliseconds since boot (nanoFramework.Runtime.Native).</summary>
@@ -21,6 +25,14 @@ namespace NanoBroker.Esp32
         protected override long NowMs()
         {
             return Now();
+        }
+
+        protected override void OnIdle(long now)
+        {
+            if (mdns != null)
+            {
+                mdns.Poll(now);
+            }
         }
     }
 }

@@ -21,7 +21,8 @@ namespace NanoBroker.Esp32
         private const int SocketsEsp32 = 16;
         private const int SocketsEsp32C3 = 8;
 
-        // The socket loop keeps two slots beyond MaxClients (a refusing CONNACK, a takeover) plus the listener.
+        // The socket loop keeps two slots beyond MaxClients (a refusing CONNACK, a takeover) plus the listener;
+        // the mDNS responder takes one more (unless mdns=false).
         private const int SocketsBeyondClients = 3;
 
         private static uint freeAtStart;
@@ -62,9 +63,11 @@ namespace NanoBroker.Esp32
                 listener.Bind(new IPEndPoint(IPAddress.Any, settings.Port));
                 listener.Listen(4);
                 log.Info("listening on " + address + ":" + settings.Port + " (up to " + options.MaxClients + " clients)");
+                // mDNS / DNS-SD: one more socket, polled by the socket loop (mdns=false in the settings: none).
+                MdnsAnnouncer mdns = settings.Mdns ? new MdnsAnnouncer(settings.Port, log) : null;
                 led.Pattern = LedPattern.Running;
 
-                new Esp32SocketLoop(broker, listener).Run();
+                new Esp32SocketLoop(broker, listener, mdns).Run();
             }
             catch (Exception e)
             {
@@ -105,9 +108,10 @@ namespace NanoBroker.Esp32
                     o.MaxSessions = o.MaxClients;
                 }
             }
-            if (o.MaxClients + SocketsBeyondClients > sockets)
+            int needed = o.MaxClients + SocketsBeyondClients + (settings.Mdns ? 1 : 0);
+            if (needed > sockets)
             {
-                log.Warning("max_clients " + o.MaxClients + " needs " + (o.MaxClients + SocketsBeyondClients)
+                log.Warning("max_clients " + o.MaxClients + (settings.Mdns ? " with mdns" : "") + " needs " + needed
                     + " sockets; this firmware has " + sockets + ": connections beyond them are refused by the network stack");
             }
             return o;

@@ -28,8 +28,18 @@ namespace System.Net.Sockets
         // Sockets/Socket.cs: public int Receive(byte[] buffer, int offset, int size, SocketFlags socketFlags)
         public int Receive(byte[] buffer, int offset, int size, SocketFlags socketFlags) { throw null; }
 
+        // Sockets/Socket.cs: public int SendTo(byte[] buffer, int offset, int size, SocketFlags socketFlags, EndPoint remoteEP)
+        public int SendTo(byte[] buffer, int offset, int size, SocketFlags socketFlags, EndPoint remoteEP) { throw null; }
+
+        // Sockets/Socket.cs: public void SetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, int optionValue)
+        public void SetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, int optionValue) { throw null; }
+
         // Sockets/Socket.cs: public void SetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, bool optionValue)
         public void SetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, bool optionValue) { throw null; }
+
+        // Sockets/Socket.cs: public void SetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, byte[] optionValue)
+        // (passed as is to setsockopt: nf-interpreter SockOptHelper, sys_net_native_System_Net_Sockets_NativeSocket.cpp)
+        public void SetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, byte[] optionValue) { throw null; }
 
         // Sockets/Socket.cs: public bool Poll(int microSeconds, SelectMode mode)
         public bool Poll(int microSeconds, SelectMode mode) { throw null; }
@@ -56,12 +66,15 @@ namespace System.Net.Sockets
     public enum SocketType
     {
         Stream = 1,
+        Dgram = 2,
     }
 
     // nanoFramework.System.Net/Sockets/ProtocolType.cs
     public enum ProtocolType
     {
+        IP = 0,
         Tcp = 6,
+        Udp = 17,
     }
 
     // nanoFramework.System.Net/Sockets/SelectMode.cs
@@ -82,6 +95,7 @@ namespace System.Net.Sockets
     public enum SocketOptionLevel
     {
         Socket = 0xffff,
+        IP = ProtocolType.IP,
         Tcp = ProtocolType.Tcp,
     }
 
@@ -90,6 +104,8 @@ namespace System.Net.Sockets
     {
         ReuseAddress = 0x0004,
         NoDelay = 1,
+        MulticastTimeToLive = 10,
+        AddMembership = 12,
     }
 }
 
@@ -114,6 +130,12 @@ namespace System.Net
         // IPAddress.cs: public static readonly IPAddress Any
         public static readonly IPAddress Any = null;
 
+        // IPAddress.cs: public IPAddress(byte[] address)
+        public IPAddress(byte[] address) { throw null; }
+
+        // IPAddress.cs: public byte[] GetAddressBytes()
+        public byte[] GetAddressBytes() { throw null; }
+
         // IPAddress.cs: public static IPAddress GetDefaultLocalAddress()
         public static IPAddress GetDefaultLocalAddress() { throw null; }
 
@@ -124,6 +146,25 @@ namespace System.Net
 
 namespace System.Net.NetworkInformation
 {
+    // nanoFramework.System.Net/NetworkInformation/NetworkInterface.cs: public class NetworkInterface
+    public class NetworkInterface
+    {
+        // NetworkInterface.cs: public static NetworkInterface[] GetAllNetworkInterfaces()
+        public static NetworkInterface[] GetAllNetworkInterfaces() { throw null; }
+
+        // NetworkInterface.cs: public byte[] PhysicalAddress { get { return _macAddress; } set { ... } }
+        public byte[] PhysicalAddress { get { throw null; } set { throw null; } }
+
+        // NetworkInterface.cs: public NetworkInterfaceType NetworkInterfaceType { get { return _networkInterfaceType; } }
+        public NetworkInterfaceType NetworkInterfaceType { get { throw null; } }
+    }
+
+    // nanoFramework.System.Net/NetworkInformation/NetworkInterfaceType.cs
+    public enum NetworkInterfaceType
+    {
+        Wireless80211 = 71,
+    }
+
     // nanoFramework.System.Net/NetworkInformation/Wireless80211Configuration.cs
     public class Wireless80211Configuration
     {
