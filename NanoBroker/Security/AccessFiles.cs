@@ -21,15 +21,10 @@ namespace NanoBroker.Security
         public static string LoadPasswords(byte[] text, AccessControl into)
         {
             int lineNumber = 0;
-            for (int at = 0; at < text.Length;)
+            int at = 0;
+            int start, length;
+            while (NextContentLine(text, ref at, ref lineNumber, out start, out length))
             {
-                int start, length;
-                at = NextLine(text, at, out start, out length);
-                lineNumber++;
-                if (length == 0 || text[start] == (byte)'#')
-                {
-                    continue;
-                }
                 int colon = IndexOf(text, start, length, (byte)':');
                 if (colon <= start)
                 {
@@ -59,15 +54,10 @@ namespace NanoBroker.Security
         {
             int owner = AccessControl.Anonymous;
             int lineNumber = 0;
-            for (int at = 0; at < text.Length;)
+            int at = 0;
+            int start, length;
+            while (NextContentLine(text, ref at, ref lineNumber, out start, out length))
             {
-                int start, length;
-                at = NextLine(text, at, out start, out length);
-                lineNumber++;
-                if (length == 0 || text[start] == (byte)'#')
-                {
-                    continue;
-                }
                 int wordEnd = IndexOf(text, start, length, (byte)' ');
                 if (wordEnd < 0)
                 {
@@ -152,6 +142,23 @@ namespace NanoBroker.Security
                 return "the iterations, salt or hash are not valid";
             }
             return null;
+        }
+
+        // The next line that is neither blank nor a comment, trimmed; false at the end of the text.
+        private static bool NextContentLine(byte[] text, ref int at, ref int lineNumber, out int start, out int length)
+        {
+            while (at < text.Length)
+            {
+                at = NextLine(text, at, out start, out length);
+                lineNumber++;
+                if (length > 0 && text[start] != (byte)'#')
+                {
+                    return true;
+                }
+            }
+            start = 0;
+            length = 0;
+            return false;
         }
 
         private static int NextLine(byte[] text, int at, out int start, out int length)
