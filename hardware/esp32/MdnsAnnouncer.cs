@@ -21,6 +21,7 @@ namespace NanoBroker.Esp32
         private const int AddressCheckMs = 5000;
         private const int MinResponseGapMs = 1000;
         private const int AnnouncementGapMs = 1000;
+        private const int MaxQueriesPerPoll = 4;
         private const int Announcements = 2; // RFC 6762 section 8.3: at least two, one second apart
 
         // Big enough for any query that asks about one service; a longer datagram arrives cut short and is ignored.
@@ -66,7 +67,8 @@ namespace NanoBroker.Esp32
                 {
                     return;
                 }
-                while (socket.Poll(0, SelectMode.SelectRead))
+                // A bounded number per pass: a flood of datagrams must not starve the broker's sockets.
+                for (int n = 0; n < MaxQueriesPerPoll && socket.Poll(0, SelectMode.SelectRead); n++)
                 {
                     int count = socket.Receive(received, 0, received.Length, SocketFlags.None);
                     int length = responder.Answer(received, count, response);
