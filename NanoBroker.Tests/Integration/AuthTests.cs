@@ -15,9 +15,8 @@ namespace NanoBroker.Tests.Integration
     /// control the host builds from a password file, an ACL file and --allow-anonymous false.
     /// </summary>
     [TestClass]
-    public sealed class AuthTests : BrokerTest
+    public sealed class AuthTests : MosquittoTest
     {
-        private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(5);
 
         private string folder;
 
@@ -56,40 +55,6 @@ namespace NanoBroker.Tests.Integration
             {
                 Directory.Delete(folder, true);
             }
-        }
-
-        private string[] Args(params string[] arguments)
-        {
-            List<string> all = new List<string> { "-h", TestBroker.Host, "-p", Broker.PortText };
-            all.AddRange(arguments);
-            return all.ToArray();
-        }
-
-        private async Task<ChildProcess> PubAsync(params string[] arguments)
-        {
-            return await ChildProcess.RunAsync(ExitWait, "mosquitto_pub", Args(arguments));
-        }
-
-        private async Task<ChildProcess> StartSubAsync(params string[] arguments)
-        {
-            List<string> all = new List<string> { "-oL", "mosquitto_sub", "-d" };
-            all.AddRange(Args(arguments));
-            ChildProcess sub = ChildProcess.Start("stdbuf", all.ToArray());
-            try
-            {
-                await sub.WaitForLineAsync(l => l.StartsWith("Subscribed (mid", StringComparison.Ordinal), Wait, "SUBACK");
-                return sub;
-            }
-            catch
-            {
-                sub.Dispose();
-                throw;
-            }
-        }
-
-        private static bool IsMessageLine(string line)
-        {
-            return !line.StartsWith("Client ", StringComparison.Ordinal) && !line.StartsWith("Subscribed (mid", StringComparison.Ordinal);
         }
 
         // [MQTT-3.1.3-11] a user name and password the broker knows: accepted, and what alice publishes

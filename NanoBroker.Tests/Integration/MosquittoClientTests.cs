@@ -5,58 +5,14 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace NanoBroker.Tests.Integration
 {
-    /// <summary>
-    /// The broker driven by mosquitto_pub and mosquitto_sub (Debian's mosquitto-clients), as the README
-    /// shows them. mosquitto_sub runs with -d under stdbuf -oL so its "Subscribed" line tells when it is
-    /// ready, and each message line arrives as soon as it is printed.
-    /// </summary>
+    /// <summary>The broker driven by mosquitto_pub and mosquitto_sub, as the README shows them.</summary>
     [TestClass]
-    public sealed class MosquittoClientTests : BrokerTest
+    public sealed class MosquittoClientTests : MosquittoTest
     {
-        private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(5);
-
-        // -h/-p of the test broker, then the arguments.
-        private string[] Args(params string[] arguments)
-        {
-            List<string> all = new List<string> { "-h", TestBroker.Host, "-p", Broker.PortText };
-            all.AddRange(arguments);
-            return all.ToArray();
-        }
-
-        /// <summary>mosquitto_pub with the given arguments, run to its end; returns it for its exit code and output.</summary>
-        private async Task<ChildProcess> PubAsync(params string[] arguments)
-        {
-            return await ChildProcess.RunAsync(ExitWait, "mosquitto_pub", Args(arguments));
-        }
-
         private async Task PubOkAsync(params string[] arguments)
         {
             using ChildProcess pub = await PubAsync(arguments);
             Assert.AreEqual(0, pub.ExitCode, "mosquitto_pub failed" + pub.Transcript());
-        }
-
-        /// <summary>A running mosquitto_sub (with -d), returned once its SUBACK arrived.</summary>
-        private async Task<ChildProcess> StartSubAsync(params string[] arguments)
-        {
-            List<string> all = new List<string> { "-oL", "mosquitto_sub", "-d" };
-            all.AddRange(Args(arguments));
-            ChildProcess sub = ChildProcess.Start("stdbuf", all.ToArray());
-            try
-            {
-                await sub.WaitForLineAsync(l => l.StartsWith("Subscribed (mid", StringComparison.Ordinal), Wait, "SUBACK");
-                return sub;
-            }
-            catch
-            {
-                sub.Dispose();
-                throw;
-            }
-        }
-
-        // A line mosquitto_sub prints for a message (not one of its -d debug lines).
-        private static bool IsMessageLine(string line)
-        {
-            return !line.StartsWith("Client ", StringComparison.Ordinal) && !line.StartsWith("Subscribed (mid", StringComparison.Ordinal);
         }
 
         private async Task<string> NextMessageAsync(ChildProcess sub)
