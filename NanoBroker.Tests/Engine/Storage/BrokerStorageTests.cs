@@ -64,10 +64,7 @@ namespace NanoBroker.Tests.Engine.Storage
             Commit(b);
 
             TestBroker after = Start(ram.AfterPowerCut(0));
-            TestClient again = after.Open();
-            again.Send(Packets.Connect("sensor-1", false, 0));
-            Packet connack = after.ExpectConnAck(again, ConnectReturnCode.Accepted);
-            Assert.IsTrue(connack.SessionPresent);
+            TestClient again = Resume(after, "sensor-1");
             TestClient publisher = after.Connect("pub");
             publisher.Publish("cmd/reboot", "now", 1, false, 9);
             Expect.Publish(again.Read(), "cmd/reboot", "now", 1, false);
@@ -180,9 +177,7 @@ namespace NanoBroker.Tests.Engine.Storage
             reader.Subscribe(1, "home/#", 0);
             Expect.Type(PacketType.SubAck, reader.Read());
             Expect.Publish(reader.Read(), "home/counter", "value 499", 0, true);
-            TestClient again = after.Open();
-            again.Send(Packets.Connect("sensor-1", false, 0));
-            Assert.IsTrue(after.ExpectConnAck(again, ConnectReturnCode.Accepted).SessionPresent);
+            TestClient again = Resume(after, "sensor-1");
         }
 
         [TestMethod]
@@ -203,9 +198,7 @@ namespace NanoBroker.Tests.Engine.Storage
 
             RamStorage second = ram.AfterPowerCut(0);
             TestBroker after = Start(second, options);
-            TestClient again = after.Open();
-            again.Send(Packets.Connect("sensor-1", false, 0));
-            Assert.IsTrue(after.ExpectConnAck(again, ConnectReturnCode.Accepted).SessionPresent);
+            TestClient again = Resume(after, "sensor-1");
             Packet one = again.Read();
             Expect.Publish(one, "cmd/a", "one", 1, false);
             Packet two = again.Read();
@@ -221,9 +214,7 @@ namespace NanoBroker.Tests.Engine.Storage
 
             // Delivered and acknowledged: a further restart delivers nothing again.
             TestBroker third = Start(second.AfterPowerCut(0), options);
-            TestClient last = third.Open();
-            last.Send(Packets.Connect("sensor-1", false, 0));
-            Assert.IsTrue(third.ExpectConnAck(last, ConnectReturnCode.Accepted).SessionPresent);
+            TestClient last = Resume(third, "sensor-1");
             Assert.IsNull(last.Read());
         }
 
@@ -244,9 +235,7 @@ namespace NanoBroker.Tests.Engine.Storage
             Assert.AreEqual((int)before, (int)ram.Length(RecordLog.FileName));
 
             TestBroker after = Start(ram.AfterPowerCut(0), options);
-            TestClient again = after.Open();
-            again.Send(Packets.Connect("sensor-1", false, 0));
-            Assert.IsTrue(after.ExpectConnAck(again, ConnectReturnCode.Accepted).SessionPresent);
+            TestClient again = Resume(after, "sensor-1");
             Assert.IsNull(again.Read());
         }
 
@@ -282,6 +271,15 @@ namespace NanoBroker.Tests.Engine.Storage
             TestBroker b = new TestBroker(options);
             b.Broker.Restore(new RecordLog(ram, options.StorageBatchBytes));
             return b;
+        }
+
+        // Reconnects a persistent session and checks CONNACK says the session was there [MQTT-3.2.2-2].
+        private static TestClient Resume(TestBroker b, string clientId)
+        {
+            TestClient c = b.Open();
+            c.Send(Packets.Connect(clientId, false, 0));
+            Assert.IsTrue(b.ExpectConnAck(c, ConnectReturnCode.Accepted).SessionPresent);
+            return c;
         }
 
         private static void Commit(TestBroker b)
