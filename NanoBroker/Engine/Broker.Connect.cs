@@ -9,131 +9,32 @@ namespace NanoBroker
     // CONNECT (MQTT 3.1.1 section 3.1; MQTT 3.1 "MQIsdp" level 3 accepted) and the session table.
     public sealed partial class Broker
     {
-        private const int ConnectFlagCleanSession = 0x02;
-        private const int ConnectFlagWill = 0x04;
-        private const int ConnectFlagWillRetain = 0x20;
-        private const int ConnectFlagPassword = 0x40;
-        private const int ConnectFlagUserName = 0x80;
-
         // The longest client identifier MQTT 3.1 allows.
         private const int Mqtt31MaxClientId = 23;
 
-        private static readonly byte[] ProtocolNameMqtt = { (byte)'M', (byte)'Q', (byte)'T', (byte)'T' };
         // "nb-" and eight hex digits.
         private readonly byte[] assignedId = new byte[11];
 
-        private static readonly byte[] ProtocolNameMqIsdp = { (byte)'M', (byte)'Q', (byte)'I', (byte)'s', (byte)'d', (byte)'p' };
+        private readonly ConnectPacket connect = new ConnectPacket();
 
         private bool HandleConnect(Connection c, int flags, byte[] b, int p, int end)
         {
-            if (flags != 0)
+            string violation = connect.Parse(flags, b, p, end);
+            if (violation != null)
             {
-                Violation(c, "invalid CONNECT fixed header flags [MQTT-2.2.2-2]");
+                Violation(c, violation);
                 return true;
             }
-            int nameStart, nameLength;
-            if (!Wire.ReadField(b, ref p, end, out nameStart, out nameLength) || p >= end)
+            int level = connect.Level;
+            if (!connect.LevelSupported)
             {
-                Violation(c, "truncated CONNECT");
-                return true;
-            }
-            int level = b[p++];
-            bool mqtt = Topic.Equal(b, nameStart, nameLength, ProtocolNameMqtt, 0, ProtocolNameMqtt.Length);
-            bool mqIsdp = Topic.Equal(b, nameStart, nameLength, ProtocolNameMqIsdp, 0, ProtocolNameMqIsdp.Length);
-            if (!mqtt && !mqIsdp)
-            {
-                // [MQTT-3.1.2-1] an unknown protocol name: disconnect without CONNACK.
-                Violation(c, "unknown protocol name");
-                return true;
-            }
-            if (level != (mqtt ? 4 : 3))
-            {
-                // [MQTT-3.1.2-2] an unsupported protocol level, answered before the rest is parsed: the
-                // rest of another level's CONNECT (MQTT 5 properties) does not follow this layout.
+                // [MQTT-3.1.2-2] an unsupported protocol level.
                 return Refuse(c, ConnectReturnCode.UnacceptableProtocolVersion, "unsupported protocol level " + level);
             }
-            if (p >= end)
-            {
-                Violation(c, "truncated CONNECT");
-                return true;
-            }
-            int connectFlags = b[p++];
-            int keepAlive;
-            if (!Wire.ReadUInt16(b, ref p, end, out keepAlive))
-            {
-                Violation(c, "truncated CONNECT");
-                return true;
-            }
-            if ((connectFlags & 0x01) != 0)
-            {
-                Violation(c, "CONNECT reserved flag set [MQTT-3.1.2-3]");
-                return true;
-            }
-            bool willFlag = (connectFlags & ConnectFlagWill) != 0;
-            int willQos = (connectFlags >> 3) & 0x03;
-            bool willRetain = (connectFlags & ConnectFlagWillRetain) != 0;
-            if (!willFlag && (willQos != 0 || willRetain))
-            {
-                Violation(c, "will QoS or retain without a will [MQTT-3.1.2-13, MQTT-3.1.2-15]");
-                return true;
-            }
-            if (willQos == 3)
-            {
-                Violation(c, "will QoS 3 [MQTT-3.1.2-14]");
-                return true;
-            }
-            bool userNameFlag = (connectFlags & ConnectFlagUserName) != 0;
-            bool passwordFlag = (connectFlags & ConnectFlagPassword) != 0;
-            if (!userNameFlag && passwordFlag)
-            {
-                Violation(c, "password without user name [MQTT-3.1.2-22]");
-                return true;
-            }
-
-            int idStart, idLength;
-            if (!Wire.ReadField(b, ref p, end, out idStart, out idLength) || !Utf8.IsValid(b, idStart, idLength))
-            {
-                Violation(c, "missing or invalid client identifier [MQTT-3.1.3-4]");
-                return true;
-            }
-            int willTopicStart = 0, willTopicLength = 0, willMessageStart = 0, willMessageLength = 0;
-            if (willFlag)
-            {
-                if (!Wire.ReadField(b, ref p, end, out willTopicStart, out willTopicLength) || !Topic.IsValidName(b, willTopicStart, willTopicLength))
-                {
-                    Violation(c, "missing or invalid will topic [MQTT-3.1.3-10]");
-                    return true;
-                }
-                if (!Wire.ReadField(b, ref p, end, out willMessageStart, out willMessageLength))
-                {
-                    Violation(c, "missing will message");
-                    return true;
-                }
-            }
-            int userStart = 0, userLength = 0, passwordStart = 0, passwordLength = 0;
-            if (userNameFlag)
-            {
-                if (!Wire.ReadField(b, ref p, end, out userStart, out userLength) || !Utf8.IsValid(b, userStart, userLength))
-                {
-                    Violation(c, "missing or invalid user name [MQTT-3.1.3-11]");
-                    return true;
-                }
-            }
-            if (passwordFlag)
-            {
-                if (!Wire.ReadField(b, ref p, end, out passwordStart, out passwordLength))
-                {
-                    Violation(c, "missing password");
-                    return true;
-                }
-            }
-            if (p != end)
-            {
-                Violation(c, "bytes after the CONNECT payload");
-                return true;
-            }
-
-            bool cleanSession = (connectFlags & ConnectFlagCleanSession) != 0;
+            bool cleanSession = connect.CleanSession;
+            int idStart = connect.ClientIdStart;
+            int idLength = connect.ClientIdLength;
+            bool willFlag = connect.HasWill;
             if (idLength == 0 && (!cleanSession || level == 3))
             {
                 // [MQTT-3.1.3-8] an empty identifier needs clean session (MQTT 3.1 requires an identifier).
@@ -146,10 +47,10 @@ namespace NanoBroker
             int user = AccessControl.Anonymous;
             if (Access != null)
             {
-                byte code = Access.Authenticate(b, userStart, userLength, userNameFlag, passwordStart, passwordLength, passwordFlag, out user);
+                byte code = Access.Authenticate(b, connect.UserNameStart, connect.UserNameLength, connect.HasUserName, connect.PasswordStart, connect.PasswordLength, connect.HasPassword, out user);
                 if (code != ConnectReturnCode.Accepted)
                 {
-                    return Refuse(c, code, userNameFlag ? "bad user name or password" : "anonymous clients are not allowed");
+                    return Refuse(c, code, connect.HasUserName ? "bad user name or password" : "anonymous clients are not allowed");
                 }
             }
             if (idLength == 0)
@@ -159,7 +60,7 @@ namespace NanoBroker
                 b = assignedId;
                 idStart = 0;
             }
-            if (willFlag && Access != null && !Access.MayPublish(user, b, idStart, idLength, c.ReceiveBuffer, willTopicStart, willTopicLength))
+            if (willFlag && Access != null && !Access.MayPublish(user, b, idStart, idLength, c.ReceiveBuffer, connect.WillTopicStart, connect.WillTopicLength))
             {
                 return Refuse(c, ConnectReturnCode.NotAuthorized, "the will topic is not writable for this client");
             }
@@ -173,7 +74,7 @@ namespace NanoBroker
             int will = -1;
             if (willFlag)
             {
-                will = pool.Store(c.ReceiveBuffer, willTopicStart, willTopicLength, c.ReceiveBuffer, willMessageStart, willMessageLength, willQos);
+                will = pool.Store(c.ReceiveBuffer, connect.WillTopicStart, connect.WillTopicLength, c.ReceiveBuffer, connect.WillMessageStart, connect.WillMessageLength, connect.WillQos);
                 if (will < 0)
                 {
                     return Refuse(c, ConnectReturnCode.ServerUnavailable, "no room to store the will message");
@@ -220,11 +121,11 @@ namespace NanoBroker
             c.Session = s.Id;
             c.ProtocolLevel = (byte)level;
             c.User = user;
-            c.KeepAliveMs = keepAlive * 1000;
+            c.KeepAliveMs = connect.KeepAliveSeconds * 1000;
             // [MQTT-3.1.2-24] the keep-alive period runs from this CONNECT, not from the socket's opening.
             c.LastReceivedMs = now;
             c.Will = will;
-            c.WillRetain = willRetain;
+            c.WillRetain = connect.WillRetain;
             s.Connection = c.Id;
             s.LastSeenMs = now;
             connectedCount++;
@@ -241,7 +142,7 @@ namespace NanoBroker
                 // The session and will records must be durable before the client hears it is connected.
                 c.Outbox.Hold(connAckAt);
             }
-            if (Verbose) Info("client " + ClientIdOf(s) + " connected (connection " + c.Id + ", MQTT " + (level == 4 ? "3.1.1" : "3.1") + ", clean session " + (cleanSession ? 1 : 0) + ", keep-alive " + keepAlive + " s" + (sessionPresent ? ", session resumed" : "") + ")");
+            if (Verbose) Info("client " + ClientIdOf(s) + " connected (connection " + c.Id + ", MQTT " + (level == 4 ? "3.1.1" : "3.1") + ", clean session " + (cleanSession ? 1 : 0) + ", keep-alive " + connect.KeepAliveSeconds + " s" + (sessionPresent ? ", session resumed" : "") + ")");
 
             // [MQTT-4.4.0-1] re-send unacknowledged PUBLISH (with DUP) and PUBREL packets, in order.
             for (int i = 0; i < s.InflightCount; i++)
