@@ -98,9 +98,7 @@ namespace NanoBroker.Tests.Engine.Storage
 
             RamStorage second = ram.AfterPowerCut(0);
             TestBroker after = Start(second);
-            TestClient reader = after.Connect("reader");
-            reader.Subscribe(1, "status/#", 1);
-            Expect.Type(PacketType.SubAck, reader.Read());
+            TestClient reader = after.Subscriber("reader", "status/#", 1);
             Expect.Publish(reader.Read(), "status/sensor-1", "offline", 1, true);
 
             // Published once: after clearing its retained copy, a second restart does not publish it again.
@@ -108,9 +106,7 @@ namespace NanoBroker.Tests.Engine.Storage
             clearer.Publish("status/sensor-1", "", 0, true, 0);
             Commit(after);
             TestBroker third = Start(second.AfterPowerCut(0));
-            TestClient late = third.Connect("late");
-            late.Subscribe(1, "status/#", 1);
-            Expect.Type(PacketType.SubAck, late.Read());
+            TestClient late = third.Subscriber("late", "status/#", 1);
             Assert.IsNull(late.Read());
         }
 
@@ -124,9 +120,7 @@ namespace NanoBroker.Tests.Engine.Storage
             Commit(b);
 
             TestBroker after = Start(ram.AfterPowerCut(0));
-            TestClient reader = after.Connect("reader");
-            reader.Subscribe(1, "status/#", 1);
-            Expect.Type(PacketType.SubAck, reader.Read());
+            TestClient reader = after.Subscriber("reader", "status/#", 1);
             Assert.IsNull(reader.Read());
         }
 
@@ -143,9 +137,7 @@ namespace NanoBroker.Tests.Engine.Storage
                 publisher.Publish("home/lamp", "off", 0, true, 0);
                 // The broker flushes through the backend only at commit: write the batch, then cut.
                 TestBroker after = Start(CutWhileCommitting(b, ram, torn));
-                TestClient reader = after.Connect("reader");
-                reader.Subscribe(1, "home/lamp", 0);
-                Expect.Type(PacketType.SubAck, reader.Read());
+                TestClient reader = after.Subscriber("reader", "home/lamp", 0);
                 Packet p = reader.Read();
                 Assert.IsNotNull(p);
                 bool old = p.PayloadText == "on";
@@ -173,9 +165,7 @@ namespace NanoBroker.Tests.Engine.Storage
             }
 
             TestBroker after = Start(ram.AfterPowerCut(0), options);
-            TestClient reader = after.Connect("reader");
-            reader.Subscribe(1, "home/#", 0);
-            Expect.Type(PacketType.SubAck, reader.Read());
+            TestClient reader = after.Subscriber("reader", "home/#", 0);
             Expect.Publish(reader.Read(), "home/counter", "value 499", 0, true);
             TestClient again = Resume(after, "sensor-1");
         }
