@@ -355,10 +355,10 @@ namespace NanoBroker.Discovery
             r[1] = 0;
             r[2] = 0x84;
             r[3] = 0;
-            PutU16(r, 4, 0);
-            PutU16(r, 6, Count(answers));
-            PutU16(r, 8, 0);
-            PutU16(r, 10, Count(additional));
+            Wire.WriteUInt16(r, 4, 0);
+            Wire.WriteUInt16(r, 6, Count(answers));
+            Wire.WriteUInt16(r, 8, 0);
+            Wire.WriteUInt16(r, 10, Count(additional));
             int pos = HeaderBytes;
             pos = WriteRecords(r, pos, answers);
             pos = WriteRecords(r, pos, additional);
@@ -387,32 +387,32 @@ namespace NanoBroker.Discovery
                 pos = WriteRecordHeader(r, pos, TypePtr, false, OtherTtlSeconds);
                 int data = pos;
                 pos = WriteInstance(r, pos);
-                PutU16(r, data - 2, pos - data);
+                Wire.WriteUInt16(r, data - 2, pos - data);
             }
             if ((set & WantSrv) != 0)
             {
                 pos = WriteInstance(r, pos);
                 pos = WriteRecordHeader(r, pos, TypeSrv, true, HostTtlSeconds);
                 int data = pos;
-                PutU16(r, pos, 0); // priority
-                PutU16(r, pos + 2, 0); // weight
-                PutU16(r, pos + 4, port);
+                Wire.WriteUInt16(r, pos, 0); // priority
+                Wire.WriteUInt16(r, pos + 2, 0); // weight
+                Wire.WriteUInt16(r, pos + 4, port);
                 pos = WriteHost(r, pos + 6);
-                PutU16(r, data - 2, pos - data);
+                Wire.WriteUInt16(r, data - 2, pos - data);
             }
             if ((set & WantTxt) != 0)
             {
                 // One empty string: "no additional data" (RFC 6763 section 6.1).
                 pos = WriteInstance(r, pos);
                 pos = WriteRecordHeader(r, pos, TypeTxt, true, OtherTtlSeconds);
-                PutU16(r, pos - 2, 1);
+                Wire.WriteUInt16(r, pos - 2, 1);
                 r[pos++] = 0;
             }
             if ((set & WantA) != 0)
             {
                 pos = WriteHost(r, pos);
                 pos = WriteRecordHeader(r, pos, TypeA, true, HostTtlSeconds);
-                PutU16(r, pos - 2, 4);
+                Wire.WriteUInt16(r, pos - 2, 4);
                 Array.Copy(address, 0, r, pos, 4);
                 pos += 4;
             }
@@ -422,13 +422,13 @@ namespace NanoBroker.Discovery
         // Type, class (with the cache-flush bit for unique records), TTL, and room for the data length.
         private static int WriteRecordHeader(byte[] r, int pos, int type, bool unique, int ttl)
         {
-            PutU16(r, pos, type);
-            PutU16(r, pos + 2, unique ? (CacheFlush | ClassIn) : ClassIn);
+            Wire.WriteUInt16(r, pos, type);
+            Wire.WriteUInt16(r, pos + 2, unique ? (CacheFlush | ClassIn) : ClassIn);
             r[pos + 4] = (byte)(ttl >> 24);
             r[pos + 5] = (byte)(ttl >> 16);
             r[pos + 6] = (byte)(ttl >> 8);
             r[pos + 7] = (byte)ttl;
-            PutU16(r, pos + 8, 0);
+            Wire.WriteUInt16(r, pos + 8, 0);
             return pos + 10;
         }
 
@@ -485,12 +485,6 @@ namespace NanoBroker.Discovery
             r[pos] = (byte)(0xC0 | (target >> 8));
             r[pos + 1] = (byte)target;
             return pos + 2;
-        }
-
-        private static void PutU16(byte[] r, int pos, int value)
-        {
-            r[pos] = (byte)(value >> 8);
-            r[pos + 1] = (byte)value;
         }
     }
 }
