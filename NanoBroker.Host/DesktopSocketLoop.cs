@@ -69,10 +69,10 @@ namespace NanoBroker.Host
             return readable[slot];
         }
 
-        protected override int TrySend(Socket socket, byte[] buffer, int offset, int count)
+        protected override int TrySend(int slot, byte[] buffer, int offset, int count)
         {
             SocketError error;
-            int sent = socket.Send(buffer, offset, count, SocketFlags.None, out error);
+            int sent = Sockets[slot].Send(buffer, offset, count, SocketFlags.None, out error);
             if (error == SocketError.WouldBlock)
             {
                 return 0;

@@ -8,14 +8,20 @@ namespace NanoBroker.Net
     /// The network edge: one thread accepts connections, moves bytes between sockets and the engine,
     /// closes what the engine is done with, and ticks the clock. It uses only the Socket members that
     /// nanoFramework and .NET share (Poll, Available, Receive, Send, Accept, Close); the desktop host
-    /// overrides the waiting and sending to use Select and non-blocking sends.
+    /// overrides the waiting and sending to use Select and non-blocking sends, and the board carries TLS
+    /// connections in some slots by overriding the per-slot reads, sends and closes.
     /// </summary>
     public class SocketLoop
     {
         /// <summary>How often the engine's timers run.</summary>
         protected const int TickIntervalMs = 100;
 
+        /// <summary>What <see cref="Receive"/> returns when a slot has nothing for the engine yet but stays open.</summary>
+        protected const int NothingYet = -1;
+
         protected readonly Broker Broker;
+
+        /// <summary>The plain MQTT listener, or null when the app accepts connections only elsewhere (TLS only).</summary>
         protected readonly Socket Listener;
 
         /// <summary>The socket of each engine connection slot, or null.</summary>
@@ -95,7 +101,7 @@ namespace NanoBroker.Net
         /// </summary>
         protected virtual void Wait(int timeoutMs)
         {
-            if (!Listener.Poll(0, SelectMode.SelectRead) && !AnyReadable())
+            if ((Listener == null || !Listener.Poll(0, SelectMode.SelectRead)) && !AnyReadable())
             {
                 System.Threading.Thread.Sleep(1);
             }
@@ -107,14 +113,30 @@ namespace NanoBroker.Net
             return Sockets[slot].Poll(0, SelectMode.SelectRead);
         }
 
-        /// <summary>Sends what the socket takes without blocking; returns the bytes sent (0 when it is full).</summary>
-        protected virtual int TrySend(Socket socket, byte[] buffer, int offset, int count)
+        /// <summary>
+        /// Reads what slot <paramref name="slot"/> has, up to <paramref name="count"/> bytes: the bytes read, 0 when
+        /// the peer closed, or <see cref="NothingYet"/>; a SocketException when the connection failed.
+        /// </summary>
+        protected virtual int Receive(int slot, byte[] buffer, int offset, int count)
         {
+            return Sockets[slot].Receive(buffer, offset, count, SocketFlags.None);
+        }
+
+        /// <summary>Sends what slot <paramref name="slot"/> takes without blocking; returns the bytes sent (0 when it is full).</summary>
+        protected virtual int TrySend(int slot, byte[] buffer, int offset, int count)
+        {
+            Socket socket = Sockets[slot];
             if (!socket.Poll(0, SelectMode.SelectWrite))
             {
                 return 0;
             }
             return socket.Send(buffer, offset, count, SocketFlags.None);
+        }
+
+        /// <summary>Closes the socket of slot <paramref name="slot"/> (and whatever the app layered on it).</summary>
+        protected virtual void CloseSocket(int slot)
+        {
+            Sockets[slot].Close();
         }
 
         /// <summary>Called for each accepted socket before use (socket options).</summary>
@@ -147,9 +169,27 @@ namespace NanoBroker.Net
             return false;
         }
 
+        /// <summary>
+        /// Gives an accepted socket an engine connection (whose CONNECT timeout starts now); returns its slot, or
+        /// -1 when the engine has no free connection (the socket is then closed).
+        /// </summary>
+        protected int Admit(Socket socket, long now)
+        {
+            Connection connection = Broker.Open(now);
+            if (connection == null)
+            {
+                socket.Close();
+                return -1;
+            }
+            Configure(socket);
+            Sockets[connection.Id] = socket;
+            slots[connection.Id] = connection;
+            return connection.Id;
+        }
+
         private void AcceptPending(long now)
         {
-            while (Listener.Poll(0, SelectMode.SelectRead))
+            while (Listener != null && Listener.Poll(0, SelectMode.SelectRead))
             {
                 Socket socket;
                 try
@@ -161,15 +201,7 @@ namespace NanoBroker.Net
                     // The peer gave up between Poll and Accept.
                     return;
                 }
-                Connection connection = Broker.Open(now);
-                if (connection == null)
-                {
-                    socket.Close();
-                    continue;
-                }
-                Configure(socket);
-                Sockets[connection.Id] = socket;
-                slots[connection.Id] = connection;
+                Admit(socket, now);
             }
         }
 
@@ -187,11 +219,15 @@ namespace NanoBroker.Net
                 try
                 {
                     int space = connection.ReceiveSpace;
-                    received = Sockets[i].Receive(connection.ReceiveBuffer, connection.ReceiveOffset, space < flushEveryBytes ? space : flushEveryBytes, SocketFlags.None);
+                    received = Receive(i, connection.ReceiveBuffer, connection.ReceiveOffset, space < flushEveryBytes ? space : flushEveryBytes);
                 }
                 catch (SocketException)
                 {
                     received = 0;
+                }
+                if (received == NothingYet)
+                {
+                    continue;
                 }
                 if (received <= 0)
                 {
@@ -224,7 +260,7 @@ namespace NanoBroker.Net
                     int sent;
                     try
                     {
-                        sent = TrySend(Sockets[i], outbox.Buffer, outbox.Start, outbox.Sendable);
+                        sent = TrySend(i, outbox.Buffer, outbox.Start, outbox.Sendable);
                     }
                     catch (SocketException)
                     {
@@ -245,17 +281,17 @@ namespace NanoBroker.Net
             }
         }
 
-        private void CloseSlot(int slot, long now)
+        /// <summary>Closes slot <paramref name="slot"/> and tells the engine its connection is gone.</summary>
+        protected void CloseSlot(int slot, long now)
         {
-            Socket socket = Sockets[slot];
-            Sockets[slot] = null;
             try
             {
-                socket.Close();
+                CloseSocket(slot);
             }
             catch (SocketException)
             {
             }
+            Sockets[slot] = null;
             Broker.Closed(slots[slot], now);
             slots[slot] = null;
         }
