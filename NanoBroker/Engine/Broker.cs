@@ -105,6 +105,12 @@ namespace NanoBroker
             }
         }
 
+        /// <summary>Connections the engine holds at once (MaxClients and the spares); their ids are 0 to this less one.</summary>
+        public int ConnectionSlots
+        {
+            get { return connections.Length; }
+        }
+
         /// <summary>Free connection slots.</summary>
         public int FreeConnections
         {

@@ -17,7 +17,7 @@ namespace NanoBroker.Net
         protected const int TickIntervalMs = 100;
 
         /// <summary>What <see cref="Receive"/> returns when a slot has nothing for the engine yet but stays open.</summary>
-        protected const int NothingYet = -1;
+        public const int NothingYet = -1;
 
         protected readonly Broker Broker;
 
@@ -40,7 +40,7 @@ namespace NanoBroker.Net
         {
             Broker = broker;
             Listener = listener;
-            int slotCount = broker.Options.MaxClients + 2;
+            int slotCount = broker.ConnectionSlots;
             Sockets = new Socket[slotCount];
             slots = new Connection[slotCount];
             flushEveryBytes = broker.Options.OutboxBytes / 4;

@@ -26,8 +26,8 @@ namespace NanoBroker.Esp32
         /// </summary>
         public static AccessControl Load(DeviceSettings settings, int maxTopicBytes, IBrokerLog log)
         {
-            string passwordFile = Resolve(settings.PasswordFile, DeviceSettings.DefaultPasswordFile);
-            string aclFile = Resolve(settings.AclFile, DeviceSettings.DefaultAclFile);
+            string passwordFile = DeviceFiles.Resolve(settings.PasswordFile, DeviceSettings.DefaultPasswordFile);
+            string aclFile = DeviceFiles.Resolve(settings.AclFile, DeviceSettings.DefaultAclFile);
             if (passwordFile == null && aclFile == null && settings.AllowAnonymous)
             {
                 log.Warning("access: anonymous access is on (allow_anonymous=true) and there is no password file:"
@@ -37,7 +37,7 @@ namespace NanoBroker.Esp32
             AccessControl access = new AccessControl(settings.AllowAnonymous, maxTopicBytes);
             if (passwordFile != null)
             {
-                string problem = AccessFiles.LoadPasswords(ReadFile(passwordFile, "password_file"), access);
+                string problem = AccessFiles.LoadPasswords(DeviceFiles.Read(passwordFile, "password_file", MaxFileBytes), access);
                 if (problem != null)
                 {
                     throw new Exception(passwordFile + ", " + problem + "; fix it and deploy it again (flash.ps1 -PasswordFile FILE -SkipFirmware -SkipApp)");
@@ -45,7 +45,7 @@ namespace NanoBroker.Esp32
             }
             if (aclFile != null)
             {
-                string problem = AccessFiles.LoadRules(ReadFile(aclFile, "acl_file"), access);
+                string problem = AccessFiles.LoadRules(DeviceFiles.Read(aclFile, "acl_file", MaxFileBytes), access);
                 if (problem != null)
                 {
                     throw new Exception(aclFile + ", " + problem + "; fix it and deploy it again (flash.ps1 -AclFile FILE -SkipFirmware -SkipApp)");
@@ -61,39 +61,6 @@ namespace NanoBroker.Esp32
                     + "; " + HowToAddUsers);
             }
             return access;
-        }
-
-        // The key's value; without the key, the default file when it exists; an empty value: no file.
-        private static string Resolve(string configured, string fallback)
-        {
-            if (configured == null)
-            {
-                return File.Exists(fallback) ? fallback : null;
-            }
-            return configured.Length == 0 ? null : configured;
-        }
-
-        private static byte[] ReadFile(string path, string key)
-        {
-            if (!File.Exists(path))
-            {
-                throw new Exception(path + " (" + key + " in " + DeviceSettings.DefaultPath + ") does not exist");
-            }
-            long length;
-            FileStream stream = new FileStream(path, FileMode.Open, FileAccess.Read);
-            try
-            {
-                length = stream.Length;
-            }
-            finally
-            {
-                stream.Dispose();
-            }
-            if (length > MaxFileBytes)
-            {
-                throw new Exception(path + " has " + length + " bytes; the board reads at most " + MaxFileBytes);
-            }
-            return File.ReadAllBytes(path);
         }
     }
 }

@@ -18,6 +18,12 @@ namespace NanoBroker.Esp32
     /// password_file=I:\passwords.txt   # default: that file if present; empty: none
     /// acl_file=I:\acl.txt     # default: that file if present; empty: none
     /// mdns=true               # announce _mqtt._tcp.local over mDNS (DNS-SD)
+    /// tls_certificate=I:\server.crt   # MQTT over TLS when this and tls_key exist (PEM or DER); empty: no TLS
+    /// tls_key=I:\server.key
+    /// tls_key_password=       # for an encrypted key
+    /// tls_port=8883
+    /// tls_only=false          # true: no plain listener on port
+    /// tls_max_clients=2       # TLS clients at once (each holds mbedTLS buffers on the native heap)
     /// </code>
     /// </summary>
     public sealed class DeviceSettings
@@ -29,6 +35,12 @@ namespace NanoBroker.Esp32
 
         /// <summary>The topic rule file used when the settings name none (and it exists).</summary>
         public const string DefaultAclFile = "I:\\acl.txt";
+
+        /// <summary>The TLS certificate used when the settings name none (and it exists).</summary>
+        public const string DefaultTlsCertificate = "I:\\server.crt";
+
+        /// <summary>The TLS private key used when the settings name none (and it exists).</summary>
+        public const string DefaultTlsKey = "I:\\server.key";
 
         /// <summary>Wi-Fi network, or null to use the one stored on the device.</summary>
         public string Ssid;
@@ -61,6 +73,23 @@ namespace NanoBroker.Esp32
 
         /// <summary>Announce the broker over mDNS / DNS-SD (<c>_mqtt._tcp.local</c>); on unless mdns=false.</summary>
         public bool Mdns = true;
+
+        /// <summary>tls_certificate: null when the key is absent (then <see cref="DefaultTlsCertificate"/> if present), "" for none.</summary>
+        public string TlsCertificate;
+
+        /// <summary>tls_key: null when the key is absent (then <see cref="DefaultTlsKey"/> if present), "" for none.</summary>
+        public string TlsKey;
+
+        /// <summary>The password of an encrypted TLS key, or null.</summary>
+        public string TlsKeyPassword;
+
+        public int TlsPort = 8883;
+
+        /// <summary>Serve MQTT over TLS only: no plain listener.</summary>
+        public bool TlsOnly;
+
+        /// <summary>TLS clients at once; each holds mbedTLS buffers on the native heap, beside the managed heap.</summary>
+        public int TlsMaxClients = 2;
 
         /// <summary>What was wrong with the file (unknown keys, bad numbers), or null.</summary>
         public string Problems;
@@ -120,6 +149,12 @@ namespace NanoBroker.Esp32
                 case "password_file": PasswordFile = value; break;
                 case "acl_file": AclFile = value; break;
                 case "mdns": Mdns = Bool(key, value, Mdns); break;
+                case "tls_certificate": TlsCertificate = value; break;
+                case "tls_key": TlsKey = value; break;
+                case "tls_key_password": TlsKeyPassword = value.Length > 0 ? value : null; break;
+                case "tls_port": TlsPort = Number(key, value, TlsPort); break;
+                case "tls_only": TlsOnly = Bool(key, value, TlsOnly); break;
+                case "tls_max_clients": TlsMaxClients = Number(key, value, TlsMaxClients); break;
                 default: Problem("unknown key " + key); break;
             }
         }

@@ -4,15 +4,22 @@ using NanoBroker.Net;
 
 namespace NanoBroker.Esp32
 {
-    /// <summary>The portable socket loop on the board's monotonic clock (DateTime.UtcNow jumps when SNTP sets it).</summary>
+    /// <summary>
+    /// The portable socket loop on the board's monotonic clock (DateTime.UtcNow jumps when SNTP sets it), with
+    /// the TLS listener's connections in some of its slots and the mDNS responder polled between passes.
+    /// </summary>
     public sealed class Esp32SocketLoop : SocketLoop
     {
+        private readonly Esp32TlsListener tls;
         private readonly MdnsAnnouncer mdns;
 
-        /// <param name="mdns">The mDNS responder polled on each pass, or null.</param>
-        public Esp32SocketLoop(Broker broker, Socket listener, MdnsAnnouncer mdns)
+        /// <param name="listener">The plain MQTT listener, or null for TLS only.</param>
+        /// <param name="tls">The TLS listener, or null.</param>
+        /// <param name="mdns">The mDNS responder, or null.</param>
+        public Esp32SocketLoop(Broker broker, Socket listener, Esp32TlsListener tls, MdnsAnnouncer mdns)
             : base(broker, listener)
         {
+            this.tls = tls;
             this.mdns = mdns;
         }
 
@@ -27,11 +34,64 @@ namespace NanoBroker.Esp32
             return Now();
         }
 
+        protected override bool IsReadable(int slot)
+        {
+            return tls != null && tls.Owns(slot) ? tls.IsReadable(slot, Sockets[slot]) : base.IsReadable(slot);
+        }
+
+        protected override int Receive(int slot, byte[] buffer, int offset, int count)
+        {
+            return tls != null && tls.Owns(slot) ? tls.Receive(slot, buffer, offset, count) : base.Receive(slot, buffer, offset, count);
+        }
+
+        protected override int TrySend(int slot, byte[] buffer, int offset, int count)
+        {
+            if (tls != null && tls.Owns(slot))
+            {
+                return tls.AwaitsHandshake(slot) ? 0 : tls.TrySend(slot, Sockets[slot], buffer, offset, count);
+            }
+            return base.TrySend(slot, buffer, offset, count);
+        }
+
+        protected override void CloseSocket(int slot)
+        {
+            if (tls != null && tls.Owns(slot))
+            {
+                tls.Close(slot, Sockets[slot]);
+                return;
+            }
+            base.CloseSocket(slot);
+        }
+
         protected override void OnIdle(long now)
         {
+            if (tls != null)
+            {
+                AcceptTls(now);
+            }
             if (mdns != null)
             {
                 mdns.Poll(now);
+            }
+        }
+
+        private void AcceptTls(long now)
+        {
+            Socket socket;
+            while ((socket = tls.Accept()) != null)
+            {
+                int slot = Admit(socket, now);
+                if (slot >= 0)
+                {
+                    tls.Adopt(slot);
+                }
+            }
+            for (int slot = 0; slot < Sockets.Length; slot++)
+            {
+                if (Sockets[slot] != null && tls.AwaitsHandshake(slot) && !tls.TryHandshake(slot, Sockets[slot]))
+                {
+                    CloseSlot(slot, now);
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using nanoFramework.Runtime.Native;
 using NanoBroker.Security;
@@ -9,8 +10,9 @@ using NanoBroker.Storage;
 namespace NanoBroker.Esp32
 {
     /// <summary>
-    /// NanoBroker on an ESP32: reads I:\nanobroker.ini and the access files (I:\passwords.txt, I:\acl.txt),
-    /// joins Wi-Fi, restores the broker's durable state from I:\broker.log and serves MQTT on port 1883.
+    /// NanoBroker on an ESP32: reads I:\nanobroker.ini, the access files (I:\passwords.txt, I:\acl.txt) and the
+    /// TLS certificate and key (I:\server.crt, I:\server.key), joins Wi-Fi, restores the broker's durable state
+    /// from I:\broker.log and serves MQTT on port 1883, and over TLS on 8883 when it has a certificate.
     /// All broker logic is in the engine (NanoBroker); this is the thin device edge.
     /// </summary>
     public static class Program
@@ -21,9 +23,14 @@ namespace NanoBroker.Esp32
         private const int SocketsEsp32 = 16;
         private const int SocketsEsp32C3 = 8;
 
-        // The socket loop keeps two slots beyond MaxClients (a refusing CONNACK, a takeover) plus the listener;
-        // the mDNS responder takes one more (unless mdns=false).
-        private const int SocketsBeyondClients = 3;
+        // The socket loop keeps two slots beyond MaxClients (a refusing CONNACK, a takeover); each listener
+        // (plain, TLS) and the mDNS responder (unless mdns=false) take one more.
+        private const int SpareSlots = 2;
+
+        // A certificate chain or key larger than this would not fit the heap beside the broker.
+        private const int MaxTlsFileBytes = 8192;
+
+        private const int ListenBacklog = 4;
 
         private static uint freeAtStart;
 
@@ -48,6 +55,7 @@ namespace NanoBroker.Esp32
                 // Before anything else: a bad password or rule file stops the board rather than let it serve
                 // with other rules than those asked for.
                 AccessControl access = DeviceAccess.Load(settings, options.MaxPacketSize, log);
+                X509Certificate2 certificate = LoadTlsCertificate(settings, log);
                 Broker broker = new Broker(options, Esp32SocketLoop.Now(), log);
                 broker.Access = access;
                 log.Info(broker.Restore(new RecordLog(new FlashStorage(DataFolder), options.StorageBatchBytes)));
@@ -58,16 +66,24 @@ namespace NanoBroker.Esp32
                 string address = wifi.Connect();
                 wifi.StartWatching();
 
-                Socket listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                listener.Bind(new IPEndPoint(IPAddress.Any, settings.Port));
-                listener.Listen(4);
-                log.Info("listening on " + address + ":" + settings.Port + " (up to " + options.MaxClients + " clients)");
+                Socket listener = null;
+                if (certificate == null || !settings.TlsOnly)
+                {
+                    listener = Listen(settings.Port);
+                    log.Info("listening on " + address + ":" + settings.Port + " (up to " + options.MaxClients + " clients)");
+                }
+                Esp32TlsListener tls = null;
+                if (certificate != null)
+                {
+                    tls = new Esp32TlsListener(Listen(settings.TlsPort), certificate, settings.TlsMaxClients, broker.ConnectionSlots, log);
+                    log.Info("listening for MQTT over TLS on " + address + ":" + settings.TlsPort + " (up to " + settings.TlsMaxClients
+                        + " TLS clients of the " + options.MaxClients + ")");
+                }
                 // mDNS / DNS-SD: one more socket, polled by the socket loop (mdns=false in the settings: none).
                 MdnsAnnouncer mdns = settings.Mdns ? new MdnsAnnouncer(settings.Port, log) : null;
                 led.Pattern = LedPattern.Running;
 
-                new Esp32SocketLoop(broker, listener, mdns).Run();
+                new Esp32SocketLoop(broker, listener, tls, mdns).Run();
             }
             catch (Exception e)
             {
@@ -108,13 +124,60 @@ namespace NanoBroker.Esp32
                     o.MaxSessions = o.MaxClients;
                 }
             }
-            int needed = o.MaxClients + SocketsBeyondClients + (settings.Mdns ? 1 : 0);
+            bool tls = DeviceFiles.Resolve(settings.TlsCertificate, DeviceSettings.DefaultTlsCertificate) != null;
+            int listeners = (tls ? 1 : 0) + (tls && settings.TlsOnly ? 0 : 1);
+            int needed = o.MaxClients + SpareSlots + listeners + (settings.Mdns ? 1 : 0);
             if (needed > sockets)
             {
-                log.Warning("max_clients " + o.MaxClients + (settings.Mdns ? " with mdns" : "") + " needs " + needed
+                log.Warning("max_clients " + o.MaxClients + (settings.Mdns ? " with mdns" : "") + (tls ? " and TLS" : "") + " needs " + needed
                     + " sockets; this firmware has " + sockets + ": connections beyond them are refused by the network stack");
             }
             return o;
+        }
+
+        /// <summary>
+        /// The TLS certificate and key when both files are there (tls_certificate, tls_key; by default I:\server.crt
+        /// and I:\server.key), else null. Throws when only one is, or when mbedTLS cannot parse them: the board then
+        /// stops rather than serve without the TLS it was given.
+        /// </summary>
+        private static X509Certificate2 LoadTlsCertificate(DeviceSettings settings, IBrokerLog log)
+        {
+            string certificateFile = DeviceFiles.Resolve(settings.TlsCertificate, DeviceSettings.DefaultTlsCertificate);
+            string keyFile = DeviceFiles.Resolve(settings.TlsKey, DeviceSettings.DefaultTlsKey);
+            if (certificateFile == null && keyFile == null)
+            {
+                if (settings.TlsOnly)
+                {
+                    throw new Exception("tls_only=true but there is no certificate (" + DeviceSettings.DefaultTlsCertificate + ")");
+                }
+                return null;
+            }
+            if (certificateFile == null || keyFile == null)
+            {
+                throw new Exception("TLS needs both a certificate and its key: " + (certificateFile == null ? "no tls_certificate" : "no tls_key")
+                    + "; deploy both (flash.ps1 -TlsCertificate FILE -TlsKey FILE -SkipFirmware -SkipApp)");
+            }
+            X509Certificate2 certificate;
+            try
+            {
+                certificate = Esp32TlsListener.LoadCertificate(certificateFile, keyFile, settings.TlsKeyPassword, MaxTlsFileBytes);
+            }
+            catch (Exception e)
+            {
+                throw new Exception(certificateFile + " and " + keyFile + " are no certificate and key mbedTLS can use (" + e.Message
+                    + "); PEM or DER, the key unencrypted or with tls_key_password");
+            }
+            log.Info("tls: certificate " + certificate.Subject + ", valid until " + certificate.GetExpirationDate().ToString("yyyy-MM-dd"));
+            return certificate;
+        }
+
+        private static Socket Listen(int port)
+        {
+            Socket listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(new IPEndPoint(IPAddress.Any, port));
+            listener.Listen(ListenBacklog);
+            return listener;
         }
 
         /// <summary>Managed heap held since start (the broker's tables and the app), after a collection.</summary>

@@ -41,6 +41,12 @@ namespace System.Net.Sockets
         // (passed as is to setsockopt: nf-interpreter SockOptHelper, sys_net_native_System_Net_Sockets_NativeSocket.cpp)
         public void SetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, byte[] optionValue) { throw null; }
 
+        // Sockets/Socket.cs: public int Available { get { ... NativeSocket.ioctl(this, NativeSocket.FIONREAD, ref cBytes); ... } }
+        public int Available { get { throw null; } }
+
+        // Sockets/Socket.cs: public int ReceiveTimeout { get { return m_recvTimeout; } set { ... } }
+        public int ReceiveTimeout { get { throw null; } set { throw null; } }
+
         // Sockets/Socket.cs: public bool Poll(int microSeconds, SelectMode mode)
         public bool Poll(int microSeconds, SelectMode mode) { throw null; }
 
@@ -51,9 +57,51 @@ namespace System.Net.Sockets
         void IDisposable.Dispose() { throw null; }
     }
 
-    // nanoFramework.System.Net/SocketException.cs: public class SocketException : Exception
+    // nanoFramework.System.Net/SocketException.cs: [Serializable] public class SocketException : Exception
+    [Serializable]
     public class SocketException : Exception
     {
+        // SocketException.cs: public SocketException(SocketError errorCode)
+        public SocketException(SocketError errorCode) { throw null; }
+
+        // SocketException.cs: public int ErrorCode { get { return _errorCode; } }
+        public int ErrorCode { get { throw null; } }
+    }
+
+    // nanoFramework.System.Net/Sockets/SocketErrors.cs: public enum SocketError : int
+    public enum SocketError : int
+    {
+        ConnectionReset = (10000 + 54),
+        TimedOut = (10000 + 60),
+    }
+
+    // nanoFramework.System.Net/Sockets/NetworkStream.cs: public class NetworkStream : Stream
+    // (SslStream's base: its constructor, DataAvailable, and the members System.IO.Streams.cs declares abstract)
+    public class NetworkStream : System.IO.Stream
+    {
+        // NetworkStream.cs: public NetworkStream(Socket socket, bool ownsSocket)
+        public NetworkStream(Socket socket, bool ownsSocket) { throw null; }
+
+        // NetworkStream.cs: public override long Length
+        public override long Length { get { throw null; } }
+
+        // NetworkStream.cs: public virtual bool DataAvailable
+        public virtual bool DataAvailable { get { throw null; } }
+
+        // NetworkStream.cs: public override void Flush()
+        public override void Flush() { throw null; }
+
+        // NetworkStream.cs: public override int Read(byte[] buffer, int offset, int count)
+        public override int Read(byte[] buffer, int offset, int count) { throw null; }
+
+        // NetworkStream.cs: public override long Seek(long offset, SeekOrigin origin)
+        public override long Seek(long offset, System.IO.SeekOrigin origin) { throw null; }
+
+        // NetworkStream.cs: public override void SetLength(long value)
+        public override void SetLength(long value) { throw null; }
+
+        // NetworkStream.cs: public override void Write(byte[] buffer, int offset, int count)
+        public override void Write(byte[] buffer, int offset, int count) { throw null; }
     }
 
     // nanoFramework.System.Net/Sockets/AddressFamily.cs
@@ -89,6 +137,7 @@ namespace System.Net.Sockets
     public enum SocketFlags
     {
         None = 0x0000,
+        Peek = 0x0002,
     }
 
     // nanoFramework.System.Net/Sockets/SocketOptionLevel.cs
@@ -103,6 +152,7 @@ namespace System.Net.Sockets
     public enum SocketOptionName
     {
         ReuseAddress = 0x0004,
+        KeepAlive = 0x0008,
         NoDelay = 1,
         MulticastTimeToLive = 10,
         AddMembership = 12,
@@ -193,5 +243,68 @@ namespace nanoFramework.Networking
         ErrorConnetingToWiFiWhileScanning,
         ExceptionOccurred,
         Reconnecting
+    }
+}
+
+namespace System.Net.Security
+{
+    // nanoFramework.System.Net/Security/SslStream.cs: public class SslStream : NetworkStream
+    public class SslStream : System.Net.Sockets.NetworkStream
+    {
+        // SslStream.cs: public SslStream(Socket socket) : base(socket, false)
+        public SslStream(System.Net.Sockets.Socket socket) : base(socket, false) { throw null; }
+
+        // SslStream.cs: public SslVerification SslVerification { get => _sslVerification; set => _sslVerification = value; }
+        public SslVerification SslVerification { get { throw null; } set { throw null; } }
+
+        // SslStream.cs: public void AuthenticateAsServer(X509Certificate serverCertificate, SslProtocols enabledSslProtocols)
+        public void AuthenticateAsServer(System.Security.Cryptography.X509Certificates.X509Certificate serverCertificate, SslProtocols enabledSslProtocols) { throw null; }
+
+        // SslStream.cs: public override bool DataAvailable
+        public override bool DataAvailable { get { throw null; } }
+
+        // SslStream.cs: public override int Read(byte[] buffer, int offset, int size)
+        public override int Read(byte[] buffer, int offset, int size) { throw null; }
+
+        // SslStream.cs: public override void Write(byte[] buffer, int offset, int size)
+        public override void Write(byte[] buffer, int offset, int size) { throw null; }
+    }
+
+    // nanoFramework.System.Net/Security/NetworkSecurity.cs: [Flags] public enum SslProtocols
+    [Flags]
+    public enum SslProtocols
+    {
+        None = 0x00,
+        Tls12 = 3072,
+        Tls13 = 12288,
+    }
+
+    // nanoFramework.System.Net/Security/NetworkSecurity.cs: public enum SslVerification
+    public enum SslVerification
+    {
+        NoVerification = 1,
+        VerifyPeer = 2,
+        CertificateRequired = 4,
+        VerifyClientOnce = 8,
+    }
+}
+
+namespace System.Security.Cryptography.X509Certificates
+{
+    // nanoFramework.System.Net/X509Certificates/X509Certificate.cs: public class X509Certificate
+    public class X509Certificate
+    {
+        // X509Certificate.cs: public virtual string Subject
+        public virtual string Subject { get { throw null; } }
+
+        // X509Certificate.cs: public virtual DateTime GetExpirationDate()
+        public virtual DateTime GetExpirationDate() { throw null; }
+    }
+
+    // nanoFramework.System.Net/X509Certificates/X509Certificate2.cs: public class X509Certificate2 : X509Certificate
+    public class X509Certificate2 : X509Certificate
+    {
+        // X509Certificate2.cs: public X509Certificate2(byte[] rawData, byte[] key, string password) : base(rawData)
+        public X509Certificate2(byte[] rawData, byte[] key, string password) { throw null; }
     }
 }
