@@ -8,7 +8,7 @@
       1. nanoff --update --target <Target> --serialport <port>        firmware (skip with -SkipFirmware)
       2. nanoff --networkdeployment <json> --serialport <port>         Wi-Fi credentials (with -WifiSsid)
       3. nanoff --filedeployment <json> --serialport <port>            files on I:\ (with -SettingsFile, -AllowAnonymous,
-                                                                       -PasswordFile, -AclFile)
+                                                                       -PasswordFile, -AclFile, -TlsCertificate, -TlsKey)
       4. nanoff --nanodevice --deploy --serialport <port> --image <bin> the app (skip with -SkipApp)
     -WhatIf prints these commands and the files they would deploy without running anything (nor installing nanoff).
 
@@ -35,6 +35,11 @@
     A password file (user:$pbkdf2-sha256$... lines, made with the host's passwd command) to copy to I:\passwords.txt.
 .PARAMETER AclFile
     A topic rule file (mosquitto acl_file syntax; see the root README, "Security") to copy to I:\acl.txt.
+.PARAMETER TlsCertificate
+    The server certificate (PEM or DER; a chain in PEM) to copy to I:\server.crt: with -TlsKey the board also
+    serves MQTT over TLS on port 8883 (tls_port). See hardware/README.md, "TLS".
+.PARAMETER TlsKey
+    Its private key (PEM or DER) to copy to I:\server.key.
 .PARAMETER SkipFirmware
     Keep the firmware on the board; only deploy settings and the app.
 .PARAMETER SkipApp
@@ -48,6 +53,8 @@
     ./flash.ps1 -SerialPort /dev/ttyUSB0 -Target ESP32_REV0 -WifiSsid x -WifiPassword y -WhatIf
 .EXAMPLE
     ./flash.ps1 -SerialPort COM3 -SkipFirmware -SkipApp -PasswordFile passwords.txt -AclFile acl.txt
+.EXAMPLE
+    ./flash.ps1 -SerialPort COM3 -SkipFirmware -SkipApp -TlsCertificate server.crt -TlsKey server.key
 #>
 [CmdletBinding(SupportsShouldProcess)]
 param(
@@ -59,6 +66,8 @@ param(
     [switch] $AllowAnonymous,
     [string] $PasswordFile,
     [string] $AclFile,
+    [string] $TlsCertificate,
+    [string] $TlsKey,
     [switch] $SkipFirmware,
     [switch] $SkipApp,
     [string] $Image = (Join-Path $PSScriptRoot 'hardware' 'esp32' 'bin' 'Release' 'NanoBroker.Esp32.bin')
@@ -132,6 +141,17 @@ if ($PasswordFile) {
 if ($AclFile -and -not (Test-Path -LiteralPath $AclFile)) {
     Show-Problem "topic rule file $AclFile not found"
 }
+if ([bool]$TlsCertificate -ne [bool]$TlsKey) {
+    Fail 'TLS needs both files: -TlsCertificate server.crt -TlsKey server.key (the board stops when it has only one)'
+}
+foreach ($tlsFile in @($TlsCertificate, $TlsKey)) {
+    if ($tlsFile -and -not (Test-Path -LiteralPath $tlsFile)) {
+        Show-Problem "TLS file $tlsFile not found"
+    } elseif ($tlsFile -and (Get-Item -LiteralPath $tlsFile).Length -gt 8192) {
+        # The board reads at most 8192 bytes of each (hardware/esp32/Program.cs, MaxTlsFileBytes) and stops otherwise.
+        Show-Problem "TLS file $tlsFile is larger than the 8192 bytes the board reads"
+    }
+}
 if (-not $AllowAnonymous -and -not $PasswordFile) {
     $settingsAllow = $SettingsFile -and (Test-Path -LiteralPath $SettingsFile) -and
         [bool](Select-String -LiteralPath $SettingsFile -Pattern '^\s*allow_anonymous\s*=\s*true\s*(#.*)?$' -Quiet)
@@ -194,6 +214,10 @@ try {
     }
     if ($AclFile) {
         $files += [ordered]@{ DestinationFilePath = 'I:\acl.txt'; SourceFilePath = (Get-FullPath $AclFile) }
+    }
+    if ($TlsCertificate) {
+        $files += [ordered]@{ DestinationFilePath = 'I:\server.crt'; SourceFilePath = (Get-FullPath $TlsCertificate) }
+        $files += [ordered]@{ DestinationFilePath = 'I:\server.key'; SourceFilePath = (Get-FullPath $TlsKey) }
     }
     if ($files.Count -gt 0) {
         $filesJson = Join-Path $temp 'files.json'

@@ -2,10 +2,10 @@
 # Runs flash.ps1 with -WhatIf (PowerShell 7; installed as the "PowerShell" dotnet tool when missing) and checks
 # that it prints the nanoff commands for firmware, Wi-Fi credentials and the app, runs none of them, and
 # refuses clearly when the serial port is missing; that it warns when the board would refuse everyone
-# (no -PasswordFile, no -AllowAnonymous); that -SettingsFile -AllowAnonymous -PasswordFile -AclFile print one
-# nanoff --filedeployment whose JSON (nanoFirmwareFlasher's format) lists the three files for I:\ and the
-# settings with allow_anonymous=true (the Wi-Fi password hidden); and that a malformed password file is
-# refused before anything runs.
+# (no -PasswordFile, no -AllowAnonymous); that -SettingsFile -AllowAnonymous -PasswordFile -AclFile -TlsCertificate
+# -TlsKey print one nanoff --filedeployment whose JSON (nanoFirmwareFlasher's format) lists the five files for I:\
+# and the settings with allow_anonymous=true (the Wi-Fi password hidden); and that a malformed password file
+# or a certificate without its key is refused before anything runs.
 # Without a PowerShell that can be installed it says why and skips.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -47,8 +47,11 @@ trap 'rm -rf "$fixtures"' EXIT
 printf 'led_pin=4\npassword=wifi-secret\nallow_anonymous=false\n' >"$fixtures/nanobroker.ini"
 printf '# users\nalice:$pbkdf2-sha256$1000$%s$%s\n' "$(printf '0%.0s' {1..32})" "$(printf 'a%.0s' {1..64})" >"$fixtures/passwords.txt"
 printf 'user alice\ntopic readwrite home/#\n' >"$fixtures/acl.txt"
+printf -- '-----BEGIN CERTIFICATE-----\n' >"$fixtures/server.crt"
+printf -- '-----BEGIN PRIVATE KEY-----\n' >"$fixtures/server.key"
 files_out="$("$pwsh_cmd" -NoProfile -NonInteractive -File ./flash.ps1 -SerialPort /dev/ttyUSB0 -SkipFirmware -SkipApp \
-  -SettingsFile "$fixtures/nanobroker.ini" -AllowAnonymous -PasswordFile "$fixtures/passwords.txt" -AclFile "$fixtures/acl.txt" -WhatIf 2>&1)"
+  -SettingsFile "$fixtures/nanobroker.ini" -AllowAnonymous -PasswordFile "$fixtures/passwords.txt" -AclFile "$fixtures/acl.txt" \
+  -TlsCertificate "$fixtures/server.crt" -TlsKey "$fixtures/server.key" -WhatIf 2>&1)"
 status=$?
 echo "$files_out"
 if [ "$status" -ne 0 ]; then echo "flash.ps1 -WhatIf with access files exited with $status" >&2; failed=1; fi
@@ -67,7 +70,9 @@ def block_after(header, end):
 deploy = json.loads('\n'.join(block_after('files.json for nanoff --filedeployment', lambda l: l == '}') + ['}']))
 files = {f['DestinationFilePath']: f['SourceFilePath'] for f in deploy['Files']}
 assert deploy['SerialPort'] == '/dev/ttyUSB0', deploy
-assert list(files) == ['I:\\nanobroker.ini', 'I:\\passwords.txt', 'I:\\acl.txt'], files
+assert list(files) == ['I:\\nanobroker.ini', 'I:\\passwords.txt', 'I:\\acl.txt', 'I:\\server.crt', 'I:\\server.key'], files
+assert files['I:\\server.crt'] == os.path.join(fixtures, 'server.crt'), files
+assert files['I:\\server.key'] == os.path.join(fixtures, 'server.key'), files
 assert files['I:\\passwords.txt'] == os.path.join(fixtures, 'passwords.txt'), files
 assert files['I:\\acl.txt'] == os.path.join(fixtures, 'acl.txt'), files
 settings = block_after('I:\\nanobroker.ini would hold', lambda l: l.startswith('What if:'))
@@ -88,10 +93,16 @@ if [ $? -eq 0 ] || ! grep -qF 'line 1: not user:$pbkdf2-sha256$' <<<"$bad" || gr
   echo "flash.ps1 did not refuse a malformed password file before running anything: $bad" >&2; failed=1
 fi
 
+half="$("$pwsh_cmd" -NoProfile -NonInteractive -File ./flash.ps1 -SerialPort /dev/null -SkipFirmware -SkipApp \
+  -TlsCertificate "$fixtures/server.crt" -AllowAnonymous 2>&1)"
+if [ $? -eq 0 ] || ! grep -qF 'TLS needs both files' <<<"$half" || grep -q '^== ' <<<"$half"; then
+  echo "flash.ps1 did not refuse a certificate without its key before running anything: $half" >&2; failed=1
+fi
+
 refused="$("$pwsh_cmd" -NoProfile -NonInteractive -File ./flash.ps1 -Target ESP32_REV0 2>&1)"
 if [ $? -eq 0 ] || ! grep -qF 'give the board' <<<"$refused"; then
   echo "flash.ps1 without -SerialPort did not refuse with a clear message: $refused" >&2; failed=1
 fi
 
 if [ "$failed" -ne 0 ]; then exit 1; fi
-echo "flash.ps1 dry run: prints the nanoff commands and the files for I:\\, warns when nobody could connect, refuses a missing serial port and a malformed password file"
+echo "flash.ps1 dry run: prints the nanoff commands and the files for I:\\, warns when nobody could connect, refuses a missing serial port, a malformed password file and a certificate without its key"
