@@ -125,14 +125,24 @@ namespace NanoBroker.Esp32
         /// </summary>
         public bool TryHandshake(int slot, Socket socket)
         {
-            int available = socket.Available;
-            if (available == 0)
+            int available;
+            int peeked;
+            try
             {
-                // Readable with nothing to read: the client closed.
-                return !socket.Poll(0, SelectMode.SelectRead);
+                available = socket.Available;
+                if (available == 0)
+                {
+                    // Readable with nothing to read: the client closed.
+                    return !socket.Poll(0, SelectMode.SelectRead);
+                }
+                // Only what lwIP holds in its first buffer is peeked: a ClientHello is one segment, not a trickle.
+                peeked = socket.Receive(head, 0, head.Length, SocketFlags.Peek);
             }
-            // Only what lwIP holds in its first buffer is peeked: a ClientHello is one segment, not a trickle.
-            int peeked = socket.Receive(head, 0, head.Length, SocketFlags.Peek);
+            catch (SocketException)
+            {
+                // Reset by the client.
+                return false;
+            }
             int record = TlsClientHello.RecordBytes(head, peeked);
             if (record == TlsClientHello.NotTls)
             {
@@ -217,14 +227,21 @@ namespace NanoBroker.Esp32
             streams[slot] = null;
             isTls[slot] = false;
             clients--;
-            if (stream != null)
+            try
             {
-                // Sends close_notify, closes the socket and frees the mbedTLS context.
-                stream.Dispose();
+                if (stream != null)
+                {
+                    // Sends close_notify, closes the socket and frees the mbedTLS context.
+                    stream.Dispose();
+                }
+                else
+                {
+                    socket.Close();
+                }
             }
-            else
+            catch (Exception)
             {
-                socket.Close();
+                // The connection is gone whatever failed in taking it down.
             }
         }
 
