@@ -125,35 +125,18 @@ namespace NanoBroker.Esp32
         /// </summary>
         public bool TryHandshake(int slot, Socket socket)
         {
-            int available;
-            int peeked;
-            try
+            switch (TlsHandshakeGate.Check(socket, head))
             {
-                available = socket.Available;
-                if (available == 0)
-                {
-                    // Readable with nothing to read: the client closed.
-                    return !socket.Poll(0, SelectMode.SelectRead);
-                }
-                // Only what lwIP holds in its first buffer is peeked: a ClientHello is one segment, not a trickle.
-                peeked = socket.Receive(head, 0, head.Length, SocketFlags.Peek);
+                case TlsHandshakeGate.Waiting:
+                    return true;
+                case TlsHandshakeGate.Ready:
+                    return Handshake(slot, socket);
+                case TlsHandshakeGate.NotTls:
+                    log.Warning("tls: closed a connection on the TLS port that does not start with a TLS ClientHello (plain MQTT?)");
+                    return false;
+                default:
+                    return false;
             }
-            catch (SocketException)
-            {
-                // Reset by the client.
-                return false;
-            }
-            int record = TlsClientHello.RecordBytes(head, peeked);
-            if (record == TlsClientHello.NotTls)
-            {
-                log.Warning("tls: closed a connection on the TLS port that does not start with a TLS ClientHello (plain MQTT?)");
-                return false;
-            }
-            if (record == 0 || available < record)
-            {
-                return true;
-            }
-            return Handshake(slot, socket);
         }
 
         public bool IsReadable(int slot, Socket socket)
