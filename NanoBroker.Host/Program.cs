@@ -69,7 +69,7 @@ namespace NanoBroker.Host
             {
                 try
                 {
-                    tls = new TlsListener(settings.Bind, settings.TlsPort, TlsListener.LoadCertificate(settings.CertificateFile, settings.KeyFile), server.Endpoint);
+                    tls = new TlsListener(settings.Bind, settings.TlsPort, TlsListener.LoadCertificate(settings.CertificateFile, settings.KeyFile), server.Endpoint, server.Broker.ConnectionSlots);
                 }
                 catch (Exception e) when (e is SocketException || e is System.Security.Cryptography.CryptographicException || e is IOException)
                 {

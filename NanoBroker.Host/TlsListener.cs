@@ -13,7 +13,9 @@ namespace NanoBroker.Host
     /// <summary>
     /// The TLS listener (8883): terminates TLS with SslStream and relays the plain MQTT bytes of each
     /// connection to the broker's own listener on loopback, so the single-threaded engine and its
-    /// socket loop stay the same for TLS and plain clients.
+    /// socket loop stay the same for TLS and plain clients. It holds at most as many connections as the
+    /// engine has slots (handshakes included), closing any beyond at once, so a flood of connections
+    /// costs bounded memory.
     /// </summary>
     public sealed class TlsListener : IDisposable
     {
@@ -23,13 +25,18 @@ namespace NanoBroker.Host
         private readonly TcpListener listener;
         private readonly X509Certificate2 certificate;
         private readonly IPEndPoint broker;
+        private readonly int maxConnections;
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
         private Task accepting;
+        // Connections held (in the handshake or relaying); changed with Interlocked by the relays.
+        private int connections;
 
-        public TlsListener(IPAddress bind, int port, X509Certificate2 certificate, IPEndPoint broker)
+        /// <param name="maxConnections">Connections held at once; the broker's connection slots (Broker.ConnectionSlots).</param>
+        public TlsListener(IPAddress bind, int port, X509Certificate2 certificate, IPEndPoint broker, int maxConnections)
         {
             this.certificate = certificate;
             this.broker = broker;
+            this.maxConnections = maxConnections;
             listener = new TcpListener(bind, port);
             listener.Start();
             Endpoint = (IPEndPoint)listener.LocalEndpoint;
@@ -83,6 +90,13 @@ namespace NanoBroker.Host
                 {
                     continue;
                 }
+                if (Interlocked.Increment(ref connections) > maxConnections)
+                {
+                    // The broker could not take it either.
+                    Interlocked.Decrement(ref connections);
+                    client.Dispose();
+                    continue;
+                }
                 _ = RelayAsync(client);
             }
         }
@@ -115,6 +129,10 @@ namespace NanoBroker.Host
                 catch (Exception e) when (e is IOException || e is AuthenticationException || e is SocketException || e is OperationCanceledException || e is ObjectDisposedException)
                 {
                     // A failed handshake or a dropped peer ends this relay only.
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref connections);
                 }
             }
         }

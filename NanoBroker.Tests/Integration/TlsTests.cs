@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -114,9 +116,56 @@ namespace NanoBroker.Tests.Integration
             client.Dispose();
         }
 
+        [TestMethod]
+        [Timeout(30000, CooperativeCancellation = true)]
+        public async Task TlsConnectionsBeyondTheBrokersSlotsAreClosedAtOnceAndFreedWhenOthersLeave()
+        {
+            // 2 clients: 4 engine slots (the refusing CONNACK and the takeover spares), so 4 TLS connections at once.
+            using TestBroker broker = TestBroker.Start(o => o.MaxClients = 2);
+            using TlsListener tls = StartTls(broker);
+            int slots = broker.Server.Broker.ConnectionSlots;
+            List<TcpClient> silent = new List<TcpClient>();
+            try
+            {
+                for (int i = 0; i < slots; i++)
+                {
+                    TcpClient client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, tls.Endpoint.Port);
+                    silent.Add(client);
+                }
+                using (TcpClient beyond = new TcpClient())
+                {
+                    await beyond.ConnectAsync(IPAddress.Loopback, tls.Endpoint.Port);
+                    byte[] buffer = new byte[1];
+                    int read = await beyond.GetStream().ReadAsync(buffer, 0, 1).WaitAsync(TimeSpan.FromSeconds(5));
+                    Assert.AreEqual(0, read, "the connection beyond the limit was not closed");
+                }
+                // Silent connections hold their place until they leave (or the 10 s handshake timeout).
+                silent[0].Dispose();
+                silent.RemoveAt(0);
+                ChildProcess publisher = null;
+                for (int attempt = 0; attempt < 10; attempt++)
+                {
+                    publisher?.Dispose();
+                    publisher = await ChildProcess.RunAsync(TimeSpan.FromSeconds(10), "mosquitto_pub", "-h", "localhost", "-p", tls.Endpoint.Port.ToString(), "--cafile", CaPem, "-t", "secure/a", "-m", "x");
+                    if (publisher.ExitCode == 0)
+                    {
+                        break;
+                    }
+                    await Task.Delay(100);
+                }
+                Assert.AreEqual(0, publisher.ExitCode, publisher.Transcript());
+                publisher.Dispose();
+            }
+            finally
+            {
+                silent.ForEach(c => c.Dispose());
+            }
+        }
+
         private static TlsListener StartTls(TestBroker broker)
         {
-            TlsListener tls = new TlsListener(IPAddress.Loopback, 0, TlsListener.LoadCertificate(ServerPem, ServerKeyPem), broker.Server.Endpoint);
+            TlsListener tls = new TlsListener(IPAddress.Loopback, 0, TlsListener.LoadCertificate(ServerPem, ServerKeyPem), broker.Server.Endpoint, broker.Server.Broker.ConnectionSlots);
             tls.Start();
             return tls;
         }
