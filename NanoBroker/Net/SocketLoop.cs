@@ -16,6 +16,14 @@ namespace NanoBroker.Net
         /// <summary>How often the engine's timers run.</summary>
         protected const int TickIntervalMs = 100;
 
+        /// <summary>
+        /// The most bytes sent at once after the socket polled writable. nanoFramework's Socket.Send returns only
+        /// when every byte is out, waiting for room as long as that takes (SendRecvHelper in nf-interpreter), and
+        /// lwIP polls writable with more than TCP_SNDLOWAT bytes free (2,881 with ESP-IDF's defaults): a send of
+        /// at most this never waits, so a client that stops reading never stalls the loop.
+        /// </summary>
+        public const int MaxSendBytes = 2048;
+
         /// <summary>What <see cref="Receive"/> returns when a slot has nothing for the engine yet but stays open.</summary>
         public const int NothingYet = -1;
 
@@ -130,7 +138,7 @@ namespace NanoBroker.Net
             {
                 return 0;
             }
-            return socket.Send(buffer, offset, count, SocketFlags.None);
+            return socket.Send(buffer, offset, count < MaxSendBytes ? count : MaxSendBytes, SocketFlags.None);
         }
 
         /// <summary>Closes the socket of slot <paramref name="slot"/> (and whatever the app layered on it).</summary>

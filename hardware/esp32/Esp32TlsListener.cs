@@ -22,11 +22,11 @@ namespace NanoBroker.Esp32
     public sealed class Esp32TlsListener
     {
         /// <summary>
-        /// Plaintext bytes per SslStream.Write. The firmware's write loops until the socket took the whole record,
-        /// spinning when it is full; lwIP reports a socket writable only with more than TCP_SNDLOWAT (2,881 bytes
-        /// with ESP-IDF's TCP_SND_BUF 5,760 and TCP_MSS 1,440) free, and mbedTLS adds under 100 bytes a record.
+        /// Plaintext bytes per SslStream.Write: as for plain sockets (SocketLoop.MaxSendBytes), a record the socket
+        /// takes at once after polling writable, mbedTLS adding under 100 bytes. Here it matters more: the
+        /// firmware's TLS write does not wait for room but spins until the socket took the whole record.
         /// </summary>
-        private const int MaxWriteBytes = 2048;
+        private const int MaxWriteBytes = SocketLoop.MaxSendBytes;
 
         /// <summary>
         /// How long SslStream.Read may wait for the rest of a record that arrived in part (the socket's
