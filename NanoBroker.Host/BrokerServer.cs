@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
+using NanoBroker.Net;
 using NanoBroker.Security;
 using NanoBroker.Storage;
 
@@ -12,18 +13,28 @@ namespace NanoBroker.Host
     public sealed class BrokerServer : IDisposable
     {
         private readonly Socket listener;
-        private readonly DesktopSocketLoop loop;
+        private readonly SocketLoop loop;
         private readonly Thread thread;
         private readonly FileStorage storage;
 
+        // lwIP's TCP_SND_BUF on the ESP32 (ESP-IDF's default, which nf-interpreter keeps).
+        private const int BoardSendBufferBytes = 5760;
+
         /// <summary>
         /// Listens on <paramref name="bind"/>:<paramref name="port"/>. With a <paramref name="dataFolder"/>, the
-        /// broker's durable state is restored from it first and kept there.
+        /// broker's durable state is restored from it first and kept there. With <paramref name="portableLoop"/>,
+        /// the sockets are served by the loop the ESP32 runs (polls and blocking sends, no Select) instead of the
+        /// desktop's, with the board's small send buffers, to try its network edge over real TCP.
         /// </summary>
-        public BrokerServer(IPAddress bind, int port, BrokerOptions options, IBrokerLog log, string dataFolder = null, AccessControl access = null)
+        public BrokerServer(IPAddress bind, int port, BrokerOptions options, IBrokerLog log, string dataFolder = null, AccessControl access = null, bool portableLoop = false)
         {
             listener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (portableLoop)
+            {
+                // Accepted sockets inherit it.
+                listener.SendBufferSize = BoardSendBufferBytes;
+            }
             listener.Bind(new IPEndPoint(bind, port));
             listener.Listen(128);
             Endpoint = (IPEndPoint)listener.LocalEndPoint;
@@ -35,7 +46,7 @@ namespace NanoBroker.Host
                 storage = new FileStorage(dataFolder);
                 RestoreSummary = Broker.Restore(new RecordLog(storage, options.StorageBatchBytes));
             }
-            loop = new DesktopSocketLoop(Broker, listener);
+            loop = portableLoop ? new SocketLoop(Broker, listener) : new DesktopSocketLoop(Broker, listener);
             thread = new Thread(Run) { IsBackground = true, Name = "nanobroker" };
         }
 

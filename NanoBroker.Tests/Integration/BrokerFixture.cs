@@ -18,10 +18,10 @@ namespace NanoBroker.Tests.Integration
         private readonly MemoryLog log = new MemoryLog();
         private bool stopped;
 
-        private TestBroker(BrokerOptions options, NanoBroker.Security.AccessControl access = null)
+        private TestBroker(BrokerOptions options, NanoBroker.Security.AccessControl access, bool portableLoop)
         {
             Options = options;
-            Server = new BrokerServer(IPAddress.Loopback, 0, options, log, access: access);
+            Server = new BrokerServer(IPAddress.Loopback, 0, options, log, access: access, portableLoop: portableLoop);
             Server.Start();
         }
 
@@ -49,12 +49,15 @@ namespace NanoBroker.Tests.Integration
             return Start(configure, null);
         }
 
-        /// <summary>A broker that checks credentials and topic rules with <paramref name="access"/> (null: everyone may do anything).</summary>
-        public static TestBroker Start(Action<BrokerOptions> configure, NanoBroker.Security.AccessControl access)
+        /// <summary>
+        /// A broker that checks credentials and topic rules with <paramref name="access"/> (null: everyone may do
+        /// anything); with <paramref name="portableLoop"/>, served by the ESP32's socket loop (BrokerServer).
+        /// </summary>
+        public static TestBroker Start(Action<BrokerOptions> configure, NanoBroker.Security.AccessControl access, bool portableLoop = false)
         {
             BrokerOptions options = DefaultOptions();
             configure?.Invoke(options);
-            return new TestBroker(options, access);
+            return new TestBroker(options, access, portableLoop);
         }
 
         /// <summary>Every line the broker logged (verbose: connects, disconnects with reasons, subscriptions).</summary>
@@ -137,10 +140,10 @@ namespace NanoBroker.Tests.Integration
             get { return timeout.Token; }
         }
 
-        protected TestBroker StartBroker(Action<BrokerOptions> configure, NanoBroker.Security.AccessControl access = null)
+        protected TestBroker StartBroker(Action<BrokerOptions> configure, NanoBroker.Security.AccessControl access = null, bool portableLoop = false)
         {
             Assert.IsNull(broker, "the broker of this test was already started");
-            broker = TestBroker.Start(configure, access);
+            broker = TestBroker.Start(configure, access, portableLoop);
             return broker;
         }
 

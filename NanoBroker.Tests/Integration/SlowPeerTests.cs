@@ -104,12 +104,28 @@ namespace NanoBroker.Tests.Integration
         [Timeout(20000)]
         public async Task ClientThatNeverReads_IsDisconnectedAfterSlowClientTimeout_WhileOthersContinue()
         {
+            await NeverReadingClientIsDisconnected(portableLoop: false, outboxBytes: 4096);
+        }
+
+        // The same with the ESP32's socket loop and the board's 5,760-byte send buffers, whose sends block until
+        // every byte is out (as nanoFramework's Socket.Send does, and .NET's on a blocking socket): with an outbox
+        // far larger than the socket's free space, only sending at most SocketLoop.MaxSendBytes after a writable
+        // poll keeps the loop going (without that bound the healthy pair stalls and this test fails).
+        [TestMethod]
+        [Timeout(20000)]
+        public async Task ClientThatNeverReads_DoesNotStallThePortableLoop_WithALargeOutbox()
+        {
+            await NeverReadingClientIsDisconnected(portableLoop: true, outboxBytes: 256 * 1024);
+        }
+
+        private async Task NeverReadingClientIsDisconnected(bool portableLoop, int outboxBytes)
+        {
             StartBroker(o =>
             {
                 o.MaxPacketSize = 4096;
-                o.OutboxBytes = 4096;
+                o.OutboxBytes = outboxBytes;
                 o.SlowClientTimeoutMs = 1500;
-            });
+            }, portableLoop: portableLoop);
             await using HealthyPair pair = await HealthyPair.StartAsync(Broker, Timeout);
 
             // A socket with a small receive buffer that reads its CONNACK and SUBACK, then nothing more.
