@@ -115,10 +115,19 @@ namespace NanoBroker.Net
             }
         }
 
-        /// <summary>True when the socket of slot <paramref name="slot"/> has bytes (or an end) to read.</summary>
+        /// <summary>True when the socket of slot <paramref name="slot"/> has bytes (or an end, or an error) to read.</summary>
         protected virtual bool IsReadable(int slot)
         {
-            return Sockets[slot].Poll(0, SelectMode.SelectRead);
+            try
+            {
+                return Sockets[slot].Poll(0, SelectMode.SelectRead);
+            }
+            catch (SocketException)
+            {
+                // nanoFramework's Poll throws for a socket in error with nothing to read (Helper__SelectSocket in
+                // nf-interpreter): the Receive that follows meets the error and closes this slot only.
+                return true;
+            }
         }
 
         /// <summary>
