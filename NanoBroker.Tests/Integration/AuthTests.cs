@@ -15,7 +15,7 @@ namespace NanoBroker.Tests.Integration
     /// control the host builds from a password file, an ACL file and --allow-anonymous false.
     /// </summary>
     [TestClass]
-    public sealed class AuthTests : MosquittoTest
+    public class AuthTests : MosquittoTest
     {
 
         private string folder;

@@ -131,7 +131,16 @@ namespace NanoBroker.Tests.Integration
 
         protected TestBroker Broker
         {
-            get { return broker ??= TestBroker.Start(); }
+            get { return broker ??= TestBroker.Start(null, null, BoardLoop); }
+        }
+
+        /// <summary>
+        /// True to serve the test's broker with the ESP32's socket loop and the board's send buffers
+        /// (BrokerServer's portableLoop) instead of the desktop's: BoardLoopTests reruns suites that way.
+        /// </summary>
+        protected virtual bool BoardLoop
+        {
+            get { return false; }
         }
 
         /// <summary>Cancelled 10 s after the test started: every network wait of the test is bounded by it.</summary>
@@ -140,10 +149,10 @@ namespace NanoBroker.Tests.Integration
             get { return timeout.Token; }
         }
 
-        protected TestBroker StartBroker(Action<BrokerOptions> configure, NanoBroker.Security.AccessControl access = null, bool portableLoop = false)
+        protected TestBroker StartBroker(Action<BrokerOptions> configure, NanoBroker.Security.AccessControl access = null)
         {
             Assert.IsNull(broker, "the broker of this test was already started");
-            broker = TestBroker.Start(configure, access, portableLoop);
+            broker = TestBroker.Start(configure, access, BoardLoop);
             return broker;
         }
 

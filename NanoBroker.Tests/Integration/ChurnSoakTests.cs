@@ -13,7 +13,7 @@ namespace NanoBroker.Tests.Integration
     /// it started: a leak of one connection slot, subscription, session or message block fails the test.
     /// </summary>
     [TestClass]
-    public sealed class ChurnSoakTests : BrokerTest
+    public class ChurnSoakTests : BrokerTest
     {
         private const int Workers = 8;
         private const int CyclesPerWorker = 375;

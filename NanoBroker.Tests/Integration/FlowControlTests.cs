@@ -11,7 +11,7 @@ namespace NanoBroker.Tests.Integration
     /// real clients: not MQTT statements, the broker's own promises.
     /// </summary>
     [TestClass]
-    public sealed class FlowControlTests : BrokerTest
+    public class FlowControlTests : BrokerTest
     {
         // QueueDepth: "offline, the oldest is dropped and counted": a persistent session that comes back
         // gets the newest QueueDepth messages, in order.

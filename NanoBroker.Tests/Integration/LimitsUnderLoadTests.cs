@@ -9,7 +9,7 @@ namespace NanoBroker.Tests.Integration
 {
     /// <summary>The documented limits (README, "Settings and their limits") reached while the broker is busy.</summary>
     [TestClass]
-    public sealed class LimitsUnderLoadTests : BrokerTest
+    public class LimitsUnderLoadTests : BrokerTest
     {
         // MaxClients: CONNACK 3 (server unavailable) [MQTT-3.2.2-4, MQTT-3.2.2-5]; with every connection slot
         // taken the socket is closed at once. The admitted clients are served as usual.

@@ -11,7 +11,7 @@ namespace NanoBroker.Tests.Integration
     /// without a reply), and the broker goes on serving other clients.
     /// </summary>
     [TestClass]
-    public sealed class MalformedInputTests : BrokerTest
+    public class MalformedInputTests : BrokerTest
     {
         private static byte[] Hex(string hex)
         {

@@ -7,7 +7,7 @@ namespace NanoBroker.Tests.Integration
 {
     /// <summary>The broker driven by mosquitto_pub and mosquitto_sub, as the README shows them.</summary>
     [TestClass]
-    public sealed class MosquittoClientTests : MosquittoTest
+    public class MosquittoClientTests : MosquittoTest
     {
         private async Task PubOkAsync(params string[] arguments)
         {

@@ -9,7 +9,7 @@ namespace NanoBroker.Tests.Integration
 {
     /// <summary>Publish and subscribe through the broker with MQTTnet 5 clients: QoS, payloads, retained messages, topic matching.</summary>
     [TestClass]
-    public sealed class MqttNetDeliveryTests : BrokerTest
+    public class MqttNetDeliveryTests : BrokerTest
     {
         // Every byte value, then a longer stretch: the payload must arrive byte for byte.
         private static byte[] BinaryPayload()

@@ -10,7 +10,7 @@ namespace NanoBroker.Tests.Integration
 {
     /// <summary>Many messages from several publishers to several subscribers at once: nothing lost, nothing doubled, order kept.</summary>
     [TestClass]
-    public sealed class MqttNetLoadTests : BrokerTest
+    public class MqttNetLoadTests : BrokerTest
     {
         private const int Publishers = 4;
         private const int Subscribers = 3;

@@ -12,7 +12,7 @@ namespace NanoBroker.Tests.Integration
     /// and a second connection taking over a client identifier.
     /// </summary>
     [TestClass]
-    public sealed class MqttNetSessionTests : BrokerTest
+    public class MqttNetSessionTests : BrokerTest
     {
         private async Task<MqttNetPeer> WatcherAsync(string filter)
         {

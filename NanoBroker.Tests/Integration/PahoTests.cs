@@ -13,7 +13,7 @@ namespace NanoBroker.Tests.Integration
     /// bound their own waits (5 s) and the test kills them after 8 s.
     /// </summary>
     [TestClass]
-    public sealed class PahoTests : BrokerTest
+    public class PahoTests : BrokerTest
     {
         private const string Python = "/usr/bin/python3";
         private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(8);

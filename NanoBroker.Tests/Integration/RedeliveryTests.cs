@@ -12,7 +12,7 @@ namespace NanoBroker.Tests.Integration
     /// The acknowledging side is a raw socket, so the test decides which acknowledgement never arrives.
     /// </summary>
     [TestClass]
-    public sealed class RedeliveryTests : BrokerTest
+    public class RedeliveryTests : BrokerTest
     {
         private const byte PubAck = 0x40;
         private const byte PubRec = 0x50;
