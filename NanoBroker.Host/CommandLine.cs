@@ -8,29 +8,29 @@ namespace NanoBroker.Host
     /// <summary>The host's settings, read from the command line.</summary>
     public sealed class CommandLine
     {
-        // One option per engine limit: name, what it bounds, and where it lives in BrokerOptions.
-        private static readonly Limit[] Limits =
+        // What each engine limit bounds, by BrokerLimits index: the option is --NAME with dashes (--max-clients).
+        private static readonly string[] LimitHelp =
         {
-            new Limit("--max-clients", "connected clients; beyond: CONNACK 3", o => o.MaxClients, (o, v) => o.MaxClients = v),
-            new Limit("--max-sessions", "sessions kept (connected + persistent offline)", o => o.MaxSessions, (o, v) => o.MaxSessions = v),
-            new Limit("--max-packet-size", "largest packet in bytes; beyond: disconnect", o => o.MaxPacketSize, (o, v) => o.MaxPacketSize = v),
-            new Limit("--outbox-bytes", "send buffer per connection", o => o.OutboxBytes, (o, v) => o.OutboxBytes = v),
-            new Limit("--max-client-id-bytes", "longest client id; beyond: CONNACK 2", o => o.MaxClientIdBytes, (o, v) => o.MaxClientIdBytes = v),
-            new Limit("--max-subscriptions", "subscriptions of all clients; beyond: SUBACK 0x80", o => o.MaxSubscriptions, (o, v) => o.MaxSubscriptions = v),
-            new Limit("--subscription-bytes", "bytes of all topic filters; beyond: SUBACK 0x80", o => o.SubscriptionBytes, (o, v) => o.SubscriptionBytes = v),
-            new Limit("--inflight", "unacknowledged QoS 1/2 messages per client and direction", o => o.InflightWindow, (o, v) => o.InflightWindow = v),
-            new Limit("--queue-depth", "queued QoS 1/2 messages per session", o => o.QueueDepth, (o, v) => o.QueueDepth = v),
-            new Limit("--max-retained", "retained messages; beyond: delivered, not stored", o => o.MaxRetainedMessages, (o, v) => o.MaxRetainedMessages = v),
-            new Limit("--max-retained-bytes", "bytes of all retained messages", o => o.MaxRetainedBytes, (o, v) => o.MaxRetainedBytes = v),
-            new Limit("--max-stored-messages", "messages held for queues, inflight, retained and wills", o => o.MaxStoredMessages, (o, v) => o.MaxStoredMessages = v),
-            new Limit("--store-bytes", "bytes of the message store", o => o.MessageStoreBytes, (o, v) => o.MessageStoreBytes = v),
-            new Limit("--store-block-bytes", "block size of the message store", o => o.MessageBlockBytes, (o, v) => o.MessageBlockBytes = v),
-            new Limit("--connect-timeout-ms", "time to send CONNECT after connecting", o => o.ConnectTimeoutMs, (o, v) => o.ConnectTimeoutMs = v),
-            new Limit("--slow-client-timeout-ms", "time a client may stall its send buffer or hold publishers back", o => o.SlowClientTimeoutMs, (o, v) => o.SlowClientTimeoutMs = v),
-            new Limit("--sys-interval-ms", "interval of $SYS statistics; 0 = off", o => o.SysIntervalMs, (o, v) => o.SysIntervalMs = v),
-            new Limit("--storage-batch-bytes", "records written together (group commit)", o => o.StorageBatchBytes, (o, v) => o.StorageBatchBytes = v),
-            new Limit("--storage-commit-delay-ms", "longest a stored change (and its ack) waits to be written", o => o.StorageCommitDelayMs, (o, v) => o.StorageCommitDelayMs = v),
-            new Limit("--storage-compact-bytes", "log size that triggers compaction", o => o.StorageCompactBytes, (o, v) => o.StorageCompactBytes = v),
+            "connected clients; beyond: CONNACK 3",
+            "sessions kept (connected + persistent offline)",
+            "largest packet in bytes; beyond: disconnect",
+            "send buffer per connection",
+            "longest client id; beyond: CONNACK 2",
+            "subscriptions of all clients; beyond: SUBACK 0x80",
+            "bytes of all topic filters; beyond: SUBACK 0x80",
+            "unacknowledged QoS 1/2 messages per client and direction",
+            "queued QoS 1/2 messages per session",
+            "retained messages; beyond: delivered, not stored",
+            "bytes of all retained messages",
+            "messages held for queues, inflight, retained and wills",
+            "bytes of the message store",
+            "block size of the message store",
+            "time to send CONNECT after connecting",
+            "time a client may stall its send buffer or hold publishers back",
+            "interval of $SYS statistics; 0 = off",
+            "records written together (group commit)",
+            "longest a stored change (and its ack) waits to be written",
+            "log size that triggers compaction",
         };
 
         public IPAddress Bind = IPAddress.Loopback;
@@ -108,12 +108,12 @@ namespace NanoBroker.Host
                         else throw new ArgumentException("--queue-full takes backpressure or drop, not '" + policy + "'");
                         continue;
                 }
-                Limit limit = Array.Find(Limits, l => l.Name == arg);
-                if (limit == null)
+                int limit = arg.StartsWith("--", StringComparison.Ordinal) ? BrokerLimits.Find(arg.Substring(2).Replace('-', '_')) : -1;
+                if (limit < 0)
                 {
                     throw new ArgumentException("unknown option '" + arg + "' (see --help)");
                 }
-                limit.Set(c.Broker, Int(arg, Value(args, ref i), 0, int.MaxValue));
+                BrokerLimits.Set(c.Broker, limit, Int(arg, Value(args, ref i), 0, int.MaxValue));
             }
             string problem = c.Broker.Validate();
             if (problem != null)
@@ -160,9 +160,10 @@ namespace NanoBroker.Host
             s.AppendLine("  --version, -h/--help");
             s.AppendLine();
             s.AppendLine("limits (defaults for the desktop; the ESP32 defaults are in README.md):");
-            foreach (Limit limit in Limits)
+            for (int limit = 0; limit < BrokerLimits.Count; limit++)
             {
-                s.AppendLine(string.Format(CultureInfo.InvariantCulture, "  {0,-28}{1} (default {2})", limit.Name + " N", limit.Help, limit.Get(defaults)));
+                s.AppendLine(string.Format(CultureInfo.InvariantCulture, "  {0,-28}{1} (default {2})",
+                    OptionName(limit) + " N", LimitHelp[limit], BrokerLimits.Get(defaults, limit)));
             }
             return s.ToString();
         }
@@ -186,20 +187,10 @@ namespace NanoBroker.Host
             return value;
         }
 
-        private sealed class Limit
+        /// <summary>The option of limit <paramref name="limit"/>: --max-clients for max_clients.</summary>
+        private static string OptionName(int limit)
         {
-            public readonly string Name;
-            public readonly string Help;
-            public readonly Func<BrokerOptions, int> Get;
-            public readonly Action<BrokerOptions, int> Set;
-
-            public Limit(string name, string help, Func<BrokerOptions, int> get, Action<BrokerOptions, int> set)
-            {
-                Name = name;
-                Help = help;
-                Get = get;
-                Set = set;
-            }
+            return "--" + BrokerLimits.Name(limit).Replace('_', '-');
         }
     }
 }

@@ -13,6 +13,9 @@ namespace NanoBroker.Esp32
     /// led_active_low=false
     /// port=1883
     /// max_clients=8           # at most the firmware's sockets less the listener and 2 spare slots
+    /// max_packet_size=1024    # and every other limit of BrokerOptions by its BrokerLimits name
+    /// queue_full=backpressure # or drop
+    /// persist_queued=false    # keep QoS 1/2 messages queued for offline sessions on flash too
     /// verbose=false           # log every connect and disconnect
     /// allow_anonymous=false   # clients without a user name may connect (off by default: the board is on the LAN)
     /// password_file=I:\passwords.txt   # default: that file if present; empty: none
@@ -54,8 +57,15 @@ namespace NanoBroker.Esp32
 
         public int Port = 1883;
 
-        /// <summary>Overrides BrokerOptions.MaxClients when above 0.</summary>
-        public int MaxClients;
+        // The BrokerLimits the file sets, by index.
+        private readonly int[] limits = new int[BrokerLimits.Count];
+        private readonly bool[] limitGiven = new bool[BrokerLimits.Count];
+
+        /// <summary>queue_full: -1 when absent, else a QueueFullPolicy.</summary>
+        private int queueFull = -1;
+
+        /// <summary>persist_queued: -1 when absent, else 0 or 1.</summary>
+        private int persistQueued = -1;
 
         public bool Verbose;
 
@@ -143,7 +153,8 @@ namespace NanoBroker.Esp32
                 case "led_pin": LedPin = Number(key, value, LedPin); break;
                 case "led_active_low": LedActiveLow = Bool(key, value, LedActiveLow); break;
                 case "port": Port = Number(key, value, Port); break;
-                case "max_clients": MaxClients = Number(key, value, MaxClients); break;
+                case "queue_full": QueueFullPolicyOf(value); break;
+                case "persist_queued": PersistQueuedOf(value); break;
                 case "verbose": Verbose = Bool(key, value, Verbose); break;
                 case "allow_anonymous": AllowAnonymous = Bool(key, value, AllowAnonymous); break;
                 case "password_file": PasswordFile = value; break;
@@ -155,7 +166,98 @@ namespace NanoBroker.Esp32
                 case "tls_port": TlsPort = Number(key, value, TlsPort); break;
                 case "tls_only": TlsOnly = Bool(key, value, TlsOnly); break;
                 case "tls_max_clients": TlsMaxClients = Number(key, value, TlsMaxClients); break;
-                default: Problem("unknown key " + key); break;
+                default: Limit(key, value); break;
+            }
+        }
+
+        /// <summary>True when the file sets any broker limit (or queue_full, persist_queued).</summary>
+        public bool SetsLimits
+        {
+            get
+            {
+                for (int i = 0; i < BrokerLimits.Count; i++)
+                {
+                    if (limitGiven[i])
+                    {
+                        return true;
+                    }
+                }
+                return queueFull >= 0 || persistQueued >= 0;
+            }
+        }
+
+        /// <summary>True when the file sets the limit called <paramref name="name"/>.</summary>
+        public bool Sets(string name)
+        {
+            int index = BrokerLimits.Find(name);
+            return index >= 0 && limitGiven[index];
+        }
+
+        /// <summary>Writes the limits the file sets into <paramref name="options"/>; the others keep their values.</summary>
+        public void ApplyLimits(BrokerOptions options)
+        {
+            for (int i = 0; i < BrokerLimits.Count; i++)
+            {
+                if (limitGiven[i])
+                {
+                    BrokerLimits.Set(options, i, limits[i]);
+                }
+            }
+            if (queueFull >= 0)
+            {
+                options.QueueFull = (QueueFullPolicy)queueFull;
+            }
+            if (persistQueued >= 0)
+            {
+                options.PersistQueuedMessages = persistQueued == 1;
+            }
+        }
+
+        private void Limit(string key, string value)
+        {
+            int index = BrokerLimits.Find(key);
+            if (index < 0)
+            {
+                Problem("unknown key " + key);
+                return;
+            }
+            int n;
+            if (!int.TryParse(value, out n) || n < 0)
+            {
+                Problem(key + " is not a number of 0 or more: " + value);
+                return;
+            }
+            limits[index] = n;
+            limitGiven[index] = true;
+        }
+
+        private void PersistQueuedOf(string value)
+        {
+            string v = value.ToLower();
+            if (v == "true" || v == "false")
+            {
+                persistQueued = v == "true" ? 1 : 0;
+            }
+            else
+            {
+                Problem("persist_queued is not true or false: " + value);
+            }
+        }
+
+        private void QueueFullPolicyOf(string value)
+        {
+            string v = value.ToLower();
+            if (v == "backpressure")
+            {
+                queueFull = (int)QueueFullPolicy.Backpressure;
+            }
+            else if (v == "drop")
+            {
+                queueFull = (int)QueueFullPolicy.DropOldest;
+            }
+            else
+            {
+                Problem("queue_full is not backpressure or drop: " + value);
             }
         }
 

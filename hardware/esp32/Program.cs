@@ -56,7 +56,8 @@ namespace NanoBroker.Esp32
                 // with other rules than those asked for.
                 AccessControl access = DeviceAccess.Load(settings, options.MaxPacketSize, log);
                 X509Certificate2 certificate = LoadTlsCertificate(settings, log);
-                Broker broker = new Broker(options, Esp32SocketLoop.Now(), log);
+                Broker broker = CreateBroker(options, SystemInfo.TargetName, settings, log);
+                options = broker.Options;
                 broker.Access = access;
                 log.Info(broker.Restore(new RecordLog(new FlashStorage(DataFolder), options.StorageBatchBytes)));
                 broker.HeapBytesInUse = HeapInUse;
@@ -97,15 +98,13 @@ namespace NanoBroker.Esp32
 
         /// <summary>
         /// BrokerOptions.Esp32(), fitted to the board: the ESP32-C3 firmware has 8 sockets and about half the
-        /// heap, so fewer clients and a smaller store; max_clients in the settings file overrides.
+        /// heap, so fewer clients and a smaller store.
         /// </summary>
-        private static BrokerOptions OptionsFor(string target, DeviceSettings settings, IBrokerLog log)
+        private static BrokerOptions BoardDefaults(string target)
         {
             BrokerOptions o = BrokerOptions.Esp32();
-            int sockets = SocketsEsp32;
-            if (target != null && target.IndexOf("C3") >= 0)
+            if (IsC3(target))
             {
-                sockets = SocketsEsp32C3;
                 o.MaxClients = 4;
                 o.MaxSessions = 8;
                 o.OutboxBytes = 1024;
@@ -116,14 +115,28 @@ namespace NanoBroker.Esp32
                 o.MaxStoredMessages = 64;
                 o.MessageStoreBytes = 6144;
             }
-            if (settings.MaxClients > 0)
+            return o;
+        }
+
+        /// <summary>
+        /// The board's defaults with the limits of the settings file (max_clients, max_packet_size, ...); the
+        /// defaults alone when those do not fit together.
+        /// </summary>
+        private static BrokerOptions OptionsFor(string target, DeviceSettings settings, IBrokerLog log)
+        {
+            BrokerOptions o = BoardDefaults(target);
+            settings.ApplyLimits(o);
+            if (settings.Sets("max_clients") && !settings.Sets("max_sessions") && o.MaxSessions < o.MaxClients)
             {
-                o.MaxClients = settings.MaxClients;
-                if (o.MaxSessions < o.MaxClients)
-                {
-                    o.MaxSessions = o.MaxClients;
-                }
+                o.MaxSessions = o.MaxClients;
             }
+            string problem = o.Validate();
+            if (problem != null)
+            {
+                log.Warning(DeviceSettings.DefaultPath + ": the limits do not fit together (" + problem + "); using the board's defaults");
+                o = BoardDefaults(target);
+            }
+            int sockets = IsC3(target) ? SocketsEsp32C3 : SocketsEsp32;
             bool tls = DeviceFiles.Resolve(settings.TlsCertificate, DeviceSettings.DefaultTlsCertificate) != null;
             int listeners = (tls ? 1 : 0) + (tls && settings.TlsOnly ? 0 : 1);
             int needed = o.MaxClients + SpareSlots + listeners + (settings.Mdns ? 1 : 0);
@@ -133,6 +146,33 @@ namespace NanoBroker.Esp32
                     + " sockets; this firmware has " + sockets + ": connections beyond them are refused by the network stack");
             }
             return o;
+        }
+
+        /// <summary>
+        /// The engine with <paramref name="options"/>; when the settings file's limits need more heap than the board
+        /// has, the engine with the board's defaults instead (logged), rather than a restart loop.
+        /// </summary>
+        private static Broker CreateBroker(BrokerOptions options, string target, DeviceSettings settings, IBrokerLog log)
+        {
+            try
+            {
+                return new Broker(options, Esp32SocketLoop.Now(), log);
+            }
+            catch (OutOfMemoryException)
+            {
+                if (!settings.SetsLimits)
+                {
+                    throw;
+                }
+            }
+            log.Warning(DeviceSettings.DefaultPath + ": its limits need more memory than the board has (" + nanoFramework.Runtime.Native.GC.Run(true)
+                + " bytes free); using the board's defaults");
+            return new Broker(BoardDefaults(target), Esp32SocketLoop.Now(), log);
+        }
+
+        private static bool IsC3(string target)
+        {
+            return target != null && target.IndexOf("C3") >= 0;
         }
 
         /// <summary>

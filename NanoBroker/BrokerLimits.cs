@@ -1,0 +1,111 @@
+namespace NanoBroker
+{
+    /// <summary>
+    /// The integer limits of <see cref="BrokerOptions"/> by name, as settings are spelt: the board's
+    /// <c>I:\nanobroker.ini</c> (<c>max_packet_size=2048</c>) and the host's command line
+    /// (<c>--max-packet-size 2048</c>, dashes for underscores). One list, so both offer every limit.
+    /// </summary>
+    public static class BrokerLimits
+    {
+        /// <summary>How many limits there are; their indexes run from 0 to this less one.</summary>
+        public const int Count = 20;
+
+        /// <summary>The name of limit <paramref name="index"/>.</summary>
+        public static string Name(int index)
+        {
+            switch (index)
+            {
+                case 0: return "max_clients";
+                case 1: return "max_sessions";
+                case 2: return "max_packet_size";
+                case 3: return "outbox_bytes";
+                case 4: return "max_client_id_bytes";
+                case 5: return "max_subscriptions";
+                case 6: return "subscription_bytes";
+                case 7: return "inflight";
+                case 8: return "queue_depth";
+                case 9: return "max_retained";
+                case 10: return "max_retained_bytes";
+                case 11: return "max_stored_messages";
+                case 12: return "store_bytes";
+                case 13: return "store_block_bytes";
+                case 14: return "connect_timeout_ms";
+                case 15: return "slow_client_timeout_ms";
+                case 16: return "sys_interval_ms";
+                case 17: return "storage_batch_bytes";
+                case 18: return "storage_commit_delay_ms";
+                case 19: return "storage_compact_bytes";
+                default: return null;
+            }
+        }
+
+        /// <summary>The index of the limit called <paramref name="name"/>, or -1.</summary>
+        public static int Find(string name)
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                if (Name(i) == name)
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        public static int Get(BrokerOptions o, int index)
+        {
+            switch (index)
+            {
+                case 0: return o.MaxClients;
+                case 1: return o.MaxSessions;
+                case 2: return o.MaxPacketSize;
+                case 3: return o.OutboxBytes;
+                case 4: return o.MaxClientIdBytes;
+                case 5: return o.MaxSubscriptions;
+                case 6: return o.SubscriptionBytes;
+                case 7: return o.InflightWindow;
+                case 8: return o.QueueDepth;
+                case 9: return o.MaxRetainedMessages;
+                case 10: return o.MaxRetainedBytes;
+                case 11: return o.MaxStoredMessages;
+                case 12: return o.MessageStoreBytes;
+                case 13: return o.MessageBlockBytes;
+                case 14: return o.ConnectTimeoutMs;
+                case 15: return o.SlowClientTimeoutMs;
+                case 16: return o.SysIntervalMs;
+                case 17: return o.StorageBatchBytes;
+                case 18: return o.StorageCommitDelayMs;
+                case 19: return o.StorageCompactBytes;
+                default: throw new System.ArgumentOutOfRangeException("index");
+            }
+        }
+
+        public static void Set(BrokerOptions o, int index, int value)
+        {
+            switch (index)
+            {
+                case 0: o.MaxClients = value; break;
+                case 1: o.MaxSessions = value; break;
+                case 2: o.MaxPacketSize = value; break;
+                case 3: o.OutboxBytes = value; break;
+                case 4: o.MaxClientIdBytes = value; break;
+                case 5: o.MaxSubscriptions = value; break;
+                case 6: o.SubscriptionBytes = value; break;
+                case 7: o.InflightWindow = value; break;
+                case 8: o.QueueDepth = value; break;
+                case 9: o.MaxRetainedMessages = value; break;
+                case 10: o.MaxRetainedBytes = value; break;
+                case 11: o.MaxStoredMessages = value; break;
+                case 12: o.MessageStoreBytes = value; break;
+                case 13: o.MessageBlockBytes = value; break;
+                case 14: o.ConnectTimeoutMs = value; break;
+                case 15: o.SlowClientTimeoutMs = value; break;
+                case 16: o.SysIntervalMs = value; break;
+                case 17: o.StorageBatchBytes = value; break;
+                case 18: o.StorageCommitDelayMs = value; break;
+                case 19: o.StorageCompactBytes = value; break;
+                default: throw new System.ArgumentOutOfRangeException("index");
+            }
+        }
+    }
+}
