@@ -271,13 +271,9 @@ namespace NanoBroker
                 }
             }
             s.InflightCount = 0;
-            while (s.QueueCount > 0)
-            {
-                int flags;
-                pool.Release(s.Dequeue(out flags));
-            }
+            ReleaseQueue(s);
             s.QueueHead = 0;
-            s.JournaledQueued = 0;
+            s.ResetJournal();
             s.AwaitingReleaseCount = 0;
             s.LastPacketId = 0;
             s.InUse = false;

@@ -155,9 +155,11 @@ namespace NanoBroker
             }
             if (s.QueueFull)
             {
+                int droppedOrdinal = s.TakeJournalOrdinal();
                 int droppedFlags;
                 pool.Release(s.Dequeue(out droppedFlags));
                 Stats.MessagesDropped++;
+                JournalDone(s, droppedOrdinal);
             }
             pool.AddRef(message);
             s.Enqueue(message, publishFlags);
@@ -166,6 +168,25 @@ namespace NanoBroker
                 JournalQueued(s, message, publishFlags);
             }
             Pump(s);
+        }
+
+        // Releases every queued message of a session.
+        private void ReleaseQueue(Session s)
+        {
+            while (s.QueueCount > 0)
+            {
+                int flags;
+                ReleaseQueued(s.Dequeue(out flags));
+            }
+        }
+
+        // Releases a queued message's pool handle; a place a replay marked Done has none.
+        private void ReleaseQueued(int message)
+        {
+            if (message != Done)
+            {
+                pool.Release(message);
+            }
         }
 
         /// <summary>
@@ -209,6 +230,7 @@ namespace NanoBroker
                     return;
                 }
                 int i = s.InflightCount++;
+                s.InflightJournal[i] = s.TakeJournalOrdinal();
                 s.InflightMessage[i] = s.Dequeue(out flags);
                 s.InflightPacketId[i] = packetId;
                 s.InflightFlags[i] = (byte)flags;

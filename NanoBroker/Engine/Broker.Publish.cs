@@ -83,6 +83,7 @@ namespace NanoBroker
             if (i >= 0 && s.InflightState[i] == InflightState.AwaitingAck && (s.InflightFlags[i] & QosMask) == QosOneFlags)
             {
                 pool.Release(s.InflightMessage[i]);
+                JournalDone(s, s.InflightJournal[i]);
                 s.RemoveInflight(i);
                 Pump(s);
                 JournalQueueDrained(s);
@@ -149,6 +150,7 @@ namespace NanoBroker
             int i = s.FindInflight(packetId);
             if (i >= 0 && s.InflightState[i] == InflightState.AwaitingComplete)
             {
+                JournalDone(s, s.InflightJournal[i]);
                 s.RemoveInflight(i);
                 Pump(s);
                 JournalQueueDrained(s);

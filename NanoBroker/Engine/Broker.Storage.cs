@@ -36,6 +36,7 @@ namespace NanoBroker
             restoring = false;
             storage = log;
             nextCompactionBytes = options.StorageCompactBytes;
+            SettleRestoredQueues();
             int published = wills.PublishAll();
             CommitStorage();
             string summary = "restored " + retained.Count + " retained messages, " + SessionCount + " sessions, "
@@ -95,7 +96,7 @@ namespace NanoBroker
                 if (s.JournaledQueued > 0)
                 {
                     // What is still unacknowledged, oldest first; after a restart it is queued anew.
-                    s.JournaledQueued = 0;
+                    s.ResetJournal();
                     JournalPending(s);
                 }
             }
@@ -162,25 +163,38 @@ namespace NanoBroker
             if (s.JournaledQueued > 0)
             {
                 Journal(RecordKind.QueueClear, 0, 0, s, null, 0, 0, null, 0, 0);
-                s.JournaledQueued = 0;
+                s.ResetJournal();
             }
             JournalPending(s);
         }
 
-        // Journals a session's unacknowledged messages, inflight then queued, oldest first.
+        // Journals a session's unacknowledged messages, inflight then queued, oldest first, numbering them
+        // from the session's first ordinal (no QueuedMessage record of it counts before).
         private void JournalPending(Session s)
         {
             for (int q = 0; q < s.InflightCount; q++)
             {
+                // A QoS 2 message whose PUBREC came has no bytes left: it is not journaled.
+                s.InflightJournal[q] = s.InflightMessage[q] >= 0 ? s.JournaledQueued : -1;
                 if (s.InflightMessage[q] >= 0)
                 {
                     JournalQueued(s, s.InflightMessage[q], s.InflightFlags[q]);
                 }
             }
+            s.JournalNext = s.JournaledQueued;
             for (int q = 0; q < s.QueueCount; q++)
             {
                 int at = (s.QueueHead + q) % s.QueueMessage.Length;
                 JournalQueued(s, s.QueueMessage[at], s.QueueFlags[at]);
+            }
+        }
+
+        // A journaled message was acknowledged or dropped: after a restart it must not be queued again.
+        private void JournalDone(Session s, int ordinal)
+        {
+            if (ordinal >= 0)
+            {
+                Journal(RecordKind.QueueDone, 0, ordinal, s, null, 0, 0, null, 0, 0);
             }
         }
 
@@ -190,7 +204,7 @@ namespace NanoBroker
             if (s.JournaledQueued > 0 && s.QueueCount == 0 && s.InflightCount == 0)
             {
                 Journal(RecordKind.QueueClear, 0, 0, s, null, 0, 0, null, 0, 0);
-                s.JournaledQueued = 0;
+                s.ResetJournal();
             }
         }
 
@@ -200,6 +214,46 @@ namespace NanoBroker
             int topicLength = pool.TopicLength(message);
             pool.CopyOut(message, 0, scratch, 0, topicLength + pool.PayloadLength(message));
             return topicLength;
+        }
+
+        // The place in a queue of a message a QueueDone record marked during replay (or that did not fit the
+        // message store); SettleRestoredQueues takes such places out after the replay.
+        private const int Done = -1;
+
+        // After replay: the messages marked done leave their queues, and a queue that lost any is journaled
+        // afresh, so that the journaled messages are again the first of the queue, numbered in order.
+        private void SettleRestoredQueues()
+        {
+            for (int i = 0; i < sessions.Length; i++)
+            {
+                Session s = sessions[i];
+                if (!s.InUse || s.JournaledQueued == 0)
+                {
+                    continue;
+                }
+                int kept = 0;
+                int count = s.QueueCount;
+                for (int q = 0; q < count; q++)
+                {
+                    int flags;
+                    int m = s.Dequeue(out flags);
+                    if (m != Done)
+                    {
+                        s.Enqueue(m, flags);
+                        kept++;
+                    }
+                }
+                if (kept < count || !options.PersistQueuedMessages)
+                {
+                    // With PersistQueuedMessages off now, the records are voided: the messages stay in memory only.
+                    Journal(RecordKind.QueueClear, 0, 0, s, null, 0, 0, null, 0, 0);
+                    s.ResetJournal();
+                    if (options.PersistQueuedMessages)
+                    {
+                        JournalPending(s);
+                    }
+                }
+            }
         }
 
         // Applies replayed records to the engine's tables.
@@ -225,15 +279,31 @@ namespace NanoBroker
                 if (m < 0)
                 {
                     broker.Warn("storage: a queued message did not fit the message store and was dropped");
-                    return;
+                    // It keeps its place, so that the ordinals of the records after it still match the queue.
+                    m = Done;
                 }
                 if (s.QueueFull)
                 {
+                    // Replayed, every queued message is journaled: JournalNext is the ordinal of the head.
                     int dropped;
-                    broker.pool.Release(s.Dequeue(out dropped));
+                    broker.ReleaseQueued(s.Dequeue(out dropped));
+                    s.JournalNext++;
                 }
                 s.Enqueue(m, r.Flags);
                 s.JournaledQueued++;
+            }
+
+            // QueueDone: the message of that ordinal, still queued, is marked done (-1) and left out afterwards.
+            private void MarkDone(RecordView r)
+            {
+                Session s = broker.FindSession(r.Buffer, r.AStart, r.ALength);
+                if (s == null || r.Key < s.JournalNext || r.Key >= s.JournaledQueued)
+                {
+                    return;
+                }
+                int at = (s.QueueHead + (r.Key - s.JournalNext)) % s.QueueMessage.Length;
+                broker.ReleaseQueued(s.QueueMessage[at]);
+                s.QueueMessage[at] = Done;
             }
 
             public void Apply(RecordView r)
@@ -298,13 +368,12 @@ namespace NanoBroker
                         Session drained = broker.FindSession(b, r.AStart, r.ALength);
                         if (drained != null)
                         {
-                            while (drained.QueueCount > 0)
-                            {
-                                int flags;
-                                broker.pool.Release(drained.Dequeue(out flags));
-                            }
-                            drained.JournaledQueued = 0;
+                            broker.ReleaseQueue(drained);
+                            drained.ResetJournal();
                         }
+                        break;
+                    case RecordKind.QueueDone:
+                        MarkDone(r);
                         break;
                     case RecordKind.WillSet:
                         wills.Set(r);

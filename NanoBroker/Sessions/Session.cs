@@ -26,6 +26,9 @@ namespace NanoBroker.Sessions
         internal readonly int[] InflightPacketId;
         internal readonly byte[] InflightFlags;
         internal readonly byte[] InflightState;
+
+        // The ordinal of each inflight message's QueuedMessage record (see JournaledQueued), or -1 for none.
+        internal readonly int[] InflightJournal;
         internal int InflightCount;
 
         // Messages waiting for a free inflight slot (or for the client to come back): a ring.
@@ -40,8 +43,13 @@ namespace NanoBroker.Sessions
 
         internal int LastPacketId;
 
-        // QueuedMessage records written since the session's last QueueClear record.
+        // QueuedMessage records written since the session's last QueueClear record; the next one's ordinal.
         internal int JournaledQueued;
+
+        // The ordinal of the next journaled message to leave the queue. The journaled messages still queued
+        // are always the first JournaledQueued - JournalNext of the queue, in ordinal order: messages are
+        // journaled only while the session is offline (appended) or all at once when it goes offline.
+        internal int JournalNext;
 
         // Per-publish routing scratch: deduplicates overlapping subscriptions.
         internal int RouteStamp;
@@ -55,6 +63,7 @@ namespace NanoBroker.Sessions
             InflightPacketId = new int[inflight];
             InflightFlags = new byte[inflight];
             InflightState = new byte[inflight];
+            InflightJournal = new int[inflight];
             QueueMessage = new int[queueDepth];
             QueueFlags = new byte[queueDepth];
             AwaitingRelease = new int[inflight];
@@ -109,8 +118,25 @@ namespace NanoBroker.Sessions
                 InflightPacketId[i - 1] = InflightPacketId[i];
                 InflightFlags[i - 1] = InflightFlags[i];
                 InflightState[i - 1] = InflightState[i];
+                InflightJournal[i - 1] = InflightJournal[i];
             }
             InflightCount--;
+        }
+
+        /// <summary>
+        /// For the message about to leave the queue head (to be sent, or dropped): the ordinal of its QueuedMessage
+        /// record, or -1 when it has none.
+        /// </summary>
+        internal int TakeJournalOrdinal()
+        {
+            return JournalNext < JournaledQueued ? JournalNext++ : -1;
+        }
+
+        /// <summary>No QueuedMessage record of the session counts any more (after a QueueClear, or the session is gone).</summary>
+        internal void ResetJournal()
+        {
+            JournaledQueued = 0;
+            JournalNext = 0;
         }
 
         /// <summary>A packet identifier not in use by an inflight message (1..65535, [MQTT-2.3.1-1]).</summary>

@@ -36,9 +36,15 @@ namespace NanoBroker.Storage
         /// <summary>The session's queued messages were all delivered and acknowledged: client id.</summary>
         public const byte QueueClear = 11;
 
+        /// <summary>
+        /// One queued message was acknowledged (PUBACK, PUBCOMP) or dropped: client id; key = the ordinal of its
+        /// QueuedMessage record among the session's since its last QueueClear.
+        /// </summary>
+        public const byte QueueDone = 12;
+
         public static bool IsKnown(int kind)
         {
-            return kind >= RetainedSet && kind <= QueueClear;
+            return kind >= RetainedSet && kind <= QueueDone;
         }
     }
 }

@@ -208,6 +208,159 @@ namespace NanoBroker.Tests.Engine.Storage
             Assert.IsNull(last.Read());
         }
 
+        // [MQTT-4.3.3] exactly once: a journaled QoS 2 message the session completed (PUBCOMP), or a QoS 1
+        // message it acknowledged, is not queued again by a restart while others of its queue are pending.
+        [TestMethod]
+        public void QueuedMessagesAcknowledgedBeforeAPowerCutAreNotDeliveredAgain()
+        {
+            BrokerOptions options = PersistingOptions();
+            RamStorage ram = new RamStorage();
+            TestBroker b = Start(ram, options);
+            QueueThreeForAnOfflineSensor(b);
+            TestClient sensor = Resume(b, "sensor-1");
+            Packet one = sensor.Read();
+            Packet two = sensor.Read();
+            Packet three = sensor.Read();
+            Expect.Publish(three, "cmd/c", "three", 1, false);
+            sensor.PubAck(one.PacketId);
+            sensor.PubRec(two.PacketId);
+            Expect.Ack(sensor.Read(), PacketType.PubRel, two.PacketId);
+            sensor.PubComp(two.PacketId);
+            Commit(b);
+
+            RamStorage second = ram.AfterPowerCut(0);
+            TestBroker after = Start(second, options);
+            TestClient again = Resume(after, "sensor-1");
+            Packet redelivered = again.Read();
+            Expect.Publish(redelivered, "cmd/c", "three", 1, false);
+            Assert.IsNull(again.Read(), "only the unacknowledged message comes again");
+
+            // The restart journaled the pending message afresh: a second cut keeps it, and only it.
+            TestBroker third = Start(second.AfterPowerCut(0), options);
+            TestClient last = Resume(third, "sensor-1");
+            Expect.Publish(last.Read(), "cmd/c", "three", 1, false);
+            Assert.IsNull(last.Read());
+        }
+
+        // The window left: a message in flight at the cut (here a QoS 2 message whose PUBREC came, but not its
+        // PUBCOMP) is queued again, at least once; packet identifiers are not written to the log.
+        [TestMethod]
+        public void AQos2MessageInFlightAtTheCutIsDeliveredAgain()
+        {
+            BrokerOptions options = PersistingOptions();
+            RamStorage ram = new RamStorage();
+            TestBroker b = Start(ram, options);
+            QueueThreeForAnOfflineSensor(b);
+            TestClient sensor = Resume(b, "sensor-1");
+            Packet one = sensor.Read();
+            Packet two = sensor.Read();
+            Packet three = sensor.Read();
+            sensor.PubAck(one.PacketId);
+            sensor.PubRec(two.PacketId);
+            Expect.Ack(sensor.Read(), PacketType.PubRel, two.PacketId);
+            sensor.PubAck(three.PacketId);
+            Commit(b);
+
+            TestBroker after = Start(ram.AfterPowerCut(0), options);
+            TestClient again = Resume(after, "sensor-1");
+            Expect.Publish(again.Read(), "cmd/b", "two", 2, false);
+            Assert.IsNull(again.Read());
+        }
+
+        // A journaled message dropped from a full queue (QueueFull = drop) stays dropped after a restart.
+        [TestMethod]
+        public void AQueuedMessageDroppedFromAFullQueueIsNotQueuedAgainByARestart()
+        {
+            BrokerOptions options = PersistingOptions();
+            options.InflightWindow = 1;
+            options.QueueDepth = 2;
+            options.QueueFull = QueueFullPolicy.DropOldest;
+            RamStorage ram = new RamStorage();
+            TestBroker b = Start(ram, options);
+            TestClient sensor = b.Connect("sensor-1", false);
+            b.Subscribe(sensor, "cmd/#", 1);
+            sensor.Disconnect();
+            TestClient publisher = b.Connect("pub");
+            publisher.Publish("cmd/a", "one", 1, false, 1);
+            publisher.Publish("cmd/b", "two", 1, false, 2);
+            Commit(b);
+            // Online again: "one" in flight (window 1), "two" queued; two more arrive and "two" is dropped.
+            TestClient online = Resume(b, "sensor-1");
+            Expect.Publish(online.Read(), "cmd/a", "one", 1, false);
+            publisher.Publish("cmd/c", "three", 1, false, 3);
+            publisher.Publish("cmd/d", "four", 1, false, 4);
+            Commit(b);
+
+            TestBroker after = Start(ram.AfterPowerCut(0), options);
+            TestClient again = Resume(after, "sensor-1");
+            Packet first = again.Read();
+            Expect.Publish(first, "cmd/a", "one", 1, false);
+            again.PubAck(first.PacketId);
+            Assert.IsNull(again.Read(), "the dropped message is not queued again (the online ones never were journaled)");
+        }
+
+        // Compaction writes what is pending afresh; acknowledgements after it are counted against the new records.
+        [TestMethod]
+        public void AcknowledgementsAcrossACompactionAreKept()
+        {
+            BrokerOptions options = PersistingOptions();
+            RamStorage ram = new RamStorage();
+            TestBroker b = Start(ram, options);
+            QueueThreeForAnOfflineSensor(b);
+            TestClient sensor = Resume(b, "sensor-1");
+            Packet one = sensor.Read();
+            Packet two = sensor.Read();
+            Packet three = sensor.Read();
+            sensor.PubAck(one.PacketId);
+            Commit(b);
+            // Retained messages grow the log past StorageCompactBytes: the next commit compacts.
+            TestClient filler = b.Connect("filler");
+            for (int i = 0; i < 80; i++)
+            {
+                filler.Publish("fill/" + i, "0123456789012345678901234567890123456789", 0, true, 0);
+                Commit(b);
+            }
+            Assert.IsTrue(ram.Length(RecordLog.FileName) < options.StorageCompactBytes, "the log was compacted");
+            sensor.PubRec(two.PacketId);
+            Expect.Ack(sensor.Read(), PacketType.PubRel, two.PacketId);
+            sensor.PubComp(two.PacketId);
+            Commit(b);
+
+            TestBroker after = Start(ram.AfterPowerCut(0), options);
+            TestClient again = Resume(after, "sensor-1");
+            Expect.Publish(again.Read(), "cmd/c", "three", 1, false);
+            Assert.IsNull(again.Read());
+        }
+
+        // A log written with PersistQueuedMessages, opened with it off: the messages are delivered once, their
+        // records are voided, and a compaction (which journals pending messages only when persisting) is safe.
+        [TestMethod]
+        public void QueuedRecordsReadWithPersistenceTurnedOffAreDeliveredAndVoided()
+        {
+            RamStorage ram = new RamStorage();
+            TestBroker b = Start(ram, PersistingOptions());
+            QueueThreeForAnOfflineSensor(b);
+
+            BrokerOptions off = PersistingOptions();
+            off.PersistQueuedMessages = false;
+            RamStorage second = ram.AfterPowerCut(0);
+            TestBroker after = Start(second, off);
+            TestClient filler = after.Connect("filler");
+            for (int i = 0; i < 80; i++)
+            {
+                filler.Publish("fill/" + i, "0123456789012345678901234567890123456789", 0, true, 0);
+                Commit(after);
+            }
+            TestClient sensor = Resume(after, "sensor-1");
+            Packet one = sensor.Read();
+            Expect.Publish(one, "cmd/a", "one", 1, false);
+            sensor.PubAck(one.PacketId);
+            Commit(after);
+
+            TestBroker third = Start(second.AfterPowerCut(0), off);
+            Assert.IsNull(Resume(third, "sensor-1").Read(), "the voided records queue nothing again");
+        }
+
         [TestMethod]
         public void MessagesQueuedForAnOfflineSessionStayInMemoryWhenNotPersisted()
         {
@@ -249,6 +402,28 @@ namespace NanoBroker.Tests.Engine.Storage
             BrokerOptions o = TestBroker.SmallOptions();
             o.StorageCommitDelayMs = 0;
             return o;
+        }
+
+        private static BrokerOptions PersistingOptions()
+        {
+            BrokerOptions o = Options();
+            o.PersistQueuedMessages = true;
+            o.StorageCompactBytes = 4096;
+            return o;
+        }
+
+        // sensor-1 (persistent, subscribed to cmd/# at QoS 2) is offline while cmd/a (QoS 1), cmd/b (QoS 2)
+        // and cmd/c (QoS 1) are published: three journaled messages.
+        private static void QueueThreeForAnOfflineSensor(TestBroker b)
+        {
+            TestClient sensor = b.Connect("sensor-1", false);
+            b.Subscribe(sensor, "cmd/#", 2);
+            sensor.Disconnect();
+            TestClient publisher = b.Connect("pub");
+            publisher.Publish("cmd/a", "one", 1, false, 1);
+            publisher.Publish("cmd/b", "two", 2, false, 2);
+            publisher.Publish("cmd/c", "three", 1, false, 3);
+            Commit(b);
         }
 
         private static TestBroker Start(RamStorage ram)

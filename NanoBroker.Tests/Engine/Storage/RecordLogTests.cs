@@ -191,6 +191,9 @@ namespace NanoBroker.Tests.Engine.Storage
             Append(log, RecordKind.RetainedClear, 0, 0, "", "home/fan", "");
             Append(log, RecordKind.SubscriptionClear, 0, 0, "sensor-1", "old/+", "");
             Append(log, RecordKind.WillSet, 1 | 4, 3, "sensor-1", "status/sensor-1", "offline");
+            Append(log, RecordKind.QueuedMessage, 2 << 1, 0, "sensor-1", "cmd/a", "one");
+            Append(log, RecordKind.QueueDone, 0, 0, "sensor-1", "", "");
+            Append(log, RecordKind.QueueClear, 0, 0, "sensor-1", "", "");
             log.Commit();
             Append(log, RecordKind.WillClear, 0, 3, "", "", "");
             Append(log, RecordKind.SessionClear, 0, 0, "sensor-1", "", "");
@@ -203,6 +206,9 @@ namespace NanoBroker.Tests.Engine.Storage
                 Line(RecordKind.RetainedClear, 0, 0, "", "home/fan", ""),
                 Line(RecordKind.SubscriptionClear, 0, 0, "sensor-1", "old/+", ""),
                 Line(RecordKind.WillSet, 5, 3, "sensor-1", "status/sensor-1", "offline"),
+                Line(RecordKind.QueuedMessage, 4, 0, "sensor-1", "cmd/a", "one"),
+                Line(RecordKind.QueueDone, 0, 0, "sensor-1", "", ""),
+                Line(RecordKind.QueueClear, 0, 0, "sensor-1", "", ""),
                 Line(RecordKind.WillClear, 0, 3, "", "", ""),
                 Line(RecordKind.SessionClear, 0, 0, "sensor-1", "", ""),
             };
