@@ -22,17 +22,28 @@ namespace NanoBroker.Tests.Integration
             this.socket = socket;
         }
 
-        public static async Task<RawMqttClient> OpenAsync(TestBroker broker, CancellationToken cancel)
+        public static Task<RawMqttClient> OpenAsync(TestBroker broker, CancellationToken cancel)
+        {
+            return OpenAsync(broker.Port, cancel);
+        }
+
+        /// <summary>Opens a connection to a broker on 127.0.0.1:<paramref name="port"/>.</summary>
+        public static async Task<RawMqttClient> OpenAsync(int port, CancellationToken cancel)
         {
             Socket socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, broker.Port), cancel);
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancel);
             return new RawMqttClient(socket);
         }
 
-        /// <summary>Opens a connection, sends CONNECT and checks CONNACK accepts it.</summary>
-        public static async Task<RawMqttClient> ConnectAsync(TestBroker broker, byte[] connectPacket, CancellationToken cancel, bool sessionPresent = false)
+        public static Task<RawMqttClient> ConnectAsync(TestBroker broker, byte[] connectPacket, CancellationToken cancel, bool sessionPresent = false)
         {
-            RawMqttClient client = await OpenAsync(broker, cancel);
+            return ConnectAsync(broker.Port, connectPacket, cancel, sessionPresent);
+        }
+
+        /// <summary>Opens a connection, sends CONNECT and checks CONNACK accepts it.</summary>
+        public static async Task<RawMqttClient> ConnectAsync(int port, byte[] connectPacket, CancellationToken cancel, bool sessionPresent = false)
+        {
+            RawMqttClient client = await OpenAsync(port, cancel);
             await client.SendAsync(connectPacket, cancel);
             Packet connAck = await client.ReadPacketAsync(TimeSpan.FromSeconds(5));
             Assert.IsNotNull(connAck, "the broker closed the connection instead of sending CONNACK");
