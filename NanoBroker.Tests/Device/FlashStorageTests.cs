@@ -63,30 +63,24 @@ namespace NanoBroker.Tests.Device
         {
             BrokerOptions options = TestBroker.SmallOptions();
             options.StorageCommitDelayMs = 0;
-            TestBroker before = new TestBroker(options);
-            before.Broker.Restore(new RecordLog(new FlashStorage(folder), options.StorageBatchBytes));
+            TestBroker before = TestBroker.Restored(new FlashStorage(folder), options);
             TestClient publisher = before.Connect("pub");
             publisher.Publish("home/lamp", "on", 1, true, 1);
             publisher.Publish("home/door", "open", 0, true, 0);
-            TestClient sleeper = before.Open();
-            sleeper.Send(Packets.Connect("sleeper", false, 0));
-            before.ExpectConnAck(sleeper, NanoBroker.Protocol.ConnectReturnCode.Accepted);
+            TestClient sleeper = before.Connect("sleeper", false);
             sleeper.Subscribe(1, "alerts/#", 1);
-            before.Broker.CommitStorageIfDue(before.Clock.Advance(1));
+            before.CommitStorage();
 
             // A new broker on the same folder, as after a reset of the board.
-            TestBroker after = new TestBroker(options);
-            string restored = after.Broker.Restore(new RecordLog(new FlashStorage(folder), options.StorageBatchBytes));
-            StringAssert.Contains(restored, "2 retained");
+            TestBroker after = TestBroker.Restored(new FlashStorage(folder), options);
+            StringAssert.Contains(after.RestoreSummary, "2 retained");
             TestClient reader = after.Connect("reader");
             reader.Subscribe(1, "home/#", 1);
             Packet[] got = reader.ReadAll();
             Assert.AreEqual(3, got.Length);
             Expect.Publish(got[1], "home/lamp", "on", 1, true);
             Expect.Publish(got[2], "home/door", "open", 0, true);
-            TestClient resumed = after.Open();
-            resumed.Send(Packets.Connect("sleeper", false, 0));
-            Assert.IsTrue(after.ExpectConnAck(resumed, NanoBroker.Protocol.ConnectReturnCode.Accepted).SessionPresent);
+            TestClient resumed = after.Resume("sleeper");
             reader.Publish("alerts/smoke", "kitchen", 0, false, 0);
             Expect.Publish(resumed.Read(), "alerts/smoke", "kitchen", 0, false);
         }

@@ -163,9 +163,7 @@ namespace NanoBroker.Tests.Engine
                 Expect.Ack(pub.Read(), PacketType.PubAck, i + 1);
             }
             Assert.AreEqual(2L, b.Stats.MessagesDropped);
-            TestClient back = b.Open();
-            back.Send(Packets.Connect("sub", false, 0));
-            b.ExpectConnAck(back, 0);
+            TestClient back = b.Connect("sub", false);
             Expect.Publish(back.Read(), "t", "m2", 1, false);
             Expect.Publish(back.Read(), "t", "m3", 1, false);
             Expect.Publish(back.Read(), "t", "m4", 1, false);
@@ -455,9 +453,7 @@ namespace NanoBroker.Tests.Engine
             Expect.Ack(pub.Read(), PacketType.PubAck, 2);
             Expect.Ack(pub.Read(), PacketType.PubAck, 3);
             Assert.AreEqual(1L, b.Stats.MessagesDropped);
-            TestClient back = b.Open();
-            back.Send(Packets.Connect("sub", false, 0));
-            b.ExpectConnAck(back, 0);
+            TestClient back = b.Connect("sub", false);
             Expect.Publish(back.Read(), "t", "z", 1, false);
         }
     }

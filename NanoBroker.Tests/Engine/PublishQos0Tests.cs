@@ -160,9 +160,7 @@ namespace NanoBroker.Tests.Engine
             sub.Disconnect();
             sub.Drop();
             b.Connect("pub").Publish("t", "lost", 0, false, 0);
-            TestClient again = b.Open();
-            again.Send(Packets.Connect("sub", false, 0));
-            Assert.IsTrue(b.ExpectConnAck(again, 0).SessionPresent);
+            TestClient again = b.Resume("sub");
             Assert.IsNull(again.Read());
         }
     }

@@ -70,9 +70,7 @@ namespace NanoBroker.Tests.Engine
             Assert.IsFalse(first.Dup);
             sub.Drop();
 
-            TestClient back = b.Open();
-            back.Send(Packets.Connect("sub", false, 0));
-            Assert.IsTrue(b.ExpectConnAck(back, 0).SessionPresent);
+            TestClient back = b.Resume("sub");
             Packet resent = Expect.Publish(back.Read(), "t", "again", 1, false);
             Assert.IsTrue(resent.Dup, "DUP set on the re-delivery");
             Assert.AreEqual(first.PacketId, resent.PacketId, "same packet id");
@@ -81,9 +79,7 @@ namespace NanoBroker.Tests.Engine
 
             // Acknowledged: not sent a third time.
             back.Drop();
-            TestClient third = b.Open();
-            third.Send(Packets.Connect("sub", false, 0));
-            b.ExpectConnAck(third, 0);
+            TestClient third = b.Connect("sub", false);
             Assert.IsNull(third.Read());
         }
 

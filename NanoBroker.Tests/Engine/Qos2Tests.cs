@@ -102,9 +102,7 @@ namespace NanoBroker.Tests.Engine
             b.Connect("pub").Publish("t", "x", 2, false, 1);
             Packet first = sub.Read();
             sub.Drop();
-            TestClient back = b.Open();
-            back.Send(Packets.Connect("sub", false, 0));
-            b.ExpectConnAck(back, 0);
+            TestClient back = b.Connect("sub", false);
             Packet again = Expect.Publish(back.Read(), "t", "x", 2, false);
             Assert.IsTrue(again.Dup);
             Assert.AreEqual(first.PacketId, again.PacketId);
@@ -122,18 +120,14 @@ namespace NanoBroker.Tests.Engine
             Expect.Ack(sub.Read(), PacketType.PubRel, p.PacketId);
             sub.Drop();
 
-            TestClient back = b.Open();
-            back.Send(Packets.Connect("sub", false, 0));
-            b.ExpectConnAck(back, 0);
+            TestClient back = b.Connect("sub", false);
             Expect.Ack(back.Read(), PacketType.PubRel, p.PacketId);
             Assert.IsNull(back.Read());
             back.PubComp(p.PacketId);
             Assert.IsNull(back.Read());
 
             back.Drop();
-            TestClient third = b.Open();
-            third.Send(Packets.Connect("sub", false, 0));
-            b.ExpectConnAck(third, 0);
+            TestClient third = b.Connect("sub", false);
             Assert.IsNull(third.Read(), "completed: nothing is re-sent");
         }
 
@@ -146,9 +140,7 @@ namespace NanoBroker.Tests.Engine
             pub.Publish("t", "x", 2, false, 11);
             Expect.Ack(pub.Read(), PacketType.PubRec, 11);
             pub.Drop();
-            TestClient back = b.Open();
-            back.Send(Packets.Connect("pub", false, 0));
-            b.ExpectConnAck(back, 0);
+            TestClient back = b.Connect("pub", false);
             back.Send(Packets.Publish("t", "x", 2, false, true, 11));
             Expect.Ack(back.Read(), PacketType.PubRec, 11);
             back.PubRel(11);

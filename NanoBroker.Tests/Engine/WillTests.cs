@@ -107,9 +107,7 @@ namespace NanoBroker.Tests.Engine
             watcher.Disconnect();
             watcher.Drop();
             WithWill(b, "dev", 1, false, 0).Drop();
-            TestClient back = b.Open();
-            back.Send(Packets.Connect("watcher", false, 0));
-            b.ExpectConnAck(back, 0);
+            TestClient back = b.Connect("watcher", false);
             Expect.Publish(back.Read(), "status/dev", "offline", 1, false);
         }
 

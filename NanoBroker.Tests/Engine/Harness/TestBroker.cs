@@ -1,4 +1,5 @@
 using NanoBroker.Protocol;
+using NanoBroker.Storage;
 
 namespace NanoBroker.Tests.Engine.Harness
 {
@@ -17,6 +18,17 @@ namespace NanoBroker.Tests.Engine.Harness
             Clock = new FakeClock(1000);
             Broker = new Broker(options, Clock.Now, null);
         }
+
+        /// <summary>A broker whose durable state is restored from <paramref name="storage"/> and kept there.</summary>
+        public static TestBroker Restored(IStorageBackend storage, BrokerOptions options)
+        {
+            TestBroker b = new TestBroker(options);
+            b.RestoreSummary = b.Broker.Restore(new RecordLog(storage, options.StorageBatchBytes));
+            return b;
+        }
+
+        /// <summary>What Broker.Restore reported, for a broker made by <see cref="Restored"/>.</summary>
+        public string RestoreSummary { get; private set; }
 
         /// <summary>The ESP32 defaults, with $SYS off so that only the test's own messages appear.</summary>
         public static BrokerOptions SmallOptions()
@@ -80,6 +92,21 @@ namespace NanoBroker.Tests.Engine.Harness
             Expect.Type(PacketType.ConnAck, p);
             Expect.AreEqual(code, p.ReturnCode, "CONNACK return code");
             return p;
+        }
+
+        /// <summary>Reconnects a persistent session and checks CONNACK says the session was there [MQTT-3.2.2-2].</summary>
+        public TestClient Resume(string clientId)
+        {
+            TestClient c = Open();
+            c.Send(Packets.Connect(clientId, false, 0));
+            Expect.AreEqual(1, ExpectConnAck(c, ConnectReturnCode.Accepted).SessionPresent ? 1 : 0, "CONNACK session present");
+            return c;
+        }
+
+        /// <summary>Writes the pending records: the clock moves on by StorageCommitDelayMs.</summary>
+        public void CommitStorage()
+        {
+            Broker.CommitStorageIfDue(Clock.Advance(Broker.Options.StorageCommitDelayMs));
         }
 
         /// <summary>Moves the clock on and ticks the broker.</summary>

@@ -19,7 +19,7 @@ namespace NanoBroker.Tests.Engine.Storage
             BrokerOptions options = Options();
             options.StorageCommitDelayMs = 100;
             RamStorage ram = new RamStorage();
-            TestBroker b = Start(ram, options);
+            TestBroker b = TestBroker.Restored(ram, options);
             TestClient publisher = b.Connect("pub");
             long before = ram.Length(RecordLog.FileName);
             publisher.Publish("home/lamp", "on", 1, true, 5);
@@ -42,7 +42,7 @@ namespace NanoBroker.Tests.Engine.Storage
             publisher.Publish("home/fan", "off", 0, true, 0);
             publisher.Publish("home/door", "open", 2, true, 2);
             publisher.Publish("home/fan", "", 0, true, 0);
-            Commit(b);
+            b.CommitStorage();
 
             TestBroker after = Start(ram.AfterPowerCut(0));
             TestClient reader = after.Connect("reader");
@@ -61,10 +61,10 @@ namespace NanoBroker.Tests.Engine.Storage
             TestBroker b = Start(ram);
             TestClient sensor = b.Connect("sensor-1", false);
             b.Subscribe(sensor, "cmd/#", 1);
-            Commit(b);
+            b.CommitStorage();
 
             TestBroker after = Start(ram.AfterPowerCut(0));
-            TestClient again = Resume(after, "sensor-1");
+            TestClient again = after.Resume("sensor-1");
             TestClient publisher = after.Connect("pub");
             publisher.Publish("cmd/reboot", "now", 1, false, 9);
             Expect.Publish(again.Read(), "cmd/reboot", "now", 1, false);
@@ -80,7 +80,7 @@ namespace NanoBroker.Tests.Engine.Storage
             sensor.Disconnect();
             TestClient clean = b.Connect("sensor-1", true);
             clean.Disconnect();
-            Commit(b);
+            b.CommitStorage();
 
             TestBroker after = Start(ram.AfterPowerCut(0));
             TestClient again = after.Open();
@@ -94,7 +94,7 @@ namespace NanoBroker.Tests.Engine.Storage
             RamStorage ram = new RamStorage();
             TestBroker b = Start(ram);
             b.Connect(Packets.Connect("sensor-1", true, 60, "status/sensor-1", "offline", 1, true));
-            Commit(b);
+            b.CommitStorage();
 
             RamStorage second = ram.AfterPowerCut(0);
             TestBroker after = Start(second);
@@ -104,7 +104,7 @@ namespace NanoBroker.Tests.Engine.Storage
             // Published once: after clearing its retained copy, a second restart does not publish it again.
             TestClient clearer = after.Connect("clearer");
             clearer.Publish("status/sensor-1", "", 0, true, 0);
-            Commit(after);
+            after.CommitStorage();
             TestBroker third = Start(second.AfterPowerCut(0));
             TestClient late = third.Subscriber("late", "status/#", 1);
             Assert.IsNull(late.Read());
@@ -117,7 +117,7 @@ namespace NanoBroker.Tests.Engine.Storage
             TestBroker b = Start(ram);
             TestClient sensor = b.Connect(Packets.Connect("sensor-1", true, 60, "status/sensor-1", "offline", 1, true));
             sensor.Disconnect();
-            Commit(b);
+            b.CommitStorage();
 
             TestBroker after = Start(ram.AfterPowerCut(0));
             TestClient reader = after.Subscriber("reader", "status/#", 1);
@@ -133,7 +133,7 @@ namespace NanoBroker.Tests.Engine.Storage
                 TestBroker b = Start(ram);
                 TestClient publisher = b.Connect("pub");
                 publisher.Publish("home/lamp", "on", 0, true, 0);
-                Commit(b);
+                b.CommitStorage();
                 publisher.Publish("home/lamp", "off", 0, true, 0);
                 // The broker flushes through the backend only at commit: write the batch, then cut.
                 TestBroker after = Start(CutWhileCommitting(b, ram, torn));
@@ -153,42 +153,34 @@ namespace NanoBroker.Tests.Engine.Storage
             BrokerOptions options = Options();
             options.StorageCompactBytes = 4096;
             RamStorage ram = new RamStorage();
-            TestBroker b = Start(ram, options);
+            TestBroker b = TestBroker.Restored(ram, options);
             TestClient sensor = b.Connect("sensor-1", false);
             b.Subscribe(sensor, "cmd/#", 1);
             TestClient publisher = b.Connect("pub");
             for (int i = 0; i < 500; i++)
             {
                 publisher.Publish("home/counter", "value " + i, 0, true, 0);
-                Commit(b);
+                b.CommitStorage();
                 Assert.IsTrue(ram.Length(RecordLog.FileName) <= options.StorageCompactBytes + 64);
             }
 
-            TestBroker after = Start(ram.AfterPowerCut(0), options);
+            TestBroker after = TestBroker.Restored(ram.AfterPowerCut(0), options);
             TestClient reader = after.Subscriber("reader", "home/#", 0);
             Expect.Publish(reader.Read(), "home/counter", "value 499", 0, true);
-            TestClient again = Resume(after, "sensor-1");
+            TestClient again = after.Resume("sensor-1");
         }
 
         [TestMethod]
         public void MessagesQueuedForAnOfflineSessionSurviveAPowerCutWhenPersisted()
         {
-            BrokerOptions options = Options();
-            options.PersistQueuedMessages = true;
+            BrokerOptions options = PersistingOptions();
             RamStorage ram = new RamStorage();
-            TestBroker b = Start(ram, options);
-            TestClient sensor = b.Connect("sensor-1", false);
-            b.Subscribe(sensor, "cmd/#", 2);
-            sensor.Disconnect();
-            TestClient publisher = b.Connect("pub");
-            publisher.Publish("cmd/a", "one", 1, false, 1);
-            publisher.Publish("cmd/b", "two", 2, false, 2);
-            publisher.Publish("cmd/c", "three", 1, false, 3);
-            Commit(b);
+            TestBroker b = TestBroker.Restored(ram, options);
+            QueueThreeForAnOfflineSensor(b);
 
             RamStorage second = ram.AfterPowerCut(0);
-            TestBroker after = Start(second, options);
-            TestClient again = Resume(after, "sensor-1");
+            TestBroker after = TestBroker.Restored(second, options);
+            TestClient again = after.Resume("sensor-1");
             Packet one = again.Read();
             Expect.Publish(one, "cmd/a", "one", 1, false);
             Packet two = again.Read();
@@ -196,15 +188,13 @@ namespace NanoBroker.Tests.Engine.Storage
             Packet three = again.Read();
             Expect.Publish(three, "cmd/c", "three", 1, false);
             again.PubAck(one.PacketId);
-            again.PubRec(two.PacketId);
-            Expect.Ack(again.Read(), PacketType.PubRel, two.PacketId);
-            again.PubComp(two.PacketId);
+            CompleteQos2(again, two);
             again.PubAck(three.PacketId);
-            Commit(after);
+            after.CommitStorage();
 
             // Delivered and acknowledged: a further restart delivers nothing again.
-            TestBroker third = Start(second.AfterPowerCut(0), options);
-            TestClient last = Resume(third, "sensor-1");
+            TestBroker third = TestBroker.Restored(second.AfterPowerCut(0), options);
+            TestClient last = third.Resume("sensor-1");
             Assert.IsNull(last.Read());
         }
 
@@ -215,29 +205,27 @@ namespace NanoBroker.Tests.Engine.Storage
         {
             BrokerOptions options = PersistingOptions();
             RamStorage ram = new RamStorage();
-            TestBroker b = Start(ram, options);
+            TestBroker b = TestBroker.Restored(ram, options);
             QueueThreeForAnOfflineSensor(b);
-            TestClient sensor = Resume(b, "sensor-1");
+            TestClient sensor = b.Resume("sensor-1");
             Packet one = sensor.Read();
             Packet two = sensor.Read();
             Packet three = sensor.Read();
             Expect.Publish(three, "cmd/c", "three", 1, false);
             sensor.PubAck(one.PacketId);
-            sensor.PubRec(two.PacketId);
-            Expect.Ack(sensor.Read(), PacketType.PubRel, two.PacketId);
-            sensor.PubComp(two.PacketId);
-            Commit(b);
+            CompleteQos2(sensor, two);
+            b.CommitStorage();
 
             RamStorage second = ram.AfterPowerCut(0);
-            TestBroker after = Start(second, options);
-            TestClient again = Resume(after, "sensor-1");
+            TestBroker after = TestBroker.Restored(second, options);
+            TestClient again = after.Resume("sensor-1");
             Packet redelivered = again.Read();
             Expect.Publish(redelivered, "cmd/c", "three", 1, false);
             Assert.IsNull(again.Read(), "only the unacknowledged message comes again");
 
             // The restart journaled the pending message afresh: a second cut keeps it, and only it.
-            TestBroker third = Start(second.AfterPowerCut(0), options);
-            TestClient last = Resume(third, "sensor-1");
+            TestBroker third = TestBroker.Restored(second.AfterPowerCut(0), options);
+            TestClient last = third.Resume("sensor-1");
             Expect.Publish(last.Read(), "cmd/c", "three", 1, false);
             Assert.IsNull(last.Read());
         }
@@ -249,9 +237,9 @@ namespace NanoBroker.Tests.Engine.Storage
         {
             BrokerOptions options = PersistingOptions();
             RamStorage ram = new RamStorage();
-            TestBroker b = Start(ram, options);
+            TestBroker b = TestBroker.Restored(ram, options);
             QueueThreeForAnOfflineSensor(b);
-            TestClient sensor = Resume(b, "sensor-1");
+            TestClient sensor = b.Resume("sensor-1");
             Packet one = sensor.Read();
             Packet two = sensor.Read();
             Packet three = sensor.Read();
@@ -259,10 +247,10 @@ namespace NanoBroker.Tests.Engine.Storage
             sensor.PubRec(two.PacketId);
             Expect.Ack(sensor.Read(), PacketType.PubRel, two.PacketId);
             sensor.PubAck(three.PacketId);
-            Commit(b);
+            b.CommitStorage();
 
-            TestBroker after = Start(ram.AfterPowerCut(0), options);
-            TestClient again = Resume(after, "sensor-1");
+            TestBroker after = TestBroker.Restored(ram.AfterPowerCut(0), options);
+            TestClient again = after.Resume("sensor-1");
             Expect.Publish(again.Read(), "cmd/b", "two", 2, false);
             Assert.IsNull(again.Read());
         }
@@ -276,23 +264,23 @@ namespace NanoBroker.Tests.Engine.Storage
             options.QueueDepth = 2;
             options.QueueFull = QueueFullPolicy.DropOldest;
             RamStorage ram = new RamStorage();
-            TestBroker b = Start(ram, options);
+            TestBroker b = TestBroker.Restored(ram, options);
             TestClient sensor = b.Connect("sensor-1", false);
             b.Subscribe(sensor, "cmd/#", 1);
             sensor.Disconnect();
             TestClient publisher = b.Connect("pub");
             publisher.Publish("cmd/a", "one", 1, false, 1);
             publisher.Publish("cmd/b", "two", 1, false, 2);
-            Commit(b);
+            b.CommitStorage();
             // Online again: "one" in flight (window 1), "two" queued; two more arrive and "two" is dropped.
-            TestClient online = Resume(b, "sensor-1");
+            TestClient online = b.Resume("sensor-1");
             Expect.Publish(online.Read(), "cmd/a", "one", 1, false);
             publisher.Publish("cmd/c", "three", 1, false, 3);
             publisher.Publish("cmd/d", "four", 1, false, 4);
-            Commit(b);
+            b.CommitStorage();
 
-            TestBroker after = Start(ram.AfterPowerCut(0), options);
-            TestClient again = Resume(after, "sensor-1");
+            TestBroker after = TestBroker.Restored(ram.AfterPowerCut(0), options);
+            TestClient again = after.Resume("sensor-1");
             Packet first = again.Read();
             Expect.Publish(first, "cmd/a", "one", 1, false);
             again.PubAck(first.PacketId);
@@ -305,29 +293,27 @@ namespace NanoBroker.Tests.Engine.Storage
         {
             BrokerOptions options = PersistingOptions();
             RamStorage ram = new RamStorage();
-            TestBroker b = Start(ram, options);
+            TestBroker b = TestBroker.Restored(ram, options);
             QueueThreeForAnOfflineSensor(b);
-            TestClient sensor = Resume(b, "sensor-1");
+            TestClient sensor = b.Resume("sensor-1");
             Packet one = sensor.Read();
             Packet two = sensor.Read();
             Packet three = sensor.Read();
             sensor.PubAck(one.PacketId);
-            Commit(b);
+            b.CommitStorage();
             // Retained messages grow the log past StorageCompactBytes: the next commit compacts.
             TestClient filler = b.Connect("filler");
             for (int i = 0; i < 80; i++)
             {
                 filler.Publish("fill/" + i, "0123456789012345678901234567890123456789", 0, true, 0);
-                Commit(b);
+                b.CommitStorage();
             }
             Assert.IsTrue(ram.Length(RecordLog.FileName) < options.StorageCompactBytes, "the log was compacted");
-            sensor.PubRec(two.PacketId);
-            Expect.Ack(sensor.Read(), PacketType.PubRel, two.PacketId);
-            sensor.PubComp(two.PacketId);
-            Commit(b);
+            CompleteQos2(sensor, two);
+            b.CommitStorage();
 
-            TestBroker after = Start(ram.AfterPowerCut(0), options);
-            TestClient again = Resume(after, "sensor-1");
+            TestBroker after = TestBroker.Restored(ram.AfterPowerCut(0), options);
+            TestClient again = after.Resume("sensor-1");
             Expect.Publish(again.Read(), "cmd/c", "three", 1, false);
             Assert.IsNull(again.Read());
         }
@@ -338,27 +324,27 @@ namespace NanoBroker.Tests.Engine.Storage
         public void QueuedRecordsReadWithPersistenceTurnedOffAreDeliveredAndVoided()
         {
             RamStorage ram = new RamStorage();
-            TestBroker b = Start(ram, PersistingOptions());
+            TestBroker b = TestBroker.Restored(ram, PersistingOptions());
             QueueThreeForAnOfflineSensor(b);
 
             BrokerOptions off = PersistingOptions();
             off.PersistQueuedMessages = false;
             RamStorage second = ram.AfterPowerCut(0);
-            TestBroker after = Start(second, off);
+            TestBroker after = TestBroker.Restored(second, off);
             TestClient filler = after.Connect("filler");
             for (int i = 0; i < 80; i++)
             {
                 filler.Publish("fill/" + i, "0123456789012345678901234567890123456789", 0, true, 0);
-                Commit(after);
+                after.CommitStorage();
             }
-            TestClient sensor = Resume(after, "sensor-1");
+            TestClient sensor = after.Resume("sensor-1");
             Packet one = sensor.Read();
             Expect.Publish(one, "cmd/a", "one", 1, false);
             sensor.PubAck(one.PacketId);
-            Commit(after);
+            after.CommitStorage();
 
-            TestBroker third = Start(second.AfterPowerCut(0), off);
-            Assert.IsNull(Resume(third, "sensor-1").Read(), "the voided records queue nothing again");
+            TestBroker third = TestBroker.Restored(second.AfterPowerCut(0), off);
+            Assert.IsNull(third.Resume("sensor-1").Read(), "the voided records queue nothing again");
         }
 
         [TestMethod]
@@ -367,18 +353,18 @@ namespace NanoBroker.Tests.Engine.Storage
             BrokerOptions options = Options();
             options.PersistQueuedMessages = false;
             RamStorage ram = new RamStorage();
-            TestBroker b = Start(ram, options);
+            TestBroker b = TestBroker.Restored(ram, options);
             TestClient sensor = b.Connect("sensor-1", false);
             b.Subscribe(sensor, "cmd/#", 1);
             sensor.Disconnect();
             long before = ram.Length(RecordLog.FileName);
             TestClient publisher = b.Connect("pub");
             publisher.Publish("cmd/a", "one", 1, false, 1);
-            Commit(b);
+            b.CommitStorage();
             Assert.AreEqual((int)before, (int)ram.Length(RecordLog.FileName));
 
-            TestBroker after = Start(ram.AfterPowerCut(0), options);
-            TestClient again = Resume(after, "sensor-1");
+            TestBroker after = TestBroker.Restored(ram.AfterPowerCut(0), options);
+            TestClient again = after.Resume("sensor-1");
             Assert.IsNull(again.Read());
         }
 
@@ -388,11 +374,11 @@ namespace NanoBroker.Tests.Engine.Storage
             BrokerOptions options = Options();
             options.SysIntervalMs = 1000;
             RamStorage ram = new RamStorage();
-            TestBroker b = Start(ram, options);
+            TestBroker b = TestBroker.Restored(ram, options);
             long before = ram.Length(RecordLog.FileName);
             b.Tick(1000);
             b.Tick(1000);
-            Commit(b);
+            b.CommitStorage();
             Assert.AreEqual((int)before, (int)ram.Length(RecordLog.FileName));
         }
 
@@ -423,33 +409,20 @@ namespace NanoBroker.Tests.Engine.Storage
             publisher.Publish("cmd/a", "one", 1, false, 1);
             publisher.Publish("cmd/b", "two", 2, false, 2);
             publisher.Publish("cmd/c", "three", 1, false, 3);
-            Commit(b);
+            b.CommitStorage();
         }
 
         private static TestBroker Start(RamStorage ram)
         {
-            return Start(ram, Options());
+            return TestBroker.Restored(ram, Options());
         }
 
-        private static TestBroker Start(RamStorage ram, BrokerOptions options)
+        // The receiver's side of the QoS 2 flow for a delivered PUBLISH: PUBREC, the broker's PUBREL, PUBCOMP.
+        private static void CompleteQos2(TestClient receiver, Packet publish)
         {
-            TestBroker b = new TestBroker(options);
-            b.Broker.Restore(new RecordLog(ram, options.StorageBatchBytes));
-            return b;
-        }
-
-        // Reconnects a persistent session and checks CONNACK says the session was there [MQTT-3.2.2-2].
-        private static TestClient Resume(TestBroker b, string clientId)
-        {
-            TestClient c = b.Open();
-            c.Send(Packets.Connect(clientId, false, 0));
-            Assert.IsTrue(b.ExpectConnAck(c, ConnectReturnCode.Accepted).SessionPresent);
-            return c;
-        }
-
-        private static void Commit(TestBroker b)
-        {
-            b.Broker.CommitStorageIfDue(b.Clock.Advance(b.Broker.Options.StorageCommitDelayMs));
+            receiver.PubRec(publish.PacketId);
+            Expect.Ack(receiver.Read(), PacketType.PubRel, publish.PacketId);
+            receiver.PubComp(publish.PacketId);
         }
 
         // Lets the commit write its batch but cuts the power before the flush, keeping `torn` bytes.
@@ -458,7 +431,7 @@ namespace NanoBroker.Tests.Engine.Storage
             ram.OperationsBeforeCut = 1;
             try
             {
-                Commit(b);
+                b.CommitStorage();
             }
             catch (PowerCutException)
             {

@@ -4,7 +4,6 @@ using nanoFramework.TestFramework;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 #endif
 using NanoBroker.Protocol;
-using NanoBroker.Storage;
 using NanoBroker.Tests.Engine.Harness;
 
 namespace NanoBroker.Tests.Engine.Storage
@@ -80,7 +79,7 @@ namespace NanoBroker.Tests.Engine.Storage
             options.PersistQueuedMessages = true;
             options.StorageCompactBytes = 8192;
             RamStorage ram = new RamStorage();
-            TestBroker b = Start(ram, options);
+            TestBroker b = TestBroker.Restored(ram, options);
             TestClient sensor = b.Connect("sensor", false);
             b.Subscribe(sensor, "cmd/#", 2);
             TestClient publisher = b.Connect("pub");
@@ -113,21 +112,21 @@ namespace NanoBroker.Tests.Engine.Storage
                     }
                     else
                     {
-                        sensor = Resume(b);
+                        sensor = b.Resume("sensor");
                         online = true;
                     }
                 }
                 else if (action < 90)
                 {
-                    Commit(b);
+                    b.CommitStorage();
                     ram = ram.AfterPowerCut(0);
-                    b = Start(ram, options);
-                    sensor = Resume(b);
+                    b = TestBroker.Restored(ram, options);
+                    sensor = b.Resume("sensor");
                     online = true;
                     publisher = b.Connect("pub");
                     CheckAfterCut(sensor, m, "seed " + seed + " step " + step);
                 }
-                Commit(b);
+                b.CommitStorage();
             }
             Assert.IsTrue(m.Cuts > 0, "the walk cut the power at least once");
         }
@@ -139,7 +138,7 @@ namespace NanoBroker.Tests.Engine.Storage
             // Only messages queued while the session is offline are journaled as they come.
             m.Journaled[n] = !online;
             publisher.Publish("cmd/x", n.ToString(), qos, false, 1 + n % 60000);
-            Commit(b);
+            b.CommitStorage();
             Packet p;
             while ((p = publisher.Read()) != null)
             {
@@ -264,26 +263,6 @@ namespace NanoBroker.Tests.Engine.Storage
                 }
             }
             return -1;
-        }
-
-        private static TestBroker Start(RamStorage ram, BrokerOptions options)
-        {
-            TestBroker b = new TestBroker(options);
-            b.Broker.Restore(new RecordLog(ram, options.StorageBatchBytes));
-            return b;
-        }
-
-        private static TestClient Resume(TestBroker b)
-        {
-            TestClient c = b.Open();
-            c.Send(Packets.Connect("sensor", false, 0));
-            Assert.IsTrue(b.ExpectConnAck(c, ConnectReturnCode.Accepted).SessionPresent);
-            return c;
-        }
-
-        private static void Commit(TestBroker b)
-        {
-            b.Broker.CommitStorageIfDue(b.Clock.Advance(b.Broker.Options.StorageCommitDelayMs));
         }
     }
 }
