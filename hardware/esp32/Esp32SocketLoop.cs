@@ -36,17 +36,17 @@ namespace NanoBroker.Esp32
 
         protected override bool IsReadable(int slot)
         {
-            return tls != null && tls.Owns(slot) ? tls.IsReadable(slot, Sockets[slot]) : base.IsReadable(slot);
+            return IsTls(slot) ? tls.IsReadable(slot, Sockets[slot]) : base.IsReadable(slot);
         }
 
         protected override int Receive(int slot, byte[] buffer, int offset, int count)
         {
-            return tls != null && tls.Owns(slot) ? tls.Receive(slot, buffer, offset, count) : base.Receive(slot, buffer, offset, count);
+            return IsTls(slot) ? tls.Receive(slot, buffer, offset, count) : base.Receive(slot, buffer, offset, count);
         }
 
         protected override int TrySend(int slot, byte[] buffer, int offset, int count)
         {
-            if (tls != null && tls.Owns(slot))
+            if (IsTls(slot))
             {
                 return tls.AwaitsHandshake(slot) ? 0 : tls.TrySend(slot, Sockets[slot], buffer, offset, count);
             }
@@ -55,7 +55,7 @@ namespace NanoBroker.Esp32
 
         protected override void CloseSocket(int slot)
         {
-            if (tls != null && tls.Owns(slot))
+            if (IsTls(slot))
             {
                 tls.Close(slot, Sockets[slot]);
                 return;
@@ -73,6 +73,11 @@ namespace NanoBroker.Esp32
             {
                 mdns.Poll(now);
             }
+        }
+
+        private bool IsTls(int slot)
+        {
+            return tls != null && tls.Owns(slot);
         }
 
         private void AcceptTls(long now)

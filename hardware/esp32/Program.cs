@@ -51,11 +51,11 @@ namespace NanoBroker.Esp32
 
             try
             {
-                BrokerOptions options = OptionsFor(SystemInfo.TargetName, settings, log);
-                // Before anything else: a bad password or rule file stops the board rather than let it serve
-                // with other rules than those asked for.
-                AccessControl access = DeviceAccess.Load(settings, options.MaxPacketSize, log);
+                // Before anything else: a bad certificate, password or rule file stops the board rather than let
+                // it serve otherwise than asked.
                 X509Certificate2 certificate = LoadTlsCertificate(settings, log);
+                BrokerOptions options = OptionsFor(SystemInfo.TargetName, settings, certificate != null, log);
+                AccessControl access = DeviceAccess.Load(settings, options.MaxPacketSize, log);
                 Broker broker = CreateBroker(options, SystemInfo.TargetName, settings, log);
                 options = broker.Options;
                 broker.Access = access;
@@ -122,7 +122,7 @@ namespace NanoBroker.Esp32
         /// The board's defaults with the limits of the settings file (max_clients, max_packet_size, ...); the
         /// defaults alone when those do not fit together.
         /// </summary>
-        private static BrokerOptions OptionsFor(string target, DeviceSettings settings, IBrokerLog log)
+        private static BrokerOptions OptionsFor(string target, DeviceSettings settings, bool tls, IBrokerLog log)
         {
             BrokerOptions o = BoardDefaults(target);
             settings.ApplyLimits(o);
@@ -137,7 +137,6 @@ namespace NanoBroker.Esp32
                 o = BoardDefaults(target);
             }
             int sockets = IsC3(target) ? SocketsEsp32C3 : SocketsEsp32;
-            bool tls = DeviceFiles.Resolve(settings.TlsCertificate, DeviceSettings.DefaultTlsCertificate) != null;
             int listeners = (tls ? 1 : 0) + (tls && settings.TlsOnly ? 0 : 1);
             int needed = o.MaxClients + SpareSlots + listeners + (settings.Mdns ? 1 : 0);
             if (needed > sockets)
