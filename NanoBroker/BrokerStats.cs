@@ -11,7 +11,7 @@ namespace NanoBroker
         /// <summary>QoS 0 messages dropped for a slow reader, and QoS 1/2 messages dropped from full queues.</summary>
         public long MessagesDropped;
 
-        /// <summary>Retained messages delivered but not stored because the retained budget was full.</summary>
+        /// <summary>Retained messages delivered but not stored because the retained budget was full (the topic's earlier one is cleared).</summary>
         public long RetainedRefused;
 
         /// <summary>PUBLISH packets acknowledged but not routed (to $SYS topics, which only the broker writes).</summary>
@@ -21,5 +21,8 @@ namespace NanoBroker
         public long ProtocolViolations;
         public long SessionsEvicted;
         public long SubscriptionsRefused;
+
+        /// <summary>QoS 2 messages taken without keeping their identifier: the client filled the receive buffer beyond the inflight window before sending PUBRELs.</summary>
+        public long InboundWindowOverflows;
     }
 }

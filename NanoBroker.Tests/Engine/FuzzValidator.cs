@@ -27,6 +27,9 @@ namespace NanoBroker.Tests.Engine
         /// <summary>The CONNACK code of a <see cref="Refuse"/>.</summary>
         public int RefuseCode = -1;
 
+        /// <summary>The CONNECT names MQTT 3.1 ("MQIsdp"): its SUBACK has no failure code.</summary>
+        public bool IsMqtt31;
+
         /// <summary>Why, with the MQTT statement.</summary>
         public string Why;
 
@@ -74,16 +77,15 @@ namespace NanoBroker.Tests.Engine
     /// A small MQTT 3.1.1 validator of client-to-server streams, for the fuzzer: it judges each complete
     /// packet in order and stops at the first that ends the connection. Rules the specification leaves
     /// to the server (DUP on QoS 0, non-minimal length encodings, Unicode non-characters, acknowledgements
-    /// of unknown identifiers) count as valid. Two broker limits also end a connection: MaxPacketSize and
-    /// InflightWindow QoS 2 messages awaiting PUBREL (README, "Settings and their limits").
+    /// of unknown identifiers) count as valid. One broker limit also ends a connection: MaxPacketSize (README,
+    /// "Settings and their limits"). More QoS 2 messages awaiting PUBREL than InflightWindow do not: the broker
+    /// holds such a client back, so they are valid here.
     /// </summary>
     public static class FuzzValidator
     {
-        public static StreamVerdict Judge(byte[] s, int length, int maxPacketSize, int maxClientIdBytes, int window)
+        public static StreamVerdict Judge(byte[] s, int length, int maxPacketSize, int maxClientIdBytes)
         {
             StreamVerdict v = new StreamVerdict();
-            int[] awaiting = new int[window];
-            int awaitingCount = 0;
             bool connected = false;
             int p = 0;
             while (length - p >= 2)
@@ -168,20 +170,6 @@ namespace NanoBroker.Tests.Engine
                         }
                         else
                         {
-                            if (qos == 2)
-                            {
-                                int pid = (s[at - 2] << 8) | s[at - 1];
-                                if (IndexOf(awaiting, awaitingCount, pid) < 0)
-                                {
-                                    if (awaitingCount == window)
-                                    {
-                                        v.IsLimit = true;
-                                        bad = "more than InflightWindow QoS 2 messages awaiting PUBREL (broker limit)";
-                                        break;
-                                    }
-                                    awaiting[awaitingCount++] = pid;
-                                }
-                            }
                             if ((flags & 0x01) != 0 && end > at)
                             {
                                 v.RetainedTopics.Add(Slice(s, topicStart, topicLength));
@@ -199,15 +187,6 @@ namespace NanoBroker.Tests.Engine
                         else if (end - body != 2)
                         {
                             bad = "acknowledgement with a remaining length other than 2 (sections 3.4.1, 3.5.1, 3.6.1, 3.7.1)";
-                        }
-                        else if (type == 6)
-                        {
-                            int pid = (s[body] << 8) | s[body + 1];
-                            int i = IndexOf(awaiting, awaitingCount, pid);
-                            if (i >= 0)
-                            {
-                                awaiting[i] = awaiting[--awaitingCount];
-                            }
                         }
                         break;
                     case 8:
@@ -267,6 +246,7 @@ namespace NanoBroker.Tests.Engine
                 v.End(StreamVerdict.Bad, start, end, "protocol name other than MQTT: the server may disconnect [MQTT-3.1.2-1]");
                 return false;
             }
+            v.IsMqtt31 = mqIsdp;
             if (level != (mqtt ? 4 : 3))
             {
                 v.RefuseCode = 1;
@@ -549,18 +529,6 @@ namespace NanoBroker.Tests.Engine
                 }
             }
             return true;
-        }
-
-        private static int IndexOf(int[] values, int count, int value)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                if (values[i] == value)
-                {
-                    return i;
-                }
-            }
-            return -1;
         }
 
         public static byte[] Slice(byte[] s, int start, int length)

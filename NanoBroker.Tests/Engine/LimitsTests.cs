@@ -364,20 +364,97 @@ namespace NanoBroker.Tests.Engine
             Assert.IsFalse(sub.IsClosing);
         }
 
+        // MQTT 3.1.1 gives a client no way to learn the broker's window: a QoS 2 PUBLISH beyond it waits (the
+        // client is not read further) until a PUBREL frees a place, and is then handled; nothing is dropped.
         [TestMethod]
-        public void MoreQos2AwaitingPubRelThanTheWindowCloses()
+        public void MoreQos2AwaitingPubRelThanTheWindowWaitsForAPubRel()
         {
             BrokerOptions o = Options();
             o.InflightWindow = 2;
             TestBroker b = new TestBroker(o);
+            TestClient sub = b.Subscriber("sub", "t", 0);
             TestClient pub = b.Connect("pub");
             pub.Publish("t", "1", 2, false, 1);
             pub.Publish("t", "2", 2, false, 2);
             Expect.Ack(pub.Read(), PacketType.PubRec, 1);
             Expect.Ack(pub.Read(), PacketType.PubRec, 2);
             pub.Publish("t", "3", 2, false, 3);
-            Assert.IsTrue(pub.IsClosing);
+            Assert.IsFalse(pub.IsClosing);
+            Assert.IsNull(pub.Read(), "no PUBREC for a message beyond the window");
+            pub.PubRel(1);
+            Expect.Ack(pub.Read(), PacketType.PubComp, 1);
+            Expect.Ack(pub.Read(), PacketType.PubRec, 3);
+            Assert.AreEqual(0, b.Stats.ProtocolViolations);
+            Packet[] got = sub.ReadAll();
+            Assert.AreEqual(3, got.Length);
+            Assert.AreEqual("3", got[2].PayloadText);
+        }
+
+        // The PUBRELs a pipelining client sends after its PUBRECs sit behind its waiting PUBLISH packets in
+        // the receive buffer: they are handled there, and the client never deadlocks.
+        [TestMethod]
+        public void APubRelBehindAWaitingQos2PublishFreesTheWindow()
+        {
+            BrokerOptions o = Options();
+            o.InflightWindow = 1;
+            TestBroker b = new TestBroker(o);
+            TestClient pub = b.Connect("pub");
+            pub.Send(Packets.Concat(Packets.Publish("t", "1", 2, false, false, 1), Packets.Publish("t", "2", 2, false, false, 2)));
+            Expect.Ack(pub.Read(), PacketType.PubRec, 1);
             Assert.IsNull(pub.Read());
+            pub.PubRel(1);
+            Expect.Ack(pub.Read(), PacketType.PubComp, 1);
+            Expect.Ack(pub.Read(), PacketType.PubRec, 2);
+            pub.PubRel(2);
+            Expect.Ack(pub.Read(), PacketType.PubComp, 2);
+            Assert.IsFalse(pub.IsClosing);
+        }
+
+        // A client that fills the whole receive buffer with QoS 2 messages beyond the window before sending a
+        // PUBREL would wait forever: the message at the head is then taken without keeping its identifier
+        // (delivered, counted), and the client goes on.
+        [TestMethod]
+        public void AReceiveBufferFullOfQos2MessagesBeyondTheWindowIsTakenNotDeadlocked()
+        {
+            BrokerOptions o = Options();
+            o.InflightWindow = 1;
+            TestBroker b = new TestBroker(o);
+            TestClient sub = b.Subscriber("sub", "t", 1);
+            TestClient pub = b.Connect("pub");
+            string payload = new string('x', 200);
+            const int sent = 10; // 2 KB: more than the 1 KB receive buffer holds
+            for (int id = 1; id <= sent; id++)
+            {
+                pub.Publish("t", payload, 2, false, id);
+            }
+            // As the socket loop does: read whenever the engine has room, and answer each PUBREC with PUBREL.
+            int acknowledged = 0;
+            int delivered = 0;
+            for (int round = 0; round < 100 && (acknowledged < sent || delivered < sent); round++)
+            {
+                pub.Flush();
+                Packet p;
+                while ((p = pub.Read()) != null)
+                {
+                    if (p.Type == PacketType.PubComp)
+                    {
+                        continue;
+                    }
+                    Expect.Ack(p, PacketType.PubRec, acknowledged + 1);
+                    acknowledged++;
+                    pub.PubRel(p.PacketId);
+                }
+                Packet[] got = sub.ReadAll();
+                for (int k = 0; k < got.Length; k++)
+                {
+                    sub.PubAck(got[k].PacketId);
+                }
+                delivered += got.Length;
+            }
+            Assert.AreEqual(sent, acknowledged, "a PUBREC for every message");
+            Assert.AreEqual(sent, delivered, "every message delivered");
+            Assert.IsFalse(pub.IsClosing);
+            Assert.IsTrue(b.Stats.InboundWindowOverflows > 0);
         }
 
         [TestMethod]

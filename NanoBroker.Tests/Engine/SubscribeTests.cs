@@ -253,5 +253,31 @@ namespace NanoBroker.Tests.Engine
             Expect.Publish(q0.Read(), "t", "x", 0, false);
             Expect.Publish(q2.Read(), "t", "x", 2, false);
         }
-    }
+    
+        // MQTT 3.1 defines no failure return code in SUBACK: a 3.1 client whose filter is refused is told the
+        // QoS it asked for, is not subscribed, and stays connected (as mosquitto does); a 3.1.1 client gets 0x80.
+        [TestMethod]
+        public void AnMqtt31ClientsRefusedFilterGetsItsQosAndNoSubscription()
+        {
+            BrokerOptions o = TestBroker.SmallOptions();
+            o.MaxSubscriptions = 1;
+            TestBroker b = new TestBroker(o);
+            b.Subscriber("first", "a", 0);
+            TestClient legacy = b.Open();
+            legacy.Send(Packets.ConnectRaw("MQIsdp", 3, 0x02, 0, Packets.Bytes("legacy")));
+            b.ExpectConnAck(legacy, ConnectReturnCode.Accepted);
+            legacy.Subscribe(9, "b", 1);
+            Packet suback = legacy.Read();
+            Expect.Type(PacketType.SubAck, suback);
+            Assert.AreEqual(1, (int)suback.ReturnCodes[0]);
+            Assert.AreEqual(1, b.Broker.Subscriptions.Count, "not subscribed");
+            Assert.IsFalse(legacy.IsClosing);
+            b.Connect("pub").Publish("b", "x", 0, false, 0);
+            Assert.IsNull(legacy.Read());
+
+            TestClient current = b.Connect("current");
+            current.Subscribe(9, "b", 1);
+            Assert.AreEqual(0x80, (int)current.Read().ReturnCodes[0]);
+        }
+}
 }

@@ -145,5 +145,39 @@ namespace NanoBroker.Tests.Engine
             Expect.NothingSent(watcher);
             Assert.AreEqual(free, b.Broker.Messages.FreeMessages);
         }
-    }
+    
+        // A device that comes back under its client id and resumes its persistent session (clean session 0) while
+        // the broker still holds its old connection takes that connection over without its will: the session
+        // goes on, as MQTT 5.0 rules ([MQTT-3.1.2-8] there; MQTT 3.1.1 is silent). mosquitto does the same.
+        [TestMethod]
+        public void ATakeoverThatResumesThePersistentSessionDoesNotPublishTheWill()
+        {
+            TestBroker b = new TestBroker();
+            TestClient watcher = b.Subscriber("watcher", "status/#", 0);
+            TestClient old = b.Connect(Packets.Connect("dev", false, 0, "status/dev", "offline", 0, false));
+            TestClient back = b.Open();
+            back.Send(Packets.Connect("dev", false, 0, "status/dev", "offline", 0, false));
+            Assert.IsTrue(b.ExpectConnAck(back, ConnectReturnCode.Accepted).SessionPresent);
+            Assert.IsTrue(old.IsClosing, "the old connection is closed [MQTT-3.1.4-2]");
+            old.Drop();
+            Expect.NothingSent(watcher);
+            back.Drop();
+            Expect.Publish(watcher.Read(), "status/dev", "offline", 0, false);
+        }
+
+        // When the takeover ends the old session (either side has clean session 1), the old will is published.
+        [TestMethod]
+        public void ATakeoverThatEndsTheSessionPublishesTheWill_MQTT_3_1_2_8()
+        {
+            TestBroker b = new TestBroker();
+            TestClient watcher = b.Subscriber("watcher", "status/#", 0);
+            b.Connect(Packets.Connect("dev", false, 0, "status/dev", "offline", 0, false));
+            b.Connect(Packets.Connect("dev", true, 0, null, null, 0, false));
+            Expect.Publish(watcher.Read(), "status/dev", "offline", 0, false);
+
+            b.Connect(Packets.Connect("dev2", true, 0, "status/dev2", "offline", 0, false));
+            b.Connect(Packets.Connect("dev2", false, 0, null, null, 0, false));
+            Expect.Publish(watcher.Read(), "status/dev2", "offline", 0, false);
+        }
+}
 }

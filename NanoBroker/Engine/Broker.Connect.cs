@@ -35,12 +35,12 @@ namespace NanoBroker
             int idStart = connect.ClientIdStart;
             int idLength = connect.ClientIdLength;
             bool willFlag = connect.HasWill;
-            if (idLength == 0 && (!cleanSession || level == 3))
+            if (idLength == 0 && (!cleanSession || level == ConnectPacket.Mqtt31Level))
             {
                 // [MQTT-3.1.3-8] an empty identifier needs clean session (MQTT 3.1 requires an identifier).
                 return Refuse(c, ConnectReturnCode.IdentifierRejected, "empty client identifier without clean session");
             }
-            if (idLength > options.MaxClientIdBytes || (level == 3 && idLength > Mqtt31MaxClientId))
+            if (idLength > options.MaxClientIdBytes || (level == ConnectPacket.Mqtt31Level && idLength > Mqtt31MaxClientId))
             {
                 return Refuse(c, ConnectReturnCode.IdentifierRejected, "client identifier of " + idLength + " bytes is too long");
             }
@@ -66,6 +66,12 @@ namespace NanoBroker
             }
 
             Session existing = FindSession(b, idStart, idLength);
+            if (existing != null && Access != null && existing.Owner != user)
+            {
+                // A session belongs to the identity that made it: another user (or an anonymous client)
+                // neither resumes it, nor ends it, nor takes its connection over.
+                return Refuse(c, ConnectReturnCode.NotAuthorized, "client id " + Utf8.GetString(b, idStart, idLength) + " belongs to another user's session");
+            }
             bool takeover = existing != null && existing.IsOnline;
             if (!takeover && connectedCount >= options.MaxClients)
             {
@@ -82,8 +88,12 @@ namespace NanoBroker
             }
             if (takeover)
             {
-                // [MQTT-3.1.4-2] the existing client is disconnected; a takeover is an ungraceful end for it.
-                End(connections[existing.Connection], true, "session taken over by a new connection");
+                // [MQTT-3.1.4-2] the existing client is disconnected. Its will is published only when its session
+                // ends here; one the new connection resumes goes on, as MQTT 5.0 rules ([MQTT-3.1.2-8] there:
+                // not when a new connection for the client id comes first), so a device that reconnects does
+                // not announce itself gone.
+                bool resumed = !cleanSession && existing.Persistent;
+                End(connections[existing.Connection], !resumed, "session taken over by a new connection");
                 if (!existing.InUse)
                 {
                     existing = null;
@@ -97,7 +107,7 @@ namespace NanoBroker
                 {
                     DiscardSession(existing);
                 }
-                s = NewSession(b, idStart, idLength, false);
+                s = NewSession(b, idStart, idLength, false, user);
             }
             else if (existing != null)
             {
@@ -106,7 +116,7 @@ namespace NanoBroker
             }
             else
             {
-                s = NewSession(b, idStart, idLength, true);
+                s = NewSession(b, idStart, idLength, true, user);
             }
             if (s == null)
             {
@@ -142,7 +152,7 @@ namespace NanoBroker
                 // The session and will records must be durable before the client hears it is connected.
                 c.Outbox.Hold(connAckAt);
             }
-            if (Verbose) Info("client " + ClientIdOf(s) + " connected (connection " + c.Id + ", MQTT " + (level == 4 ? "3.1.1" : "3.1") + ", clean session " + (cleanSession ? 1 : 0) + ", keep-alive " + connect.KeepAliveSeconds + " s" + (sessionPresent ? ", session resumed" : "") + ")");
+            if (Verbose) Info("client " + ClientIdOf(s) + " connected (connection " + c.Id + ", MQTT " + (level == ConnectPacket.Mqtt311Level ? "3.1.1" : "3.1") + ", clean session " + (cleanSession ? 1 : 0) + ", keep-alive " + connect.KeepAliveSeconds + " s" + (sessionPresent ? ", session resumed" : "") + ")");
 
             // [MQTT-4.4.0-1] re-send unacknowledged PUBLISH (with DUP) and PUBREL packets, in order.
             for (int i = 0; i < s.InflightCount; i++)
@@ -215,7 +225,7 @@ namespace NanoBroker
         }
 
         // A free session slot; when none is free, the least recently seen offline session is dropped.
-        private Session NewSession(byte[] id, int offset, int count, bool persistent)
+        private Session NewSession(byte[] id, int offset, int count, bool persistent, int owner)
         {
             Session free = null;
             Session oldestOffline = null;
@@ -246,11 +256,12 @@ namespace NanoBroker
             free.Persistent = persistent;
             System.Array.Copy(id, offset, free.ClientId, 0, count);
             free.ClientIdLength = count;
+            free.Owner = owner;
             free.Connection = -1;
             free.LastSeenMs = now;
             if (persistent)
             {
-                Journal(RecordKind.SessionSet, 0, 0, free, null, 0, 0, null, 0, 0);
+                JournalSession(free);
             }
             return free;
         }
@@ -276,6 +287,8 @@ namespace NanoBroker
             s.ResetJournal();
             s.AwaitingReleaseCount = 0;
             s.LastPacketId = 0;
+            s.RetainedPending = false;
+            s.RetainedTurn = false;
             s.InUse = false;
             s.ClientIdLength = 0;
             retryBlocked = true;

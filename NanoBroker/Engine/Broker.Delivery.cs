@@ -29,7 +29,7 @@ namespace NanoBroker
             int targets = 0;
             for (int i = 0; i < subscriptions.Count; i++)
             {
-                if (!subscriptions.Matches(i, firstLevel, buffer, topicStart, topicLength))
+                if (subscriptions.Denied[i] || !subscriptions.Matches(i, firstLevel, buffer, topicStart, topicLength))
                 {
                     continue;
                 }
@@ -122,15 +122,27 @@ namespace NanoBroker
                 }
                 return;
             }
-            if (message < 0 || !retained.Set(message, buffer, topicStart, topicLength))
+            // [MQTT-3.3.1-5] the newest message is the topic's retained one: when it cannot be kept, the one
+            // before it must not stay in its place (a failed Set removes it).
+            bool cleared;
+            if (message < 0)
             {
-                Stats.RetainedRefused++;
-                Warn("retained store full: a retained message was delivered but not stored");
+                cleared = retained.Clear(buffer, topicStart, topicLength);
+            }
+            else if (retained.Set(message, buffer, topicStart, topicLength, out cleared))
+            {
+                if (durable)
+                {
+                    Journal(RecordKind.RetainedSet, qos, 0, null, buffer, topicStart, topicLength, buffer, payloadStart, payloadLength);
+                }
                 return;
             }
-            if (durable)
+            Stats.RetainedRefused++;
+            Warn("retained store full: the retained message on " + Utf8.GetString(buffer, topicStart, topicLength) + " was delivered but not stored"
+                + (cleared ? ", and the topic's earlier retained message was cleared" : ""));
+            if (cleared && durable)
             {
-                Journal(RecordKind.RetainedSet, qos, 0, null, buffer, topicStart, topicLength, buffer, payloadStart, payloadLength);
+                Journal(RecordKind.RetainedClear, 0, 0, null, buffer, topicStart, topicLength, null, 0, 0);
             }
         }
 
@@ -221,22 +233,48 @@ namespace NanoBroker
                     s.InflightState[i] = InflightState.AwaitingComplete;
                 }
             }
-            while (s.QueueCount > 0 && s.InflightCount < s.InflightMessage.Length)
+            while (s.QueueCount > 0)
             {
-                int flags = s.QueueFlags[s.QueueHead];
-                int packetId = s.NextPacketId();
-                if (!WritePublish(c, flags, packetId, null, 0, 0, 0, 0, s.QueueMessage[s.QueueHead]))
+                if (s.RetainedPending && s.RetainedTurn)
                 {
                     return;
                 }
-                int i = s.InflightCount++;
+                int i = SendInflight(s, c, s.QueueFlags[s.QueueHead], s.QueueMessage[s.QueueHead]);
+                if (i < 0)
+                {
+                    return;
+                }
                 s.InflightJournal[i] = s.TakeJournalOrdinal();
-                s.InflightMessage[i] = s.Dequeue(out flags);
-                s.InflightPacketId[i] = packetId;
-                s.InflightFlags[i] = (byte)flags;
-                s.InflightState[i] = InflightState.AwaitingAck;
-                retryBlocked = true;
+                int flags;
+                s.Dequeue(out flags);
+                s.RetainedTurn = true;
             }
+        }
+
+        /// <summary>
+        /// Sends a QoS 1/2 message with a new packet identifier and puts it in the inflight window, taking over
+        /// the caller's reference; returns its inflight index, or -1, having done nothing, when the window or
+        /// the outbox has no room.
+        /// </summary>
+        private int SendInflight(Session s, Connection c, int publishFlags, int message)
+        {
+            if (s.InflightCount == s.InflightMessage.Length)
+            {
+                return -1;
+            }
+            int packetId = s.NextPacketId();
+            if (!WritePublish(c, publishFlags, packetId, null, 0, 0, 0, 0, message))
+            {
+                return -1;
+            }
+            int i = s.InflightCount++;
+            s.InflightMessage[i] = message;
+            s.InflightPacketId[i] = packetId;
+            s.InflightFlags[i] = (byte)publishFlags;
+            s.InflightState[i] = InflightState.AwaitingAck;
+            s.InflightJournal[i] = -1;
+            retryBlocked = true;
+            return i;
         }
 
         /// <summary>
@@ -301,20 +339,128 @@ namespace NanoBroker
             Route(null, scratch, 0, topicLength, topicLength, pool.PayloadLength(message), pool.Qos(message), retain, message);
         }
 
-        // [MQTT-3.3.1-6] the retained messages matching a new subscription, sent with RETAIN set [MQTT-3.3.1-8].
-        private void DeliverRetained(Session s, byte[] filter, int filterStart, int filterLength, int grantedQos)
+        // [MQTT-3.3.1-6, MQTT-3.8.4-3] a new subscription (or the same filter again) gets the retained messages
+        // that match it: those set until now, sent by SendRetainedDue as room allows.
+        private void StartRetained(Session s, int entry)
         {
-            for (int i = 0; i < retained.Count; i++)
+            subscriptions.RetainedUntil[entry] = retained.Stamp;
+            subscriptions.RetainedSending[entry] = false;
+            if (retained.Stamp > 0)
             {
-                int m = retained.MessageAt(i);
-                int topicLength = pool.TopicLength(m);
-                pool.CopyOut(m, 0, scratch, 0, topicLength);
-                if (Topic.Matches(filter, filterStart, filterLength, scratch, 0, topicLength))
+                s.RetainedPending = true;
+                retainedDue = true;
+            }
+        }
+
+        // Sends the retained messages due to new subscriptions, at the end of every call into the engine (where
+        // the scratch buffer is free), taking turns with each session's queue, as far as the outbox and the
+        // inflight window have room; the rest goes as they free up. Nothing is dropped and nothing copied.
+        private void SendRetainedDue()
+        {
+            if (!retainedDue)
+            {
+                return;
+            }
+            retainedDue = false;
+            for (int i = 0; i < sessions.Length; i++)
+            {
+                Session s = sessions[i];
+                if (s.RetainedPending && s.IsOnline)
                 {
-                    int qos = pool.Qos(m) < grantedQos ? pool.Qos(m) : grantedQos;
-                    Deliver(s, (qos << 1) | RetainFlag, scratch, 0, topicLength, 0, 0, m);
+                    while (SendRetained(s))
+                    {
+                        Pump(s);
+                    }
+                    Pump(s);
+                }
+                retainedDue |= s.RetainedPending;
+            }
+        }
+
+        // Sends the next retained message due to one of the session's new subscriptions, with RETAIN set
+        // [MQTT-3.3.1-8]; false when there is none left or no room for it now.
+        private bool SendRetained(Session s)
+        {
+            Connection c = connections[s.Connection];
+            int entry;
+            while ((entry = RetainedEntryOf(s)) >= 0)
+            {
+                long until = subscriptions.RetainedUntil[entry];
+                for (int slot = s.RetainedSlot; slot < retained.SlotsUsed; slot++)
+                {
+                    int m = retained.MessageAt(slot);
+                    if (m < 0 || retained.SetAt(slot) > until)
+                    {
+                        continue;
+                    }
+                    int topicLength = pool.TopicLength(m);
+                    pool.CopyOut(m, 0, scratch, 0, topicLength);
+                    if (!Topic.Matches(subscriptions.Arena, subscriptions.FilterStart[entry], subscriptions.FilterLength[entry], scratch, 0, topicLength))
+                    {
+                        continue;
+                    }
+                    s.RetainedSlot = slot;
+                    int qos = pool.Qos(m) < subscriptions.Qos[entry] ? pool.Qos(m) : subscriptions.Qos[entry];
+                    int flags = (qos << 1) | RetainFlag;
+                    if (qos == 0)
+                    {
+                        if (!WritePublish(c, flags, 0, null, 0, 0, 0, 0, m))
+                        {
+                            return false;
+                        }
+                    }
+                    else
+                    {
+                        if (SendInflight(s, c, flags, m) < 0)
+                        {
+                            return false;
+                        }
+                        pool.AddRef(m);
+                    }
+                    s.RetainedSlot = slot + 1;
+                    s.RetainedTurn = false;
+                    return true;
+                }
+                subscriptions.RetainedUntil[entry] = 0;
+                subscriptions.RetainedSending[entry] = false;
+            }
+            s.RetainedPending = false;
+            return false;
+        }
+
+        // The subscription whose retained messages the session sends now; when none is in progress, the next
+        // one waiting starts from the first slot. -1 when none is left.
+        private int RetainedEntryOf(Session s)
+        {
+            int e = s.RetainedEntry;
+            if (e < subscriptions.Count && subscriptions.Session[e] == s.Id && subscriptions.RetainedSending[e])
+            {
+                return e;
+            }
+            int waiting = -1;
+            for (int i = 0; i < subscriptions.Count; i++)
+            {
+                if (subscriptions.Session[i] != s.Id || subscriptions.RetainedUntil[i] == 0)
+                {
+                    continue;
+                }
+                if (subscriptions.RetainedSending[i])
+                {
+                    s.RetainedEntry = i;
+                    return i;
+                }
+                if (waiting < 0)
+                {
+                    waiting = i;
                 }
             }
+            if (waiting >= 0)
+            {
+                subscriptions.RetainedSending[waiting] = true;
+                s.RetainedEntry = waiting;
+                s.RetainedSlot = 0;
+            }
+            return waiting;
         }
     }
 }

@@ -1,6 +1,7 @@
 using NanoBroker.Protocol;
 using NanoBroker.Routing;
 using NanoBroker.Sessions;
+using NanoBroker.Storage;
 
 namespace NanoBroker
 {
@@ -40,10 +41,25 @@ namespace NanoBroker
                 WriteAck(c, PacketType.PubRec << 4, packetId);
                 return true;
             }
+            bool recordId = true;
             if (qos == 2 && s.AwaitingReleaseCount == s.AwaitingRelease.Length)
             {
-                Violation(c, "more than " + options.InflightWindow + " QoS 2 messages awaiting PUBREL");
-                return true;
+                // MQTT 3.1.1 cannot tell a client the broker's window: one that sends more QoS 2 messages
+                // before their PUBRELs is held back until a PUBREL frees a place. Only when the receive
+                // buffer is full with no PUBREL in it (the client pipelined more than it holds) is the message
+                // taken without keeping its identifier, which would otherwise deadlock: it is delivered, and
+                // only a re-send of it after a reconnect could be delivered twice.
+                if (c.ReceiveSpace > 0 || ReleaseWaitingBehind(c, s, end))
+                {
+                    c.BlockedBySession = -1;
+                    return false;
+                }
+                if (c.IsClosing)
+                {
+                    // A malformed packet behind it ended the connection.
+                    return true;
+                }
+                recordId = false;
             }
 
             if (Topic.IsSys(b, topicStart, topicLength)
@@ -65,10 +81,39 @@ namespace NanoBroker
             }
             else if (qos == 2)
             {
-                s.AwaitingRelease[s.AwaitingReleaseCount++] = packetId;
+                if (recordId)
+                {
+                    s.AwaitingRelease[s.AwaitingReleaseCount++] = packetId;
+                }
+                else
+                {
+                    Stats.InboundWindowOverflows++;
+                    Warn("client " + ClientIdOf(s) + " sent more QoS 2 messages than its receive buffer holds before their PUBRELs: packet " + packetId + " was taken without keeping its identifier");
+                }
                 WriteAck(c, PacketType.PubRec << 4, packetId);
             }
             return true;
+        }
+
+        // True when a PUBREL in the receive buffer after <paramref name="from"/> releases a QoS 2 message the
+        // session holds: handling it (HandleAcksBehind) frees a place in the window.
+        private bool ReleaseWaitingBehind(Connection c, Session s, int from)
+        {
+            int size;
+            for (int p = from; (size = CompletePacketAt(c, p)) > 0; p += size)
+            {
+                if (ReleasesHeldMessage(c.ReceiveBuffer, p, size, s))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        // True for a well-formed PUBREL of a QoS 2 message the session holds (its PUBREC sent).
+        private static bool ReleasesHeldMessage(byte[] b, int start, int size, Session s)
+        {
+            return b[start] >> 4 == PacketType.PubRel && size == 4 && s.FindAwaitingRelease((b[start + 2] << 8) | b[start + 3]) >= 0;
         }
 
         private bool HandlePubAck(Connection c, byte[] b, int p, int end)
@@ -105,9 +150,13 @@ namespace NanoBroker
             {
                 if (s.InflightMessage[i] >= 0)
                 {
-                    // [MQTT-4.3.3-1] after PUBREC the PUBLISH is never sent again: its bytes can go.
+                    // [MQTT-4.3.3-1] after PUBREC the PUBLISH is never sent again: its bytes can go. What a
+                    // restart needs from here on is the PUBREL owed.
                     pool.Release(s.InflightMessage[i]);
                     s.InflightMessage[i] = -1;
+                    JournalRelease(s, RecordKind.ReleasePending, packetId);
+                    JournalDone(s, s.InflightJournal[i]);
+                    s.InflightJournal[i] = -1;
                     retryBlocked = true;
                 }
                 s.InflightState[i] = InflightState.ReleasePending;
@@ -133,6 +182,7 @@ namespace NanoBroker
             if (i >= 0)
             {
                 s.RemoveAwaitingRelease(i);
+                retryBlocked = true;
             }
             // [MQTT-4.3.3-2] PUBCOMP with the same packet identifier, known or not.
             WriteAck(c, PacketType.PubComp << 4, packetId);
@@ -150,7 +200,7 @@ namespace NanoBroker
             int i = s.FindInflight(packetId);
             if (i >= 0 && s.InflightState[i] == InflightState.AwaitingComplete)
             {
-                JournalDone(s, s.InflightJournal[i]);
+                JournalRelease(s, RecordKind.ReleaseDone, packetId);
                 s.RemoveInflight(i);
                 Pump(s);
                 JournalQueueDrained(s);

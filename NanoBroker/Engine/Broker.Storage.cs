@@ -37,6 +37,7 @@ namespace NanoBroker
             storage = log;
             nextCompactionBytes = options.StorageCompactBytes;
             SettleRestoredQueues();
+            ApplyAccessToRestored();
             int published = wills.PublishAll();
             CommitStorage();
             string summary = "restored " + retained.Count + " retained messages, " + SessionCount + " sessions, "
@@ -85,7 +86,7 @@ namespace NanoBroker
                 {
                     continue;
                 }
-                Journal(RecordKind.SessionSet, 0, 0, s, null, 0, 0, null, 0, 0);
+                JournalSession(s);
                 for (int e = 0; e < subscriptions.Count; e++)
                 {
                     if (subscriptions.Session[e] == s.Id)
@@ -98,6 +99,13 @@ namespace NanoBroker
                     // What is still unacknowledged, oldest first; after a restart it is queued anew.
                     s.ResetJournal();
                     JournalPending(s);
+                }
+                for (int q = 0; q < s.InflightCount; q++)
+                {
+                    if (s.InflightState[q] == InflightState.ReleasePending || s.InflightState[q] == InflightState.AwaitingComplete)
+                    {
+                        JournalRelease(s, RecordKind.ReleasePending, s.InflightPacketId[q]);
+                    }
                 }
             }
             for (int i = 0; i < retained.Count; i++)
@@ -135,6 +143,23 @@ namespace NanoBroker
                 firstPendingMs = now;
             }
             storage.Append(kind, flags, key, s == null ? null : s.ClientId, 0, s == null ? 0 : s.ClientIdLength, b, bStart, bLength, c, cStart, cLength);
+        }
+
+        // A persistent session and who owns it.
+        private void JournalSession(Session s)
+        {
+            byte[] owner = Access != null ? Access.UserName(s.Owner) : null;
+            Journal(RecordKind.SessionSet, 0, 0, s, owner, 0, owner == null ? 0 : owner.Length, null, 0, 0);
+        }
+
+        // The QoS 2 flow of a persistent session's outbound message (ReleasePending at PUBREC, ReleaseDone at
+        // PUBCOMP), kept with PersistQueuedMessages like the messages themselves.
+        private void JournalRelease(Session s, int kind, int packetId)
+        {
+            if (s.Persistent && options.PersistQueuedMessages)
+            {
+                Journal(kind, 0, packetId, s, null, 0, 0, null, 0, 0);
+            }
         }
 
         private void JournalWill(Connection c, Session s)
@@ -256,6 +281,48 @@ namespace NanoBroker
             }
         }
 
+        // After replay, the state meets the rules of this start: a session whose owner is no longer a user is
+        // dropped, and a subscription the rules no longer grant its owner delivers nothing (it is kept, and
+        // checked again at the next start). Queued messages were checked as they were replayed.
+        private void ApplyAccessToRestored()
+        {
+            if (Access == null)
+            {
+                return;
+            }
+            for (int i = 0; i < sessions.Length; i++)
+            {
+                if (sessions[i].InUse && sessions[i].Owner == Session.OwnerGone)
+                {
+                    Warn("storage: the session of " + ClientIdOf(sessions[i]) + " was dropped: its user is not in the password file any more");
+                    DiscardSession(sessions[i]);
+                }
+            }
+            for (int e = 0; e < subscriptions.Count; e++)
+            {
+                Session s = sessions[subscriptions.Session[e]];
+                bool denied = !Access.MaySubscribe(s.Owner, s.ClientId, 0, s.ClientIdLength, subscriptions.Arena, subscriptions.FilterStart[e], subscriptions.FilterLength[e]);
+                subscriptions.Denied[e] = denied;
+                if (denied)
+                {
+                    Warn("storage: the subscription of " + ClientIdOf(s) + " to " + Utf8.GetString(subscriptions.Arena, subscriptions.FilterStart[e], subscriptions.FilterLength[e])
+                        + " delivers nothing: the access rules no longer grant it");
+                }
+            }
+        }
+
+        // The owner a SessionSet record names: a user index, Anonymous (no name, or no access control), or
+        // OwnerGone for a user the password file no longer has.
+        private int OwnerOf(RecordView r)
+        {
+            if (Access == null || r.BLength == 0)
+            {
+                return Security.AccessControl.Anonymous;
+            }
+            int user = Access.FindUser(r.Buffer, r.BStart, r.BLength);
+            return user >= 0 ? user : Session.OwnerGone;
+        }
+
         // Applies replayed records to the engine's tables.
         private sealed class RecordReplayer : IRecordSink
         {
@@ -275,13 +342,18 @@ namespace NanoBroker
                 {
                     return;
                 }
-                int m = broker.pool.Store(r.Buffer, r.BStart, r.BLength, r.Buffer, r.CStart, r.CLength, (r.Flags >> 1) & 0x03);
-                if (m < 0)
+                int m = Done;
+                if (broker.Access != null && !broker.Access.MayRead(s.Owner, s.ClientId, 0, s.ClientIdLength, r.Buffer, r.BStart, r.BLength))
+                {
+                    broker.Stats.MessagesDropped++;
+                    broker.Warn("storage: a message queued for " + ClientIdOf(s) + " was dropped: the access rules no longer let it read " + Utf8.GetString(r.Buffer, r.BStart, r.BLength));
+                }
+                else if ((m = broker.pool.Store(r.Buffer, r.BStart, r.BLength, r.Buffer, r.CStart, r.CLength, (r.Flags >> 1) & 0x03)) < 0)
                 {
                     broker.Warn("storage: a queued message did not fit the message store and was dropped");
-                    // It keeps its place, so that the ordinals of the records after it still match the queue.
-                    m = Done;
                 }
+                // A message dropped keeps its place as Done, so that the ordinals of the records after it still
+                // match the queue.
                 if (s.QueueFull)
                 {
                     // Replayed, every queued message is journaled: JournalNext is the ordinal of the head.
@@ -291,6 +363,46 @@ namespace NanoBroker
                 }
                 s.Enqueue(m, r.Flags);
                 s.JournaledQueued++;
+            }
+
+            // A retained message that does not fit this start's limits leaves its topic without one, as when it
+            // was published: an earlier value of the topic must not come back [MQTT-3.3.1-5].
+            private void RestoreRetained(RecordView r)
+            {
+                int m = broker.pool.Store(r.Buffer, r.BStart, r.BLength, r.Buffer, r.CStart, r.CLength, r.Flags & 0x03);
+                bool cleared;
+                bool kept = m >= 0 && broker.retained.Set(m, r.Buffer, r.BStart, r.BLength, out cleared);
+                if (m >= 0)
+                {
+                    broker.pool.Release(m);
+                }
+                if (!kept)
+                {
+                    broker.retained.Clear(r.Buffer, r.BStart, r.BLength);
+                    broker.Warn("storage: a retained message did not fit the retained limits and was dropped");
+                }
+            }
+
+            // ReleasePending: the session owes the PUBREL of a packet identifier; it is sent when the session
+            // comes back, before anything else [MQTT-4.4.0-1], and the identifier is not given to another message.
+            private void RestoreRelease(RecordView r)
+            {
+                Session s = broker.FindSession(r.Buffer, r.AStart, r.ALength);
+                if (s == null || s.FindInflight(r.Key) >= 0)
+                {
+                    return;
+                }
+                if (s.InflightCount == s.InflightMessage.Length)
+                {
+                    broker.Warn("storage: a PUBREL owed to " + ClientIdOf(s) + " is beyond this configuration's inflight window and was dropped");
+                    return;
+                }
+                int i = s.InflightCount++;
+                s.InflightMessage[i] = -1;
+                s.InflightPacketId[i] = r.Key;
+                s.InflightFlags[i] = QosTwoFlags;
+                s.InflightState[i] = InflightState.AwaitingComplete;
+                s.InflightJournal[i] = -1;
             }
 
             // QueueDone: the message of that ordinal, still queued, is marked done (-1) and left out afterwards.
@@ -312,15 +424,7 @@ namespace NanoBroker
                 switch (r.Kind)
                 {
                     case RecordKind.RetainedSet:
-                        int m = broker.pool.Store(b, r.BStart, r.BLength, b, r.CStart, r.CLength, r.Flags & 0x03);
-                        if (m < 0 || !broker.retained.Set(m, b, r.BStart, r.BLength))
-                        {
-                            broker.Warn("storage: a retained message did not fit the retained limits and was dropped");
-                        }
-                        if (m >= 0)
-                        {
-                            broker.pool.Release(m);
-                        }
+                        RestoreRetained(r);
                         break;
                     case RecordKind.RetainedClear:
                         broker.retained.Clear(b, r.BStart, r.BLength);
@@ -328,7 +432,7 @@ namespace NanoBroker
                     case RecordKind.SessionSet:
                         if (broker.FindSession(b, r.AStart, r.ALength) == null && r.ALength <= broker.options.MaxClientIdBytes)
                         {
-                            broker.NewSession(b, r.AStart, r.ALength, true);
+                            broker.NewSession(b, r.AStart, r.ALength, true, broker.OwnerOf(r));
                         }
                         break;
                     case RecordKind.SessionClear:
@@ -374,6 +478,17 @@ namespace NanoBroker
                         break;
                     case RecordKind.QueueDone:
                         MarkDone(r);
+                        break;
+                    case RecordKind.ReleasePending:
+                        RestoreRelease(r);
+                        break;
+                    case RecordKind.ReleaseDone:
+                        Session released = broker.FindSession(b, r.AStart, r.ALength);
+                        int inflight = released == null ? -1 : released.FindInflight(r.Key);
+                        if (inflight >= 0)
+                        {
+                            released.RemoveInflight(inflight);
+                        }
                         break;
                     case RecordKind.WillSet:
                         wills.Set(r);

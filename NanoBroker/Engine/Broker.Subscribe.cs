@@ -88,17 +88,13 @@ namespace NanoBroker
                     }
                     if (Verbose) Info("client " + ClientIdOf(s) + " subscribed to " + Utf8.GetString(b, start, length) + " (QoS " + requested + ")");
                 }
-                o[at++] = entry < 0 ? SubscribeFailure : (byte)requested;
-            }
-            for (int q = p; q < end;)
-            {
-                int start, length;
-                Wire.ReadField(b, ref q, end, out start, out length);
-                int requested = b[q++];
-                if (subscriptions.Find(s.Id, b, start, length) >= 0)
+                if (entry >= 0)
                 {
-                    DeliverRetained(s, b, start, length, requested);
+                    StartRetained(s, entry);
                 }
+                // MQTT 3.1 has no failure code: its client is told the QoS it asked for and is not subscribed,
+                // as mosquitto does.
+                o[at++] = entry < 0 && c.ProtocolLevel != ConnectPacket.Mqtt31Level ? SubscribeFailure : (byte)requested;
             }
             return true;
         }

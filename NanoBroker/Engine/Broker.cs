@@ -39,11 +39,17 @@ namespace NanoBroker
         private int connectedCount;
         private int blockedCount;
         private bool retryBlocked;
+
+        // Some session may have retained messages to send for a new subscription (SendRetainedDue).
+        private bool retainedDue;
         private int assignedIds;
 
         public readonly BrokerStats Stats = new BrokerStats();
 
-        /// <summary>Authentication and access rules; null lets every client connect, read and write (set it before the first connection).</summary>
+        /// <summary>
+        /// Authentication and access rules; null lets every client connect, read and write. Set it before
+        /// <see cref="Restore"/> (restored sessions and subscriptions are checked against it) and the first connection.
+        /// </summary>
         public Security.AccessControl Access;
 
         public Broker(BrokerOptions options, long nowMs, IBrokerLog log)
@@ -71,8 +77,13 @@ namespace NanoBroker
             }
             routeTargets = new int[options.MaxSessions];
             subscriptions = new SubscriptionTable(options.MaxSubscriptions, options.SubscriptionBytes);
-            pool = new MessagePool(options.MaxStoredMessages, options.MessageStoreBytes / options.MessageBlockBytes, options.MessageBlockBytes);
-            retained = new RetainedStore(pool, options.MaxRetainedMessages, options.MaxRetainedBytes);
+            // $SYS statistics are retained messages too; they get room of their own in both stores (and one
+            // more message, as a new value is stored before the old one goes), so the user's limits hold.
+            int sysMessages = options.SysIntervalMs > 0 ? Sys.SysTopics.Count : 0;
+            int sysPoolMessages = sysMessages > 0 ? sysMessages + 1 : 0;
+            int sysBlocks = sysPoolMessages * ((Sys.SysTopics.MaxMessageBytes + options.MessageBlockBytes - 1) / options.MessageBlockBytes);
+            pool = new MessagePool(options.MaxStoredMessages + sysPoolMessages, options.MessageStoreBytes / options.MessageBlockBytes + sysBlocks, options.MessageBlockBytes);
+            retained = new RetainedStore(pool, options.MaxRetainedMessages, options.MaxRetainedBytes, sysMessages, sysMessages * Sys.SysTopics.MaxMessageBytes);
             scratch = new byte[options.MaxPacketSize];
             queueRecordScratch = options.PersistQueuedMessages ? new byte[options.MaxPacketSize] : null;
         }
@@ -205,8 +216,9 @@ namespace NanoBroker
                 else if (c.State == ConnectionState.Connected)
                 {
                     // [MQTT-3.1.2-24] one and a half keep-alive periods without a packet; a client the
-                    // broker itself holds back cannot get its PINGREQ through, so it is not timed out.
-                    if (c.KeepAliveMs > 0 && !c.Blocked && now - c.LastReceivedMs > c.KeepAliveMs + c.KeepAliveMs / 2)
+                    // broker holds back with a full receive buffer cannot get its PINGREQ through, so it is not
+                    // timed out (with room, a PINGREQ behind the waiting packet is handled: HandleAcksBehind).
+                    if (c.KeepAliveMs > 0 && (!c.Blocked || c.ReceiveSpace > 0) && now - c.LastReceivedMs > c.KeepAliveMs + c.KeepAliveMs / 2)
                     {
                         End(c, true, "keep-alive timeout");
                     }
@@ -324,8 +336,10 @@ namespace NanoBroker
                     // discarded [MQTT-3.14.4-3], once the packets before it are handled.
                     return;
                 }
-                // PUBREL frees no room and must follow the QoS 2 PUBLISH it releases: it waits its turn.
-                bool ack = type == PacketType.PubAck || type == PacketType.PubRec || type == PacketType.PubComp || type == PacketType.PingReq;
+                // A PUBREL of a message the session holds frees a place in its QoS 2 window; any other PUBREL
+                // may release the PUBLISH that waits, so it keeps its turn.
+                bool ack = type == PacketType.PubAck || type == PacketType.PubRec || type == PacketType.PubComp || type == PacketType.PingReq
+                    || ReleasesHeldMessage(c.ReceiveBuffer, position, size, sessions[c.Session]);
                 if (!ack)
                 {
                     position += size;
@@ -514,9 +528,11 @@ namespace NanoBroker
             retryBlocked = true;
         }
 
-        // Retries publishers held back, until nothing changes.
+        // Ends every call into the engine: sends retained messages due, and retries publishers held back,
+        // until nothing changes.
         private void Settle()
         {
+            SendRetainedDue();
             while (retryBlocked && blockedCount > 0)
             {
                 retryBlocked = false;
@@ -527,6 +543,7 @@ namespace NanoBroker
                         Process(connections[i]);
                     }
                 }
+                SendRetainedDue();
             }
             retryBlocked = false;
         }

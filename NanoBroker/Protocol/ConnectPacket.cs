@@ -17,7 +17,13 @@ namespace NanoBroker.Protocol
         private static readonly byte[] NameMqtt = { (byte)'M', (byte)'Q', (byte)'T', (byte)'T' };
         private static readonly byte[] NameMqIsdp = { (byte)'M', (byte)'Q', (byte)'I', (byte)'s', (byte)'d', (byte)'p' };
 
-        /// <summary>The protocol level: 4 for MQTT 3.1.1, 3 for MQTT 3.1.</summary>
+        /// <summary>The protocol level of MQTT 3.1 ("MQIsdp").</summary>
+        public const int Mqtt31Level = 3;
+
+        /// <summary>The protocol level of MQTT 3.1.1 ("MQTT").</summary>
+        public const int Mqtt311Level = 4;
+
+        /// <summary>The protocol level: <see cref="Mqtt311Level"/> or <see cref="Mqtt31Level"/>.</summary>
         public int Level;
 
         /// <summary>False for a known protocol name with another level: answered with CONNACK 1 [MQTT-3.1.2-2]; no other field is read then.</summary>
@@ -67,7 +73,7 @@ namespace NanoBroker.Protocol
                 return "unknown protocol name";
             }
             // Another level's CONNECT (MQTT 5 properties) does not follow this layout: nothing more is read.
-            LevelSupported = Level == (mqtt ? 4 : 3);
+            LevelSupported = Level == (mqtt ? Mqtt311Level : Mqtt31Level);
             if (!LevelSupported)
             {
                 return null;

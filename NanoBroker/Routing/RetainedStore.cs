@@ -3,38 +3,73 @@ using NanoBroker.Messages;
 namespace NanoBroker.Routing
 {
     /// <summary>
-    /// The retained message of each topic [MQTT-3.3.1-5], held as message-pool handles within a
-    /// count and a byte budget.
+    /// The retained message of each topic [MQTT-3.3.1-5], held as message-pool handles in fixed slots within
+    /// a count and a byte budget. The broker's own $SYS topics have a budget of their own, so that the
+    /// user's limits hold for the user's messages. Slots keep their place while others come and go, and each
+    /// records when it was set, so a delivery that walks the slots over several calls sends every message
+    /// that was there when it started, once.
     /// </summary>
     public sealed class RetainedStore
     {
+        private const int Empty = -1;
+
         private readonly MessagePool pool;
         private readonly int[] messages;
+        private readonly long[] setAt;
+        private readonly bool[] isSys;
+        private readonly int maxMessages;
         private readonly int maxBytes;
+        private readonly int maxSysMessages;
+        private readonly int maxSysBytes;
+        private int sysCount;
+        private int sysBytes;
 
-        public RetainedStore(MessagePool pool, int maxMessages, int maxBytes)
+        public RetainedStore(MessagePool pool, int maxMessages, int maxBytes, int maxSysMessages, int maxSysBytes)
         {
             this.pool = pool;
-            messages = new int[maxMessages];
+            this.maxMessages = maxMessages;
             this.maxBytes = maxBytes;
+            this.maxSysMessages = maxSysMessages;
+            this.maxSysBytes = maxSysBytes;
+            messages = new int[maxMessages + maxSysMessages];
+            setAt = new long[messages.Length];
+            isSys = new bool[messages.Length];
+            for (int i = 0; i < messages.Length; i++)
+            {
+                messages[i] = Empty;
+            }
         }
 
+        /// <summary>Retained messages of the users' topics ($SYS not counted).</summary>
         public int Count { get; private set; }
 
-        /// <summary>Topic and payload bytes of all retained messages.</summary>
+        /// <summary>Topic and payload bytes of the users' retained messages ($SYS not counted).</summary>
         public int Bytes { get; private set; }
 
-        /// <summary>The pool handle of retained message <paramref name="index"/> (0..Count-1).</summary>
-        public int MessageAt(int index)
+        /// <summary>Slots 0 to this less one may hold a message; past it all are empty.</summary>
+        public int SlotsUsed { get; private set; }
+
+        /// <summary>The stamp of the latest <see cref="Set"/>; stamps only grow.</summary>
+        public long Stamp { get; private set; }
+
+        /// <summary>The pool handle in a slot, or -1 for an empty slot.</summary>
+        public int MessageAt(int slot)
         {
-            return messages[index];
+            return messages[slot];
         }
 
+        /// <summary>The <see cref="Stamp"/> of the Set that put the slot's message there.</summary>
+        public long SetAt(int slot)
+        {
+            return setAt[slot];
+        }
+
+        /// <summary>The slot holding the topic's message, or -1.</summary>
         public int Find(byte[] topic, int offset, int count)
         {
-            for (int i = 0; i < Count; i++)
+            for (int i = 0; i < SlotsUsed; i++)
             {
-                if (pool.TopicEquals(messages[i], topic, offset, count))
+                if (messages[i] != Empty && pool.TopicEquals(messages[i], topic, offset, count))
                 {
                     return i;
                 }
@@ -44,44 +79,102 @@ namespace NanoBroker.Routing
 
         /// <summary>
         /// Makes <paramref name="message"/> the retained message of its topic, replacing any earlier one.
-        /// Returns false, storing nothing new, when the count or byte budget would be exceeded.
+        /// Returns false when the count or byte budget does not hold it; the topic's earlier message is
+        /// removed then as well (<paramref name="removedEarlier"/>), so that no older value outlives a newer publish.
         /// </summary>
-        public bool Set(int message, byte[] topic, int offset, int count)
+        public bool Set(int message, byte[] topic, int offset, int count, out bool removedEarlier)
         {
+            removedEarlier = false;
+            bool sys = Topic.IsSys(topic, offset, count);
             int size = SizeOf(message);
             int existing = Find(topic, offset, count);
             int freed = existing >= 0 ? SizeOf(messages[existing]) : 0;
-            if (Bytes - freed + size > maxBytes || (existing < 0 && Count == messages.Length))
+            int inUse = sys ? sysCount : Count;
+            int bytesInUse = sys ? sysBytes : Bytes;
+            if (bytesInUse - freed + size > (sys ? maxSysBytes : maxBytes) || (existing < 0 && inUse == (sys ? maxSysMessages : maxMessages)))
             {
+                if (existing >= 0)
+                {
+                    Remove(existing);
+                    removedEarlier = true;
+                }
                 return false;
             }
             pool.AddRef(message);
-            if (existing >= 0)
+            int slot = existing;
+            if (slot >= 0)
             {
-                pool.Release(messages[existing]);
-                messages[existing] = message;
+                pool.Release(messages[slot]);
             }
             else
             {
-                messages[Count++] = message;
+                slot = FreeSlot();
+                if (sys)
+                {
+                    sysCount++;
+                }
+                else
+                {
+                    Count++;
+                }
             }
-            Bytes += size - freed;
+            messages[slot] = message;
+            setAt[slot] = ++Stamp;
+            isSys[slot] = sys;
+            if (sys)
+            {
+                sysBytes += size - freed;
+            }
+            else
+            {
+                Bytes += size - freed;
+            }
             return true;
         }
 
         /// <summary>Removes the retained message of a topic [MQTT-3.3.1-10]; false when there was none.</summary>
         public bool Clear(byte[] topic, int offset, int count)
         {
-            int i = Find(topic, offset, count);
-            if (i < 0)
+            int slot = Find(topic, offset, count);
+            if (slot < 0)
             {
                 return false;
             }
-            Bytes -= SizeOf(messages[i]);
-            pool.Release(messages[i]);
-            Count--;
-            messages[i] = messages[Count];
+            Remove(slot);
             return true;
+        }
+
+        private void Remove(int slot)
+        {
+            int message = messages[slot];
+            if (isSys[slot])
+            {
+                sysCount--;
+                sysBytes -= SizeOf(message);
+            }
+            else
+            {
+                Count--;
+                Bytes -= SizeOf(message);
+            }
+            pool.Release(message);
+            messages[slot] = Empty;
+            while (SlotsUsed > 0 && messages[SlotsUsed - 1] == Empty)
+            {
+                SlotsUsed--;
+            }
+        }
+
+        private int FreeSlot()
+        {
+            for (int i = 0; i < SlotsUsed; i++)
+            {
+                if (messages[i] == Empty)
+                {
+                    return i;
+                }
+            }
+            return SlotsUsed++;
         }
 
         private int SizeOf(int message)

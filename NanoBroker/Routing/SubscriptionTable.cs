@@ -12,6 +12,18 @@ namespace NanoBroker.Routing
         internal readonly int[] FirstLevel;
         internal readonly byte[] Qos;
         internal readonly int[] Session;
+
+        // The access rules no longer grant the filter to its session (checked when restored from the log): the
+        // entry stays, so that a rule granted again at a later start takes effect, but nothing is delivered.
+        internal readonly bool[] Denied;
+
+        // Retained messages still to be sent for a new subscription: those set no later than this
+        // RetainedStore stamp (later ones reached the subscription live); 0 when none is left to send.
+        internal readonly long[] RetainedUntil;
+
+        // The entry whose retained messages its session is sending now (Session.RetainedSlot is its place).
+        internal readonly bool[] RetainedSending;
+
         internal readonly byte[] Arena;
         private int arenaUsed;
 
@@ -22,6 +34,9 @@ namespace NanoBroker.Routing
             FirstLevel = new int[maxEntries];
             Qos = new byte[maxEntries];
             Session = new int[maxEntries];
+            Denied = new bool[maxEntries];
+            RetainedUntil = new long[maxEntries];
+            RetainedSending = new bool[maxEntries];
             Arena = new byte[arenaBytes];
         }
 
@@ -61,6 +76,9 @@ namespace NanoBroker.Routing
             FirstLevel[i] = Topic.FirstLevelHash(filter, offset, count);
             Qos[i] = (byte)qos;
             Session[i] = session;
+            Denied[i] = false;
+            RetainedUntil[i] = 0;
+            RetainedSending[i] = false;
             arenaUsed += count;
             Count++;
             return i;
@@ -86,6 +104,9 @@ namespace NanoBroker.Routing
             FirstLevel[index] = FirstLevel[last];
             Qos[index] = Qos[last];
             Session[index] = Session[last];
+            Denied[index] = Denied[last];
+            RetainedUntil[index] = RetainedUntil[last];
+            RetainedSending[index] = RetainedSending[last];
             Count = last;
         }
 

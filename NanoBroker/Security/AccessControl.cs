@@ -70,6 +70,12 @@ namespace NanoBroker.Security
             ruleRights = grants;
         }
 
+        /// <summary>The name of user <paramref name="user"/>, or null for <see cref="Anonymous"/>.</summary>
+        public byte[] UserName(int user)
+        {
+            return user >= 0 ? userNames[user] : null;
+        }
+
         /// <summary>The index of a user name, or -1.</summary>
         public int FindUser(byte[] bytes, int start, int length)
         {
@@ -114,6 +120,12 @@ namespace NanoBroker.Security
         public bool MayPublish(int user, byte[] clientId, int clientIdStart, int clientIdLength, byte[] topic, int start, int length)
         {
             return Allowed(AccessRight.Write, user, clientId, clientIdStart, clientIdLength, topic, start, length, false);
+        }
+
+        /// <summary>True when the client may receive a message on the topic name. Without rules everything is allowed.</summary>
+        public bool MayRead(int user, byte[] clientId, int clientIdStart, int clientIdLength, byte[] topic, int start, int length)
+        {
+            return Allowed(AccessRight.Read, user, clientId, clientIdStart, clientIdLength, topic, start, length, false);
         }
 
         /// <summary>True when every topic the filter can match is readable by the client. Without rules everything is allowed.</summary>

@@ -16,6 +16,15 @@ namespace NanoBroker.Sessions
         /// <summary>Clean session = 0: the session outlives its connection [MQTT-3.1.2-4].</summary>
         internal bool Persistent;
 
+        /// <summary>
+        /// Who made the session: a user index in Broker.Access, or AccessControl.Anonymous. Only a client of the
+        /// same identity may take the session up again.
+        /// </summary>
+        internal int Owner;
+
+        /// <summary>The owner of a session restored from the log whose user is no longer in the password file.</summary>
+        internal const int OwnerGone = -3;
+
         /// <summary>Connection slot while online, else -1.</summary>
         internal int Connection;
         internal long LastSeenMs;
@@ -50,6 +59,15 @@ namespace NanoBroker.Sessions
         // are always the first JournaledQueued - JournalNext of the queue, in ordinal order: messages are
         // journaled only while the session is offline (appended) or all at once when it goes offline.
         internal int JournalNext;
+
+        // Retained messages still to send for new subscriptions (SubscriptionTable.RetainedUntil): set when
+        // one is made, cleared once none is left. RetainedEntry is where the subscription being served was
+        // last seen in the table (entries move: check it), RetainedSlot the next RetainedStore slot of its
+        // pass; RetainedTurn says the next message to send is a retained one rather than a queued one.
+        internal bool RetainedPending;
+        internal int RetainedEntry;
+        internal int RetainedSlot;
+        internal bool RetainedTurn;
 
         // Per-publish routing scratch: deduplicates overlapping subscriptions.
         internal int RouteStamp;

@@ -9,7 +9,7 @@ namespace NanoBroker.Storage
         /// <summary>The topic has no retained message any more: topic.</summary>
         public const byte RetainedClear = 2;
 
-        /// <summary>A persistent session exists: client id.</summary>
+        /// <summary>A persistent session exists: client id, the user name of its owner (empty: anonymous).</summary>
         public const byte SessionSet = 3;
 
         /// <summary>The session and all its subscriptions are gone: client id.</summary>
@@ -42,9 +42,18 @@ namespace NanoBroker.Storage
         /// </summary>
         public const byte QueueDone = 12;
 
+        /// <summary>
+        /// A QoS 2 message to a persistent session reached PUBREC: the PUBREL of this packet identifier is owed
+        /// until PUBCOMP, across restarts. Client id; key = the packet identifier.
+        /// </summary>
+        public const byte ReleasePending = 13;
+
+        /// <summary>The PUBCOMP of that packet identifier came: client id; key = the packet identifier.</summary>
+        public const byte ReleaseDone = 14;
+
         public static bool IsKnown(int kind)
         {
-            return kind >= RetainedSet && kind <= QueueDone;
+            return kind >= RetainedSet && kind <= ReleaseDone;
         }
     }
 }

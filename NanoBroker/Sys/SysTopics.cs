@@ -24,6 +24,12 @@ namespace NanoBroker.Sys
         public static readonly byte[] SecondsSuffix = Utf8.GetBytes(" seconds");
         public static readonly byte[] VersionText = Utf8.GetBytes("NanoBroker " + BrokerVersion.Text);
 
+        /// <summary>The topics above: the retained store and the message store hold this many beyond the user's limits.</summary>
+        public const int Count = 15;
+
+        /// <summary>The most topic and payload bytes one of them takes: the longest topic with a long's 20 digits and the suffix, or the version text.</summary>
+        public static readonly int MaxMessageBytes = RetainedCount.Length + (VersionText.Length > 20 + SecondsSuffix.Length ? VersionText.Length : 20 + SecondsSuffix.Length);
+
         /// <summary>Writes <paramref name="value"/> in decimal ASCII at <paramref name="offset"/>; returns the bytes written.</summary>
         public static int WriteDecimal(long value, byte[] buffer, int offset)
         {

@@ -22,7 +22,14 @@ namespace NanoBroker.Tests.Engine.Harness
         /// <summary>A broker whose durable state is restored from <paramref name="storage"/> and kept there.</summary>
         public static TestBroker Restored(IStorageBackend storage, BrokerOptions options)
         {
+            return Restored(storage, options, null);
+        }
+
+        /// <summary>As <see cref="Restored(IStorageBackend, BrokerOptions)"/>, with the access control the host would set before restoring.</summary>
+        public static TestBroker Restored(IStorageBackend storage, BrokerOptions options, NanoBroker.Security.AccessControl access)
+        {
             TestBroker b = new TestBroker(options);
+            b.Broker.Access = access;
             b.RestoreSummary = b.Broker.Restore(new RecordLog(storage, options.StorageBatchBytes));
             return b;
         }
@@ -97,9 +104,15 @@ namespace NanoBroker.Tests.Engine.Harness
         /// <summary>Reconnects a persistent session and checks CONNACK says the session was there [MQTT-3.2.2-2].</summary>
         public TestClient Resume(string clientId)
         {
+            return Resume(clientId, Packets.Connect(clientId, false, 0));
+        }
+
+        /// <summary>As <see cref="Resume(string)"/>, with the given CONNECT (clean session 0).</summary>
+        public TestClient Resume(string clientId, byte[] connect)
+        {
             TestClient c = Open();
-            c.Send(Packets.Connect(clientId, false, 0));
-            Expect.AreEqual(1, ExpectConnAck(c, ConnectReturnCode.Accepted).SessionPresent ? 1 : 0, "CONNACK session present");
+            c.Send(connect);
+            Expect.AreEqual(1, ExpectConnAck(c, ConnectReturnCode.Accepted).SessionPresent ? 1 : 0, "CONNACK session present for " + clientId);
             return c;
         }
 

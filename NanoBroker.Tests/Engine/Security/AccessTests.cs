@@ -173,12 +173,7 @@ namespace NanoBroker.Tests.Engine.Security
         private static TestBroker Start(bool allowAnonymous)
         {
             TestBroker b = new TestBroker();
-            AccessControl access = new AccessControl(allowAnonymous, 256);
-            string passwords =
-                AccessFiles.FormatPasswordLine("alice", "secret", Utf8.GetBytes("salt-of-alice"), 3) + "\n" +
-                AccessFiles.FormatPasswordLine("bob", "hunter2", Utf8.GetBytes("salt-of-bob"), 3) + "\r\n";
-            Assert.IsNull(AccessFiles.LoadPasswords(Utf8.GetBytes(passwords), access));
-            Assert.IsNull(AccessFiles.LoadRules(Utf8.GetBytes(Rules), access));
+            AccessControl access = TestAccess.Make(Rules, allowAnonymous);
             Assert.AreEqual(2, access.UserCount);
             b.Broker.Access = access;
             return b;
