@@ -108,9 +108,13 @@ namespace NanoBroker
                     }
                 }
             }
-            for (int i = 0; i < retained.Count; i++)
+            for (int slot = 0; slot < retained.SlotsUsed; slot++)
             {
-                int m = retained.MessageAt(i);
+                int m = retained.MessageAt(slot);
+                if (m < 0)
+                {
+                    continue;
+                }
                 int topicLength = CopyToScratch(m);
                 if (!Topic.IsSys(scratch, 0, topicLength))
                 {

@@ -170,6 +170,37 @@ namespace NanoBroker.Tests.Engine.Storage
             TestClient again = after.Resume("sensor-1");
         }
 
+        // Compaction writes every retained message, wherever it sits in the store: cleared topics leave empty
+        // slots between them, and the $SYS values share the store without being written.
+        [TestMethod]
+        public void CompactionKeepsRetainedMessagesAroundClearedTopics()
+        {
+            BrokerOptions options = Options();
+            options.StorageCompactBytes = 4096;
+            options.SysIntervalMs = 1000;
+            RamStorage ram = new RamStorage();
+            TestBroker b = TestBroker.Restored(ram, options);
+            b.Tick(1);
+            TestClient publisher = b.Connect("pub");
+            for (int i = 0; i < 6; i++)
+            {
+                publisher.Publish("keep/" + i, "v" + i, 0, true, 0);
+            }
+            publisher.Publish("keep/1", "", 0, true, 0);
+            publisher.Publish("keep/3", "", 0, true, 0);
+            for (int i = 0; i < 300; i++)
+            {
+                publisher.Publish("churn", "value " + i, 0, true, 0);
+                b.CommitStorage();
+            }
+            Assert.IsTrue(ram.Length(RecordLog.FileName) < options.StorageCompactBytes, "the log was compacted");
+
+            TestBroker after = TestBroker.Restored(ram.AfterPowerCut(0), options);
+            Assert.AreEqual(5, after.Broker.Retained.Count, "keep/0, 2, 4, 5 and churn");
+            TestClient reader = after.Subscriber("reader", "keep/#", 0);
+            Assert.AreEqual(4, reader.ReadAll().Length);
+        }
+
         [TestMethod]
         public void MessagesQueuedForAnOfflineSessionSurviveAPowerCutWhenPersisted()
         {
