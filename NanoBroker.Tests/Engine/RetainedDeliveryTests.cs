@@ -207,6 +207,14 @@ namespace NanoBroker.Tests.Engine
             Assert.AreEqual(o.MaxRetainedMessages, ReadRetained(sub, o.MaxRetainedMessages));
         }
 
+        private static void ExpectNoRetained(TestBroker b, string topic)
+        {
+            TestClient late = b.Connect("late");
+            late.Subscribe(1, topic, 0);
+            Expect.Type(PacketType.SubAck, late.Read());
+            Assert.IsNull(late.Read(), "no stale retained value on " + topic);
+        }
+
         // [MQTT-3.3.1-5] a retained update that does not fit the budget clears the old value: a later subscriber
         // is not told "open" after "closed" was published.
         [TestMethod]
@@ -220,10 +228,7 @@ namespace NanoBroker.Tests.Engine
             pub.Publish("door", "closed, and locked since noon", 0, true, 0);
             Assert.AreEqual(0, b.Broker.Retained.Count);
             Assert.AreEqual(1L, b.Stats.RetainedRefused);
-            TestClient late = b.Connect("late");
-            late.Subscribe(1, "door", 0);
-            Expect.Type(PacketType.SubAck, late.Read());
-            Assert.IsNull(late.Read(), "no stale retained value");
+            ExpectNoRetained(b, "door");
         }
 
         [TestMethod]
@@ -242,10 +247,7 @@ namespace NanoBroker.Tests.Engine
             pub.Publish("q", "fills the store", 1, false, 1);
             pub.Publish("door", "closed", 0, true, 0);
             Assert.AreEqual(1L, b.Stats.RetainedRefused);
-            TestClient late = b.Connect("late");
-            late.Subscribe(1, "door", 0);
-            Expect.Type(PacketType.SubAck, late.Read());
-            Assert.IsNull(late.Read(), "no stale retained value");
+            ExpectNoRetained(b, "door");
         }
 
         // The clear is written to the log too: a restart does not bring the old value back.
