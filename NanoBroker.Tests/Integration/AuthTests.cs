@@ -1,12 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using MQTTnet;
 using MQTTnet.Protocol;
-using NanoBroker.Host;
-using NanoBroker.Security;
 
 namespace NanoBroker.Tests.Integration
 {
@@ -15,13 +12,10 @@ namespace NanoBroker.Tests.Integration
     /// control the host builds from a password file, an ACL file and --allow-anonymous false.
     /// </summary>
     [TestClass]
-    public class AuthTests : MosquittoTest
+    public class AuthTests : AccessControlledTest
     {
-
-        private string folder;
-
         // alice reads and writes sensors/#; bob only reads sensors/#; everyone may write their own clients/%c.
-        private const string Acl =
+        protected override string Acl =>
             "# test rules\n" +
             "user alice\n" +
             "topic readwrite sensors/#\n" +
@@ -29,33 +23,7 @@ namespace NanoBroker.Tests.Integration
             "topic read sensors/#\n" +
             "pattern write clients/%c\n";
 
-        [TestInitialize]
-        public void StartWithAccessControl()
-        {
-            folder = Path.Combine(Path.GetTempPath(), "nanobroker-auth-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(folder);
-            string passwords = Path.Combine(folder, "passwords");
-            string acl = Path.Combine(folder, "acl");
-            File.WriteAllText(passwords,
-                AccessFiles.FormatPasswordLine("alice", "secret", new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }, 1000) + "\n" +
-                AccessFiles.FormatPasswordLine("bob", "hunter2", new byte[] { 8, 7, 6, 5, 4, 3, 2, 1 }, 1000) + "\n");
-            File.WriteAllText(acl, Acl);
-            // As the host does: the files named on its command line.
-            CommandLine settings = CommandLine.Parse(new[] { "--password-file", passwords, "--acl-file", acl, "--allow-anonymous", "false" });
-            AccessControl access = AccessLoader.Load(settings);
-            Assert.IsNotNull(access);
-            Assert.AreEqual(2, access.UserCount);
-            StartBroker(null, access);
-        }
-
-        [TestCleanup]
-        public void RemoveFolder()
-        {
-            if (folder != null && Directory.Exists(folder))
-            {
-                Directory.Delete(folder, true);
-            }
-        }
+        protected override bool AllowAnonymous => false;
 
         // [MQTT-3.1.3-11] a user name and password the broker knows: accepted, and what alice publishes
         // to a topic she may write reaches a subscriber that may read it.

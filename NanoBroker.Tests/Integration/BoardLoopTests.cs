@@ -77,4 +77,46 @@ namespace NanoBroker.Tests.Integration
     {
         protected override bool BoardLoop { get { return true; } }
     }
+
+    [TestClass]
+    public sealed class SessionOwnershipBoardLoopTests : SessionOwnershipTests
+    {
+        protected override bool BoardLoop { get { return true; } }
+    }
+
+    [TestClass]
+    public sealed class RetainedNeverStaleBoardLoopTests : RetainedNeverStaleTests
+    {
+        protected override bool BoardLoop { get { return true; } }
+    }
+
+    [TestClass]
+    public sealed class RetainedDeliveryBoardLoopTests : RetainedDeliveryTests
+    {
+        protected override bool BoardLoop { get { return true; } }
+    }
+
+    [TestClass]
+    public sealed class SysRetainedBudgetBoardLoopTests : SysRetainedBudgetTests
+    {
+        protected override bool BoardLoop { get { return true; } }
+    }
+
+    [TestClass]
+    public sealed class InboundFlowBoardLoopTests : InboundFlowTests
+    {
+        protected override bool BoardLoop { get { return true; } }
+    }
+
+    [TestClass]
+    public sealed class WillTakeoverBoardLoopTests : WillTakeoverTests
+    {
+        protected override bool BoardLoop { get { return true; } }
+    }
+
+    [TestClass]
+    public sealed class Mqtt31BoardLoopTests : Mqtt31Tests
+    {
+        protected override bool BoardLoop { get { return true; } }
+    }
 }
