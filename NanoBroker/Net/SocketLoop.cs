@@ -1,3 +1,4 @@
+using System;
 using System.Net.Sockets;
 using System.Threading;
 using NanoBroker.Sessions;
@@ -9,7 +10,8 @@ namespace NanoBroker.Net
     /// closes what the engine is done with, and ticks the clock. It uses only the Socket members that
     /// nanoFramework and .NET share (Poll, Available, Receive, Send, Accept, Close); the desktop host
     /// overrides the waiting and sending to use Select and non-blocking sends, and the board carries TLS
-    /// connections in some slots by overriding the per-slot reads, sends and closes.
+    /// connections in some slots by overriding the per-slot reads, sends and closes. Every call on one socket
+    /// is contained to it: whatever a peer does (reset at once, fail mid-send) closes that slot, never the loop.
     /// </summary>
     public class SocketLoop
     {
@@ -109,7 +111,7 @@ namespace NanoBroker.Net
         /// </summary>
         protected virtual void Wait(int timeoutMs)
         {
-            if ((Listener == null || !Listener.Poll(0, SelectMode.SelectRead)) && !AnyReadable())
+            if (!ListenerReadable() && !AnyReadable())
             {
                 System.Threading.Thread.Sleep(1);
             }
@@ -122,7 +124,7 @@ namespace NanoBroker.Net
             {
                 return Sockets[slot].Poll(0, SelectMode.SelectRead);
             }
-            catch (SocketException)
+            catch (Exception)
             {
                 // nanoFramework's Poll throws for a socket in error with nothing to read (Helper__SelectSocket in
                 // nf-interpreter): the Receive that follows meets the error and closes this slot only.
@@ -156,7 +158,7 @@ namespace NanoBroker.Net
             Sockets[slot].Close();
         }
 
-        /// <summary>Called for each accepted socket before use (socket options).</summary>
+        /// <summary>Called for each accepted socket before use (socket options); may throw for a peer already gone.</summary>
         protected virtual void Configure(Socket socket)
         {
             socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.NoDelay, true);
@@ -192,13 +194,23 @@ namespace NanoBroker.Net
         /// </summary>
         protected int Admit(Socket socket, long now)
         {
+            try
+            {
+                Configure(socket);
+            }
+            catch (Exception)
+            {
+                // A peer that connected and reset at once: lwIP has freed the connection, so setting an option
+                // fails (EINVAL), as any other call on it would. It never reaches the engine.
+                CloseQuietly(socket);
+                return -1;
+            }
             Connection connection = Broker.Open(now);
             if (connection == null)
             {
-                socket.Close();
+                CloseQuietly(socket);
                 return -1;
             }
-            Configure(socket);
             Sockets[connection.Id] = socket;
             slots[connection.Id] = connection;
             return connection.Id;
@@ -206,19 +218,44 @@ namespace NanoBroker.Net
 
         private void AcceptPending(long now)
         {
-            while (Listener != null && Listener.Poll(0, SelectMode.SelectRead))
+            while (ListenerReadable())
             {
                 Socket socket;
                 try
                 {
                     socket = Listener.Accept();
                 }
-                catch (SocketException)
+                catch (Exception)
                 {
                     // The peer gave up between Poll and Accept.
                     return;
                 }
                 Admit(socket, now);
+            }
+        }
+
+        private bool ListenerReadable()
+        {
+            try
+            {
+                return Listener != null && Listener.Poll(0, SelectMode.SelectRead);
+            }
+            catch (Exception)
+            {
+                // A listener in error has nothing to accept now; it is polled again on the next pass.
+                return false;
+            }
+        }
+
+        /// <summary>Closes a socket whatever state it is in.</summary>
+        protected static void CloseQuietly(Socket socket)
+        {
+            try
+            {
+                socket.Close();
+            }
+            catch (Exception)
+            {
             }
         }
 
@@ -238,7 +275,7 @@ namespace NanoBroker.Net
                     int space = connection.ReceiveSpace;
                     received = Receive(i, connection.ReceiveBuffer, connection.ReceiveOffset, space < flushEveryBytes ? space : flushEveryBytes);
                 }
-                catch (SocketException)
+                catch (Exception)
                 {
                     received = 0;
                 }
@@ -279,7 +316,7 @@ namespace NanoBroker.Net
                     {
                         sent = TrySend(i, outbox.Buffer, outbox.Start, outbox.Sendable);
                     }
-                    catch (SocketException)
+                    catch (Exception)
                     {
                         CloseSlot(i, now);
                         break;
@@ -305,7 +342,7 @@ namespace NanoBroker.Net
             {
                 CloseSocket(slot);
             }
-            catch (SocketException)
+            catch (Exception)
             {
             }
             Sockets[slot] = null;

@@ -39,7 +39,7 @@ namespace NanoBroker.Net
                 // lwIP peeks into its first buffer only: the header of a ClientHello sent in one piece.
                 peeked = socket.Receive(head, 0, TlsClientHello.HeaderBytes, SocketFlags.Peek);
             }
-            catch (SocketException)
+            catch (System.Exception)
             {
                 return Closed;
             }

@@ -79,15 +79,20 @@ namespace NanoBroker.Esp32
         /// <summary>A connection waiting on the TLS port, when a TLS client may be added; else null.</summary>
         public Socket Accept()
         {
-            while (listener.Poll(0, SelectMode.SelectRead))
+            while (true)
             {
                 Socket socket;
                 try
                 {
+                    if (!listener.Poll(0, SelectMode.SelectRead))
+                    {
+                        return null;
+                    }
                     socket = listener.Accept();
                 }
-                catch (SocketException)
+                catch (Exception)
                 {
+                    // The peer gave up between Poll and Accept, or the listener is in error: try on the next pass.
                     return null;
                 }
                 if (clients < maxClients)
@@ -96,9 +101,14 @@ namespace NanoBroker.Esp32
                 }
                 // Each TLS client holds mbedTLS buffers on the native heap: the limit keeps it from running out.
                 log.Warning("tls: refused a connection: tls_max_clients (" + maxClients + ") reached");
-                socket.Close();
+                try
+                {
+                    socket.Close();
+                }
+                catch (Exception)
+                {
+                }
             }
-            return null;
         }
 
         /// <summary>Slot <paramref name="slot"/> now carries the TLS connection <see cref="Accept"/> returned.</summary>
@@ -200,6 +210,13 @@ namespace NanoBroker.Esp32
             {
                 throw new SocketException(SocketError.ConnectionReset);
             }
+            // SslStream.Write (System.Net 1.11.54) drops what the native write returns, and the firmware's
+            // ssl_write_internal returned 0 on an mbedTLS error until nf-interpreter #3476 (July 2026): a write
+            // that failed looks sent. A failed send (MBEDTLS_ERR_NET_SEND_FAILED) leaves the socket in error,
+            // and nanoFramework's Poll throws for a socket in error (Helper__SelectSocket): the slot is closed
+            // then, and the engine does not count the bytes as sent. Any other mbedTLS failure breaks the
+            // session, which the next read meets.
+            socket.Poll(0, SelectMode.SelectWrite);
             return size;
         }
 
