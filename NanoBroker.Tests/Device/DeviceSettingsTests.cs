@@ -124,5 +124,43 @@ namespace NanoBroker.Tests.Device
             e = Assert.ThrowsExactly<Exception>(() => DeviceFiles.Read(Path.Combine(folder, "absent.key"), "tls_key", 99));
             StringAssert.Contains(e.Message, "(tls_key in I:\\nanobroker.ini) does not exist");
         }
+
+        // A settings file the board cannot read (here: held exclusively by another process, as a littlefs read
+        // error would be) gives the defaults and says why; it never stops the board.
+        [TestMethod]
+        public void AnUnreadableFileGivesTheDefaultsAndAProblem()
+        {
+            string path = Path.Combine(folder, "nanobroker.ini");
+            File.WriteAllText(path, "port=1999\n");
+            using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            {
+                DeviceSettings s = DeviceSettings.Load(path);
+                Assert.AreEqual(1883, s.Port);
+                Assert.IsNotNull(s.Problems);
+                StringAssert.Contains(s.Problems, "not read");
+            }
+        }
+
+        // The file is read with a bound: a huge one (a wrong file deployed, a runaway append) is not read at all.
+        [TestMethod]
+        public void AFileLargerThanTheBoundIsNotReadAndGivesTheDefaults()
+        {
+            string text = "port=1999\n" + new string('#', DeviceSettings.MaxFileBytes) + "\n";
+            DeviceSettings s = Load(text);
+            Assert.AreEqual(1883, s.Port);
+            StringAssert.Contains(s.Problems, DeviceSettings.MaxFileBytes.ToString());
+        }
+
+        [TestMethod]
+        public void BinaryGarbageIsReportedNotThrown()
+        {
+            string path = Path.Combine(folder, "nanobroker.ini");
+            byte[] garbage = new byte[2000];
+            new Random(7).NextBytes(garbage);
+            File.WriteAllBytes(path, garbage);
+            DeviceSettings s = DeviceSettings.Load(path);
+            Assert.AreEqual(1883, s.Port);
+            Assert.IsNotNull(s.Problems);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using NanoBroker.Protocol;
 
@@ -104,15 +105,30 @@ namespace NanoBroker.Esp32
         /// <summary>What was wrong with the file (unknown keys, bad numbers), or null.</summary>
         public string Problems;
 
-        /// <summary>Reads the file; a missing file gives the defaults.</summary>
+        /// <summary>The largest settings file read; a larger one is not read at all.</summary>
+        public const int MaxFileBytes = 8192;
+
+        /// <summary>
+        /// Reads the file; a missing file gives the defaults, and so does one that cannot be read or is larger than
+        /// <see cref="MaxFileBytes"/> (said in <see cref="Problems"/>). Never throws: the broker starts regardless.
+        /// </summary>
         public static DeviceSettings Load(string path)
         {
             DeviceSettings s = new DeviceSettings();
-            if (!File.Exists(path))
+            byte[] bytes;
+            try
             {
+                if (!File.Exists(path))
+                {
+                    return s;
+                }
+                bytes = DeviceFiles.Read(path, "settings", MaxFileBytes);
+            }
+            catch (Exception e)
+            {
+                s.Problem("not read (" + e.Message + "); using the defaults");
                 return s;
             }
-            byte[] bytes = File.ReadAllBytes(path);
             // A UTF-8 byte order mark (Windows editors write one) is not part of the first key.
             int lineStart = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
             for (int i = 0; i <= bytes.Length; i++)

@@ -47,6 +47,10 @@ namespace NanoBroker.Esp32
                 log.Warning(DeviceSettings.DefaultPath + ": " + settings.Problems);
             }
             StatusLed led = new StatusLed(settings.LedPin, settings.LedActiveLow);
+            if (led.Problem != null)
+            {
+                log.Warning(DeviceSettings.DefaultPath + ": " + led.Problem);
+            }
             led.Pattern = LedPattern.Connecting;
 
             try

@@ -1,3 +1,4 @@
+using System;
 using System.Device.Gpio;
 using System.Threading;
 
@@ -18,7 +19,8 @@ namespace NanoBroker.Esp32
 
     /// <summary>
     /// Blinks the status LED from a timer, so the single-threaded socket loop never waits for it.
-    /// A pin of -1 turns it off.
+    /// A pin of -1 turns it off; so does a pin the board cannot open (<see cref="Problem"/> says why): the
+    /// broker runs without its LED rather than not at all.
     /// </summary>
     public sealed class StatusLed
     {
@@ -38,11 +40,24 @@ namespace NanoBroker.Esp32
                 return;
             }
             this.activeLow = activeLow;
-            controller = new GpioController();
-            pin = controller.OpenPin(pinNumber, PinMode.Output);
-            Set(false);
+            try
+            {
+                controller = new GpioController();
+                pin = controller.OpenPin(pinNumber, PinMode.Output);
+                Set(false);
+            }
+            catch (Exception e)
+            {
+                // A GPIO this chip does not have, or one another function holds (a flash or PSRAM pin).
+                Problem = "led_pin " + pinNumber + " cannot drive the status LED (" + e.Message + "); running without it";
+                pin = null;
+                return;
+            }
             timer = new Timer(OnStep, null, 0, StepMs);
         }
+
+        /// <summary>Why the LED is off though a pin was given, or null.</summary>
+        public readonly string Problem;
 
         public LedPattern Pattern
         {
