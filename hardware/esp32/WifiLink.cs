@@ -1,8 +1,8 @@
+using System;
 using System.Device.Wifi;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Threading;
-using nanoFramework.Networking;
 
 namespace NanoBroker.Esp32
 {
@@ -10,12 +10,18 @@ namespace NanoBroker.Esp32
     /// Joins the Wi-Fi network and keeps the board on it: retries with back-off (2 s doubling to 60 s)
     /// until an address comes, and watches from a thread of its own so that a dropped network is joined
     /// again while the broker keeps running (its listener is bound to any address).
+    /// A reconnect costs neither heap nor flash: the board's one WifiAdapter is made once (each new one joins
+    /// a static event listener's list for good, WifiAdapter.cs of System.Device.Wifi), and nothing is saved
+    /// (WifiNetworkHelper.ConnectDhcp made a WifiAdapter and saved the Wi-Fi configuration to flash at every
+    /// attempt; WifiAdapter.Connect with WifiReconnectionKind.Automatic saves nothing: Target_Network.cpp
+    /// stores the configuration only for NETWORK_CONNECT_SAVE_CONFIG).
     /// </summary>
     public sealed class WifiLink
     {
         private const int FirstRetryMs = 2000;
         private const int MaxRetryMs = 60000;
         private const int AttemptTimeoutMs = 20000;
+        private const int AddressPollMs = 250;
         private const int WatchIntervalMs = 5000;
         private const string NoAddress = "0.0.0.0";
 
@@ -23,6 +29,8 @@ namespace NanoBroker.Esp32
         private readonly string password;
         private readonly StatusLed led;
         private readonly IBrokerLog log;
+        private WifiAdapter adapter;
+        private string lastFailure;
         private Thread watcher;
 
         public WifiLink(DeviceSettings settings, StatusLed led, IBrokerLog log)
@@ -50,7 +58,7 @@ namespace NanoBroker.Esp32
                 {
                     return Address();
                 }
-                log.Warning("Wi-Fi: not connected (" + StatusText() + "); next try in " + (delay / 1000) + " s");
+                log.Warning("Wi-Fi: not connected (" + lastFailure + "); next try in " + (delay / 1000) + " s");
                 Thread.Sleep(delay);
                 delay = delay * 2 > MaxRetryMs ? MaxRetryMs : delay * 2;
             }
@@ -81,6 +89,11 @@ namespace NanoBroker.Esp32
 
         private bool TryConnect()
         {
+            if (Address() != NoAddress)
+            {
+                // The firmware reconnected by itself (WifiReconnectionKind.Automatic).
+                return true;
+            }
             string name = ssid;
             string secret = password;
             if (name == null)
@@ -93,31 +106,56 @@ namespace NanoBroker.Esp32
                     secret = stored[0].Password;
                 }
             }
-            CancellationTokenSource timeout = new CancellationTokenSource(AttemptTimeoutMs);
+            if (name == null)
+            {
+                log.Warning("Wi-Fi: no network configured: put ssid= and password= into " + DeviceSettings.DefaultPath
+                    + " or deploy them with flash.ps1 -WifiSsid; waiting for the firmware's own connection");
+                return AddressWithin(AttemptTimeoutMs);
+            }
             try
             {
-                if (name == null)
+                if (adapter == null)
                 {
-                    log.Warning("Wi-Fi: no network configured: put ssid= and password= into " + DeviceSettings.DefaultPath
-                        + " or deploy them with flash.ps1 -WifiSsid; waiting for the firmware's own connection");
-                    return WifiNetworkHelper.Reconnect(false, 0, timeout.Token);
+                    adapter = WifiAdapter.FindAllAdapters()[0];
                 }
-                return WifiNetworkHelper.ConnectDhcp(name, secret, WifiReconnectionKind.Automatic, false, 0, timeout.Token);
+                WifiConnectionStatus status = adapter.Connect(name, WifiReconnectionKind.Automatic, secret).ConnectionStatus;
+                if (status != WifiConnectionStatus.Success)
+                {
+                    lastFailure = StatusText(status) + " joining " + name;
+                    return false;
+                }
             }
-            finally
+            catch (Exception e)
             {
-                timeout.Dispose();
+                lastFailure = "error: " + e.Message;
+                return false;
             }
+            return AddressWithin(AttemptTimeoutMs);
         }
 
-        private static string StatusText()
+        // Waits for DHCP (or the firmware's own connection) to give the board an address.
+        private bool AddressWithin(int timeoutMs)
         {
-            NetworkHelperStatus status = WifiNetworkHelper.Status;
+            for (int waited = 0; waited < timeoutMs; waited += AddressPollMs)
+            {
+                if (Address() != NoAddress)
+                {
+                    return true;
+                }
+                Thread.Sleep(AddressPollMs);
+            }
+            lastFailure = "no address within " + (timeoutMs / 1000) + " s";
+            return false;
+        }
+
+        private static string StatusText(WifiConnectionStatus status)
+        {
             switch (status)
             {
-                case NetworkHelperStatus.TokenExpiredWaitingIPAddress: return "no address within " + (AttemptTimeoutMs / 1000) + " s";
-                case NetworkHelperStatus.FailedNoNetworkInterface: return "no Wi-Fi interface";
-                case NetworkHelperStatus.ExceptionOccurred: return "error: " + WifiNetworkHelper.HelperException;
+                case WifiConnectionStatus.InvalidCredential: return "wrong password";
+                case WifiConnectionStatus.NetworkNotAvailable: return "network not found";
+                case WifiConnectionStatus.Timeout: return "timed out";
+                case WifiConnectionStatus.UnsupportedAuthenticationProtocol: return "unsupported authentication";
                 default: return "status " + (int)status;
             }
         }

@@ -3,8 +3,6 @@
 #pragma warning disable CS1591
 
 using System;
-using System.Device.Wifi;
-using System.Threading;
 
 namespace System.Device.Wifi
 {
@@ -14,34 +12,36 @@ namespace System.Device.Wifi
         Automatic,
         Manual
     }
-}
 
-namespace nanoFramework.Networking
-{
-    // System.Device.Wifi/NetworkHelper/WifiNetworkHelper.cs: public static class WifiNetworkHelper
-    public static class WifiNetworkHelper
+    // System.Device.Wifi/WifiConnectionStatus.cs
+    public enum WifiConnectionStatus
     {
-        // WifiNetworkHelper.cs: public static NetworkHelperStatus Status => _networkHelperStatus;
-        public static NetworkHelperStatus Status { get { throw null; } }
+        AccessRevoked,
+        InvalidCredential,
+        NetworkNotAvailable,
+        Success,
+        Timeout,
+        UnspecifiedFailure,
+        UnsupportedAuthenticationProtocol
+    }
 
-        // WifiNetworkHelper.cs: public static Exception HelperException { get => _helperException; internal set => _helperException = value; }
-        public static Exception HelperException { get { throw null; } internal set { throw null; } }
+    // System.Device.Wifi/WifiConnectionResult.cs: public class WifiConnectionResult
+    public class WifiConnectionResult
+    {
+        // WifiConnectionResult.cs: public WifiConnectionStatus ConnectionStatus { get { return _ConnectionStatus; } }
+        public WifiConnectionStatus ConnectionStatus { get { throw null; } }
+    }
 
-        // WifiNetworkHelper.cs: public static bool ConnectDhcp(string ssid, string password,
-        //     WifiReconnectionKind reconnectionKind = WifiReconnectionKind.Automatic, bool requiresDateTime = false,
-        //     int wifiAdapterId = 0, CancellationToken token = default)
-        public static bool ConnectDhcp(
-            string ssid,
-            string password,
-            WifiReconnectionKind reconnectionKind = WifiReconnectionKind.Automatic,
-            bool requiresDateTime = false,
-            int wifiAdapterId = 0,
-            CancellationToken token = default(CancellationToken)) { throw null; }
+    // System.Device.Wifi/WifiAdapter.cs: public sealed class WifiAdapter : IDisposable
+    public sealed class WifiAdapter : IDisposable
+    {
+        // WifiAdapter.cs: public static WifiAdapter[] FindAllAdapters()
+        public static WifiAdapter[] FindAllAdapters() { throw null; }
 
-        // WifiNetworkHelper.cs: public static bool Reconnect(bool requiresDateTime = false, int wifiAdapterId = 0, CancellationToken token = default)
-        public static bool Reconnect(
-            bool requiresDateTime = false,
-            int wifiAdapterId = 0,
-            CancellationToken token = default(CancellationToken)) { throw null; }
+        // WifiAdapter.cs: public WifiConnectionResult Connect(string ssid, WifiReconnectionKind reconnectionKind, string passwordCredential)
+        public WifiConnectionResult Connect(string ssid, WifiReconnectionKind reconnectionKind, string passwordCredential) { throw null; }
+
+        // WifiAdapter.cs: public void Dispose()
+        public void Dispose() { throw null; }
     }
 }

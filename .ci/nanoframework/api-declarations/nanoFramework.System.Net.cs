@@ -229,23 +229,6 @@ namespace System.Net.NetworkInformation
     }
 }
 
-namespace nanoFramework.Networking
-{
-    // nanoFramework.System.Net/NetworkHelper/NetworkHelperStatus.cs
-    public enum NetworkHelperStatus
-    {
-        None,
-        Started,
-        NetworkIsReady,
-        FailedNoNetworkInterface,
-        TokenExpiredWaitingIPAddress,
-        TokenExpiredWaitingDateTime,
-        ErrorConnetingToWiFiWhileScanning,
-        ExceptionOccurred,
-        Reconnecting
-    }
-}
-
 namespace System.Net.Security
 {
     // nanoFramework.System.Net/Security/SslStream.cs: public class SslStream : NetworkStream
