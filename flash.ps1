@@ -5,12 +5,21 @@
 
 .DESCRIPTION
     Runs nanoff (the nanoFramework firmware flasher, a dotnet tool; installed when missing):
-      1. nanoff --update --target <Target> --serialport <port>        firmware (skip with -SkipFirmware)
-      2. nanoff --networkdeployment <json> --serialport <port>         Wi-Fi credentials (with -WifiSsid)
-      3. nanoff --filedeployment <json> --serialport <port>            files on I:\ (with -SettingsFile, -AllowAnonymous,
+      1. nanoff --update --target <Target> --fwversion <FirmwareVersion> --serialport <port>
+                                                                       firmware, the pinned version (skip with -SkipFirmware)
+      2. nanoff --nanodevice --devicedetails --serialport <port>      checks the board's native assemblies against
+                                                                       hardware/firmware.json and stops on a mismatch
+                                                                       (when firmware or app is flashed; -SkipNativeCheck)
+      3. nanoff --networkdeployment <json> --serialport <port>         Wi-Fi credentials (with -WifiSsid)
+      4. nanoff --filedeployment <json> --serialport <port>            files on I:\ (with -SettingsFile, -AllowAnonymous,
                                                                        -PasswordFile, -AclFile, -TlsCertificate, -TlsKey)
-      4. nanoff --nanodevice --deploy --serialport <port> --image <bin> the app (skip with -SkipApp)
+      5. nanoff --nanodevice --deploy --serialport <port> --image <bin> the app (skip with -SkipApp)
     -WhatIf prints these commands and the files they would deploy without running anything (nor installing nanoff).
+
+    The firmware is pinned: the app's packages (hardware/esp32/packages.config) call native code whose version and
+    checksum must be those compiled into the firmware, or the board never starts the app. nanoff --update alone takes
+    the newest firmware, which may have moved on. hardware/firmware.json lists what the packages need;
+    hardware/README.md, "Firmware and packages", says where each value comes from.
 
     The board refuses clients without a user name unless its settings say allow_anonymous=true: give
     -PasswordFile (users made with 'dotnet run --project NanoBroker.Host -- passwd -b FILE USER PASSWORD') or
@@ -40,6 +49,12 @@
     serves MQTT over TLS on port 8883 (tls_port). See hardware/README.md, "TLS".
 .PARAMETER TlsKey
     Its private key (PEM or DER) to copy to I:\server.key.
+.PARAMETER FirmwareVersion
+    The firmware version nanoff flashes (--fwversion). Default: the version pinned in hardware/firmware.json,
+    whose native assemblies match the app's packages. Give another only with packages that match it: the check
+    of step 2 stops before the app is deployed when the board's native assemblies differ.
+.PARAMETER SkipNativeCheck
+    Do not read the board's native assemblies before deploying (step 2).
 .PARAMETER SkipFirmware
     Keep the firmware on the board; only deploy settings and the app.
 .PARAMETER SkipApp
@@ -70,6 +85,9 @@ param(
     [string] $TlsKey,
     [switch] $SkipFirmware,
     [switch] $SkipApp,
+    # Pinned firmware: must equal firmware.version in hardware/firmware.json (.ci/check-firmware-pin.sh checks it).
+    [string] $FirmwareVersion = '1.17.0.115',
+    [switch] $SkipNativeCheck,
     [string] $Image = (Join-Path $PSScriptRoot 'hardware' 'esp32' 'bin' 'Release' 'NanoBroker.Esp32.bin')
 )
 
@@ -99,14 +117,77 @@ function Test-SerialPort([string] $port) {
     return Test-Path -LiteralPath $port
 }
 
-function Invoke-Nanoff([string[]] $arguments, [string] $what) {
+function Invoke-Nanoff([string[]] $arguments, [string] $what, [string] $hint = '') {
     $line = 'nanoff ' + (($arguments | ForEach-Object { if ($_ -match '\s') { "`"$_`"" } else { $_ } }) -join ' ')
     if ($PSCmdlet.ShouldProcess($SerialPort, $line)) {
         Write-Host "== $what"
         Write-Host $line
         & nanoff @arguments
-        if ($LASTEXITCODE -ne 0) { Fail "nanoff failed ($what), exit code $LASTEXITCODE" }
+        if ($LASTEXITCODE -ne 0) { Fail ("nanoff failed ($what), exit code $LASTEXITCODE" + $(if ($hint) { ": $hint" } else { '' })) }
     }
+}
+
+function Get-FirmwareTable {
+    # What the app's packages need from the firmware (kept in step with hardware/esp32/packages.config and
+    # $FirmwareVersion's default by .ci/check-firmware-pin.sh).
+    return Get-Content -LiteralPath (Join-Path $PSScriptRoot 'hardware' 'firmware.json') -Raw | ConvertFrom-Json
+}
+
+function Get-NativeRequirements($table) {
+    return @($table.packages | Where-Object { $_.native_assembly } | ForEach-Object {
+        [pscustomobject]@{ Package = "$($_.id) $($_.version)"; Name = $_.native_assembly; Version = $_.native_version; Checksum = $_.native_checksum.ToUpperInvariant() -replace '^0X', '0x' }
+    })
+}
+
+function Test-NativeAssemblies {
+    # nanoff --nanodevice --devicedetails prints the firmware's interop table under "Native Assemblies:", one
+    # "  <name> v<version>, checksum 0x<8 hex>" line each (nf-debugger NanoFrameworkDeviceInfo.ToString). The CLR
+    # refuses an assembly whose checksum differs from its line (nf-interpreter CLRStartup.cpp), so compare first.
+    $table = Get-FirmwareTable
+    $required = Get-NativeRequirements $table
+    $arguments = @('--nanodevice', '--devicedetails', '--serialport', $SerialPort)
+    $line = 'nanoff ' + ($arguments -join ' ')
+    if (-not $PSCmdlet.ShouldProcess($SerialPort, $line)) {
+        Write-Host "native assemblies the board must report (hardware/firmware.json), checked before the app is deployed:"
+        foreach ($r in $required) { Write-Host "  $($r.Name) v$($r.Version), checksum $($r.Checksum)" }
+        return
+    }
+    Write-Host "== native assemblies of the firmware"
+    Write-Host $line
+    $found = @{}
+    for ($attempt = 1; $attempt -le 3 -and $found.Count -eq 0; $attempt++) {
+        # Right after a firmware update the board is still starting: try again a few times.
+        if ($attempt -gt 1) { Start-Sleep -Seconds 3 }
+        $output = (& nanoff @arguments 2>&1 | Out-String)
+        foreach ($text in ($output -split "`r?`n")) {
+            if ($text -match '^\s*(\S+) v(\d+\.\d+\.\d+\.\d+), checksum (0x[0-9A-Fa-f]{8})\s*$') {
+                $found[$Matches[1]] = [pscustomobject]@{ Version = $Matches[2]; Checksum = '0x' + $Matches[3].Substring(2).ToUpperInvariant() }
+            }
+        }
+    }
+    if ($found.Count -eq 0) {
+        Write-Warning ("could not read the board's native assemblies (nanoff --nanodevice --devicedetails --serialport $SerialPort); " +
+            "check by hand that its 'Native Assemblies' include: " + (($required | ForEach-Object { "$($_.Name) v$($_.Version), checksum $($_.Checksum)" }) -join '; '))
+        return
+    }
+    $wrong = @()
+    foreach ($r in $required) {
+        $board = $found[$r.Name]
+        if ($null -eq $board) {
+            $wrong += "  $($r.Name): the firmware has none; $($r.Package) needs v$($r.Version), checksum $($r.Checksum)"
+        } elseif ($board.Checksum -ne $r.Checksum) {
+            $wrong += "  $($r.Name): the firmware has v$($board.Version), checksum $($board.Checksum); $($r.Package) needs v$($r.Version), checksum $($r.Checksum)"
+        } elseif ($board.Version -ne $r.Version) {
+            Write-Warning "$($r.Name): the firmware says v$($board.Version), $($r.Package) says v$($r.Version) (same checksum $($r.Checksum), so the CLR loads it)"
+        }
+    }
+    if ($wrong.Count -gt 0) {
+        Fail ("the board's firmware does not match the app's packages, so the app would never start " +
+            "(the CLR prints 'Invalid native checksum' and 'Link failure'):`n" + ($wrong -join "`n") +
+            "`nFlash the pinned firmware: ./flash.ps1 -SerialPort $SerialPort -Target <target> -SkipApp (firmware $($table.firmware.version)), " +
+            "or nanoff --update --target <target> --fwversion <version> --serialport $SerialPort with a version whose native assemblies match; see hardware/README.md, 'Firmware and packages'")
+    }
+    Write-Host "native assemblies match hardware/firmware.json ($($required.Count) checked)"
 }
 
 if (-not $SerialPort) {
@@ -177,11 +258,18 @@ if (-not (Get-Command nanoff -ErrorAction SilentlyContinue)) {
 $temp = Join-Path ([IO.Path]::GetTempPath()) ('nanobroker-flash-' + [Guid]::NewGuid().ToString('N'))
 try {
     if (-not $SkipFirmware) {
+        # --fwversion: the pinned firmware, not the newest (hardware/firmware.json, hardware/README.md "Firmware and packages").
         if ($Target) {
-            Invoke-Nanoff @('--update', '--target', $Target, '--serialport', $SerialPort) "firmware $Target"
+            Invoke-Nanoff @('--update', '--target', $Target, '--fwversion', $FirmwareVersion, '--serialport', $SerialPort) "firmware $Target $FirmwareVersion" `
+                "list the versions nanoff has for $Target with: nanoff --listtargets --platform esp32; see hardware/README.md, 'Firmware and packages', for one that matches the packages (-FirmwareVersion)"
         } else {
-            Invoke-Nanoff @('--update', '--platform', 'esp32', '--serialport', $SerialPort) 'firmware (target detected by nanoff)'
+            Invoke-Nanoff @('--update', '--platform', 'esp32', '--fwversion', $FirmwareVersion, '--serialport', $SerialPort) "firmware $FirmwareVersion (target detected by nanoff)" `
+                "list the versions nanoff has with: nanoff --listtargets --platform esp32; see hardware/README.md, 'Firmware and packages', for one that matches the packages (-FirmwareVersion)"
         }
+    }
+
+    if (-not $SkipNativeCheck -and (-not $SkipFirmware -or -not $SkipApp)) {
+        Test-NativeAssemblies
     }
 
     if ($WifiSsid) {

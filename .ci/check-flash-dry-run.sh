@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs flash.ps1 with -WhatIf (PowerShell 7; installed as the "PowerShell" dotnet tool when missing) and checks
-# that it prints the nanoff commands for firmware, Wi-Fi credentials and the app, runs none of them, and
-# refuses clearly when the serial port is missing; that it warns when the board would refuse everyone
+# that it prints the nanoff commands for firmware (with --fwversion, the version pinned in hardware/firmware.json),
+# the native-assembly check (and the checksums it expects), Wi-Fi credentials and the app, runs none of them, and
+# refuses clearly when the serial port is missing; that, run against a stand-in nanoff that reports a board's
+# native assemblies, it deploys the app when they match hardware/firmware.json and stops before the app, naming
+# the assembly, when System.Net's checksum differs; that it warns when the board would refuse everyone
 # (no -PasswordFile, no -AllowAnonymous); that -SettingsFile -AllowAnonymous -PasswordFile -AclFile -TlsCertificate
 # -TlsKey print one nanoff --filedeployment whose JSON (nanoFirmwareFlasher's format) lists the five files for I:\
 # and the settings with allow_anonymous=true (the Wi-Fi password hidden); and that a malformed password file
@@ -22,6 +25,7 @@ if [ -z "$pwsh_cmd" ]; then
   fi
 fi
 
+pinned="$(python3 -c 'import json; print(json.load(open("hardware/firmware.json"))["firmware"]["version"])')"
 out="$("$pwsh_cmd" -NoProfile -NonInteractive -File ./flash.ps1 -SerialPort /dev/ttyUSB0 -Target ESP32_PSRAM_REV0 \
   -WifiSsid x -WifiPassword y -WhatIf 2>&1)"
 status=$?
@@ -29,7 +33,8 @@ echo "$out"
 failed=0
 if [ "$status" -ne 0 ]; then echo "flash.ps1 -WhatIf exited with $status" >&2; failed=1; fi
 for expected in \
-  'nanoff --update --target ESP32_PSRAM_REV0 --serialport /dev/ttyUSB0' \
+  "nanoff --update --target ESP32_PSRAM_REV0 --fwversion $pinned --serialport /dev/ttyUSB0" \
+  'nanoff --nanodevice --devicedetails --serialport /dev/ttyUSB0' \
   'nanoff --networkdeployment ' \
   'nanoff --nanodevice --deploy --serialport /dev/ttyUSB0 --image '; do
   if ! grep -qF -- "What if: Performing the operation \"$expected" <<<"$out"; then
@@ -37,6 +42,13 @@ for expected in \
   fi
 done
 if grep -q '^== ' <<<"$out"; then echo "flash.ps1 -WhatIf ran a command" >&2; failed=1; fi
+if ! grep -qF '  System.Net v100.2.0.12, checksum 0x6DFA71D6' <<<"$out" || ! grep -qF 'native assemblies the board must report' <<<"$out"; then
+  echo "flash.ps1 -WhatIf did not show the native assemblies it checks (System.Net v100.2.0.12, checksum 0x6DFA71D6)" >&2; failed=1
+fi
+nodetect="$("$pwsh_cmd" -NoProfile -NonInteractive -File ./flash.ps1 -SerialPort /dev/ttyUSB0 -SkipApp -WhatIf 2>&1)"
+if ! grep -qF "What if: Performing the operation \"nanoff --update --platform esp32 --fwversion $pinned --serialport /dev/ttyUSB0" <<<"$nodetect"; then
+  echo "flash.ps1 -WhatIf without -Target did not pin the firmware: $nodetect" >&2; failed=1
+fi
 if ! grep -qF 'the board refuses clients without a user name' <<<"$out"; then
   echo "flash.ps1 -WhatIf without -PasswordFile or -AllowAnonymous did not warn that nobody can connect" >&2; failed=1
 fi
@@ -99,10 +111,57 @@ if [ $? -eq 0 ] || ! grep -qF 'TLS needs both files' <<<"$half" || grep -q '^== 
   echo "flash.ps1 did not refuse a certificate without its key before running anything: $half" >&2; failed=1
 fi
 
+# A stand-in nanoff (first on PATH) that logs its arguments and reports a board's native assemblies: the check
+# must let the app through when they match hardware/firmware.json, and stop before it when System.Net differs.
+fake="$fixtures/bin"; mkdir -p "$fake"
+cat >"$fake/nanoff" <<'SH'
+#!/usr/bin/env bash
+echo "$*" >>"$FAKE_NANOFF_LOG"
+case " $* " in
+  *" --devicedetails "*)
+    printf 'HAL build info: nanoCLR running @ ESP32_PSRAM_REV0\n\nNative Assemblies:\n'
+    cat "$FAKE_NANOFF_NATIVE" ;;
+esac
+exit 0
+SH
+chmod +x "$fake/nanoff"
+python3 - "$fixtures/native-good.txt" "$fixtures/native-bad.txt" <<'PY'
+import json, sys
+rows = [p for p in json.load(open('hardware/firmware.json'))['packages'] if p['native_assembly']]
+line = lambda name, ver, chk: '  %s v%s, checksum %s\n' % (name, ver, chk)
+open(sys.argv[1], 'w').write(''.join(line(r['native_assembly'], r['native_version'], r['native_checksum']) for r in rows)
+                             + '  nanoFramework.Hardware.Esp32 v100.0.10.0, checksum 0x6A20A689\n')
+open(sys.argv[2], 'w').write(''.join(line(r['native_assembly'], '100.2.0.14', '0x8EFB9944') if r['native_assembly'] == 'System.Net'
+                                     else line(r['native_assembly'], r['native_version'], r['native_checksum']) for r in rows))
+PY
+printf 'app' >"$fixtures/app.bin"
+for case in good bad; do
+  : >"$fixtures/nanoff-$case.log"
+  run="$(PATH="$fake:$PATH" FAKE_NANOFF_LOG="$fixtures/nanoff-$case.log" FAKE_NANOFF_NATIVE="$fixtures/native-$case.txt" \
+    "$pwsh_cmd" -NoProfile -NonInteractive -File ./flash.ps1 -SerialPort /dev/null -Target ESP32_PSRAM_REV0 \
+    -Image "$fixtures/app.bin" -AllowAnonymous 2>&1)"
+  status=$?
+  echo "$run"
+  calls="$(cat "$fixtures/nanoff-$case.log")"
+  if ! grep -qxF -- "--update --target ESP32_PSRAM_REV0 --fwversion $pinned --serialport /dev/null" <<<"$calls"; then
+    echo "flash.ps1 ($case board) did not run nanoff --update with --fwversion $pinned: $calls" >&2; failed=1
+  fi
+  if [ "$case" = good ]; then
+    if [ "$status" -ne 0 ] || ! grep -qF -- '--deploy' <<<"$calls" || ! grep -qF 'native assemblies match hardware/firmware.json' <<<"$run"; then
+      echo "flash.ps1 did not deploy the app to a board whose native assemblies match (exit $status): $calls" >&2; failed=1
+    fi
+  else
+    if [ "$status" -eq 0 ] || grep -qF -- '--deploy' <<<"$calls" \
+      || ! grep -qF 'System.Net: the firmware has v100.2.0.14, checksum 0x8EFB9944; nanoFramework.System.Net 1.11.54 needs v100.2.0.12, checksum 0x6DFA71D6' <<<"$run"; then
+      echo "flash.ps1 did not stop before the app on a board whose System.Net differs (exit $status): $calls" >&2; failed=1
+    fi
+  fi
+done
+
 refused="$("$pwsh_cmd" -NoProfile -NonInteractive -File ./flash.ps1 -Target ESP32_REV0 2>&1)"
 if [ $? -eq 0 ] || ! grep -qF 'give the board' <<<"$refused"; then
   echo "flash.ps1 without -SerialPort did not refuse with a clear message: $refused" >&2; failed=1
 fi
 
 if [ "$failed" -ne 0 ]; then exit 1; fi
-echo "flash.ps1 dry run: prints the nanoff commands and the files for I:\\, warns when nobody could connect, refuses a missing serial port, a malformed password file and a certificate without its key"
+echo "flash.ps1 dry run: prints the nanoff commands (firmware $pinned pinned) and the files for I:\\, checks the board's native assemblies before the app, warns when nobody could connect, refuses a missing serial port, a malformed password file and a certificate without its key"
