@@ -21,6 +21,9 @@ if command -v systemctl >/dev/null 2>&1; then systemctl stop mosquitto >/dev/nul
 echo "== nanoFramework projects: every source file and package listed (.ci/check-nfproj.sh)"
 bash .ci/check-nfproj.sh
 
+echo "== ESP32 firmware pin: packages.config, hardware/firmware.json and flash.ps1 agree (.ci/check-firmware-pin.sh)"
+bash .ci/check-firmware-pin.sh
+
 echo "== nanoFramework compile check: the engine against nanoFramework.CoreLibrary's mscorlib"
 dotnet build .ci/nanoframework/NanoBroker.NanoFramework.csproj -nologo -v quiet
 
