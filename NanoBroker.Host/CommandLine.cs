@@ -31,6 +31,7 @@ namespace NanoBroker.Host
             "records written together (group commit)",
             "longest a stored change (and its ack) waits to be written",
             "log size that triggers compaction",
+            "bytes of the log and its compaction copy; live state over a quarter: storage full",
         };
 
         public IPAddress Bind = IPAddress.Loopback;

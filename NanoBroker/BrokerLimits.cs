@@ -8,7 +8,7 @@ namespace NanoBroker
     public static class BrokerLimits
     {
         /// <summary>How many limits there are; their indexes run from 0 to this less one.</summary>
-        public const int Count = 20;
+        public const int Count = 21;
 
         /// <summary>The name of limit <paramref name="index"/>.</summary>
         public static string Name(int index)
@@ -35,6 +35,7 @@ namespace NanoBroker
                 case 17: return "storage_batch_bytes";
                 case 18: return "storage_commit_delay_ms";
                 case 19: return "storage_compact_bytes";
+                case 20: return "max_storage_bytes";
                 default: return null;
             }
         }
@@ -76,6 +77,7 @@ namespace NanoBroker
                 case 17: return o.StorageBatchBytes;
                 case 18: return o.StorageCommitDelayMs;
                 case 19: return o.StorageCompactBytes;
+                case 20: return o.MaxStorageBytes;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }
@@ -104,6 +106,7 @@ namespace NanoBroker
                 case 17: o.StorageBatchBytes = value; break;
                 case 18: o.StorageCommitDelayMs = value; break;
                 case 19: o.StorageCompactBytes = value; break;
+                case 20: o.MaxStorageBytes = value; break;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }

@@ -83,6 +83,16 @@ namespace NanoBroker
         public int StorageCompactBytes;
 
         /// <summary>
+        /// Bytes the log and its compaction copy may take together on the storage. Compaction copies the live state
+        /// beside the old log, and one packet's records need room, so the live state may take a quarter of it:
+        /// beyond, the storage is full (new retained messages are delivered but not stored, a new persistent
+        /// session or a will gets CONNACK 3, a new subscription of a persistent session SUBACK 0x80, messages
+        /// queued for offline sessions are kept in memory only) until it shrinks to an eighth. The log is compacted
+        /// early when needed to stay within it. On an ESP32 it leaves the rest of I:\ to the firmware's configuration.
+        /// </summary>
+        public int MaxStorageBytes;
+
+        /// <summary>
         /// Also keep the QoS 1/2 messages queued for offline persistent sessions in the log, so they survive
         /// a restart. Every such message is then written to flash once more: off on the ESP32 by default.
         /// </summary>
@@ -113,6 +123,7 @@ namespace NanoBroker
             o.StorageBatchBytes = 2048;
             o.StorageCommitDelayMs = 100;
             o.StorageCompactBytes = 65536;
+            o.MaxStorageBytes = 131072;
             o.PersistQueuedMessages = false;
             return o;
         }
@@ -142,6 +153,7 @@ namespace NanoBroker
             o.StorageBatchBytes = 262144;
             o.StorageCommitDelayMs = 5;
             o.StorageCompactBytes = 67108864;
+            o.MaxStorageBytes = 536870912;
             o.PersistQueuedMessages = true;
             return o;
         }
@@ -164,6 +176,7 @@ namespace NanoBroker
             if (SysIntervalMs < 0) return "SysIntervalMs must not be negative";
             if (StorageBatchBytes < MaxPacketSize + MaxClientIdBytes + Storage.Record.Overhead) return "StorageBatchBytes must be at least MaxPacketSize + MaxClientIdBytes + " + Storage.Record.Overhead;
             if (StorageCommitDelayMs < 0 || StorageCompactBytes < StorageBatchBytes) return "StorageCommitDelayMs must not be negative and StorageCompactBytes must be at least StorageBatchBytes";
+            if (MaxStorageBytes < 8 * StorageBatchBytes) return "MaxStorageBytes must be at least 8 x StorageBatchBytes (the live state may take a quarter of it, and compaction and one packet's records need the rest)";
             return null;
         }
     }

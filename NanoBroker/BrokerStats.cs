@@ -22,6 +22,12 @@ namespace NanoBroker
         public long SessionsEvicted;
         public long SubscriptionsRefused;
 
+        /// <summary>Durable state refused while the storage was full or failing: retained messages, persistent sessions, wills, subscriptions.</summary>
+        public long StorageRefused;
+
+        /// <summary>Storage operations that failed (the backend threw: a full or failing file system).</summary>
+        public long StorageFailures;
+
         /// <summary>QoS 2 messages taken without keeping their identifier: the client filled the receive buffer beyond the inflight window before sending PUBRELs.</summary>
         public long InboundWindowOverflows;
     }

@@ -77,6 +77,15 @@ namespace NanoBroker
             {
                 return Refuse(c, ConnectReturnCode.ServerUnavailable, "client limit of " + options.MaxClients + " reached");
             }
+            if (storage != null && StorageRefuses && (willFlag || (!cleanSession && (existing == null || !existing.Persistent))))
+            {
+                // Storage full or failing: a will, or a persistent session that does not exist yet, cannot be made
+                // durable. CONNACK 3, as for a will that does not fit the message store or a full session table.
+                Stats.StorageRefused++;
+                return Refuse(c, ConnectReturnCode.ServerUnavailable, "storage " + StateName(storageState) + ": "
+                    + (willFlag ? "a will" : "a new persistent session") + " cannot be made durable");
+            }
+            int lostBefore = lostBatches;
             int will = -1;
             if (willFlag)
             {
@@ -147,9 +156,10 @@ namespace NanoBroker
             // [MQTT-3.2.0-1] CONNACK first; [MQTT-3.2.2-2, MQTT-3.2.2-3] session present.
             int connAckAt = c.Outbox.Count;
             WriteConnAck(c, sessionPresent, ConnectReturnCode.Accepted);
-            if (storage != null && storage.HasPending)
+            if (storage != null && (storage.HasPending || lostBatches != lostBefore))
             {
-                // The session and will records must be durable before the client hears it is connected.
+                // The session and will records must be durable before the client hears it is connected (a failure
+                // that lost them closes the connection without CONNACK: CloseWithheld).
                 c.Outbox.Hold(connAckAt);
             }
             if (Verbose) Info("client " + ClientIdOf(s) + " connected (connection " + c.Id + ", MQTT " + (level == ConnectPacket.Mqtt311Level ? "3.1.1" : "3.1") + ", clean session " + (cleanSession ? 1 : 0) + ", keep-alive " + connect.KeepAliveSeconds + " s" + (sessionPresent ? ", session resumed" : "") + ")");

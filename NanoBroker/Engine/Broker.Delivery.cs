@@ -124,8 +124,10 @@ namespace NanoBroker
             }
             // [MQTT-3.3.1-5] the newest message is the topic's retained one: when it cannot be kept, the one
             // before it must not stay in its place (a failed Set removes it).
+            // Storage full or failing: it cannot be made durable, so it is not kept either (logged at the state's start).
+            bool storageRefuses = durable && storage != null && StorageRefuses;
             bool cleared;
-            if (message < 0)
+            if (message < 0 || storageRefuses)
             {
                 cleared = retained.Clear(buffer, topicStart, topicLength);
             }
@@ -138,8 +140,17 @@ namespace NanoBroker
                 return;
             }
             Stats.RetainedRefused++;
-            Warn("retained store full: the retained message on " + Utf8.GetString(buffer, topicStart, topicLength) + " was delivered but not stored"
-                + (cleared ? ", and the topic's earlier retained message was cleared" : ""));
+            if (storageRefuses)
+            {
+                Stats.StorageRefused++;
+                if (Verbose) Info("storage " + StateName(storageState) + ": the retained message on " + Utf8.GetString(buffer, topicStart, topicLength) + " was delivered but not stored"
+                    + (cleared ? ", and the topic's earlier retained message was cleared" : ""));
+            }
+            else
+            {
+                Warn("retained store full: the retained message on " + Utf8.GetString(buffer, topicStart, topicLength) + " was delivered but not stored"
+                    + (cleared ? ", and the topic's earlier retained message was cleared" : ""));
+            }
             if (cleared && durable)
             {
                 Journal(RecordKind.RetainedClear, 0, 0, null, buffer, topicStart, topicLength, null, 0, 0);
@@ -177,7 +188,15 @@ namespace NanoBroker
             s.Enqueue(message, publishFlags);
             if (!s.IsOnline && s.Persistent && storage != null && options.PersistQueuedMessages)
             {
-                JournalQueued(s, message, publishFlags);
+                if (StorageRefuses)
+                {
+                    // Storage full or failing: kept in memory only, until the compaction that ends the state.
+                    KeptInMemory(QueuedRecordBytes(s, message));
+                }
+                else
+                {
+                    JournalQueued(s, message, publishFlags);
+                }
             }
             Pump(s);
         }

@@ -17,38 +17,88 @@ namespace NanoBroker
         private long firstPendingMs;
         private long nextCompactionBytes;
 
+        // Full or failing storage (StorageState). liveBound is at least the bytes a compaction would write now:
+        // exact after MeasureLive or a compaction, then raised by every record appended and every change kept in
+        // memory only. Between two failures, the broker retries every StorageRetryMs.
+        private StorageState storageState;
+        private long liveBound;
+        private long nextStorageRetryMs;
+
+        // A batch was lost (the backend failed, or its records did not fit the bounds): the connections whose
+        // acknowledgements waited for it are closed without them at the end of the call (CloseWithheld).
+        private bool closeWithheld;
+        private int lostBatches;
+
+        // The log could not be read whole at start: it is kept as it is (never replaced) until a restart reads it.
+        private bool keepUnreadLog;
+
+        // MeasureLive: Journal adds up record sizes instead of appending.
+        private bool measuring;
+        private long measuredBytes;
+
+        // Storage steps run by Store, the one place that catches what the backend throws.
+        private const int StepOpen = 0;
+        private const int StepReplay = 1;
+        private const int StepCommit = 2;
+        private const int StepCompact = 3;
+        private const int StepDeleteCompaction = 4;
+
+        /// <summary>How long a full or failing storage waits before the broker tries again to write (or to leave the full state).</summary>
+        public const int StorageRetryMs = 30000;
+
+        /// <summary>Whether durable state is being kept (see <see cref="NanoBroker.StorageState"/>): ok without storage too.</summary>
+        public StorageState StorageState { get { return storageState; } }
+
         /// <summary>
         /// Loads the state a log holds and keeps it up to date from then on; call once, before any
         /// connection. Wills of clients that were connected when the broker stopped are published.
         /// Returns a summary for the log; throws <see cref="System.InvalidOperationException"/> when the
-        /// log cannot be read (another format version).
+        /// log cannot be read (another format version). A backend that fails (a full or failing file system)
+        /// does not stop the broker: it starts in the failing state with what it could read.
         /// </summary>
         public string Restore(RecordLog log)
         {
-            string problem = log.Open();
-            if (problem != null)
-            {
-                throw new System.InvalidOperationException(problem);
-            }
+            storage = log;
             WillRestorer wills = new WillRestorer(this, connections.Length);
             restoring = true;
-            long cut = log.Replay(new RecordReplayer(this, wills), new byte[options.StorageBatchBytes], new RecordView());
+            replayWills = wills;
+            Store(StepOpen);
+            if (openProblem != null)
+            {
+                restoring = false;
+                storage = null;
+                throw new System.InvalidOperationException(openProblem);
+            }
+            if (storageState != StorageState.Failing)
+            {
+                Store(StepReplay);
+            }
+            replayWills = null;
             restoring = false;
-            storage = log;
             nextCompactionBytes = options.StorageCompactBytes;
+            liveBound = log.Length + Record.Overhead;
             SettleRestoredQueues();
             ApplyAccessToRestored();
             int published = wills.PublishAll();
             CommitStorage();
             string summary = "restored " + retained.Count + " retained messages, " + SessionCount + " sessions, "
                 + subscriptions.Count + " subscriptions; published " + published + " wills of clients connected at the last stop";
-            if (cut > 0)
+            if (replayCut > 0)
             {
-                Warn("storage: cut " + cut + " bytes of torn or corrupt records off the end of " + RecordLog.FileName);
-                summary += "; cut " + cut + " corrupt bytes";
+                Warn("storage: cut " + replayCut + " bytes of torn or corrupt records off the end of " + RecordLog.FileName);
+                summary += "; cut " + replayCut + " corrupt bytes";
+            }
+            if (storageState != StorageState.Ok)
+            {
+                summary += "; storage " + StateName(storageState);
             }
             return summary;
         }
+
+        // What Open and Replay report, kept by Store.
+        private string openProblem;
+        private long replayCut;
+        private WillRestorer replayWills;
 
         /// <summary>The edge calls this often: writes the pending records once they have waited StorageCommitDelayMs.</summary>
         public void CommitStorageIfDue(long nowMs)
@@ -61,17 +111,195 @@ namespace NanoBroker
             }
         }
 
-        // Makes pending records durable, then lets the acknowledgements that waited for them go.
+        /// <summary>
+        /// The one place where what the storage backend throws (an IOException of a full file system, or any
+        /// other) is caught: runs one step and returns true, or reports the failure (StorageFailed) and returns false.
+        /// </summary>
+        private bool Store(int step)
+        {
+            try
+            {
+                switch (step)
+                {
+                    case StepOpen: openProblem = storage.Open(); break;
+                    case StepReplay: replayCut = storage.Replay(new RecordReplayer(this, replayWills), new byte[options.StorageBatchBytes], new RecordView()); break;
+                    case StepCommit: storage.Commit(); break;
+                    case StepCompact: Compact(); break;
+                    case StepDeleteCompaction: storage.DeleteCompactionFile(); break;
+                }
+                return true;
+            }
+            catch (System.Exception e)
+            {
+                StorageFailed(step, e);
+                return false;
+            }
+        }
+
+        // The backend failed: the batch is lost, the log damaged; the broker goes on without writing (Failing).
+        private void StorageFailed(int step, System.Exception e)
+        {
+            Stats.StorageFailures++;
+            if (restoring && storage.Unread)
+            {
+                keepUnreadLog = true;
+            }
+            bool deleteCompaction = storage.Abandon();
+            EnterFailing(StepName(step) + " failed: " + e.Message);
+            if (deleteCompaction && step != StepDeleteCompaction)
+            {
+                // Its incomplete file would hold room a full file system needs back (the Wi-Fi configuration on a board).
+                Store(StepDeleteCompaction);
+            }
+        }
+
+        // A batch cannot be written within MaxStorageBytes (one packet's records took more than the room left).
+        private void LoseBatch(string reason)
+        {
+            storage.Discard();
+            EnterFailing(reason);
+        }
+
+        // From now on nothing is written until a compaction rewrites the log from memory (RetryStorageIfDue).
+        private void EnterFailing(string reason)
+        {
+            lostBatches++;
+            closeWithheld = true;
+            nextStorageRetryMs = now + StorageRetryMs;
+            if (storageState == StorageState.Failing)
+            {
+                return;
+            }
+            storageState = StorageState.Failing;
+            Warn("storage: " + reason + "; " + RecordLog.FileName + " is not written until it can be rewritten whole"
+                + (keepUnreadLog ? " (not before a restart: it could not be read whole, and is kept as it is)" : " (tried every " + StorageRetryMs / 1000 + " s)")
+                + "; meanwhile new retained messages, persistent sessions, wills and subscriptions of persistent sessions are refused, and changes are kept in memory only");
+        }
+
+        // A failure lost the records some acknowledgements waited for: those connections are closed without them.
+        private void CloseWithheld()
+        {
+            closeWithheld = false;
+            for (int i = 0; i < connections.Length; i++)
+            {
+                Connection c = connections[i];
+                if (c.State != ConnectionState.Free && c.Outbox.IsHeld)
+                {
+                    c.Outbox.DropHeld();
+                    End(c, true, "storage failed: what its last packets changed could not be made durable, so they are not acknowledged");
+                }
+            }
+        }
+
+        // True while new durable state is refused (StorageState Full or Failing).
+        private bool StorageRefuses
+        {
+            get { return storageState != StorageState.Ok; }
+        }
+
+        // Makes pending records durable, then lets the acknowledgements that waited for them go; compacts when the
+        // log reaches StorageCompactBytes, or when the bound needs it. Called between packets only (never inside a
+        // handler, where memory may be ahead of the records not yet journaled).
         private void CommitStorage()
         {
-            storage.Commit();
+            if (storageState == StorageState.Failing)
+            {
+                return;
+            }
+            long limit = options.MaxStorageBytes;
+            long headroom = limit / 4;
+            long after = storage.Length + storage.PendingBytes;
+            if ((storageState == StorageState.Ok && liveBound > headroom) || after + liveBound + headroom > limit)
+            {
+                liveBound = MeasureLive();
+            }
+            bool written;
+            if (after > nextCompactionBytes || after + liveBound + headroom > limit)
+            {
+                // The compacted log holds what the batch changed: the batch is not written first.
+                if (storage.Length + liveBound > limit)
+                {
+                    LoseBatch("the live state (" + liveBound + " bytes) cannot be compacted beside " + RecordLog.FileName + " (" + storage.Length
+                        + " bytes) within max_storage_bytes (" + limit + ")");
+                    return;
+                }
+                written = Store(StepCompact);
+            }
+            else
+            {
+                written = Store(StepCommit);
+            }
+            if (!written)
+            {
+                return;
+            }
             for (int i = 0; i < connections.Length; i++)
             {
                 connections[i].Outbox.Release();
             }
-            if (storage.Length > nextCompactionBytes)
+            if (storageState == StorageState.Ok && liveBound > headroom)
             {
-                Compact();
+                storageState = StorageState.Full;
+                nextStorageRetryMs = now + StorageRetryMs;
+                Warn("storage: full: the live state takes " + liveBound + " bytes, over a quarter of max_storage_bytes (" + limit
+                    + "); new retained messages, persistent sessions, wills and subscriptions of persistent sessions are refused until it takes an eighth or less");
+            }
+        }
+
+        // Full or failing: every StorageRetryMs, measures the live state and, when it fits, rewrites the log (a
+        // compaction): a failing log becomes whole again, and a full one leaves the state once it has shrunk to
+        // an eighth of MaxStorageBytes. Called from Tick.
+        private void RetryStorageIfDue()
+        {
+            if (storage == null || storageState == StorageState.Ok || now < nextStorageRetryMs || keepUnreadLog)
+            {
+                return;
+            }
+            nextStorageRetryMs = now + StorageRetryMs;
+            long limit = options.MaxStorageBytes;
+            liveBound = MeasureLive();
+            if ((storageState == StorageState.Full && liveBound > limit / 8) || storage.Footprint + liveBound > limit)
+            {
+                return;
+            }
+            StorageState was = storageState;
+            if (!Store(StepCompact))
+            {
+                return;
+            }
+            storageState = liveBound > limit / 4 ? StorageState.Full : StorageState.Ok;
+            for (int i = 0; i < connections.Length; i++)
+            {
+                connections[i].Outbox.Release();
+            }
+            Warn("storage: " + (was == StorageState.Failing ? RecordLog.FileName + " written whole again" : "room again") + ": the live state takes "
+                + liveBound + " bytes of max_storage_bytes (" + limit + "); " + (storageState == StorageState.Ok ? "durable state is accepted again" : "still full"));
+        }
+
+        // The bytes a compaction would write now, without writing: header, records, CompactionEnd.
+        private long MeasureLive()
+        {
+            measuring = true;
+            measuredBytes = 0;
+            WriteLiveSet(true);
+            measuring = false;
+            return RecordLog.FileHeaderBytes + measuredBytes + Record.Overhead;
+        }
+
+        private static string StateName(StorageState state)
+        {
+            return state == StorageState.Ok ? "ok" : state == StorageState.Full ? "full" : "failing";
+        }
+
+        private static string StepName(int step)
+        {
+            switch (step)
+            {
+                case StepOpen: return "opening " + RecordLog.FileName;
+                case StepReplay: return "reading " + RecordLog.FileName;
+                case StepCommit: return "writing " + RecordLog.FileName;
+                case StepCompact: return "compacting " + RecordLog.FileName;
+                default: return "deleting " + RecordLog.CompactionFileName;
             }
         }
 
@@ -79,6 +307,18 @@ namespace NanoBroker
         private void Compact()
         {
             storage.BeginCompaction();
+            WriteLiveSet(false);
+            storage.EndCompaction();
+            long live = storage.Length;
+            liveBound = live;
+            nextCompactionBytes = live * 2 > options.StorageCompactBytes ? live * 2 : options.StorageCompactBytes;
+            Warn("storage: compacted " + RecordLog.FileName + " to " + live + " bytes");
+        }
+
+        // The live state as records: journaled into the compaction file, or, with measure, only added up
+        // (MeasureLive: nothing in the engine changes then).
+        private void WriteLiveSet(bool measure)
+        {
             for (int i = 0; i < sessions.Length; i++)
             {
                 Session s = sessions[i];
@@ -94,11 +334,19 @@ namespace NanoBroker
                         Journal(RecordKind.SubscriptionSet, subscriptions.Qos[e], 0, s, subscriptions.Arena, subscriptions.FilterStart[e], subscriptions.FilterLength[e], null, 0, 0);
                     }
                 }
-                if (s.JournaledQueued > 0)
+                // What is still unacknowledged, oldest first; after a restart it is queued anew. An offline session
+                // whose messages were kept in memory only (storage full or failing) has them written now.
+                if (s.JournaledQueued > 0 || (options.PersistQueuedMessages && !s.IsOnline && (s.QueueCount > 0 || s.InflightCount > 0)))
                 {
-                    // What is still unacknowledged, oldest first; after a restart it is queued anew.
-                    s.ResetJournal();
-                    JournalPending(s);
+                    if (measure)
+                    {
+                        measuredBytes += PendingRecordBytes(s);
+                    }
+                    else
+                    {
+                        s.ResetJournal();
+                        JournalPending(s);
+                    }
                 }
                 for (int q = 0; q < s.InflightCount; q++)
                 {
@@ -129,24 +377,83 @@ namespace NanoBroker
                     JournalWill(c, sessions[c.Session]);
                 }
             }
-            storage.EndCompaction();
-            long live = storage.Length;
-            nextCompactionBytes = live * 2 > options.StorageCompactBytes ? live * 2 : options.StorageCompactBytes;
-            Warn("storage: compacted " + RecordLog.FileName + " to " + live + " bytes");
         }
 
-        // Appends a record; the session (or null) supplies the client id field.
+        // The bytes of the QueuedMessage records JournalPending would write for a session.
+        private long PendingRecordBytes(Session s)
+        {
+            long bytes = 0;
+            for (int q = 0; q < s.InflightCount; q++)
+            {
+                if (s.InflightMessage[q] >= 0)
+                {
+                    bytes += QueuedRecordBytes(s, s.InflightMessage[q]);
+                }
+            }
+            for (int q = 0; q < s.QueueCount; q++)
+            {
+                int m = s.QueueMessage[(s.QueueHead + q) % s.QueueMessage.Length];
+                if (m != Done)
+                {
+                    bytes += QueuedRecordBytes(s, m);
+                }
+            }
+            return bytes;
+        }
+
+        private int QueuedRecordBytes(Session s, int message)
+        {
+            return Record.SizeOf(s.ClientIdLength, pool.TopicLength(message), pool.PayloadLength(message));
+        }
+
+        // Appends a record; the session (or null) supplies the client id field. A full batch is committed first,
+        // without compacting (the handler that journals may not be done changing memory); when that commit
+        // cannot keep the bound, or fails, the batch is lost (Failing) and nothing more is appended.
         private void Journal(int kind, int flags, int key, Session s, byte[] b, int bStart, int bLength, byte[] c, int cStart, int cLength)
         {
+            int clientIdLength = s == null ? 0 : s.ClientIdLength;
+            if (measuring)
+            {
+                measuredBytes += Record.SizeOf(clientIdLength, bLength, cLength);
+                return;
+            }
             if (storage == null || restoring)
             {
                 return;
             }
-            if (!storage.HasPending)
+            bool compacting = storage.Compacting;
+            if (!compacting)
             {
-                firstPendingMs = now;
+                if (storageState == StorageState.Failing)
+                {
+                    return;
+                }
+                int size = Record.SizeOf(clientIdLength, bLength, cLength);
+                if (size > storage.Room)
+                {
+                    if (storage.Length + storage.PendingBytes + liveBound > options.MaxStorageBytes)
+                    {
+                        LoseBatch("the records of one packet took more than the room left within max_storage_bytes (" + options.MaxStorageBytes + ")");
+                        return;
+                    }
+                    if (!Store(StepCommit))
+                    {
+                        return;
+                    }
+                }
+                liveBound += size;
+                if (!storage.HasPending)
+                {
+                    firstPendingMs = now;
+                }
             }
-            storage.Append(kind, flags, key, s == null ? null : s.ClientId, 0, s == null ? 0 : s.ClientIdLength, b, bStart, bLength, c, cStart, cLength);
+            storage.Append(kind, flags, key, s == null ? null : s.ClientId, 0, clientIdLength, b, bStart, bLength, c, cStart, cLength);
+        }
+
+        // A change of live state kept in memory only (storage full or failing): a later compaction may write it.
+        private void KeptInMemory(long recordBytes)
+        {
+            liveBound += recordBytes;
         }
 
         // A persistent session and who owns it.
@@ -187,6 +494,12 @@ namespace NanoBroker
         {
             if (storage == null || !options.PersistQueuedMessages || (s.QueueCount == 0 && s.InflightCount == 0))
             {
+                return;
+            }
+            if (StorageRefuses)
+            {
+                // Kept in memory only, the journaled ones as they are; the compaction that ends the state writes them.
+                KeptInMemory(PendingRecordBytes(s));
                 return;
             }
             if (s.JournaledQueued > 0)

@@ -71,6 +71,12 @@ namespace NanoBroker
                     // [MQTT-3.8.4-3] the same filter again replaces the subscription.
                     subscriptions.Qos[entry] = (byte)requested;
                 }
+                else if (s.Persistent && storage != null && StorageRefuses)
+                {
+                    // A new subscription of a persistent session cannot be made durable.
+                    Stats.StorageRefused++;
+                    refusal = "storage " + StateName(storageState);
+                }
                 else if ((entry = subscriptions.Add(s.Id, b, start, length, requested)) < 0)
                 {
                     refusal = "subscription table full";

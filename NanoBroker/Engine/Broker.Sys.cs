@@ -38,6 +38,11 @@ namespace NanoBroker
             {
                 PublishSys(SysTopics.HeapCurrent, HeapBytesInUse(), null);
             }
+            if (storage != null)
+            {
+                PublishSys(SysTopics.StorageState, storageState == StorageState.Ok ? SysTopics.StorageOk : storageState == StorageState.Full ? SysTopics.StorageFull : SysTopics.StorageFailing);
+                PublishSys(SysTopics.StorageBytesUsed, storage.Footprint, null);
+            }
         }
 
         private void PublishSys(byte[] topic, long value, byte[] suffix)

@@ -232,6 +232,7 @@ namespace NanoBroker
                     }
                 }
             }
+            RetryStorageIfDue();
             PublishSysIfDue();
             Settle();
         }
@@ -384,8 +385,10 @@ namespace NanoBroker
                 Violation(c, "invalid fixed header flags [MQTT-2.2.2-2]");
                 return true;
             }
-            // An acknowledgement of a stored change waits until the change is durable.
+            // An acknowledgement of a stored change waits until the change is durable; when a failure lost the
+            // batch meanwhile, it stays held, and CloseWithheld closes the connection without it.
             int appendedBefore = storage != null ? storage.Appended : 0;
+            int lostBefore = lostBatches;
             int outboxBefore = c.Outbox.Count;
             bool handled;
             switch (type)
@@ -409,7 +412,7 @@ namespace NanoBroker
             if (handled)
             {
                 c.LastReceivedMs = now;
-                if (storage != null && storage.Appended != appendedBefore)
+                if (storage != null && (storage.Appended != appendedBefore || lostBatches != lostBefore))
                 {
                     c.Outbox.Hold(outboxBefore);
                 }
@@ -532,6 +535,10 @@ namespace NanoBroker
         // until nothing changes.
         private void Settle()
         {
+            if (closeWithheld)
+            {
+                CloseWithheld();
+            }
             SendRetainedDue();
             while (retryBlocked && blockedCount > 0)
             {

@@ -63,6 +63,23 @@ namespace NanoBroker.Sessions
             held = false;
         }
 
+        /// <summary>True while acknowledgements wait for a storage commit (<see cref="Hold"/>).</summary>
+        internal bool IsHeld { get { return held; } }
+
+        /// <summary>Forgets the bytes held back (their storage commit failed): only what was sendable stays.</summary>
+        internal void DropHeld()
+        {
+            if (held)
+            {
+                Count = heldSendable;
+                held = false;
+                if (Count == 0)
+                {
+                    Start = 0;
+                }
+            }
+        }
+
         internal void Consumed(int bytes)
         {
             if (held)

@@ -5,6 +5,9 @@ namespace NanoBroker.Storage
     /// and reach the backend together (group commit); a power cut loses at most the batch being
     /// written, and a torn or corrupted tail is found by its checksum and cut off at the next start.
     /// Compaction writes the live set to a second file and swaps it in only once it is complete.
+    /// The backend's exceptions (a full or failing file system) pass through to the caller, the broker,
+    /// which catches them in one place and calls <see cref="Abandon"/>: the batch is lost, the log is
+    /// <see cref="Damaged"/>, and only a compaction (a fresh file) makes it usable again.
     /// </summary>
     public sealed class RecordLog
     {
@@ -24,6 +27,10 @@ namespace NanoBroker.Storage
         private string target = FileName;
         private long committedLength;
 
+        // The length of the log file while a compaction writes the other one.
+        private long logLength;
+        private bool compactionComplete;
+
         public RecordLog(IStorageBackend backend, int batchBytes)
         {
             this.backend = backend;
@@ -35,6 +42,28 @@ namespace NanoBroker.Storage
 
         /// <summary>Records appended and not yet committed.</summary>
         public bool HasPending { get { return batchCount > 0; } }
+
+        /// <summary>Bytes of the records appended and not yet committed.</summary>
+        public int PendingBytes { get { return batchCount; } }
+
+        /// <summary>Bytes the batch can still take before <see cref="Append"/> must commit it.</summary>
+        public int Room { get { return batch.Length - batchCount; } }
+
+        /// <summary>True between <see cref="BeginCompaction"/> and <see cref="EndCompaction"/> (or <see cref="Abandon"/>).</summary>
+        public bool Compacting { get { return target != FileName; } }
+
+        /// <summary>
+        /// A write failed: the log file may end in part of a lost batch, so nothing more is appended to it
+        /// until a compaction replaces it (which clears this).
+        /// </summary>
+        public bool Damaged { get; private set; }
+
+        /// <summary>
+        /// True from <see cref="Open"/> until <see cref="Replay"/> has read the whole log (false at once for a new
+        /// log): while true, a failure leaves records on disk the broker never read, and the log must not be
+        /// replaced by a compaction of what it did read.
+        /// </summary>
+        public bool Unread { get; private set; }
 
         /// <summary>Records appended since start (a change counter for the engine).</summary>
         public int Appended { get; private set; }
@@ -52,24 +81,17 @@ namespace NanoBroker.Storage
         /// </summary>
         public string Open()
         {
-            if (backend.Length(CompactionFileName) >= 0)
-            {
-                if (EndsWithCompactionEnd(CompactionFileName))
-                {
-                    backend.Rename(CompactionFileName, FileName);
-                }
-                else
-                {
-                    backend.Delete(CompactionFileName);
-                }
-            }
+            Unread = true;
+            FinishInterruptedCompaction();
             long length = backend.Length(FileName);
             if (length < FileHeaderBytes)
             {
+                Unread = false;
                 if (length > 0)
                 {
                     backend.Delete(FileName);
                 }
+                committedLength = 0;
                 WriteFileHeader(FileName);
                 committedLength = FileHeaderBytes;
                 return null;
@@ -133,6 +155,7 @@ namespace NanoBroker.Storage
                 }
                 held += read;
             }
+            Unread = false;
             long cut = end - position;
             if (cut > 0)
             {
@@ -142,7 +165,7 @@ namespace NanoBroker.Storage
             return cut;
         }
 
-        /// <summary>Adds a record to the batch; a full batch is committed first.</summary>
+        /// <summary>Adds a record to the batch; a full batch is committed first (the broker commits before that, see <see cref="Room"/>).</summary>
         public void Append(int kind, int flags, int key, byte[] a, int aStart, int aLength, byte[] b, int bStart, int bLength, byte[] c, int cStart, int cLength)
         {
             int size = Record.SizeOf(aLength, bLength, cLength);
@@ -159,12 +182,16 @@ namespace NanoBroker.Storage
             Appended++;
         }
 
-        /// <summary>Writes the batch and waits until it is durable.</summary>
+        /// <summary>Writes the batch and waits until it is durable. Throws what the backend throws (then call <see cref="Abandon"/>).</summary>
         public void Commit()
         {
             if (batchCount == 0)
             {
                 return;
+            }
+            if (Damaged && !Compacting)
+            {
+                throw new System.InvalidOperationException(FileName + " is damaged: only a compaction writes it again");
             }
             backend.Append(target, batch, 0, batchCount);
             backend.Flush(target);
@@ -174,23 +201,96 @@ namespace NanoBroker.Storage
             batchCount = 0;
         }
 
-        /// <summary>Starts writing a compacted log: following appends go to the compaction file.</summary>
+        /// <summary>
+        /// Starts writing a compacted log: following appends go to the compaction file. Records still in the
+        /// batch are dropped, not written: the compacted log holds the state they changed (the broker writes
+        /// its whole live state from memory). A complete compaction file an earlier failure left is swapped in
+        /// first, so that the state on disk is never only in a file about to be deleted.
+        /// </summary>
         public void BeginCompaction()
         {
-            Commit();
-            backend.Delete(CompactionFileName);
-            WriteFileHeader(CompactionFileName);
+            batchCount = 0;
+            FinishInterruptedCompaction();
+            long length = backend.Length(FileName);
+            logLength = length > committedLength ? length : committedLength;
+            compactionComplete = false;
             target = CompactionFileName;
+            committedLength = 0;
+            WriteFileHeader(CompactionFileName);
             committedLength = FileHeaderBytes;
         }
 
-        /// <summary>Marks the compacted log complete and swaps it in for the old one.</summary>
+        /// <summary>Marks the compacted log complete and swaps it in for the old one; the log is whole again.</summary>
         public void EndCompaction()
         {
             Append(RecordKind.CompactionEnd, 0, 0, null, 0, 0, null, 0, 0, null, 0, 0);
             Commit();
+            compactionComplete = true;
             backend.Rename(CompactionFileName, FileName);
             target = FileName;
+            Damaged = false;
+        }
+
+        /// <summary>
+        /// Bytes the log's files take now: the log, and during a compaction the compacted file besides.
+        /// </summary>
+        public long Footprint { get { return Compacting ? logLength + committedLength : committedLength; } }
+
+        /// <summary>
+        /// After the backend threw: the batch is lost and the log marked <see cref="Damaged"/> (a failed append
+        /// may have left part of the batch; its bytes are counted in <see cref="Length"/>, as they may be on disk).
+        /// A compaction under way is given up: returns true when its incomplete file should be deleted
+        /// (<see cref="DeleteCompactionFile"/>), false when there is none or it is complete (the next
+        /// <see cref="Open"/> or <see cref="BeginCompaction"/> swaps a complete one in).
+        /// </summary>
+        public bool Abandon()
+        {
+            bool deleteCompaction = false;
+            if (Compacting)
+            {
+                deleteCompaction = !compactionComplete;
+                target = FileName;
+                committedLength = logLength;
+            }
+            else
+            {
+                committedLength += batchCount;
+            }
+            batchCount = 0;
+            Damaged = true;
+            return deleteCompaction;
+        }
+
+        /// <summary>Drops the batch without writing it (the broker could not keep it within its bounds).</summary>
+        public void Discard()
+        {
+            batchCount = 0;
+        }
+
+        /// <summary>Deletes the compaction file of an abandoned compaction, freeing its room.</summary>
+        public void DeleteCompactionFile()
+        {
+            if (backend.Length(CompactionFileName) >= 0)
+            {
+                backend.Delete(CompactionFileName);
+            }
+        }
+
+        // A compaction file left by a cut or a failure: swapped in when complete (it ends with CompactionEnd),
+        // else deleted.
+        private void FinishInterruptedCompaction()
+        {
+            if (backend.Length(CompactionFileName) >= 0)
+            {
+                if (EndsWithCompactionEnd(CompactionFileName))
+                {
+                    backend.Rename(CompactionFileName, FileName);
+                }
+                else
+                {
+                    backend.Delete(CompactionFileName);
+                }
+            }
         }
 
         private void WriteFileHeader(string file)
