@@ -176,16 +176,22 @@ namespace NanoBroker
                 + "; meanwhile new retained messages, persistent sessions, wills and subscriptions of persistent sessions are refused, and changes are kept in memory only");
         }
 
-        // A failure lost the records some acknowledgements waited for: those connections are closed without them.
+        // A failure lost the records some acknowledgements waited for: those connections are closed without them
+        // (a client whose packets changed stored state but wait for no acknowledgement, QoS 0, goes on).
         private void CloseWithheld()
         {
             closeWithheld = false;
             for (int i = 0; i < connections.Length; i++)
             {
                 Connection c = connections[i];
-                if (c.State != ConnectionState.Free && c.Outbox.IsHeld)
+                if (c.State == ConnectionState.Free)
                 {
-                    c.Outbox.DropHeld();
+                    continue;
+                }
+                bool withheld = c.Outbox.HeldBytes > 0;
+                c.Outbox.DropHeld();
+                if (withheld)
+                {
                     End(c, true, "storage failed: what its last packets changed could not be made durable, so they are not acknowledged");
                 }
             }

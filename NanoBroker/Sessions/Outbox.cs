@@ -63,8 +63,8 @@ namespace NanoBroker.Sessions
             held = false;
         }
 
-        /// <summary>True while acknowledgements wait for a storage commit (<see cref="Hold"/>).</summary>
-        internal bool IsHeld { get { return held; } }
+        /// <summary>Bytes held back until a storage commit (<see cref="Hold"/>); 0 when none.</summary>
+        internal int HeldBytes { get { return held ? Count - heldSendable : 0; } }
 
         /// <summary>Forgets the bytes held back (their storage commit failed): only what was sendable stays.</summary>
         internal void DropHeld()

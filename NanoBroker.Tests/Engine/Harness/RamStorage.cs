@@ -5,7 +5,9 @@ namespace NanoBroker.Tests.Engine.Harness
 {
     /// <summary>
     /// Files in memory, with power cuts: bytes appended but not flushed are lost in a cut (or kept
-    /// in part, as a torn write), and the backend can be made to fail at its n-th operation.
+    /// in part, as a torn write), and the backend can be made to fail at its n-th operation. It can
+    /// also fill up (<see cref="Capacity"/>: an append beyond keeps what fits and throws, as a full file
+    /// system does) or fail every write (<see cref="FailWrites"/>), and remembers the most bytes its files held.
     /// </summary>
     public sealed class RamStorage : IStorageBackend
     {
@@ -29,6 +31,35 @@ namespace NanoBroker.Tests.Engine.Harness
         public int OperationsBeforeCut = -1;
 
         public int Operations { get; private set; }
+
+        /// <summary>Bytes all files may hold together; an append beyond writes what fits and throws <see cref="StorageFullException"/>. -1: no limit.</summary>
+        public long Capacity = -1;
+
+        /// <summary>Every write (append, flush, truncate, delete, rename) throws <see cref="StorageFailedException"/>.</summary>
+        public bool FailWrites;
+
+        /// <summary>Bytes the files hold now.</summary>
+        public long Used
+        {
+            get
+            {
+                long used = 0;
+                for (int i = 0; i < MaxFiles; i++)
+                {
+                    if (names[i] != null)
+                    {
+                        used += lengths[i];
+                    }
+                }
+                return used;
+            }
+        }
+
+        /// <summary>The most bytes the files held at once.</summary>
+        public long PeakUsed { get; private set; }
+
+        /// <summary>Writes that threw (full or failing).</summary>
+        public int Failures { get; private set; }
 
         public long Length(string file)
         {
@@ -57,6 +88,16 @@ namespace NanoBroker.Tests.Engine.Harness
         public void Append(string file, byte[] buffer, int offset, int count)
         {
             Step();
+            Write();
+            int fits = count;
+            if (Capacity >= 0 && Used + count > Capacity)
+            {
+                fits = (int)(Capacity - Used);
+                if (fits < 0)
+                {
+                    fits = 0;
+                }
+            }
             int i = Find(file);
             if (i < 0)
             {
@@ -68,13 +109,23 @@ namespace NanoBroker.Tests.Engine.Harness
                 Array.Copy(contents[i], bigger, lengths[i]);
                 contents[i] = bigger;
             }
-            Array.Copy(buffer, offset, contents[i], lengths[i], count);
-            lengths[i] += count;
+            Array.Copy(buffer, offset, contents[i], lengths[i], fits);
+            lengths[i] += fits;
+            if (Used > PeakUsed)
+            {
+                PeakUsed = Used;
+            }
+            if (fits < count)
+            {
+                Failures++;
+                throw new StorageFullException();
+            }
         }
 
         public void Flush(string file)
         {
             Step();
+            Write();
             int i = Find(file);
             if (i >= 0)
             {
@@ -85,6 +136,7 @@ namespace NanoBroker.Tests.Engine.Harness
         public void Truncate(string file, long length)
         {
             Step();
+            Write();
             int i = Find(file);
             lengths[i] = (int)length;
             durable[i] = (int)length;
@@ -93,6 +145,7 @@ namespace NanoBroker.Tests.Engine.Harness
         public void Delete(string file)
         {
             Step();
+            Write();
             int i = Find(file);
             if (i >= 0)
             {
@@ -103,6 +156,7 @@ namespace NanoBroker.Tests.Engine.Harness
         public void Rename(string from, string to)
         {
             Step();
+            Write();
             int target = Find(to);
             if (target >= 0)
             {
@@ -171,6 +225,15 @@ namespace NanoBroker.Tests.Engine.Harness
             }
         }
 
+        private void Write()
+        {
+            if (FailWrites)
+            {
+                Failures++;
+                throw new StorageFailedException();
+            }
+        }
+
         private int Find(string file)
         {
             for (int i = 0; i < MaxFiles; i++)
@@ -203,5 +266,21 @@ namespace NanoBroker.Tests.Engine.Harness
     /// <summary>Thrown by <see cref="RamStorage"/> at the operation chosen for a power cut.</summary>
     public sealed class PowerCutException : Exception
     {
+    }
+
+    /// <summary>Thrown by <see cref="RamStorage"/> when an append does not fit its <see cref="RamStorage.Capacity"/> (as ENOSPC).</summary>
+    public sealed class StorageFullException : Exception
+    {
+        public StorageFullException() : base("no space left on device")
+        {
+        }
+    }
+
+    /// <summary>Thrown by <see cref="RamStorage"/> for every write while <see cref="RamStorage.FailWrites"/>.</summary>
+    public sealed class StorageFailedException : Exception
+    {
+        public StorageFailedException() : base("I/O error")
+        {
+        }
     }
 }

@@ -13,10 +13,15 @@ namespace NanoBroker.Tests.Engine.Harness
         {
         }
 
-        public TestBroker(BrokerOptions options)
+        public TestBroker(BrokerOptions options) : this(options, null)
+        {
+        }
+
+        /// <summary>A broker that reports to <paramref name="log"/>.</summary>
+        public TestBroker(BrokerOptions options, IBrokerLog log)
         {
             Clock = new FakeClock(1000);
-            Broker = new Broker(options, Clock.Now, null);
+            Broker = new Broker(options, Clock.Now, log);
         }
 
         /// <summary>A broker whose durable state is restored from <paramref name="storage"/> and kept there.</summary>
@@ -30,6 +35,14 @@ namespace NanoBroker.Tests.Engine.Harness
         {
             TestBroker b = new TestBroker(options);
             b.Broker.Access = access;
+            b.RestoreSummary = b.Broker.Restore(new RecordLog(storage, options.StorageBatchBytes));
+            return b;
+        }
+
+        /// <summary>As <see cref="Restored(IStorageBackend, BrokerOptions)"/>, reporting to <paramref name="log"/>.</summary>
+        public static TestBroker RestoredWithLog(IStorageBackend storage, BrokerOptions options, IBrokerLog log)
+        {
+            TestBroker b = new TestBroker(options, log);
             b.RestoreSummary = b.Broker.Restore(new RecordLog(storage, options.StorageBatchBytes));
             return b;
         }
