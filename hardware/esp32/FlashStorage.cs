@@ -4,56 +4,83 @@ using NanoBroker.Storage;
 namespace NanoBroker.Esp32
 {
     /// <summary>
+    /// Told every file-system call <see cref="FlashStorage"/> makes, in order: the wear measurement
+    /// (bench/FlashWear) and the tests of the write pattern. Null on the board.
+    /// </summary>
+    public interface IFlashTrace
+    {
+        /// <param name="operation">open, write, flush, close, seek, read, length, setlength, exists, delete, move.</param>
+        /// <param name="stream">The stream's number (0 the append stream, 1 any other), or -1 for a call on a path.</param>
+        /// <param name="file">The file (for open, exists, delete, move: its name; move: "from to"), or null.</param>
+        /// <param name="value">open: its FileMode and FileAccess as (int)mode * 16 + (int)access; write, read: bytes; seek, setlength: position; else 0.</param>
+        void Call(string operation, int stream, string file, long value);
+    }
+
+    /// <summary>
     /// The record log's files on the ESP32's internal flash: littlefs on the "config" partition, drive I:\.
     /// A commit is open-append, write, flush, close: closing a littlefs file makes it durable.
     /// </summary>
     public sealed class FlashStorage : IStorageBackend
     {
+        private const int AppendStreamId = 0;
+        private const int OtherStreamId = 1;
+
         private readonly string root;
+        private readonly IFlashTrace trace;
 
         // The file appended to since the last Flush, kept open until then.
         private FileStream appendStream;
         private string appendFile;
 
         /// <param name="root">The drive or folder, ending in a backslash, e.g. <c>I:\</c>.</param>
-        public FlashStorage(string root)
+        public FlashStorage(string root) : this(root, null)
+        {
+        }
+
+        /// <param name="root">The drive or folder, ending in a backslash, e.g. <c>I:\</c>.</param>
+        /// <param name="trace">Told every file-system call, or null.</param>
+        public FlashStorage(string root, IFlashTrace trace)
         {
             this.root = root;
+            this.trace = trace;
         }
 
         public long Length(string file)
         {
             if (file == appendFile)
             {
+                Trace("length", AppendStreamId, null, 0);
                 return appendStream.Length;
             }
-            string path = PathOf(file);
-            if (!File.Exists(path))
+            if (!Exists(file))
             {
                 return -1;
             }
-            FileStream stream = new FileStream(path, FileMode.Open, FileAccess.Read);
+            FileStream stream = Open(OtherStreamId, file, FileMode.Open, FileAccess.Read);
             try
             {
+                Trace("length", OtherStreamId, null, 0);
                 return stream.Length;
             }
             finally
             {
-                stream.Dispose();
+                Close(OtherStreamId, stream);
             }
         }
 
         public int Read(string file, long position, byte[] buffer, int offset, int count)
         {
             CloseAppendStream();
-            FileStream stream = new FileStream(PathOf(file), FileMode.Open, FileAccess.Read);
+            FileStream stream = Open(OtherStreamId, file, FileMode.Open, FileAccess.Read);
             try
             {
+                Trace("seek", OtherStreamId, null, position);
                 stream.Seek(position, SeekOrigin.Begin);
                 int total = 0;
                 while (total < count)
                 {
                     int n = stream.Read(buffer, offset + total, count - total);
+                    Trace("read", OtherStreamId, null, count - total);
                     if (n <= 0)
                     {
                         break;
@@ -64,7 +91,7 @@ namespace NanoBroker.Esp32
             }
             finally
             {
-                stream.Dispose();
+                Close(OtherStreamId, stream);
             }
         }
 
@@ -73,9 +100,10 @@ namespace NanoBroker.Esp32
             if (file != appendFile)
             {
                 CloseAppendStream();
-                appendStream = new FileStream(PathOf(file), FileMode.Append);
+                appendStream = Open(AppendStreamId, file, FileMode.Append, FileAccess.Write);
                 appendFile = file;
             }
+            Trace("write", AppendStreamId, null, count);
             appendStream.Write(buffer, offset, count);
         }
 
@@ -90,21 +118,24 @@ namespace NanoBroker.Esp32
         public void Truncate(string file, long length)
         {
             CloseAppendStream();
-            FileStream stream = new FileStream(PathOf(file), FileMode.Open, FileAccess.ReadWrite);
+            FileStream stream = Open(OtherStreamId, file, FileMode.Open, FileAccess.ReadWrite);
             try
             {
+                Trace("setlength", OtherStreamId, null, length);
                 stream.SetLength(length);
+                Trace("flush", OtherStreamId, null, 0);
                 stream.Flush();
             }
             finally
             {
-                stream.Dispose();
+                Close(OtherStreamId, stream);
             }
         }
 
         public void Delete(string file)
         {
             CloseAppendStream();
+            Trace("delete", -1, file, 0);
             File.Delete(PathOf(file));
         }
 
@@ -113,22 +144,50 @@ namespace NanoBroker.Esp32
             // File.Move refuses an existing destination. A power cut between the two steps leaves only the
             // compaction file, which RecordLog.Open completes (it ends with a CompactionEnd record).
             CloseAppendStream();
-            string target = PathOf(to);
-            if (File.Exists(target))
+            if (Exists(to))
             {
-                File.Delete(target);
+                Trace("delete", -1, to, 0);
+                File.Delete(PathOf(to));
             }
-            File.Move(PathOf(from), target);
+            Trace("move", -1, from + " " + to, 0);
+            File.Move(PathOf(from), PathOf(to));
         }
 
         private void CloseAppendStream()
         {
             if (appendStream != null)
             {
+                Trace("flush", AppendStreamId, null, 0);
                 appendStream.Flush();
-                appendStream.Dispose();
+                Close(AppendStreamId, appendStream);
                 appendStream = null;
                 appendFile = null;
+            }
+        }
+
+        private bool Exists(string file)
+        {
+            Trace("exists", -1, file, 0);
+            return File.Exists(PathOf(file));
+        }
+
+        private FileStream Open(int id, string file, FileMode mode, FileAccess access)
+        {
+            Trace("open", id, file, (int)mode * 16 + (int)access);
+            return new FileStream(PathOf(file), mode, access);
+        }
+
+        private void Close(int id, FileStream stream)
+        {
+            Trace("close", id, null, 0);
+            stream.Dispose();
+        }
+
+        private void Trace(string operation, int stream, string file, long value)
+        {
+            if (trace != null)
+            {
+                trace.Call(operation, stream, file, value);
             }
         }
 
