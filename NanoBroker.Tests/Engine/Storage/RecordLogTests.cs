@@ -42,6 +42,30 @@ namespace NanoBroker.Tests.Engine.Storage
         }
 
         [TestMethod]
+        public void CoalesceRetainedTakesOutOnlyAnEarlierRetainedRecordOfTheSameTopic()
+        {
+            RamStorage ram = new RamStorage();
+            RecordLog log = OpenLog(ram);
+            Append(log, RecordKind.RetainedSet, 0, 0, "", "home/lamp", "on");
+            log.Commit();
+            Append(log, RecordKind.RetainedSet, 0, 0, "", "home/lamp", "dim");
+            Append(log, RecordKind.SubscriptionSet, 1, 0, "sensor-1", "home/lamp", "");
+            Append(log, RecordKind.RetainedClear, 0, 0, "", "home/lamp2", "");
+            Append(log, RecordKind.RetainedSet, 0, 0, "", "home/lamp", "off");
+            log.CoalesceRetained();
+            Append(log, RecordKind.RetainedClear, 0, 0, "", "home/lamp2", "");
+            log.CoalesceRetained();
+            log.Commit();
+
+            string[] replayed = Replay(ram);
+            Assert.AreEqual(4, replayed.Length, "the committed value, the subscription, the newest set and the newest clear");
+            Assert.AreEqual(RecordKind.RetainedSet + "|0|0||home/lamp|on", replayed[0]);
+            Assert.AreEqual(RecordKind.SubscriptionSet + "|1|0|sensor-1|home/lamp|", replayed[1]);
+            Assert.AreEqual(RecordKind.RetainedSet + "|0|0||home/lamp|off", replayed[2]);
+            Assert.AreEqual(RecordKind.RetainedClear + "|0|0||home/lamp2|", replayed[3]);
+        }
+
+        [TestMethod]
         public void NothingReachesTheBackendBeforeCommit()
         {
             RamStorage ram = new RamStorage();
