@@ -32,6 +32,7 @@ namespace NanoBroker.Host
             "longest a stored change (and its ack) waits to be written",
             "log size that triggers compaction",
             "bytes of the log and its compaction copy; live state over a quarter: storage full",
+            "longest a retained message at QoS 0 waits to be written",
         };
 
         public IPAddress Bind = IPAddress.Loopback;

@@ -8,7 +8,7 @@ namespace NanoBroker
     public static class BrokerLimits
     {
         /// <summary>How many limits there are; their indexes run from 0 to this less one.</summary>
-        public const int Count = 21;
+        public const int Count = 22;
 
         /// <summary>The name of limit <paramref name="index"/>.</summary>
         public static string Name(int index)
@@ -36,6 +36,7 @@ namespace NanoBroker
                 case 18: return "storage_commit_delay_ms";
                 case 19: return "storage_compact_bytes";
                 case 20: return "max_storage_bytes";
+                case 21: return "storage_retained_delay_ms";
                 default: return null;
             }
         }
@@ -78,6 +79,7 @@ namespace NanoBroker
                 case 18: return o.StorageCommitDelayMs;
                 case 19: return o.StorageCompactBytes;
                 case 20: return o.MaxStorageBytes;
+                case 21: return o.StorageRetainedDelayMs;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }
@@ -107,6 +109,7 @@ namespace NanoBroker
                 case 18: o.StorageCommitDelayMs = value; break;
                 case 19: o.StorageCompactBytes = value; break;
                 case 20: o.MaxStorageBytes = value; break;
+                case 21: o.StorageRetainedDelayMs = value; break;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }

@@ -79,6 +79,13 @@ namespace NanoBroker
         /// <summary>Longest a stored change waits for its batch to be written; acknowledgements of changes wait for it.</summary>
         public int StorageCommitDelayMs;
 
+        /// <summary>
+        /// Longest a retained message published at QoS 0 waits to be written when nothing else is (never less than
+        /// <see cref="StorageCommitDelayMs"/>). Nobody waits for it, so it may wait longer, sparing the flash: a
+        /// newer value of the topic replaces it in the batch. A power cut may lose the values of this last stretch.
+        /// </summary>
+        public int StorageRetainedDelayMs;
+
         /// <summary>Size of the log that triggers compaction (rewriting only the live records).</summary>
         public int StorageCompactBytes;
 
@@ -122,6 +129,7 @@ namespace NanoBroker
             o.SysIntervalMs = 30000;
             o.StorageBatchBytes = 2048;
             o.StorageCommitDelayMs = 100;
+            o.StorageRetainedDelayMs = 300000;
             o.StorageCompactBytes = 65536;
             o.MaxStorageBytes = 131072;
             o.PersistQueuedMessages = false;
@@ -152,6 +160,7 @@ namespace NanoBroker
             o.SysIntervalMs = 10000;
             o.StorageBatchBytes = 262144;
             o.StorageCommitDelayMs = 5;
+            o.StorageRetainedDelayMs = 5;
             o.StorageCompactBytes = 67108864;
             o.MaxStorageBytes = 536870912;
             o.PersistQueuedMessages = true;
@@ -177,6 +186,7 @@ namespace NanoBroker
             if (StorageBatchBytes < MaxPacketSize + MaxClientIdBytes + Storage.Record.Overhead) return "StorageBatchBytes must be at least MaxPacketSize + MaxClientIdBytes + " + Storage.Record.Overhead;
             if (StorageCommitDelayMs < 0 || StorageCompactBytes < StorageBatchBytes) return "StorageCommitDelayMs must not be negative and StorageCompactBytes must be at least StorageBatchBytes";
             if (MaxStorageBytes < 8 * StorageBatchBytes) return "MaxStorageBytes must be at least 8 x StorageBatchBytes (the live state may take a quarter of it, and compaction and one packet's records need the rest)";
+            if (StorageRetainedDelayMs < 0) return "StorageRetainedDelayMs must not be negative";
             return null;
         }
     }

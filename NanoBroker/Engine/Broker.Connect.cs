@@ -156,7 +156,7 @@ namespace NanoBroker
             // [MQTT-3.2.0-1] CONNACK first; [MQTT-3.2.2-2, MQTT-3.2.2-3] session present.
             int connAckAt = c.Outbox.Count;
             WriteConnAck(c, sessionPresent, ConnectReturnCode.Accepted);
-            if (storage != null && (storage.HasPending || lostBatches != lostBefore))
+            if (urgentPending || lostBatches != lostBefore)
             {
                 // The session and will records must be durable before the client hears it is connected (a failure
                 // that lost them closes the connection without CONNACK: CloseWithheld).

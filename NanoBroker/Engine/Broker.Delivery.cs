@@ -118,7 +118,7 @@ namespace NanoBroker
                 // [MQTT-3.3.1-10, MQTT-3.3.1-11] an empty retained message clears the topic and is not stored.
                 if (retained.Clear(buffer, topicStart, topicLength) && durable)
                 {
-                    Journal(RecordKind.RetainedClear, 0, 0, null, buffer, topicStart, topicLength, null, 0, 0);
+                    JournalRetained(RecordKind.RetainedClear, qos, buffer, topicStart, topicLength, null, 0, 0);
                 }
                 return;
             }
@@ -135,7 +135,7 @@ namespace NanoBroker
             {
                 if (durable)
                 {
-                    Journal(RecordKind.RetainedSet, qos, 0, null, buffer, topicStart, topicLength, buffer, payloadStart, payloadLength);
+                    JournalRetained(RecordKind.RetainedSet, qos, buffer, topicStart, topicLength, buffer, payloadStart, payloadLength);
                 }
                 return;
             }
@@ -153,7 +153,7 @@ namespace NanoBroker
             }
             if (cleared && durable)
             {
-                Journal(RecordKind.RetainedClear, 0, 0, null, buffer, topicStart, topicLength, null, 0, 0);
+                JournalRetained(RecordKind.RetainedClear, qos, buffer, topicStart, topicLength, null, 0, 0);
             }
         }
 

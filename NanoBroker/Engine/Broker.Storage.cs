@@ -49,6 +49,14 @@ namespace NanoBroker
         /// <summary>Whether durable state is being kept (see <see cref="NanoBroker.StorageState"/>): ok without storage too.</summary>
         public StorageState StorageState { get { return storageState; } }
 
+        // Pending records something waits for (an acknowledgement held back, a CONNACK) are written within
+        // StorageCommitDelayMs of the first; retained messages published at QoS 0, which nobody waits for, within
+        // StorageRetainedDelayMs (hardware/README.md, "Flash budget": each commit costs the board's flash an erase).
+        private bool urgentPending;
+        private long firstUrgentMs;
+        // Urgent records journaled since start: a packet that adds one holds its acknowledgement back.
+        private int urgentJournaled;
+
         /// <summary>
         /// Loads the state a log holds and keeps it up to date from then on; call once, before any
         /// connection. Wills of clients that were connected when the broker stopped are published.
@@ -104,7 +112,7 @@ namespace NanoBroker
         public void CommitStorageIfDue(long nowMs)
         {
             now = nowMs;
-            if (storage != null && storage.HasPending && now - firstPendingMs >= options.StorageCommitDelayMs)
+            if (storage != null && storage.HasPending && CommitDue())
             {
                 CommitStorage();
                 Settle();
@@ -203,6 +211,17 @@ namespace NanoBroker
             get { return storageState != StorageState.Ok; }
         }
 
+        // Something waits for the pending records, or they have waited as long as they may.
+        private bool CommitDue()
+        {
+            if (urgentPending && now - firstUrgentMs >= options.StorageCommitDelayMs)
+            {
+                return true;
+            }
+            int lazy = options.StorageRetainedDelayMs > options.StorageCommitDelayMs ? options.StorageRetainedDelayMs : options.StorageCommitDelayMs;
+            return now - firstPendingMs >= lazy;
+        }
+
         // Makes pending records durable, then lets the acknowledgements that waited for them go; compacts when the
         // log reaches StorageCompactBytes, or when the bound needs it. Called between packets only (never inside a
         // handler, where memory may be ahead of the records not yet journaled).
@@ -239,6 +258,7 @@ namespace NanoBroker
             {
                 return;
             }
+            urgentPending = false;
             for (int i = 0; i < connections.Length; i++)
             {
                 connections[i].Outbox.Release();
@@ -412,27 +432,43 @@ namespace NanoBroker
             return Record.SizeOf(s.ClientIdLength, pool.TopicLength(message), pool.PayloadLength(message));
         }
 
-        // Appends a record; the session (or null) supplies the client id field. A full batch is committed first,
-        // without compacting (the handler that journals may not be done changing memory); when that commit
-        // cannot keep the bound, or fails, the batch is lost (Failing) and nothing more is appended.
+        // Appends a record something may wait for; the session (or null) supplies the client id field.
         private void Journal(int kind, int flags, int key, Session s, byte[] b, int bStart, int bLength, byte[] c, int cStart, int cLength)
+        {
+            JournalRecord(true, kind, flags, key, s, b, bStart, bLength, c, cStart, cLength);
+        }
+
+        // A retained message set or cleared: at QoS 0 nobody waits for it. It replaces a pending record of the topic.
+        private void JournalRetained(int kind, int qos, byte[] topic, int topicStart, int topicLength, byte[] payload, int payloadStart, int payloadLength)
+        {
+            if (JournalRecord(qos > 0, kind, kind == RecordKind.RetainedSet ? qos : 0, 0, null, topic, topicStart, topicLength, payload, payloadStart, payloadLength))
+            {
+                storage.CoalesceRetained();
+            }
+        }
+
+        // Appends a record; false when nothing was appended. A full batch is committed first, without compacting
+        // (the handler that journals may not be done changing memory); when that commit cannot keep the bound, or
+        // fails, the batch is lost (Failing) and nothing more is appended. An urgent record is one something waits
+        // for: it is written within StorageCommitDelayMs, the others within StorageRetainedDelayMs.
+        private bool JournalRecord(bool urgent, int kind, int flags, int key, Session s, byte[] b, int bStart, int bLength, byte[] c, int cStart, int cLength)
         {
             int clientIdLength = s == null ? 0 : s.ClientIdLength;
             if (measuring)
             {
                 measuredBytes += Record.SizeOf(clientIdLength, bLength, cLength);
-                return;
+                return false;
             }
             if (storage == null || restoring)
             {
-                return;
+                return false;
             }
             bool compacting = storage.Compacting;
             if (!compacting)
             {
                 if (storageState == StorageState.Failing)
                 {
-                    return;
+                    return false;
                 }
                 int size = Record.SizeOf(clientIdLength, bLength, cLength);
                 if (size > storage.Room)
@@ -440,20 +476,31 @@ namespace NanoBroker
                     if (storage.Length + storage.PendingBytes + liveBound > options.MaxStorageBytes)
                     {
                         LoseBatch("the records of one packet took more than the room left within max_storage_bytes (" + options.MaxStorageBytes + ")");
-                        return;
+                        return false;
                     }
                     if (!Store(StepCommit))
                     {
-                        return;
+                        return false;
                     }
                 }
                 liveBound += size;
                 if (!storage.HasPending)
                 {
                     firstPendingMs = now;
+                    urgentPending = false;
+                }
+                if (urgent)
+                {
+                    if (!urgentPending)
+                    {
+                        urgentPending = true;
+                        firstUrgentMs = now;
+                    }
+                    urgentJournaled++;
                 }
             }
             storage.Append(kind, flags, key, s == null ? null : s.ClientId, 0, clientIdLength, b, bStart, bLength, c, cStart, cLength);
+            return true;
         }
 
         // A change of live state kept in memory only (storage full or failing): a later compaction may write it.

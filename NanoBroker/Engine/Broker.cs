@@ -385,9 +385,10 @@ namespace NanoBroker
                 Violation(c, "invalid fixed header flags [MQTT-2.2.2-2]");
                 return true;
             }
-            // An acknowledgement of a stored change waits until the change is durable; when a failure lost the
-            // batch meanwhile, it stays held, and CloseWithheld closes the connection without it.
-            int appendedBefore = storage != null ? storage.Appended : 0;
+            // An acknowledgement of a stored change waits until the change is durable (a retained message at QoS 0
+            // has none: nothing of the connection waits for it); when a failure lost the batch meanwhile, it stays
+            // held, and CloseWithheld closes the connection without it.
+            int urgentBefore = urgentJournaled;
             int lostBefore = lostBatches;
             int outboxBefore = c.Outbox.Count;
             bool handled;
@@ -412,7 +413,7 @@ namespace NanoBroker
             if (handled)
             {
                 c.LastReceivedMs = now;
-                if (storage != null && (storage.Appended != appendedBefore || lostBatches != lostBefore))
+                if (urgentJournaled != urgentBefore || lostBatches != lostBefore)
                 {
                     c.Outbox.Hold(outboxBefore);
                 }

@@ -55,6 +55,9 @@ namespace NanoBroker.Tests.Engine.Harness
         {
             BrokerOptions o = BrokerOptions.Esp32();
             o.SysIntervalMs = 0;
+            // Retained messages at QoS 0 are written with everything else (CommitStorage); the board's longer
+            // delay for them has tests of its own (RetainedCommitTests).
+            o.StorageRetainedDelayMs = 0;
             return o;
         }
 

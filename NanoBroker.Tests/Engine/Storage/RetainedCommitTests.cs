@@ -1,0 +1,216 @@
+#if NANOFRAMEWORK_1_0
+using nanoFramework.TestFramework;
+#else
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+#endif
+using NanoBroker.Protocol;
+using NanoBroker.Storage;
+using NanoBroker.Tests.Engine.Harness;
+
+namespace NanoBroker.Tests.Engine.Storage
+{
+    /// <summary>
+    /// Retained messages published at QoS 0 wait up to StorageRetainedDelayMs to be written, and only the newest
+    /// value of a topic is written (the board's flash budget, hardware/README.md); whatever something waits for
+    /// is still written within StorageCommitDelayMs.
+    /// </summary>
+    [TestClass]
+    public class RetainedCommitTests
+    {
+        private const int CommitDelay = 100;
+        private const int RetainedDelay = 60000;
+
+        // A record of topic "home/lamp" (9 bytes) with a payload of 2 or 3 bytes.
+        private const int LampOn = 16 + 9 + 2;
+        private const int LampOff = 16 + 9 + 3;
+
+        [TestMethod]
+        public void ARetainedQos0PublishWaitsForTheRetainedDelayAndHoldsNothingBack()
+        {
+            RamStorage ram = new RamStorage();
+            TestBroker b = TestBroker.Restored(ram, Options());
+            TestClient publisher = b.Connect("pub");
+            long before = ram.Length(RecordLog.FileName);
+
+            publisher.Publish("home/lamp", "on", 0, true, 0);
+            publisher.Send(Packets.PingReq());
+            Expect.Type(PacketType.PingResp, publisher.Read());
+            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            Assert.AreEqual((int)before, (int)ram.Length(RecordLog.FileName), "not written after StorageCommitDelayMs");
+
+            b.Broker.CommitStorageIfDue(b.Clock.Advance(RetainedDelay - CommitDelay));
+            Assert.AreEqual((int)before + LampOn, (int)ram.Length(RecordLog.FileName), "written after StorageRetainedDelayMs");
+            Assert.IsTrue(Restart(ram).RestoreSummary.IndexOf("1 retained") >= 0);
+        }
+
+        [TestMethod]
+        public void OnlyTheNewestValueOfATopicIsWrittenAndTheDelayCountsFromTheFirst()
+        {
+            RamStorage ram = new RamStorage();
+            TestBroker b = TestBroker.Restored(ram, Options());
+            TestClient publisher = b.Connect("pub");
+            long before = ram.Length(RecordLog.FileName);
+
+            // Updated every 10 s, more often than the delay: still written once the first has waited it out.
+            for (int i = 0; i < 6; i++)
+            {
+                publisher.Publish("home/lamp", i % 2 == 0 ? "on" : "off", 0, true, 0);
+                publisher.Publish("home/fan", "v" + i, 0, true, 0);
+                b.Broker.CommitStorageIfDue(b.Clock.Advance(10000));
+            }
+            Assert.AreEqual((int)before + LampOff + (16 + 8 + 2), (int)ram.Length(RecordLog.FileName), "one record per topic, the newest");
+
+            TestClient reader = Restart(ram).Subscriber("reader", "home/#", 0);
+            Packet[] got = reader.ReadAll();
+            Assert.AreEqual(2, got.Length);
+            Expect.Publish(got[0], "home/lamp", "off", 0, true);
+            Expect.Publish(got[1], "home/fan", "v5", 0, true);
+        }
+
+        [TestMethod]
+        public void AClearAndASetOfOneTopicWithinTheDelayLeaveOnlyTheLast()
+        {
+            RamStorage ram = new RamStorage();
+            TestBroker b = TestBroker.Restored(ram, Options());
+            TestClient publisher = b.Connect("pub");
+            publisher.Publish("home/lamp", "on", 0, true, 0);
+            publisher.Publish("home/door", "open", 0, true, 0);
+            b.Broker.CommitStorageIfDue(b.Clock.Advance(RetainedDelay));
+            long before = ram.Length(RecordLog.FileName);
+
+            publisher.Publish("home/lamp", "", 0, true, 0);
+            publisher.Publish("home/lamp", "off", 0, true, 0);
+            publisher.Publish("home/door", "closed", 0, true, 0);
+            publisher.Publish("home/door", "", 0, true, 0);
+            b.Broker.CommitStorageIfDue(b.Clock.Advance(RetainedDelay));
+            Assert.AreEqual((int)before + LampOff + (16 + 9), (int)ram.Length(RecordLog.FileName), "the lamp's set and the door's clear");
+
+            TestClient reader = Restart(ram).Subscriber("reader", "home/#", 0);
+            Packet[] got = reader.ReadAll();
+            Assert.AreEqual(1, got.Length);
+            Expect.Publish(got[0], "home/lamp", "off", 0, true);
+        }
+
+        [TestMethod]
+        public void AnAcknowledgedChangeIsWrittenWithinTheCommitDelayWithThePendingRetainedValues()
+        {
+            RamStorage ram = new RamStorage();
+            TestBroker b = TestBroker.Restored(ram, Options());
+            TestClient publisher = b.Connect("pub");
+            publisher.Publish("home/fan", "v1", 0, true, 0);
+            b.Clock.Advance(1000);
+            long before = ram.Length(RecordLog.FileName);
+
+            publisher.Publish("home/lamp", "on", 1, true, 7);
+            Assert.IsNull(publisher.Read(), "the PUBACK waits for the record");
+            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            Expect.Ack(publisher.Read(), PacketType.PubAck, 7);
+            Assert.AreEqual((int)before + (16 + 8 + 2) + LampOn, (int)ram.Length(RecordLog.FileName), "both written together");
+        }
+
+        [TestMethod]
+        public void AQos0UpdateTakesThePlaceOfAPendingQos1OneAndItsPubAckStillComesAfterTheCommitDelay()
+        {
+            RamStorage ram = new RamStorage();
+            TestBroker b = TestBroker.Restored(ram, Options());
+            TestClient publisher = b.Connect("pub");
+            long before = ram.Length(RecordLog.FileName);
+
+            publisher.Publish("home/lamp", "on", 1, true, 7);
+            publisher.Publish("home/lamp", "off", 0, true, 0);
+            Assert.IsNull(publisher.Read());
+            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            Expect.Ack(publisher.Read(), PacketType.PubAck, 7);
+            Assert.AreEqual((int)before + LampOff, (int)ram.Length(RecordLog.FileName), "the newest value, at once");
+        }
+
+        [TestMethod]
+        public void PendingRetainedValuesDoNotHoldBackAConnAck()
+        {
+            RamStorage ram = new RamStorage();
+            TestBroker b = TestBroker.Restored(ram, Options());
+            TestClient publisher = b.Connect("pub");
+            publisher.Publish("home/lamp", "on", 0, true, 0);
+
+            TestClient other = b.Open();
+            other.Send(Packets.Connect("other", true, 0));
+            b.ExpectConnAck(other, ConnectReturnCode.Accepted);
+
+            // A persistent session is a change the client waits for: its CONNACK is held until it is written.
+            TestClient sleeper = b.Open();
+            sleeper.Send(Packets.Connect("sleeper", false, 0));
+            Assert.IsNull(sleeper.Read());
+            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            b.ExpectConnAck(sleeper, ConnectReturnCode.Accepted);
+        }
+
+        [TestMethod]
+        public void ARetainedDelayBelowTheCommitDelayMeansTheCommitDelay()
+        {
+            BrokerOptions options = Options();
+            options.StorageRetainedDelayMs = 0;
+            RamStorage ram = new RamStorage();
+            TestBroker b = TestBroker.Restored(ram, options);
+            TestClient publisher = b.Connect("pub");
+            long before = ram.Length(RecordLog.FileName);
+            publisher.Publish("home/lamp", "on", 0, true, 0);
+            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay - 1));
+            Assert.AreEqual((int)before, (int)ram.Length(RecordLog.FileName));
+            b.Broker.CommitStorageIfDue(b.Clock.Advance(1));
+            Assert.AreEqual((int)before + LampOn, (int)ram.Length(RecordLog.FileName));
+        }
+
+        [TestMethod]
+        public void CoalescingLeavesTheOtherRecordsOfTheBatchInOrder()
+        {
+            BrokerOptions options = Options();
+            options.PersistQueuedMessages = true;
+            RamStorage ram = new RamStorage();
+            TestBroker b = TestBroker.Restored(ram, options);
+            TestClient sleeper = b.Open();
+            sleeper.Send(Packets.Connect("sleeper", false, 0));
+            sleeper.Subscribe(1, "alerts/#", 1);
+            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            b.ExpectConnAck(sleeper, ConnectReturnCode.Accepted);
+            Expect.Type(PacketType.SubAck, sleeper.Read());
+            sleeper.Disconnect();
+            sleeper.Drop();
+            TestClient publisher = b.Connect("pub");
+            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+
+            publisher.Publish("home/lamp", "on", 0, true, 0);
+            publisher.Publish("alerts/smoke", "kitchen", 1, false, 3);
+            publisher.Publish("home/lamp", "off", 0, true, 0);
+            publisher.Publish("alerts/smoke", "hall", 1, false, 4);
+            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+
+            options.StorageCommitDelayMs = 0;
+            TestBroker after = Restart(ram, options);
+            TestClient reader = after.Subscriber("reader", "home/#", 0);
+            Expect.Publish(reader.Read(), "home/lamp", "off", 0, true);
+            TestClient resumed = after.Resume("sleeper");
+            Packet first = resumed.Read();
+            Expect.Publish(first, "alerts/smoke", "kitchen", 1, false);
+            resumed.PubAck(first.PacketId);
+            Expect.Publish(resumed.Read(), "alerts/smoke", "hall", 1, false);
+        }
+
+        private static BrokerOptions Options()
+        {
+            BrokerOptions o = TestBroker.SmallOptions();
+            o.StorageCommitDelayMs = CommitDelay;
+            o.StorageRetainedDelayMs = RetainedDelay;
+            return o;
+        }
+
+        private static TestBroker Restart(RamStorage ram)
+        {
+            return Restart(ram, Options());
+        }
+
+        private static TestBroker Restart(RamStorage ram, BrokerOptions options)
+        {
+            return TestBroker.Restored(ram.AfterPowerCut(0), options);
+        }
+    }
+}
