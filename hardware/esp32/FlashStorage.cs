@@ -26,7 +26,7 @@ namespace NanoBroker.Esp32
     /// fflush only with CONFIG_LITTLEFS_FLUSH_FILE_EVERY_WRITE, which the firmware does not set), and nanoFramework
     /// has no fsync: Dispose (fclose, lfs_file_close) is the only call that makes appended bytes durable. Keeping
     /// the file open would not spare erases anyway: littlefs copies a file's partly filled last block into a
-    /// freshly erased one at the first write after every sync, open or not (measured: 1.08 erases per commit with
+    /// freshly erased one at the first write after every sync, open or not (measured: 1.05 erases per commit with
     /// lfs_file_sync on an open file, 1.17 with open-append-close). What spares the flash is fewer commits (the
     /// engine's StorageRetainedDelayMs) and fewer opens: every open for writing, which is every open on the
     /// board (the driver opens "r+"), commits littlefs metadata, so consecutive reads share one stream.
