@@ -171,6 +171,8 @@ namespace NanoBroker
         // From now on nothing is written until a compaction rewrites the log from memory (RetryStorageIfDue).
         private void EnterFailing(string reason)
         {
+            // The batch is gone, its urgent records with it: nothing waits for a commit any more.
+            urgentPending = false;
             lostBatches++;
             closeWithheld = true;
             nextStorageRetryMs = now + StorageRetryMs;
@@ -438,10 +440,14 @@ namespace NanoBroker
             JournalRecord(true, kind, flags, key, s, b, bStart, bLength, c, cStart, cLength);
         }
 
-        // A retained message set or cleared: at QoS 0 nobody waits for it. It replaces a pending record of the topic.
+        // A retained message set or cleared; it replaces a pending record of the topic. At QoS 0 nobody waits for it.
+        // At QoS 1/2 its PUBACK/PUBREC waits for it, unless StorageRetainedDelayMs is longer than the commit delay:
+        // then the setting trades the durability of the latest retained values for flash life (the board: one
+        // commit costs an erase, and 20 retained updates a minute at QoS 1 would wear the partition out in months).
         private void JournalRetained(int kind, int qos, byte[] topic, int topicStart, int topicLength, byte[] payload, int payloadStart, int payloadLength)
         {
-            if (JournalRecord(qos > 0, kind, kind == RecordKind.RetainedSet ? qos : 0, 0, null, topic, topicStart, topicLength, payload, payloadStart, payloadLength))
+            bool urgent = qos > 0 && options.StorageRetainedDelayMs <= options.StorageCommitDelayMs;
+            if (JournalRecord(urgent, kind, kind == RecordKind.RetainedSet ? qos : 0, 0, null, topic, topicStart, topicLength, payload, payloadStart, payloadLength))
             {
                 storage.CoalesceRetained();
             }

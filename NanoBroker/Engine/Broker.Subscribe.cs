@@ -61,6 +61,7 @@ namespace NanoBroker
                 Wire.ReadField(b, ref q, end, out start, out length);
                 int requested = b[q++];
                 int entry = -1;
+                bool unchanged = false;
                 string refusal = null;
                 if (Access != null && !Access.MaySubscribe(c.User, s.ClientId, 0, s.ClientIdLength, b, start, length))
                 {
@@ -69,6 +70,7 @@ namespace NanoBroker
                 else if ((entry = subscriptions.Find(s.Id, b, start, length)) >= 0)
                 {
                     // [MQTT-3.8.4-3] the same filter again replaces the subscription.
+                    unchanged = subscriptions.Qos[entry] == requested;
                     subscriptions.Qos[entry] = (byte)requested;
                 }
                 else if (s.Persistent && storage != null && StorageRefuses)
@@ -88,8 +90,10 @@ namespace NanoBroker
                 }
                 else
                 {
-                    if (s.Persistent)
+                    if (s.Persistent && !unchanged)
                     {
+                        // A device that subscribes again at each reconnect changes nothing durable: nothing is
+                        // written, and its SUBACK does not wait for a commit (the board's flash).
                         Journal(RecordKind.SubscriptionSet, requested, 0, s, b, start, length, null, 0, 0);
                     }
                     if (Verbose) Info("client " + ClientIdOf(s) + " subscribed to " + Utf8.GetString(b, start, length) + " (QoS " + requested + ")");
