@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using NanoBroker.Security;
 
@@ -16,7 +17,7 @@ namespace NanoBroker.Host
             AccessControl access = new AccessControl(settings.AllowAnonymous, settings.Broker.MaxPacketSize);
             if (settings.PasswordFile != null)
             {
-                string problem = AccessFiles.LoadPasswords(File.ReadAllBytes(settings.PasswordFile), access);
+                string problem = AccessFiles.LoadPasswords(Read("--password-file", settings.PasswordFile), access);
                 if (problem != null)
                 {
                     throw new InvalidDataException(settings.PasswordFile + ", " + problem);
@@ -24,13 +25,30 @@ namespace NanoBroker.Host
             }
             if (settings.AclFile != null)
             {
-                string problem = AccessFiles.LoadRules(File.ReadAllBytes(settings.AclFile), access);
+                string problem = AccessFiles.LoadRules(Read("--acl-file", settings.AclFile), access);
                 if (problem != null)
                 {
                     throw new InvalidDataException(settings.AclFile + ", " + problem);
                 }
             }
             return access;
+        }
+
+        /// <summary>The file's bytes; a missing or unreadable file is an <see cref="InvalidDataException"/> naming the option.</summary>
+        private static byte[] Read(string option, string file)
+        {
+            try
+            {
+                return File.ReadAllBytes(file);
+            }
+            catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
+            {
+                throw new InvalidDataException(option + " " + file + ": no such file");
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new InvalidDataException(option + " " + file + ": cannot read it (" + e.Message + ")");
+            }
         }
     }
 }

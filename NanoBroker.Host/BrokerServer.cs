@@ -29,7 +29,7 @@ namespace NanoBroker.Host
         public BrokerServer(IPAddress bind, int port, BrokerOptions options, IBrokerLog log, string dataFolder = null, AccessControl access = null, bool portableLoop = false)
         {
             listener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            BindExclusively(listener);
             if (portableLoop)
             {
                 // Accepted sockets inherit it.
@@ -48,6 +48,26 @@ namespace NanoBroker.Host
             }
             loop = portableLoop ? new SocketLoop(Broker, listener) : new DesktopSocketLoop(Broker, listener);
             thread = new Thread(Run) { IsBackground = true, Name = "nanobroker" };
+        }
+
+        /// <summary>
+        /// One listener per port, whoever else holds it. On Unix .NET's ReuseAddress sets SO_REUSEPORT too, which
+        /// lets a second process listen on the same port and split the clients: only the plain SO_REUSEADDR is set
+        /// (a restart may bind over connections in TIME_WAIT; Linux still refuses a second listener). On Windows
+        /// SO_EXCLUSIVEADDRUSE keeps other sockets off the port.
+        /// </summary>
+        public static void BindExclusively(Socket socket)
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                socket.ExclusiveAddressUse = true;
+            }
+            else
+            {
+                int level = OperatingSystem.IsLinux() ? 1 : 0xffff;       // SOL_SOCKET
+                int reuseAddress = OperatingSystem.IsLinux() ? 2 : 0x0004; // SO_REUSEADDR
+                socket.SetRawSocketOption(level, reuseAddress, BitConverter.GetBytes(1));
+            }
         }
 
         /// <summary>Where the broker listens (the real port when 0 was asked for).</summary>
@@ -80,6 +100,9 @@ namespace NanoBroker.Host
             listener.Close();
             if (storage != null)
             {
+                // What still waits for its commit delay (a retained QoS 0 message, the wills of the connections
+                // just closed) is written before the files close: a clean stop keeps everything.
+                Broker.CommitStorageIfDue(long.MaxValue / 4);
                 storage.Dispose();
             }
         }

@@ -55,10 +55,84 @@ namespace NanoBroker.Host
         public bool AllowAnonymous;
         private bool? allowAnonymousOption;
 
+        // What validation accepts for each limit, by BrokerLimits index (BrokerOptions.Validate), for --help.
+        private static readonly string[] LimitRule =
+        {
+            "at least 1",
+            "at least --max-clients",
+            "16 to 268435455",
+            "at least --max-packet-size",
+            "at least 23",
+            "at least 1",
+            "at least 1",
+            "1 to 65535",
+            "at least 1",
+            "0 or more",
+            "0 or more",
+            "at least 1",
+            "at least --max-packet-size",
+            "at least 8",
+            "at least 1",
+            "at least 1",
+            "0 or more; 0 = off",
+            "at least --max-packet-size + --max-client-id-bytes + " + NanoBroker.Storage.Record.Overhead,
+            "0 or more",
+            "at least --storage-batch-bytes",
+            "at least 8 x --storage-batch-bytes",
+            "0 or more",
+        };
+
+        // The BrokerOptions property of each limit, by BrokerLimits index: Validate names properties, the user typed options.
+        private static readonly string[] LimitProperty =
+        {
+            "MaxClients", "MaxSessions", "MaxPacketSize", "OutboxBytes", "MaxClientIdBytes", "MaxSubscriptions",
+            "SubscriptionBytes", "InflightWindow", "QueueDepth", "MaxRetainedMessages", "MaxRetainedBytes",
+            "MaxStoredMessages", "MessageStoreBytes", "MessageBlockBytes", "ConnectTimeoutMs", "SlowClientTimeoutMs",
+            "SysIntervalMs", "StorageBatchBytes", "StorageCommitDelayMs", "StorageCompactBytes", "MaxStorageBytes",
+            "StorageRetainedDelayMs",
+        };
+
+        /// <summary>The smallest value validation accepts for limit <paramref name="limit"/> alone, or -1 when it depends on others.</summary>
+        public static int Minimum(int limit)
+        {
+            string rule = LimitRule[limit];
+            if (rule.Contains("--"))
+            {
+                return -1;
+            }
+            if (rule.StartsWith("0 or more", StringComparison.Ordinal))
+            {
+                return 0;
+            }
+            string digits = rule.StartsWith("at least ", StringComparison.Ordinal) ? rule.Substring(9) : rule.Substring(0, rule.IndexOf(' '));
+            return int.Parse(digits, CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>Keys of the board's settings file that the desktop has no use for (Wi-Fi, LED, mDNS, mbedTLS): read and reported, not applied.</summary>
+        public static readonly string[] BoardOnlyKeys = { "ssid", "password", "led_pin", "led_active_low", "mdns", "tls_key_password", "tls_max_clients" };
+
+        /// <summary>The --config file, or null.</summary>
+        public string ConfigFile;
+
+        /// <summary>Board-only keys the --config file set (see <see cref="BoardOnlyKeys"/>), for the log; null when none.</summary>
+        public string IgnoredKeys;
+
         /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a message for the user.</summary>
         public static CommandLine Parse(string[] args)
         {
             CommandLine c = new CommandLine();
+            // The settings file first, then the command line over it.
+            for (int i = 0; i < args.Length; i++)
+            {
+                if (args[i] == "--config")
+                {
+                    c.ConfigFile = Value(args, ref i);
+                }
+            }
+            if (c.ConfigFile != null)
+            {
+                c.ReadConfig(c.ConfigFile);
+            }
             for (int i = 0; i < args.Length; i++)
             {
                 string arg = args[i];
@@ -69,58 +143,23 @@ namespace NanoBroker.Host
                     case "--version": c.ShowVersion = true; continue;
                     case "-v":
                     case "--verbose": c.Verbose = true; continue;
-                    case "-p":
-                    case "--port": c.Port = Int(arg, Value(args, ref i), 0, 65535); continue;
-                    case "--bind":
-                        IPAddress address;
-                        string text = Value(args, ref i);
-                        if (!IPAddress.TryParse(text, out address))
-                        {
-                            throw new ArgumentException("--bind needs an IP address, not '" + text + "'");
-                        }
-                        c.Bind = address;
-                        continue;
-                    case "--data": c.DataFolder = Value(args, ref i); continue;
-                    case "--password-file": c.PasswordFile = Value(args, ref i); continue;
-                    case "--cert": c.CertificateFile = Value(args, ref i); continue;
-                    case "--key": c.KeyFile = Value(args, ref i); continue;
-                    case "--tls-port": c.TlsPort = Int(arg, Value(args, ref i), 0, 65535); continue;
                     case "--tls-only": c.TlsOnly = true; continue;
-                    case "--acl-file": c.AclFile = Value(args, ref i); continue;
-                    case "--allow-anonymous":
-                        string allow = Value(args, ref i);
-                        if (allow != "true" && allow != "false")
-                        {
-                            throw new ArgumentException("--allow-anonymous takes true or false, not '" + allow + "'");
-                        }
-                        c.allowAnonymousOption = allow == "true";
-                        continue;
-                    case "--persist-queued":
-                        string persist = Value(args, ref i);
-                        if (persist != "true" && persist != "false")
-                        {
-                            throw new ArgumentException("--persist-queued takes true or false, not '" + persist + "'");
-                        }
-                        c.Broker.PersistQueuedMessages = persist == "true";
-                        continue;
-                    case "--queue-full":
-                        string policy = Value(args, ref i);
-                        if (policy == "backpressure") c.Broker.QueueFull = QueueFullPolicy.Backpressure;
-                        else if (policy == "drop") c.Broker.QueueFull = QueueFullPolicy.DropOldest;
-                        else throw new ArgumentException("--queue-full takes backpressure or drop, not '" + policy + "'");
-                        continue;
+                    case "--config": i++; continue;
+                    case "-p": c.Set("-p", "--port", Value(args, ref i)); continue;
                 }
-                int limit = arg.StartsWith("--", StringComparison.Ordinal) ? BrokerLimits.Find(arg.Substring(2).Replace('-', '_')) : -1;
-                if (limit < 0)
+                if (!arg.StartsWith("--", StringComparison.Ordinal) || arg == "--verbose" || !c.Set(arg, arg, Value(args, ref i)))
                 {
                     throw new ArgumentException("unknown option '" + arg + "' (see --help)");
                 }
-                BrokerLimits.Set(c.Broker, limit, Int(arg, Value(args, ref i), 0, int.MaxValue));
+            }
+            if (c.ShowHelp || c.ShowVersion)
+            {
+                return c;
             }
             string problem = c.Broker.Validate();
             if (problem != null)
             {
-                throw new ArgumentException(problem);
+                throw new ArgumentException(OptionNames(problem));
             }
             if ((c.CertificateFile == null) != (c.KeyFile == null) || (c.TlsOnly && c.CertificateFile == null))
             {
@@ -134,6 +173,168 @@ namespace NanoBroker.Host
             return c;
         }
 
+        /// <summary>
+        /// Applies one setting that takes a value: <paramref name="option"/> is its command-line form (--port),
+        /// <paramref name="name"/> what the user wrote (-p, --port, or port in a settings file) for messages.
+        /// False when there is no such option.
+        /// </summary>
+        private bool Set(string name, string option, string value)
+        {
+            switch (option)
+            {
+                case "--port": Port = Int(name, value, 0, 65535); return true;
+                case "--bind":
+                    IPAddress address;
+                    if (!IPAddress.TryParse(value, out address))
+                    {
+                        throw new ArgumentException(name + " needs an IP address, not '" + value + "'");
+                    }
+                    Bind = address;
+                    return true;
+                case "--data":
+                    if (value.Trim().Length == 0)
+                    {
+                        throw new ArgumentException(name + " needs a folder, not an empty name");
+                    }
+                    DataFolder = value;
+                    return true;
+                case "--password-file": PasswordFile = FileName(name, value); return true;
+                case "--cert": CertificateFile = FileName(name, value); return true;
+                case "--key": KeyFile = FileName(name, value); return true;
+                case "--tls-port": TlsPort = Int(name, value, 0, 65535); return true;
+                case "--acl-file": AclFile = FileName(name, value); return true;
+                case "--allow-anonymous": allowAnonymousOption = Bool(name, value); return true;
+                case "--persist-queued": Broker.PersistQueuedMessages = Bool(name, value); return true;
+                case "--verbose": Verbose = Bool(name, value); return true;
+                case "--tls-only": TlsOnly = Bool(name, value); return true;
+                case "--queue-full":
+                    if (value == "backpressure") Broker.QueueFull = QueueFullPolicy.Backpressure;
+                    else if (value == "drop") Broker.QueueFull = QueueFullPolicy.DropOldest;
+                    else throw new ArgumentException(name + " takes backpressure or drop, not '" + value + "'");
+                    return true;
+            }
+            int limit = BrokerLimits.Find(option.Substring(2).Replace('-', '_'));
+            if (limit < 0)
+            {
+                return false;
+            }
+            BrokerLimits.Set(Broker, limit, Int(name, value, 0, int.MaxValue));
+            return true;
+        }
+
+        /// <summary>
+        /// Reads a settings file in the board's format (I:\nanobroker.ini): one key=value a line, # starts a
+        /// comment, keys are the command line's options without the dashes and with underscores
+        /// (max_clients), tls_certificate and tls_key for --cert and --key. An empty file setting means none, as
+        /// on the board. Throws <see cref="ArgumentException"/> naming the line of an unknown key or a bad value.
+        /// </summary>
+        private void ReadConfig(string file)
+        {
+            string[] lines;
+            try
+            {
+                lines = System.IO.File.ReadAllLines(file);
+            }
+            catch (Exception e) when (e is System.IO.FileNotFoundException || e is System.IO.DirectoryNotFoundException)
+            {
+                throw new ArgumentException("--config " + file + ": no such file");
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)
+            {
+                throw new ArgumentException("--config " + file + ": cannot read it (" + e.Message + ")");
+            }
+            for (int n = 0; n < lines.Length; n++)
+            {
+                string line = lines[n];
+                int hash = line.IndexOf('#');
+                if (hash >= 0)
+                {
+                    line = line.Substring(0, hash);
+                }
+                line = line.Trim().TrimStart('\uFEFF');
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+                string where = "--config " + file + " line " + (n + 1) + ": ";
+                int eq = line.IndexOf('=');
+                if (eq <= 0)
+                {
+                    throw new ArgumentException(where + "not key=value: " + line);
+                }
+                string key = line.Substring(0, eq).Trim().ToLowerInvariant();
+                string value = line.Substring(eq + 1).Trim();
+                if (Array.IndexOf(BoardOnlyKeys, key) >= 0)
+                {
+                    IgnoredKeys = IgnoredKeys == null ? key : IgnoredKeys + ", " + key;
+                    continue;
+                }
+                string option = key == "tls_certificate" ? "--cert" : key == "tls_key" ? "--key" : "--" + key.Replace('_', '-');
+                if (key.Contains('-') || option == "--config" || option == "--help" || option == "--version")
+                {
+                    throw new ArgumentException(where + "unknown key " + key);
+                }
+                if (key == "verbose" || key == "tls_only" || key == "allow_anonymous" || key == "persist_queued" || key == "queue_full")
+                {
+                    value = value.ToLowerInvariant();
+                }
+                bool known;
+                try
+                {
+                    known = Set(key, option, value);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ArgumentException(where + e.Message);
+                }
+                if (!known)
+                {
+                    throw new ArgumentException(where + "unknown key " + key);
+                }
+            }
+        }
+
+        /// <summary>A settings file leaves a file setting empty for none; the command line needs a name.</summary>
+        private static string FileName(string name, string value)
+        {
+            if (value.Length > 0)
+            {
+                return value;
+            }
+            if (name.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException(name + " needs a file name");
+            }
+            return null;
+        }
+
+        private static bool Bool(string name, string value)
+        {
+            if (value != "true" && value != "false")
+            {
+                throw new ArgumentException(name + " takes true or false, not '" + value + "'");
+            }
+            return value == "true";
+        }
+
+        /// <summary>A message of BrokerOptions.Validate with the options' names for the properties' (MaxClients: --max-clients).</summary>
+        public static string OptionNames(string problem)
+        {
+            if (problem == "timeouts must be positive")
+            {
+                return "--connect-timeout-ms and --slow-client-timeout-ms must be at least 1";
+            }
+            if (problem == "retained limits must not be negative")
+            {
+                return "--max-retained and --max-retained-bytes must not be negative";
+            }
+            for (int i = 0; i < LimitProperty.Length; i++)
+            {
+                problem = System.Text.RegularExpressions.Regex.Replace(problem, "\\b" + LimitProperty[i] + "\\b", OptionName(i));
+            }
+            return problem;
+        }
+
         public static string Help()
         {
             BrokerOptions defaults = BrokerOptions.Desktop();
@@ -141,14 +342,18 @@ namespace NanoBroker.Host
             s.AppendLine("nanobroker " + BrokerVersion.Text + " - an MQTT 3.1.1 broker (the NanoBroker engine on the desktop)");
             s.AppendLine();
             s.AppendLine("usage: dotnet run --project NanoBroker.Host -- [options]");
+            s.AppendLine("       nanobroker [options]   (a published binary; see README.md, Running it as a service)");
             s.AppendLine("       dotnet run --project NanoBroker.Host -- passwd -b FILE USER PASSWORD [ITERATIONS]   (adds or replaces a user)");
             s.AppendLine();
-            s.AppendLine("  -p, --port N                TCP port (default 1883)");
+            s.AppendLine("  --config FILE               settings in the board's nanobroker.ini format (key=value, # comments;");
+            s.AppendLine("                              keys are these options without dashes: max_clients=8, port=1883,");
+            s.AppendLine("                              tls_certificate/tls_key for --cert/--key); options given here override it");
+            s.AppendLine("  -p, --port N                TCP port, 0 to 65535 (default 1883)");
             s.AppendLine("  --bind ADDRESS              address to listen on (default 127.0.0.1)");
-            s.AppendLine("  --data FOLDER               folder for the broker's data (default ./data)");
+            s.AppendLine("  --data FOLDER               folder for the broker's data (default ./data); one broker per folder");
             s.AppendLine("  -v, --verbose               log connects, disconnects with reasons, subscriptions, refusals");
             s.AppendLine("  --cert FILE, --key FILE     PEM certificate (chain) and private key: also listen for MQTT over TLS");
-            s.AppendLine("  --tls-port N                TLS port (default 8883)");
+            s.AppendLine("  --tls-port N                TLS port, 0 to 65535 (default 8883)");
             s.AppendLine("  --tls-only                  no plain listener for clients (it stays on an internal loopback port)");
             s.AppendLine("  --password-file FILE        users and password hashes (make entries with: passwd -b FILE USER PASSWORD)");
             s.AppendLine("  --acl-file FILE             topic access rules per user (mosquitto acl_file syntax, %c and %u)");
@@ -161,11 +366,11 @@ namespace NanoBroker.Host
             s.AppendLine("                              (default true)");
             s.AppendLine("  --version, -h/--help");
             s.AppendLine();
-            s.AppendLine("limits (defaults for the desktop; the ESP32 defaults are in README.md):");
+            s.AppendLine("limits (defaults for the desktop; the ESP32 defaults are in README.md; each accepts the range in []):");
             for (int limit = 0; limit < BrokerLimits.Count; limit++)
             {
-                s.AppendLine(string.Format(CultureInfo.InvariantCulture, "  {0,-28}{1} (default {2})",
-                    OptionName(limit) + " N", LimitHelp[limit], BrokerLimits.Get(defaults, limit)));
+                s.AppendLine(string.Format(CultureInfo.InvariantCulture, "  {0,-28}{1} (default {2}) [{3}]",
+                    OptionName(limit) + " N", LimitHelp[limit], BrokerLimits.Get(defaults, limit), LimitRule[limit]));
             }
             return s.ToString();
         }

@@ -34,19 +34,38 @@ namespace NanoBroker.Host
                 Console.Error.WriteLine("nanobroker: a user name must not be empty or contain ':'");
                 return 2;
             }
-            List<string> lines = new List<string>();
-            if (File.Exists(file))
+            string folder = Path.GetDirectoryName(Path.GetFullPath(file));
+            if (!Directory.Exists(folder))
             {
-                foreach (string line in File.ReadAllLines(file))
+                Console.Error.WriteLine("nanobroker: passwd -b " + file + ": the folder " + folder + " does not exist");
+                return 1;
+            }
+            if (Directory.Exists(file))
+            {
+                Console.Error.WriteLine("nanobroker: passwd -b " + file + ": is a folder, not a file");
+                return 1;
+            }
+            try
+            {
+                List<string> lines = new List<string>();
+                if (File.Exists(file))
                 {
-                    if (!line.StartsWith(user + ":", StringComparison.Ordinal))
+                    foreach (string line in File.ReadAllLines(file))
                     {
-                        lines.Add(line);
+                        if (!line.StartsWith(user + ":", StringComparison.Ordinal))
+                        {
+                            lines.Add(line);
+                        }
                     }
                 }
+                lines.Add(AccessFiles.FormatPasswordLine(user, args[4], RandomNumberGenerator.GetBytes(16), iterations));
+                File.WriteAllLines(file, lines);
             }
-            lines.Add(AccessFiles.FormatPasswordLine(user, args[4], RandomNumberGenerator.GetBytes(16), iterations));
-            File.WriteAllLines(file, lines);
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine("nanobroker: passwd -b " + file + ": cannot write it (" + e.Message + ")");
+                return 1;
+            }
             return 0;
         }
     }

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Threading;
 using NanoBroker.Security;
 
@@ -36,6 +37,10 @@ namespace NanoBroker.Host
             }
 
             ConsoleLog log = new ConsoleLog(settings.Verbose);
+            if (settings.IgnoredKeys != null)
+            {
+                log.Info("config: " + settings.ConfigFile + " sets " + settings.IgnoredKeys + ": for the board only, not used on the desktop");
+            }
             AccessControl access;
             try
             {
@@ -46,6 +51,24 @@ namespace NanoBroker.Host
                 Console.Error.WriteLine("nanobroker: " + e.Message);
                 return 2;
             }
+            DataFolderLock folderLock;
+            try
+            {
+                folderLock = DataFolderLock.Acquire(settings.DataFolder);
+            }
+            catch (IOException e)
+            {
+                Console.Error.WriteLine("nanobroker: " + e.Message);
+                return 1;
+            }
+            using (folderLock)
+            {
+                return Serve(settings, log, access);
+            }
+        }
+
+        private static int Serve(CommandLine settings, ConsoleLog log, AccessControl access)
+        {
             BrokerServer server;
             try
             {
@@ -55,12 +78,22 @@ namespace NanoBroker.Host
             }
             catch (InvalidOperationException e)
             {
-                Console.Error.WriteLine("nanobroker: cannot use the data in " + settings.DataFolder + ": " + e.Message);
+                Console.Error.WriteLine("nanobroker: --data " + settings.DataFolder + ": cannot use the data in it: " + e.Message);
+                return 1;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+                Console.Error.WriteLine("nanobroker: --port " + settings.Port + ": " + settings.Bind + ":" + settings.Port + " is already in use (another broker or program listens on it)");
                 return 1;
             }
             catch (SocketException e)
             {
-                Console.Error.WriteLine("nanobroker: cannot listen on " + settings.Bind + ":" + settings.Port + ": " + e.Message);
+                Console.Error.WriteLine("nanobroker: --bind " + settings.Bind + " --port " + settings.Port + ": cannot listen: " + e.Message);
+                return 1;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine("nanobroker: --data " + settings.DataFolder + ": " + e.Message);
                 return 1;
             }
 
@@ -71,16 +104,30 @@ namespace NanoBroker.Host
                 {
                     tls = new TlsListener(settings.Bind, settings.TlsPort, TlsListener.LoadCertificate(settings.CertificateFile, settings.KeyFile), server.Endpoint, server.Broker.ConnectionSlots);
                 }
-                catch (Exception e) when (e is SocketException || e is System.Security.Cryptography.CryptographicException || e is IOException)
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
                 {
-                    Console.Error.WriteLine("nanobroker: cannot listen for TLS on " + settings.Bind + ":" + settings.TlsPort + ": " + e.Message);
+                    Console.Error.WriteLine("nanobroker: --tls-port " + settings.TlsPort + ": " + settings.Bind + ":" + settings.TlsPort + " is already in use (another broker or program listens on it)");
+                    server.Stop();
+                    return 1;
+                }
+                catch (SocketException e)
+                {
+                    Console.Error.WriteLine("nanobroker: --tls-port " + settings.TlsPort + ": cannot listen for TLS on " + settings.Bind + ":" + settings.TlsPort + ": " + e.Message);
+                    server.Stop();
+                    return 1;
+                }
+                catch (Exception e) when (e is System.Security.Cryptography.CryptographicException || e is IOException || e is UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine("nanobroker: --cert " + settings.CertificateFile + " / --key " + settings.KeyFile + ": " + e.Message);
                     server.Stop();
                     return 1;
                 }
             }
             using (ManualResetEventSlim stop = new ManualResetEventSlim())
             {
+                // Ctrl-C, and SIGTERM (kill, systemctl stop, a dotnet run that is stopped): the same clean stop.
                 Console.CancelKeyPress += (sender, e) => { e.Cancel = true; stop.Set(); };
+                using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Set(); });
                 AppDomain.CurrentDomain.ProcessExit += (sender, e) => stop.Set();
                 server.Start();
                 log.Info("storage: " + server.RestoreSummary);

@@ -29,5 +29,58 @@ namespace NanoBroker.Tests.Host
             ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => CommandLine.Parse(new[] { "--max-bogus", "3" }));
             StringAssert.Contains(e.Message, "unknown option '--max-bogus'");
         }
+
+        [TestMethod]
+        public void ValidationNamesTheOptionsAndHelpStatesWhatItAccepts()
+        {
+            string help = CommandLine.Help();
+            for (int i = 0; i < BrokerLimits.Count; i++)
+            {
+                string option = "--" + BrokerLimits.Name(i).Replace('_', '-');
+                int minimum = CommandLine.Minimum(i);
+                if (minimum < 0)
+                {
+                    continue;
+                }
+                StringAssert.Contains(help, "[" + (minimum == 0 ? "0 or more" : ""), option);
+                CommandLine.Parse(new[] { option, minimum.ToString(), "--max-packet-size", "1024" });
+                if (minimum > 0)
+                {
+                    ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => CommandLine.Parse(new[] { option, (minimum - 1).ToString() }), option);
+                    StringAssert.Contains(e.Message, option);
+                    StringAssert.DoesNotMatch(e.Message, new System.Text.RegularExpressions.Regex("[a-z][A-Z][a-z]"), "no property names: " + e.Message);
+                }
+            }
+            ArgumentException relative = Assert.ThrowsExactly<ArgumentException>(() => CommandLine.Parse(new[] { "--store-bytes", "100" }));
+            Assert.AreEqual("--store-bytes must be at least --max-packet-size", relative.Message);
+        }
+
+        [TestMethod]
+        public void AConfigFileSetsWhatTheCommandLineDoesNotOverride()
+        {
+            string file = System.IO.Path.GetTempFileName();
+            try
+            {
+                System.IO.File.WriteAllText(file, "\uFEFFport=1884\nmax_clients=7 # seven\nMAX_SESSIONS=70\npersist_queued=FALSE\ntls_certificate=\nled_active_low=true\n");
+                CommandLine c = CommandLine.Parse(new[] { "--config", file, "--max-clients", "9" });
+                Assert.AreEqual(1884, c.Port);
+                Assert.AreEqual(9, c.Broker.MaxClients, "the command line wins");
+                Assert.AreEqual(70, c.Broker.MaxSessions);
+                Assert.IsFalse(c.Broker.PersistQueuedMessages);
+                Assert.IsNull(c.CertificateFile, "empty: none, as on the board");
+                Assert.AreEqual("led_active_low", c.IgnoredKeys);
+
+                System.IO.File.WriteAllText(file, "port=1884\nmax_clients=1\nmax_sessions=0\n");
+                ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => CommandLine.Parse(new[] { "--config", file }));
+                StringAssert.Contains(e.Message, "--max-sessions must be at least --max-clients");
+                System.IO.File.WriteAllText(file, "port=1884\njust words\n");
+                e = Assert.ThrowsExactly<ArgumentException>(() => CommandLine.Parse(new[] { "--config", file }));
+                Assert.AreEqual("--config " + file + " line 2: not key=value: just words", e.Message);
+            }
+            finally
+            {
+                System.IO.File.Delete(file);
+            }
+        }
     }
 }
