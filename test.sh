@@ -36,6 +36,29 @@ dotnet build .ci/nanoframework/tests-check/NanoBroker.Tests.CompileCheck.csproj 
 echo "== flash.ps1 dry run (.ci/check-flash-dry-run.sh)"
 bash .ci/check-flash-dry-run.sh
 
+echo "== running it as a service: dotnet publish of the host and the systemd unit (service/nanobroker.service)"
+publish="$(mktemp -d /tmp/nanobroker-publish.XXXXXX)"
+# Self-contained, as README says; the runtime pack comes from NuGet once. Offline, framework-dependent instead.
+if dotnet publish NanoBroker.Host -c Release -r linux-x64 --self-contained -o "$publish" -nologo -v quiet >"$publish.log" 2>&1; then
+  echo "published self-contained (linux-x64)"
+else
+  echo "NOTE: self-contained publish failed (no runtime pack from NuGet?); publishing framework-dependent instead:"
+  tail -3 "$publish.log"
+  dotnet publish NanoBroker.Host -c Release -o "$publish" -nologo -v quiet
+fi
+"$publish/NanoBroker.Host" --version
+if command -v systemd-analyze >/dev/null 2>&1; then
+  # The unit as installed, its ExecStart pointed at the binary just published (verify checks that it exists).
+  mkdir -p "$publish/unit"
+  sed "s#/opt/nanobroker/NanoBroker.Host#$publish/NanoBroker.Host#" service/nanobroker.service >"$publish/unit/nanobroker.service"
+  verify="$(systemd-analyze verify "$publish/unit/nanobroker.service" 2>&1)" || { echo "$verify"; echo "systemd-analyze verify failed" >&2; exit 1; }
+  if [ -n "$verify" ]; then echo "$verify"; echo "systemd-analyze verify warned about service/nanobroker.service" >&2; exit 1; fi
+  echo "service/nanobroker.service: systemd-analyze verify passes"
+else
+  echo "NOTE: systemd-analyze is not installed here: service/nanobroker.service NOT verified"
+fi
+rm -rf "$publish" "$publish.log"
+
 echo "== unit and integration tests"
 results="$(pwd)/TestResults"
 rm -rf "$results"
