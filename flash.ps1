@@ -1,4 +1,3 @@
-#Requires -Version 7.0
 <#
 .SYNOPSIS
     Puts NanoBroker on an ESP32: .NET nanoFramework firmware, Wi-Fi credentials, the broker app.
@@ -71,6 +70,8 @@
 .EXAMPLE
     ./flash.ps1 -SerialPort COM3 -SkipFirmware -SkipApp -TlsCertificate server.crt -TlsKey server.key
 #>
+# After the help block: a #Requires line before it hides the help from Get-Help.
+#Requires -Version 7.0
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [string] $SerialPort,

@@ -163,5 +163,11 @@ if [ $? -eq 0 ] || ! grep -qF 'give the board' <<<"$refused"; then
   echo "flash.ps1 without -SerialPort did not refuse with a clear message: $refused" >&2; failed=1
 fi
 
+# Get-Help reads the comment-based help only when it opens the script (a #Requires line above it hides it).
+synopsis="$("$pwsh_cmd" -NoProfile -NonInteractive -Command 'Get-Help ./flash.ps1 | Select-Object -ExpandProperty Synopsis' 2>&1)"
+if ! grep -qF 'Puts NanoBroker on an ESP32' <<<"$synopsis"; then
+  echo "Get-Help ./flash.ps1 shows no synopsis: $synopsis" >&2; failed=1
+fi
+
 if [ "$failed" -ne 0 ]; then exit 1; fi
-echo "flash.ps1 dry run: prints the nanoff commands (firmware $pinned pinned) and the files for I:\\, checks the board's native assemblies before the app, warns when nobody could connect, refuses a missing serial port, a malformed password file and a certificate without its key"
+echo "flash.ps1 dry run: Get-Help shows its help; it prints the nanoff commands (firmware $pinned pinned) and the files for I:\\, checks the board's native assemblies before the app, warns when nobody could connect, refuses a missing serial port, a malformed password file and a certificate without its key"

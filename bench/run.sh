@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks NanoBroker's desktop host against mosquitto and a stock MQTTnet 5 server with the same
 # load generator (bench/LoadGenerator), one broker after another, on loopback ports of this machine.
-# Writes bench/results/latest.md, bench/results/latest.svg and the raw bench/results/*.json.
+# Writes bench/results/latest.md, bench/results/latest.svg and the raw bench/results/*.json (the results
+# README.md links to) after a full run. A quick run (BENCH_ONLY, BENCH_SECONDS or BENCH_BROKERS set) writes
+# them to bench/results/quick/ instead (not committed), unless BENCH_OUT names the folder to write to
+# (BENCH_OUT=bench/results to replace the committed results on purpose).
 #
 #   bench/run.sh                  # everything, about 3 to 4 minutes on 2 cores
 #   BENCH_SECONDS=1 bench/run.sh  # shorter scenarios (noisier)
@@ -16,6 +19,12 @@ LOADAVG_BEFORE="$(cut -d" " -f1-3 /proc/loadavg)"
 ONLY="${BENCH_ONLY:-}"
 BROKERS="${BENCH_BROKERS:-nanobroker mosquitto mqttnet}"
 RESULTS="$ROOT/bench/results"
+if [ -n "${BENCH_OUT:-}" ]; then
+    mkdir -p "$BENCH_OUT"
+    RESULTS="$(cd "$BENCH_OUT" && pwd)"
+elif [ -n "$ONLY" ] || [ -n "${BENCH_SECONDS:-}" ] || [ -n "${BENCH_BROKERS:-}" ]; then
+    RESULTS="$ROOT/bench/results/quick"
+fi
 WORK="$(mktemp -d /tmp/nanobroker-bench.XXXXXX)"
 BROKER_PID=""
 
@@ -130,4 +139,4 @@ done
 } >"$WORK/machine.md"
 
 "${LOADGEN[@]}" report --md "$RESULTS/latest.md" --svg "$RESULTS/latest.svg" --machine "$WORK/machine.md" "${FILES[@]}"
-echo "== wrote bench/results/latest.md and bench/results/latest.svg"
+echo "== wrote ${RESULTS#"$ROOT"/}/latest.md and ${RESULTS#"$ROOT"/}/latest.svg"
