@@ -51,7 +51,7 @@ namespace NanoBroker.Host
             {
                 throw new IOException("--data " + folder + ": cannot write in the folder (" + e.Message + ")");
             }
-            catch (IOException e) when (File.Exists(lockPath) && !(e is DirectoryNotFoundException))
+            catch (IOException e) when (HeldByAnother(e))
             {
                 string holder = Holder(full);
                 throw new IOException("--data " + full + ": the folder is in use by another broker" + (holder != null ? " (PID " + holder + ")" : "") + "; one broker per data folder");
@@ -72,6 +72,13 @@ namespace NanoBroker.Host
                 throw new IOException("--data " + folder + ": cannot write in the folder (" + e.Message + ")");
             }
             return new DataFolderLock(stream);
+        }
+
+        /// <summary>The lock is taken: EWOULDBLOCK from flock on Unix, a sharing or lock violation on Windows.</summary>
+        private static bool HeldByAnother(IOException e)
+        {
+            int code = e.HResult & 0xFFFF;
+            return OperatingSystem.IsWindows() ? code == 32 || code == 33 : e.HResult == 11;
         }
 
         /// <summary>The PID the holder wrote, or null.</summary>
