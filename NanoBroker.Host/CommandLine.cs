@@ -342,7 +342,7 @@ namespace NanoBroker.Host
             s.AppendLine("nanobroker " + BrokerVersion.Text + " - an MQTT 3.1.1 broker (the NanoBroker engine on the desktop)");
             s.AppendLine();
             s.AppendLine("usage: dotnet run --project NanoBroker.Host -- [options]");
-            s.AppendLine("       nanobroker [options]   (a published binary; see README.md, Running it as a service)");
+            s.AppendLine("       NanoBroker.Host [options]   (a published binary: README.md, \"Running it as a service\")");
             s.AppendLine("       dotnet run --project NanoBroker.Host -- passwd -b FILE USER PASSWORD [ITERATIONS]   (adds or replaces a user)");
             s.AppendLine();
             s.AppendLine("  --config FILE               settings in the board's nanobroker.ini format (key=value, # comments;");
