@@ -33,6 +33,9 @@ namespace NanoBroker.Host
             "log size that triggers compaction",
             "bytes of the log and its compaction copy; live state over a quarter: storage full",
             "longest a retained message at QoS 0 waits to be written",
+            "own receive buffer per connection (0 = max packet size); larger packets borrow a large buffer",
+            "large receive buffers (max packet size each) lent for one packet; none free: that client waits",
+            "large send buffers (max packet size each) lent to an outbox; none free: QoS 0 dropped, QoS 1/2 wait",
         };
 
         public IPAddress Bind = IPAddress.Loopback;

@@ -8,7 +8,7 @@ namespace NanoBroker
     public static class BrokerLimits
     {
         /// <summary>How many limits there are; their indexes run from 0 to this less one.</summary>
-        public const int Count = 22;
+        public const int Count = 25;
 
         /// <summary>The name of limit <paramref name="index"/>.</summary>
         public static string Name(int index)
@@ -37,6 +37,9 @@ namespace NanoBroker
                 case 19: return "storage_compact_bytes";
                 case 20: return "max_storage_bytes";
                 case 21: return "storage_retained_delay_ms";
+                case 22: return "receive_buffer_bytes";
+                case 23: return "large_receive_buffers";
+                case 24: return "large_send_buffers";
                 default: return null;
             }
         }
@@ -80,6 +83,9 @@ namespace NanoBroker
                 case 19: return o.StorageCompactBytes;
                 case 20: return o.MaxStorageBytes;
                 case 21: return o.StorageRetainedDelayMs;
+                case 22: return o.ReceiveBufferBytes;
+                case 23: return o.LargeReceiveBuffers;
+                case 24: return o.LargeSendBuffers;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }
@@ -110,6 +116,9 @@ namespace NanoBroker
                 case 19: o.StorageCompactBytes = value; break;
                 case 20: o.MaxStorageBytes = value; break;
                 case 21: o.StorageRetainedDelayMs = value; break;
+                case 22: o.ReceiveBufferBytes = value; break;
+                case 23: o.LargeReceiveBuffers = value; break;
+                case 24: o.LargeSendBuffers = value; break;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }

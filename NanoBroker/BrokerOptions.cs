@@ -22,11 +22,36 @@ namespace NanoBroker
         /// <summary>Sessions kept, connected or persistent offline. Beyond it: the least recently seen offline session is dropped (counted); with none, CONNACK 3.</summary>
         public int MaxSessions;
 
-        /// <summary>Largest packet accepted, fixed header included; sizes each connection's receive buffer. Beyond it: the connection is closed before the rest is read.</summary>
+        /// <summary>Largest packet accepted, fixed header included. Beyond it: the connection is closed before the rest is read.</summary>
         public int MaxPacketSize;
 
-        /// <summary>Bytes of each connection's send buffer; at least <see cref="MaxPacketSize"/>. When full: QoS 0 is dropped and counted, QoS 1/2 waits in the queue.</summary>
+        /// <summary>
+        /// Bytes of each connection's own receive buffer; 0 (or more) means <see cref="MaxPacketSize"/>. A larger packet is
+        /// received into a buffer lent for it (<see cref="LargeReceiveBuffers"/>).
+        /// </summary>
+        public int ReceiveBufferBytes;
+
+        /// <summary>
+        /// Buffers of <see cref="MaxPacketSize"/> bytes, allocated at start, lent to a connection while it receives a packet
+        /// larger than its own receive buffer. When all are lent: the connection waits (it is read until its own buffer is
+        /// full, then not at all: backpressure) until one comes back; nothing is dropped. Needed (at least 1) when
+        /// <see cref="ReceiveBufferBytes"/> is below <see cref="MaxPacketSize"/>, unused otherwise.
+        /// </summary>
+        public int LargeReceiveBuffers;
+
+        /// <summary>Bytes of each connection's own send buffer. When full: QoS 0 is dropped and counted, QoS 1/2 waits in the queue.</summary>
         public int OutboxBytes;
+
+        /// <summary>
+        /// Buffers of <see cref="MaxPacketSize"/> bytes, allocated at start, lent to an outbox for a packet larger than
+        /// its free room, until what is left to send fits the own buffer again. When all are lent: QoS 0 is dropped and
+        /// counted, QoS 1/2 (and retained messages for new subscriptions) wait until one comes back. Needed (at least 1)
+        /// when <see cref="OutboxBytes"/> is below <see cref="MaxPacketSize"/>, unused otherwise.
+        /// </summary>
+        public int LargeSendBuffers;
+
+        /// <summary>The size of each connection's own receive buffer (<see cref="ReceiveBufferBytes"/>, or <see cref="MaxPacketSize"/> for 0).</summary>
+        public int ReceiveBytes { get { return ReceiveBufferBytes > 0 && ReceiveBufferBytes < MaxPacketSize ? ReceiveBufferBytes : MaxPacketSize; } }
 
         /// <summary>Longest client identifier accepted, in bytes. Beyond it: CONNACK 2.</summary>
         public int MaxClientIdBytes;
@@ -112,7 +137,10 @@ namespace NanoBroker
             o.MaxClients = 8;
             o.MaxSessions = 16;
             o.MaxPacketSize = 1024;
+            o.ReceiveBufferBytes = 0;
+            o.LargeReceiveBuffers = 0;
             o.OutboxBytes = 1536;
+            o.LargeSendBuffers = 0;
             o.MaxClientIdBytes = 64;
             o.MaxSubscriptions = 64;
             o.SubscriptionBytes = 2048;
@@ -142,8 +170,11 @@ namespace NanoBroker
             BrokerOptions o = new BrokerOptions();
             o.MaxClients = 256;
             o.MaxSessions = 1024;
-            o.MaxPacketSize = 65536;
+            o.MaxPacketSize = 2097152;
+            o.ReceiveBufferBytes = 65536;
+            o.LargeReceiveBuffers = 4;
             o.OutboxBytes = 131072;
+            o.LargeSendBuffers = 4;
             o.MaxClientIdBytes = 256;
             o.MaxSubscriptions = 10000;
             o.SubscriptionBytes = 1048576;
@@ -158,7 +189,7 @@ namespace NanoBroker
             o.ConnectTimeoutMs = 10000;
             o.SlowClientTimeoutMs = 30000;
             o.SysIntervalMs = 10000;
-            o.StorageBatchBytes = 262144;
+            o.StorageBatchBytes = 8388608;
             o.StorageCommitDelayMs = 5;
             o.StorageRetainedDelayMs = 5;
             o.StorageCompactBytes = 67108864;
@@ -173,7 +204,11 @@ namespace NanoBroker
             if (MaxClients < 1) return "MaxClients must be at least 1";
             if (MaxSessions < MaxClients) return "MaxSessions must be at least MaxClients";
             if (MaxPacketSize < 16 || MaxPacketSize > Protocol.RemainingLength.Max) return "MaxPacketSize must be between 16 and 268435455";
-            if (OutboxBytes < MaxPacketSize) return "OutboxBytes must be at least MaxPacketSize";
+            if (ReceiveBufferBytes != 0 && ReceiveBufferBytes < 16) return "ReceiveBufferBytes must be 0 (MaxPacketSize) or at least 16";
+            if (LargeReceiveBuffers < 0 || LargeSendBuffers < 0) return "LargeReceiveBuffers and LargeSendBuffers must not be negative";
+            if (ReceiveBytes < MaxPacketSize && LargeReceiveBuffers < 1) return "LargeReceiveBuffers must be at least 1 when ReceiveBufferBytes is below MaxPacketSize";
+            if (OutboxBytes < 16) return "OutboxBytes must be at least 16";
+            if (OutboxBytes < MaxPacketSize && LargeSendBuffers < 1) return "OutboxBytes must be at least MaxPacketSize, or LargeSendBuffers at least 1";
             if (MaxClientIdBytes < 23) return "MaxClientIdBytes must be at least 23 (MQTT-3.1.3-5)";
             if (MaxSubscriptions < 1 || SubscriptionBytes < 1) return "MaxSubscriptions and SubscriptionBytes must be at least 1";
             if (InflightWindow < 1 || InflightWindow > 65535) return "InflightWindow must be between 1 and 65535";

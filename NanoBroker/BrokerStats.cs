@@ -30,5 +30,8 @@ namespace NanoBroker
 
         /// <summary>QoS 2 messages taken without keeping their identifier: the client filled the receive buffer beyond the inflight window before sending PUBRELs.</summary>
         public long InboundWindowOverflows;
+
+        /// <summary>Times a connection waited to receive a packet larger than its own buffer because every large receive buffer was lent.</summary>
+        public long BufferWaits;
     }
 }

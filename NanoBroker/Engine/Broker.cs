@@ -24,6 +24,10 @@ namespace NanoBroker
         private readonly Session[] sessions;
         private readonly SubscriptionTable subscriptions;
         private readonly MessagePool pool;
+
+        // Large buffers (MaxPacketSize each) lent for one packet larger than a connection's own buffer.
+        private readonly BufferPool receiveLender;
+        private readonly BufferPool sendLender;
         private readonly RetainedStore retained;
         private readonly IBrokerLog log;
 
@@ -65,10 +69,13 @@ namespace NanoBroker
             startedAtMs = nowMs;
             nextSysMs = nowMs;
 
+            int receiveBytes = options.ReceiveBytes;
+            receiveLender = new BufferPool(receiveBytes < options.MaxPacketSize ? options.LargeReceiveBuffers : 0, options.MaxPacketSize);
+            sendLender = new BufferPool(options.OutboxBytes < options.MaxPacketSize ? options.LargeSendBuffers : 0, options.MaxPacketSize);
             connections = new Connection[options.MaxClients + SpareConnections];
             for (int i = 0; i < connections.Length; i++)
             {
-                connections[i] = new Connection(i, options.MaxPacketSize, options.OutboxBytes);
+                connections[i] = new Connection(i, receiveBytes, options.OutboxBytes, sendLender);
             }
             sessions = new Session[options.MaxSessions];
             for (int i = 0; i < sessions.Length; i++)
@@ -96,6 +103,12 @@ namespace NanoBroker
         public SubscriptionTable Subscriptions { get { return subscriptions; } }
 
         public MessagePool Messages { get { return pool; } }
+
+        /// <summary>Large buffers lent to connections receiving a packet larger than their own receive buffer.</summary>
+        public BufferPool ReceiveBuffers { get { return receiveLender; } }
+
+        /// <summary>Large buffers lent to outboxes sending a packet larger than their own buffer.</summary>
+        public BufferPool SendBuffers { get { return sendLender; } }
 
         public RetainedStore Retained { get { return retained; } }
 
@@ -288,6 +301,90 @@ namespace NanoBroker
                 System.Array.Copy(buffer, position, buffer, 0, c.ReceivedCount - position);
                 c.ReceivedCount -= position;
             }
+            FitReceiveBuffer(c);
+        }
+
+        // Lends a large buffer to a connection whose next packet is larger than its own buffer (the fixed header
+        // tells), and takes it back once the packet is handled and the rest fits the own buffer. With none free
+        // the connection waits, held as a blocked publisher: the edge reads it until its own buffer is full, then
+        // stops (backpressure), and it tries again when a buffer comes back. Nothing is dropped.
+        private void FitReceiveBuffer(Connection c)
+        {
+            int head = 0;
+            if (c.ReceivedCount >= 2)
+            {
+                int lengthBytes;
+                int remaining = RemainingLength.Decode(c.ReceiveBuffer, 1, c.ReceivedCount - 1, out lengthBytes);
+                if (remaining >= 0)
+                {
+                    head = 1 + lengthBytes + remaining;
+                }
+            }
+            if (!c.ReceiveBorrowing)
+            {
+                if (head <= c.OwnReceiveBytes)
+                {
+                    return;
+                }
+                byte[] large = receiveLender.Take();
+                if (large == null)
+                {
+                    if (!c.WaitsForBuffer)
+                    {
+                        c.WaitsForBuffer = true;
+                        Stats.BufferWaits++;
+                    }
+                    if (!c.Blocked)
+                    {
+                        c.Blocked = true;
+                        c.BlockedSinceMs = now;
+                        c.BlockedBySession = -1;
+                        blockedCount++;
+                    }
+                    return;
+                }
+                c.LendReceive(large);
+                if (c.WaitsForBuffer)
+                {
+                    c.WaitsForBuffer = false;
+                    if (c.Blocked)
+                    {
+                        c.Blocked = false;
+                        blockedCount--;
+                    }
+                }
+            }
+            else if (head <= c.OwnReceiveBytes && c.ReceivedCount <= c.OwnReceiveBytes)
+            {
+                receiveLender.Give(c.TakeBackReceive());
+            }
+        }
+
+        // A large buffer came back: the connections that waited for one try again.
+        private void LetBufferWaitersTry()
+        {
+            if (receiveLender.Returned)
+            {
+                receiveLender.Returned = false;
+                retryBlocked = true;
+            }
+            if (sendLender.Returned)
+            {
+                sendLender.Returned = false;
+                retainedDue = true;
+                for (int i = 0; i < connections.Length; i++)
+                {
+                    Connection c = connections[i];
+                    if (c.Outbox.WaitsForBuffer)
+                    {
+                        c.Outbox.WaitsForBuffer = false;
+                        if (c.State == ConnectionState.Connected)
+                        {
+                            Pump(sessions[c.Session]);
+                        }
+                    }
+                }
+            }
         }
 
         // The size of the complete packet at position; 0 when more bytes are needed, -1 after closing
@@ -311,12 +408,13 @@ namespace NanoBroker
                 return 0;
             }
             int size = 1 + lengthBytes + remaining;
-            if (size > c.ReceiveBuffer.Length || size < 0)
+            if (size > options.MaxPacketSize || size < 0)
             {
-                Violation(c, "packet of " + size + " bytes exceeds the maximum packet size " + c.ReceiveBuffer.Length);
+                Violation(c, "packet of " + size + " bytes exceeds the maximum packet size " + options.MaxPacketSize);
                 return -1;
             }
-            return available < size ? 0 : size;
+            // A packet larger than the buffer waits for a large one (Process lends it when it is at the head).
+            return available < size || size > c.ReceiveBuffer.Length ? 0 : size;
         }
 
         // While the packet at the head waits, acknowledgements behind it may still be handled: they
@@ -495,6 +593,12 @@ namespace NanoBroker
             c.State = ConnectionState.Closing;
             c.CloseReason = reason;
             c.ReceivedCount = 0;
+            c.WaitsForBuffer = false;
+            byte[] lent = c.TakeBackReceive();
+            if (lent != null)
+            {
+                receiveLender.Give(lent);
+            }
             if (c.Blocked)
             {
                 c.Blocked = false;
@@ -540,6 +644,7 @@ namespace NanoBroker
             {
                 CloseWithheld();
             }
+            LetBufferWaitersTry();
             SendRetainedDue();
             while (retryBlocked && blockedCount > 0)
             {
@@ -551,6 +656,7 @@ namespace NanoBroker
                         Process(connections[i]);
                     }
                 }
+                LetBufferWaitersTry();
                 SendRetainedDue();
             }
             retryBlocked = false;

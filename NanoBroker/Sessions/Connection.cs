@@ -9,18 +9,30 @@ namespace NanoBroker.Sessions
         /// <summary>Index of this slot, stable for the broker's lifetime.</summary>
         public readonly int Id;
 
-        /// <summary>Bytes received and not yet consumed occupy [0, ReceivedCount).</summary>
-        public readonly byte[] ReceiveBuffer;
+        /// <summary>
+        /// Bytes received and not yet consumed occupy [0, ReceivedCount): the connection's own buffer, or a large
+        /// one lent by the broker's pool while a packet larger than the own buffer is received (read it anew
+        /// before each receive).
+        /// </summary>
+        public byte[] ReceiveBuffer { get; private set; }
 
         public readonly Outbox Outbox;
 
         internal int ReceivedCount;
 
+        private readonly byte[] ownReceive;
+
         public Connection(int id, int receiveBytes, int outboxBytes)
+            : this(id, receiveBytes, outboxBytes, null)
+        {
+        }
+
+        public Connection(int id, int receiveBytes, int outboxBytes, BufferPool sendLender)
         {
             Id = id;
-            ReceiveBuffer = new byte[receiveBytes];
-            Outbox = new Outbox(outboxBytes);
+            ownReceive = new byte[receiveBytes];
+            ReceiveBuffer = ownReceive;
+            Outbox = new Outbox(outboxBytes, sendLender);
             Session = -1;
             Will = -1;
         }
@@ -62,6 +74,35 @@ namespace NanoBroker.Sessions
         // When the outbox last went from empty to pending, or last drained some bytes.
         internal long OutboxWaitingSinceMs;
 
+        /// <summary>Size of the connection's own receive buffer.</summary>
+        internal int OwnReceiveBytes { get { return ownReceive.Length; } }
+
+        /// <summary>True while a large receive buffer is lent to this connection.</summary>
+        public bool ReceiveBorrowing { get { return ReceiveBuffer != ownReceive; } }
+
+        // Set while the packet at the head needs a large receive buffer and none is free.
+        internal bool WaitsForBuffer;
+
+        /// <summary>Moves the received bytes into <paramref name="large"/> (lent from the pool) to receive a large packet.</summary>
+        internal void LendReceive(byte[] large)
+        {
+            System.Array.Copy(ownReceive, 0, large, 0, ReceivedCount);
+            ReceiveBuffer = large;
+        }
+
+        /// <summary>The lent receive buffer, its bytes moved back into the own one (they must fit), or null when none is lent.</summary>
+        internal byte[] TakeBackReceive()
+        {
+            if (ReceiveBuffer == ownReceive)
+            {
+                return null;
+            }
+            byte[] large = ReceiveBuffer;
+            System.Array.Copy(large, 0, ownReceive, 0, ReceivedCount);
+            ReceiveBuffer = ownReceive;
+            return large;
+        }
+
         internal void Reset(long nowMs)
         {
             State = ConnectionState.AwaitingConnect;
@@ -77,6 +118,7 @@ namespace NanoBroker.Sessions
             Will = -1;
             WillRetain = false;
             Blocked = false;
+            WaitsForBuffer = false;
             BlockedBySession = -1;
             OutboxWaitingSinceMs = nowMs;
         }

@@ -3,15 +3,35 @@ namespace NanoBroker.Sessions
     /// <summary>
     /// A connection's preallocated send buffer. The engine appends whole packets; the network edge
     /// sends bytes from <see cref="Start"/> and reports them with <c>Broker.Sent</c>.
+    /// A packet larger than the outbox's own buffer is written into a buffer lent by the broker's
+    /// <see cref="BufferPool"/> when the outbox is empty; <see cref="Buffer"/> is that buffer until what is
+    /// left to send fits the own one again (read <see cref="Buffer"/> and <see cref="Start"/> anew after each send).
     /// </summary>
     public sealed class Outbox
     {
-        public readonly byte[] Buffer;
+        private readonly byte[] own;
+        private readonly BufferPool lender;
 
         public Outbox(int bytes)
+            : this(bytes, null)
         {
-            Buffer = new byte[bytes];
         }
+
+        public Outbox(int bytes, BufferPool lender)
+        {
+            own = new byte[bytes];
+            Buffer = own;
+            this.lender = lender;
+        }
+
+        /// <summary>The bytes to send, from <see cref="Start"/>: the own buffer, or one lent for a large packet.</summary>
+        public byte[] Buffer { get; private set; }
+
+        /// <summary>True while a buffer is lent to this outbox.</summary>
+        public bool Borrowing { get { return Buffer != own; } }
+
+        /// <summary>Set when a packet waited for a lent buffer and none was free.</summary>
+        internal bool WaitsForBuffer;
 
         /// <summary>Offset of the first unsent byte.</summary>
         public int Start { get; private set; }
@@ -25,7 +45,7 @@ namespace NanoBroker.Sessions
         private bool held;
         private int heldSendable;
 
-        /// <summary>Bytes that can still be appended.</summary>
+        /// <summary>Bytes that can still be appended (to the lent buffer while one is lent: it goes back once the rest fits the own one).</summary>
         public int Free { get { return Buffer.Length - Count; } }
 
         /// <summary>
@@ -36,7 +56,22 @@ namespace NanoBroker.Sessions
         {
             if (bytes > Free)
             {
-                return -1;
+                if (Buffer != own || lender == null || Count + bytes > lender.BufferBytes)
+                {
+                    return -1;
+                }
+                byte[] lent = lender.Take();
+                if (lent == null)
+                {
+                    WaitsForBuffer = true;
+                    return -1;
+                }
+                System.Array.Copy(own, Start, lent, 0, Count);
+                Buffer = lent;
+                Start = 0;
+                int end = Count;
+                Count += bytes;
+                return end;
             }
             if (Start + Count + bytes > Buffer.Length)
             {
@@ -77,7 +112,21 @@ namespace NanoBroker.Sessions
                 {
                     Start = 0;
                 }
+                GiveBackIfFits();
             }
+        }
+
+        // Copies what is left to send back into the own buffer and returns the lent one, once it fits.
+        private void GiveBackIfFits()
+        {
+            if (Buffer == own || Count > own.Length)
+            {
+                return;
+            }
+            System.Array.Copy(Buffer, Start, own, 0, Count);
+            lender.Give(Buffer);
+            Buffer = own;
+            Start = 0;
         }
 
         internal void Consumed(int bytes)
@@ -92,6 +141,7 @@ namespace NanoBroker.Sessions
             {
                 Start = 0;
             }
+            GiveBackIfFits();
         }
 
         internal void Clear()
@@ -99,6 +149,8 @@ namespace NanoBroker.Sessions
             Start = 0;
             Count = 0;
             held = false;
+            WaitsForBuffer = false;
+            GiveBackIfFits();
         }
     }
 }
