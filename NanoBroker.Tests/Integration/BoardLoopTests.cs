@@ -25,6 +25,12 @@ namespace NanoBroker.Tests.Integration
     }
 
     [TestClass]
+    public sealed class BigMessageBoardLoopTests : BigMessageTests
+    {
+        protected override bool BoardLoop { get { return true; } }
+    }
+
+    [TestClass]
     public sealed class MqttNetDeliveryBoardLoopTests : MqttNetDeliveryTests
     {
         protected override bool BoardLoop { get { return true; } }
