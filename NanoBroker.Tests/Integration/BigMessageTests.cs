@@ -71,6 +71,38 @@ namespace NanoBroker.Tests.Integration
 
         [TestMethod]
         [Timeout(20000)]
+        public async Task OneMegabyteRetainedMessage_IsKeptInTheDataFolderAcrossARestart()
+        {
+            byte[] payload = Payload(11);
+            string folder = Path.Combine(Path.GetTempPath(), "nanobroker-big-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(folder);
+            try
+            {
+                using (TestBroker first = TestBroker.StartWithData(folder, BoardLoop))
+                {
+                    await using MqttNetPeer publisher = await MqttNetPeer.ConnectAsync(first, "pub", cancel: Timeout);
+                    // The PUBACK of a retained QoS 1 message waits until its record is written.
+                    await publisher.PublishAsync("cam/last", payload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, cancel: Timeout);
+                    await publisher.DisconnectAsync();
+                }
+                Assert.IsTrue(new FileInfo(Path.Combine(folder, "broker.log")).Length > payload.Length, "the record is in broker.log");
+
+                using TestBroker second = TestBroker.StartWithData(folder, BoardLoop);
+                StringAssert.Contains(second.Server.RestoreSummary, "1 retained", second.Server.RestoreSummary);
+                await using MqttNetPeer subscriber = await MqttNetPeer.ConnectAsync(second, "sub", cancel: Timeout);
+                await subscriber.SubscribeAsync("cam/#", MqttQualityOfServiceLevel.AtLeastOnce, Timeout);
+                ReceivedMessage m = await subscriber.NextAsync(Wait, "retained 1 MiB message after the restart");
+                Assert.IsTrue(m.Retain);
+                CollectionAssert.AreEqual(payload, m.Payload, "payload bytes");
+            }
+            finally
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+
+        [TestMethod]
+        [Timeout(20000)]
         public async Task OneMegabyteFromMosquittoPub_AtQos1()
         {
             await using MqttNetPeer subscriber = await MqttNetPeer.ConnectAsync(Broker, "sub", cancel: Timeout);
