@@ -184,6 +184,30 @@ namespace NanoBroker.Tests.Engine
         }
 
         [TestMethod]
+        public void ALargeRetainedMessageForANewSubscriptionWaitsForASendBuffer()
+        {
+            TestBroker b = new TestBroker(Options());
+            TestClient s1 = b.Subscriber("s1", "cam/#", 1);
+            TestClient pub = b.Connect("pub");
+            byte[] payload = Payload(3000, 8);
+            pub.Send(Packets.Publish(Packets.Bytes("cam/last"), payload, 1, true, false, 1));
+            Expect.Type(PacketType.PubAck, pub.Read());
+            Assert.IsTrue(s1.Connection.Outbox.Borrowing);
+
+            TestClient s2 = b.Connect("s2");
+            s2.Subscribe(2, "cam/#", 1);
+            Expect.Type(PacketType.SubAck, s2.Read());
+            Assert.AreEqual(0, s2.Unread, "no send buffer free: the retained message waits");
+
+            Packet p1 = s1.Read();
+            s1.PubAck(p1.PacketId);
+            Packet p2 = s2.Read();
+            Assert.IsNotNull(p2, "sent once the buffer came back");
+            Assert.IsTrue(p2.Retain);
+            AssertSame(payload, p2.Payload);
+        }
+
+        [TestMethod]
         public void MaxPacketSizeStillClosesTheConnectionOnTheFixedHeader()
         {
             TestBroker b = new TestBroker(Options());

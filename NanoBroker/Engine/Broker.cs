@@ -324,6 +324,7 @@ namespace NanoBroker
             {
                 if (head <= c.OwnReceiveBytes)
                 {
+                    c.WaitsForBuffer = false;
                     return;
                 }
                 byte[] large = receiveLender.Take();
