@@ -32,7 +32,7 @@ namespace NanoBroker.Host
             "longest a stored change (and its ack) waits to be written",
             "log size that triggers compaction",
             "bytes of the log and its compaction copy; live state over a quarter: storage full",
-            "longest a retained message at QoS 0 waits to be written",
+            "longest a retained message waits to be written (longer than the commit delay: its ack does not wait either)",
             "own receive buffer per connection (0 = max packet size); larger packets borrow a large buffer",
             "large receive buffers (max packet size each) lent for one packet; none free: that client waits",
             "large send buffers (max packet size each) lent to an outbox; none free: QoS 0 dropped, QoS 1/2 wait",
@@ -64,7 +64,7 @@ namespace NanoBroker.Host
             "at least 1",
             "at least --max-clients",
             "16 to 268435455",
-            "at least --max-packet-size",
+            "at least 16; at least --max-packet-size unless --large-send-buffers is 1 or more",
             "at least 23",
             "at least 1",
             "at least 1",
@@ -83,6 +83,9 @@ namespace NanoBroker.Host
             "at least --storage-batch-bytes",
             "at least 8 x --storage-batch-bytes",
             "0 or more",
+            "0 (= --max-packet-size) or at least 16; below --max-packet-size needs --large-receive-buffers 1 or more",
+            "0 or more; at least 1 when --receive-buffer-bytes is below --max-packet-size",
+            "0 or more; at least 1 when --outbox-bytes is below --max-packet-size",
         };
 
         // The BrokerOptions property of each limit, by BrokerLimits index: Validate names properties, the user typed options.
@@ -92,7 +95,7 @@ namespace NanoBroker.Host
             "SubscriptionBytes", "InflightWindow", "QueueDepth", "MaxRetainedMessages", "MaxRetainedBytes",
             "MaxStoredMessages", "MessageStoreBytes", "MessageBlockBytes", "ConnectTimeoutMs", "SlowClientTimeoutMs",
             "SysIntervalMs", "StorageBatchBytes", "StorageCommitDelayMs", "StorageCompactBytes", "MaxStorageBytes",
-            "StorageRetainedDelayMs",
+            "StorageRetainedDelayMs", "ReceiveBufferBytes", "LargeReceiveBuffers", "LargeSendBuffers",
         };
 
         /// <summary>The smallest value validation accepts for limit <paramref name="limit"/> alone, or -1 when it depends on others.</summary>
