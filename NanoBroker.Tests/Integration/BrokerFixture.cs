@@ -66,6 +66,12 @@ namespace NanoBroker.Tests.Integration
             return new TestBroker(options, access, portableLoop);
         }
 
+        /// <summary>A broker with the desktop defaults (scaled as <see cref="DefaultOptions"/>) keeping its state in <paramref name="dataFolder"/>.</summary>
+        public static TestBroker StartWithData(string dataFolder, bool portableLoop = false)
+        {
+            return new TestBroker(DefaultOptions(), null, portableLoop, dataFolder);
+        }
+
         /// <summary>Every line the broker logged (verbose: connects, disconnects with reasons, subscriptions).</summary>
         public string LogText { get { return string.Join("\n", log.Lines); } }
 

@@ -120,6 +120,29 @@ namespace NanoBroker
         }
 
         /// <summary>
+        /// When <see cref="CommitStorageIfDue"/> next has work, in the milliseconds of the clock the edge passes in:
+        /// long.MaxValue when nothing is pending (or storage is failing, when only <see cref="Tick"/> retries).
+        /// The edge may sleep until then without delaying an acknowledgement held back for a commit. Allocation-free.
+        /// </summary>
+        public long NextStorageCommitMs
+        {
+            get
+            {
+                if (storage == null || storageState == StorageState.Failing || !storage.HasPending)
+                {
+                    return long.MaxValue;
+                }
+                int lazy = options.StorageRetainedDelayMs > options.StorageCommitDelayMs ? options.StorageRetainedDelayMs : options.StorageCommitDelayMs;
+                long due = firstPendingMs + lazy;
+                if (urgentPending && firstUrgentMs + options.StorageCommitDelayMs < due)
+                {
+                    due = firstUrgentMs + options.StorageCommitDelayMs;
+                }
+                return due;
+            }
+        }
+
+        /// <summary>
         /// The one place where what the storage backend throws (an IOException of a full file system, or any
         /// other) is caught: runs one step and returns true, or reports the failure (StorageFailed) and returns false.
         /// </summary>

@@ -65,7 +65,7 @@ namespace NanoBroker.Net
             {
                 while (Interlocked.CompareExchange(ref running, 1, 1) == 1)
                 {
-                    Wait(TickIntervalMs);
+                    Wait(WaitMs(NowMs()));
                     long now = NowMs();
                     AcceptPending(now);
                     ReceiveAll(now);
@@ -83,6 +83,27 @@ namespace NanoBroker.Net
             {
                 CloseAll();
             }
+        }
+
+        /// <summary>
+        /// How long the loop may wait for sockets from <paramref name="now"/>: until the next tick (keep-alive and
+        /// connect timeouts, slow clients, $SYS: checked every <see cref="TickIntervalMs"/>) or the engine's next
+        /// storage commit (<see cref="NanoBroker.Broker.NextStorageCommitMs"/>), whichever comes first; 0 when due.
+        /// </summary>
+        protected int WaitMs(long now)
+        {
+            long until = nextTickMs;
+            long commit = Broker.NextStorageCommitMs;
+            if (commit < until)
+            {
+                until = commit;
+            }
+            long wait = until - now;
+            if (wait <= 0)
+            {
+                return 0;
+            }
+            return wait > TickIntervalMs ? TickIntervalMs : (int)wait;
         }
 
         /// <summary>Asks <see cref="Run"/> to return; safe from another thread.</summary>
@@ -107,7 +128,8 @@ namespace NanoBroker.Net
 
         /// <summary>
         /// Blocks until a socket may be readable or <paramref name="timeoutMs"/> passes. nanoFramework has no
-        /// Select, so the portable wait only sleeps when nothing is pending.
+        /// Select, so the portable wait only sleeps (1 ms) when nothing is pending: the loop passes through
+        /// CommitStorageIfDue at least every few milliseconds, so a commit is never later than its delay by more.
         /// </summary>
         protected virtual void Wait(int timeoutMs)
         {
