@@ -4,12 +4,16 @@
 # Writes bench/results/latest.md, bench/results/latest.svg and the raw bench/results/*.json (the results
 # README.md links to) after a full run. A quick run (BENCH_ONLY, BENCH_SECONDS or BENCH_BROKERS set) writes
 # them to bench/results/quick/ instead (not committed), unless BENCH_OUT names the folder to write to
-# (BENCH_OUT=bench/results to replace the committed results on purpose).
+# (BENCH_OUT=bench/results to replace the committed results on purpose) or BENCH_SAVE=name writes
+# bench/results/name.md and its JSON files (the ack-latency and scale results README.md links to).
 #
 #   bench/run.sh                  # everything, about 3 to 4 minutes on 2 cores
 #   BENCH_SECONDS=1 bench/run.sh  # shorter scenarios (noisier)
 #   BENCH_ONLY=q0-64,q1-64 bench/run.sh   # a subset of scenario ids (see LoadGenerator's usage)
 #   BENCH_BROKERS="nanobroker mosquitto" bench/run.sh
+#   BENCH_NANOBROKER_DLL=/other/build/NanoBroker.Host.dll bench/run.sh   # another build of the host (before/after)
+#   BENCH_ONLY=ack-lat bench/run.sh       # persistent CONNACK, SUBACK, retained QoS 1 PUBACK at idle (medians)
+#   BENCH_ONLY=scale-1000,scale-5000 bench/run.sh   # connects/s and deliveries/s beside 1,000 and 5,000 idle connections
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,12 +23,18 @@ LOADAVG_BEFORE="$(cut -d" " -f1-3 /proc/loadavg)"
 ONLY="${BENCH_ONLY:-}"
 BROKERS="${BENCH_BROKERS:-nanobroker mosquitto mqttnet}"
 RESULTS="$ROOT/bench/results"
+NAME="${BENCH_SAVE:-latest}"
 if [ -n "${BENCH_OUT:-}" ]; then
     mkdir -p "$BENCH_OUT"
     RESULTS="$(cd "$BENCH_OUT" && pwd)"
-elif [ -n "$ONLY" ] || [ -n "${BENCH_SECONDS:-}" ] || [ -n "${BENCH_BROKERS:-}" ]; then
+elif [ -z "${BENCH_SAVE:-}" ] && { [ -n "$ONLY" ] || [ -n "${BENCH_SECONDS:-}" ] || [ -n "${BENCH_BROKERS:-}" ]; }; then
     RESULTS="$ROOT/bench/results/quick"
 fi
+# The scale scenarios hold up to 5,000 connections beside the 4x4 flow: NanoBroker gets the slots for them.
+# Its loop visits every slot each pass, so the other scenarios keep the 1,000 they always had.
+NB_CLIENTS=1000
+NB_SESSIONS=1024
+case ",$ONLY," in *,scale-5000,*) NB_CLIENTS=5100; NB_SESSIONS=5200 ;; *,scale-1000,*) NB_CLIENTS=1100; NB_SESSIONS=1200 ;; esac
 WORK="$(mktemp -d /tmp/nanobroker-bench.XXXXXX)"
 BROKER_PID=""
 
@@ -37,8 +47,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The held-connections scenario opens up to 1000 sockets in each process.
+# The held-connections and scale scenarios open up to 5,000 sockets in each process.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 12000 ]; then
+    echo "bench: ulimit -n is $(ulimit -n) (hard limit $(ulimit -Hn)): the 5,000-connection scenario needs about 12,000" >&2
+fi
 
 command -v mosquitto >/dev/null || { echo "bench: mosquitto is not installed (apt-get install mosquitto)" >&2; exit 1; }
 
@@ -74,9 +87,9 @@ start_broker() {
     case "$name" in
         nanobroker)
             # Release host, fresh data folder, queue deep enough for the load generator's windows,
-            # room for the 1000-connection scenario; every other limit at the desktop defaults.
-            dotnet "$ROOT/NanoBroker.Host/bin/Release/net10.0/NanoBroker.Host.dll" -p "$port" --data "$WORK/nanobroker-data" \
-                --queue-depth 5000 --max-clients 1000 --max-sessions 1024 >"$WORK/$name.log" 2>&1 &
+            # room for the held-connection scenarios; every other limit at the desktop defaults.
+            dotnet "${BENCH_NANOBROKER_DLL:-$ROOT/NanoBroker.Host/bin/Release/net10.0/NanoBroker.Host.dll}" -p "$port" --data "$WORK/nanobroker-data" \
+                --queue-depth 5000 --max-clients "$NB_CLIENTS" --max-sessions "$NB_SESSIONS" >"$WORK/$name.log" 2>&1 &
             ;;
         mosquitto)
             cat >"$WORK/mosquitto.conf" <<EOF
@@ -124,8 +137,10 @@ for name in $BROKERS; do
         echo "bench: $name logged errors:" >&2
         grep -iE "exception|failed" "$WORK/$name.log" | head -5 >&2
     fi
-    cp "$WORK/$name.json" "$RESULTS/$name.json"
-    FILES+=("$RESULTS/$name.json")
+    json="$RESULTS/$name.json"
+    [ "$NAME" = latest ] || json="$RESULTS/$NAME-$name.json"
+    cp "$WORK/$name.json" "$json"
+    FILES+=("$json")
 done
 
 {
@@ -138,5 +153,5 @@ done
     echo "- load: 4 publishers x 4 subscribers (each subscribed to every publisher's topic), $SECS s per scenario, QoS 1/2 publishers pipelined with 16 in flight, at most 32 KB per publisher published but not yet delivered to all subscribers"
 } >"$WORK/machine.md"
 
-"${LOADGEN[@]}" report --md "$RESULTS/latest.md" --svg "$RESULTS/latest.svg" --machine "$WORK/machine.md" "${FILES[@]}"
-echo "== wrote ${RESULTS#"$ROOT"/}/latest.md and ${RESULTS#"$ROOT"/}/latest.svg"
+"${LOADGEN[@]}" report --md "$RESULTS/$NAME.md" --svg "$RESULTS/$NAME.svg" --machine "$WORK/machine.md" "${FILES[@]}"
+echo "== wrote ${RESULTS#"$ROOT"/}/$NAME.md and ${RESULTS#"$ROOT"/}/$NAME.svg"

@@ -33,7 +33,8 @@ namespace LoadGenerator
             "  LoadGenerator run --name NAME --port PORT [--host 127.0.0.1] [--seconds 3] [--pubs 4] [--subs 4]\n" +
             "                    [--only ID,ID,...] [--max-connections 1000] [--window-bytes 32768] [--out FILE.json]\n" +
             "  LoadGenerator report --md OUT.md --svg OUT.svg [--machine INFO.md] RESULTS.json...   (first = NanoBroker)\n" +
-            "scenario ids: q{0,1,2}-{16,64,256,4096}, lat-q0, lat-q1, conn-rate, conn-held";
+            "scenario ids: q{0,1,2}-{16,64,256,4096}, lat-q0, lat-q1, conn-rate, conn-held, ack-lat,\n" +
+            "              scale-1000, scale-5000 (only when named in --only)";
 
         public static int Main(string[] args)
         {
@@ -123,6 +124,27 @@ namespace LoadGenerator
                 string stoppedBy;
                 Flow.Outcome o = Connections.Held(broker, stamp + "ch", maxConnections, out stoppedBy);
                 Add(results, "conn-held", "concurrent connections held (up to " + maxConnections + ", stop at first refusal)", "conn", true, o.DeliveriesPerSecond, o, stoppedBy);
+            }
+            if (selected == null || selected.Contains("ack-lat"))
+            {
+                Flow.Outcome[] o = Scale.AckLatency(broker, stamp + "al", 25);
+                string[] what = { "CONNACK of a persistent session", "SUBACK of a persistent session", "PUBACK of a retained QoS 1 message" };
+                string[] ids = { "ack-connack", "ack-suback", "ack-puback" };
+                for (int k = 0; k < 3; k++)
+                {
+                    Add(results, ids[k], "latency p50 at idle: " + what[k], "ms", false, o[k].P50Us, o[k],
+                        o[k].Deliveries + " tries, one client at a time; max " + Report.Format(o[k].P99Us) + " ms");
+                }
+                Pause();
+            }
+            foreach (int n in new[] { 1000, 5000 })
+            {
+                string id = "scale-" + n;
+                if (selected == null || !selected.Contains(id)) continue;
+                Flow.Outcome[] o = Scale.Held(broker, stamp + "s" + n, n, seconds, pubs, subs);
+                Add(results, id + "-conn", "connects/s opening " + n + " idle connections (CONNECT, CONNACK; 4 in parallel)", "conn/s", true, o[0].DeliveriesPerSecond, o[0], n + " connections held");
+                Add(results, id + "-q0", "deliveries/s, QoS 0, 64 B, " + shape + " beside " + n + " idle connections", "msg/s", true, o[1].DeliveriesPerSecond, o[1], o[1].Deliveries + " deliveries");
+                Pause();
             }
             if (outFile != null)
             {

@@ -36,7 +36,7 @@ namespace LoadGenerator
                 s.AppendLine(table);
                 s.AppendLine("Ratios are NanoBroker's value divided by the other broker's: above 1 is better for NanoBroker where higher is better,");
                 s.AppendLine("below 1 is better for NanoBroker for latencies. INVALID: the broker lost, duplicated or reordered messages");
-                s.AppendLine("(or refused the test's connections), so it gets no number. Chart: [latest.svg](latest.svg).");
+                s.AppendLine("(or refused the test's connections), so it gets no number." + (svg == null ? "" : " Chart: [" + Path.GetFileName(svg) + "](" + Path.GetFileName(svg) + ")."));
                 s.AppendLine();
                 s.AppendLine("Notes per broker:");
                 s.AppendLine();

@@ -56,6 +56,11 @@ namespace LoadGenerator
 
         public static byte[] ConnectPacket(string clientId, int keepAliveSeconds)
         {
+            return ConnectPacket(clientId, keepAliveSeconds, true);
+        }
+
+        public static byte[] ConnectPacket(string clientId, int keepAliveSeconds, bool cleanSession)
+        {
             byte[] id = Encoding.UTF8.GetBytes(clientId);
             int remaining = 10 + 2 + id.Length;
             byte[] b = new byte[1 + LengthBytes(remaining) + remaining];
@@ -63,7 +68,7 @@ namespace LoadGenerator
             int p = 1 + WriteLength(b, 1, remaining);
             p += WriteString(b, p, Encoding.ASCII.GetBytes("MQTT"));
             b[p++] = 4; // protocol level 3.1.1
-            b[p++] = 0x02; // clean session
+            b[p++] = (byte)(cleanSession ? 0x02 : 0); // clean session
             b[p++] = (byte)(keepAliveSeconds >> 8);
             b[p++] = (byte)keepAliveSeconds;
             WriteString(b, p, id);
