@@ -1,27 +1,43 @@
 using System.Collections;
-using System.Collections.Generic;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Threading;
 using NanoBroker.Net;
 
 namespace NanoBroker.Host
 {
     /// <summary>
-    /// The portable socket loop with .NET's better tools: Select to sleep until a socket is ready, and
-    /// non-blocking sends so one slow reader never stalls the others.
+    /// The portable socket loop with .NET's scalable readiness: each socket has one zero-byte receive outstanding
+    /// (SocketAsyncEventArgs, which .NET runs on epoll on Linux, kqueue on macOS, IOCP on Windows) and the listener
+    /// one accept; their completions, on .NET's I/O threads, only put the slot (or the accepted socket) on a ready
+    /// queue and wake the loop. The engine stays on the loop's thread. A pass costs what is ready, not a Select list
+    /// of every connection rebuilt and polled (the loop's visits of its slot array are a few array reads each).
+    /// Sends are non-blocking, so one slow reader never stalls the others; the few sockets with output the kernel
+    /// did not take are polled for room (Select over those only).
     /// </summary>
     public sealed class DesktopSocketLoop : SocketLoop
     {
+        // How often the sockets waiting for room to send are polled while something else is awaited.
+        private const int WritePollMs = 1;
+
         private readonly Stopwatch clock = Stopwatch.StartNew();
-        private readonly ArrayList readList = new ArrayList();
-        private readonly ArrayList writeList = new ArrayList();
-        private readonly Dictionary<Socket, int> slotOf = new Dictionary<Socket, int>();
         private readonly bool[] readable;
+        private readonly Readiness[] armed;
+        private readonly ConcurrentQueue<Readiness> ready = new ConcurrentQueue<Readiness>();
+        private readonly ConcurrentQueue<Socket> accepted = new ConcurrentQueue<Socket>();
+        private readonly ManualResetEventSlim wake = new ManualResetEventSlim(false);
+        private readonly ArrayList writeList = new ArrayList();
+        private SocketAsyncEventArgs acceptArgs;
+        // Set on the loop's thread: a receive completed at once (bytes left), or the accept must be tried again.
+        private bool readyNow;
+        private volatile bool retryAccept;
 
         public DesktopSocketLoop(Broker broker, Socket listener)
             : base(broker, listener)
         {
             readable = new bool[Sockets.Length];
+            armed = new Readiness[Sockets.Length];
         }
 
         protected override long NowMs()
@@ -31,42 +47,111 @@ namespace NanoBroker.Host
 
         protected override void Wait(int timeoutMs)
         {
-            readList.Clear();
-            writeList.Clear();
-            slotOf.Clear();
-            readList.Add(Listener);
-            for (int i = 0; i < Sockets.Length; i++)
+            if (acceptArgs == null && Listener != null)
             {
-                readable[i] = false;
-                Socket socket = Sockets[i];
-                if (socket == null)
+                acceptArgs = new SocketAsyncEventArgs();
+                acceptArgs.Completed += (sender, e) => AcceptCompleted(e, true);
+                Accept();
+            }
+            if (retryAccept)
+            {
+                retryAccept = false;
+                Accept();
+            }
+            long deadline = clock.ElapsedMilliseconds + timeoutMs;
+            if (readyNow)
+            {
+                // A socket read in the last pass still has bytes: no waiting.
+                readyNow = false;
+                deadline = 0;
+            }
+            while (true)
+            {
+                wake.Reset();
+                if (!ready.IsEmpty || !accepted.IsEmpty)
                 {
+                    break;
+                }
+                long left = deadline - clock.ElapsedMilliseconds;
+                if (left <= 0)
+                {
+                    break;
+                }
+                if (!AnyWaitingForRoom())
+                {
+                    wake.Wait((int)left);
                     continue;
                 }
-                slotOf[socket] = i;
-                if (WantsToRead(i))
+                // Room to send is polled: the sockets with output pending are few (slow readers).
+                Socket.Select(null, writeList, null, (int)(left < WritePollMs ? left : WritePollMs) * 1000);
+                if (writeList.Count > 0)
                 {
-                    readList.Add(socket);
+                    break;
                 }
+            }
+            Socket socket;
+            while (accepted.TryDequeue(out socket))
+            {
+                int slot = Admit(socket, NowMs());
+                if (slot >= 0)
+                {
+                    Arm(slot);
+                }
+            }
+            Readiness r;
+            while (ready.TryDequeue(out r))
+            {
+                if (armed[r.Slot] == r && Sockets[r.Slot] == r.Socket)
+                {
+                    readable[r.Slot] = true;
+                }
+            }
+        }
+
+        // True when some socket has output the kernel did not take; writeList is then those sockets.
+        private bool AnyWaitingForRoom()
+        {
+            writeList.Clear();
+            for (int i = 0; i < Sockets.Length; i++)
+            {
                 if (HasPendingOutput(i))
                 {
-                    writeList.Add(socket);
+                    writeList.Add(Sockets[i]);
                 }
             }
-            Socket.Select(readList, writeList.Count > 0 ? writeList : null, null, timeoutMs * 1000);
-            foreach (Socket socket in readList)
-            {
-                int slot;
-                if (slotOf.TryGetValue(socket, out slot))
-                {
-                    readable[slot] = true;
-                }
-            }
+            return writeList.Count > 0;
+        }
+
+        protected override bool ListenerReadable()
+        {
+            // Connections come from the accept outstanding on the listener (Wait admits them).
+            return false;
         }
 
         protected override bool IsReadable(int slot)
         {
             return readable[slot];
+        }
+
+        protected override int Receive(int slot, byte[] buffer, int offset, int count)
+        {
+            readable[slot] = false;
+            SocketError error;
+            int received = Sockets[slot].Receive(buffer, offset, count, SocketFlags.None, out error);
+            if (error == SocketError.WouldBlock)
+            {
+                received = NothingYet;
+            }
+            else if (error != SocketError.Success)
+            {
+                throw new SocketException((int)error);
+            }
+            if (received != 0)
+            {
+                // Await the next bytes (at once ready again when some are left).
+                Arm(slot);
+            }
+            return received;
         }
 
         protected override int TrySend(int slot, byte[] buffer, int offset, int count)
@@ -88,6 +173,125 @@ namespace NanoBroker.Host
         {
             base.Configure(socket);
             socket.Blocking = false;
+        }
+
+        protected override void CloseSocket(int slot)
+        {
+            readable[slot] = false;
+            Readiness r = armed[slot];
+            armed[slot] = null;
+            base.CloseSocket(slot);
+            if (r != null)
+            {
+                // Its receive ends (aborted) with the socket; the completion finds it no longer armed.
+                r.Closed = true;
+            }
+        }
+
+        // Starts (or restarts) the zero-byte receive of slot: it completes when the socket has bytes, an end or an error.
+        private void Arm(int slot)
+        {
+            Socket socket = Sockets[slot];
+            Readiness r = armed[slot];
+            if (r == null || r.Socket != socket)
+            {
+                r = new Readiness(this, slot, socket);
+                armed[slot] = r;
+            }
+            bool pending;
+            try
+            {
+                pending = socket.ReceiveAsync(r.Args);
+            }
+            catch (System.Exception)
+            {
+                // A socket already failed: the next Receive meets the error and closes the slot.
+                readable[slot] = true;
+                readyNow = true;
+                return;
+            }
+            if (!pending)
+            {
+                readable[slot] = true;
+                readyNow = true;
+            }
+        }
+
+        private void Accept()
+        {
+            while (true)
+            {
+                acceptArgs.AcceptSocket = null;
+                bool pending;
+                try
+                {
+                    pending = Listener.AcceptAsync(acceptArgs);
+                }
+                catch (System.Exception)
+                {
+                    // The listener is closed: the broker is stopping.
+                    return;
+                }
+                if (pending || !AcceptCompleted(acceptArgs, false))
+                {
+                    return;
+                }
+            }
+        }
+
+        // Queues an accepted socket; false when the listener is done. Called from an I/O thread when asynchronous.
+        private bool AcceptCompleted(SocketAsyncEventArgs e, bool asynchronous)
+        {
+            if (e.SocketError == SocketError.OperationAborted || e.SocketError == SocketError.Shutdown)
+            {
+                return false;
+            }
+            if (e.SocketError == SocketError.Success && e.AcceptSocket != null)
+            {
+                accepted.Enqueue(e.AcceptSocket);
+                wake.Set();
+            }
+            else if (e.SocketError != SocketError.ConnectionReset && e.SocketError != SocketError.ConnectionAborted)
+            {
+                // e.g. out of file descriptors: tried again on the loop's next pass (at most a tick away), not in a tight loop.
+                retryAccept = true;
+                return false;
+            }
+            if (asynchronous)
+            {
+                Accept();
+            }
+            return true;
+        }
+
+        // One connection's zero-byte receive, reused for each wait of that connection.
+        private sealed class Readiness
+        {
+            public readonly int Slot;
+            public readonly Socket Socket;
+            public readonly SocketAsyncEventArgs Args = new SocketAsyncEventArgs();
+            public volatile bool Closed;
+            private readonly DesktopSocketLoop loop;
+
+            public Readiness(DesktopSocketLoop loop, int slot, Socket socket)
+            {
+                this.loop = loop;
+                Slot = slot;
+                Socket = socket;
+                Args.SetBuffer(System.Array.Empty<byte>(), 0, 0);
+                Args.Completed += Completed;
+            }
+
+            private void Completed(object sender, SocketAsyncEventArgs e)
+            {
+                if (Closed)
+                {
+                    Args.Dispose();
+                    return;
+                }
+                loop.ready.Enqueue(this);
+                loop.wake.Set();
+            }
         }
     }
 }

@@ -256,7 +256,8 @@ namespace NanoBroker.Net
             }
         }
 
-        private bool ListenerReadable()
+        /// <summary>True when the listener has a connection to accept (the desktop loop accepts by other means: false).</summary>
+        protected virtual bool ListenerReadable()
         {
             try
             {
