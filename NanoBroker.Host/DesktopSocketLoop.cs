@@ -180,6 +180,15 @@ namespace NanoBroker.Host
             readable[slot] = false;
             Readiness r = armed[slot];
             armed[slot] = null;
+            // .NET closes a socket abortively (RST) when the close cancels an operation, as the pending zero-byte
+            // receive, unless its sending side was shut down: the peer gets a FIN after the last bytes, as before.
+            try
+            {
+                Sockets[slot].Shutdown(SocketShutdown.Send);
+            }
+            catch (SocketException)
+            {
+            }
             base.CloseSocket(slot);
             if (r != null)
             {
