@@ -53,12 +53,6 @@ namespace NanoBroker.Tests.Integration
         /// A broker that checks credentials and topic rules with <paramref name="access"/> (null: everyone may do
         /// anything); with <paramref name="portableLoop"/>, served by the ESP32's socket loop (BrokerServer).
         /// </summary>
-        /// <summary>A broker whose durable state is restored from and kept in <paramref name="dataFolder"/>.</summary>
-        public static TestBroker StartWithData(string dataFolder, bool portableLoop = false)
-        {
-            return new TestBroker(DefaultOptions(), null, portableLoop, dataFolder);
-        }
-
         public static TestBroker Start(Action<BrokerOptions> configure, NanoBroker.Security.AccessControl access, bool portableLoop = false)
         {
             BrokerOptions options = DefaultOptions();
