@@ -16,7 +16,7 @@ import json, os, re, shutil, sys, tempfile
 import xml.etree.ElementTree as ET
 
 FILES = ['hardware/firmware.json', 'hardware/esp32/packages.config', 'NanoBroker/packages.config',
-         'NanoBroker.Tests/packages.config', 'flash.ps1', 'hardware/README.md', 'README.md']
+         'NanoBroker.Tests/packages.config', 'NanoBroker.Tests.Storage/packages.config', 'flash.ps1', 'hardware/README.md', 'README.md']
 
 def packages(path):
     return {p.get('id'): p.get('version') for p in ET.parse(path).getroot().iter('package')}
@@ -56,7 +56,7 @@ def check(root):
     for pid in sorted(set(by_id) - set(device)):
         problems.append('hardware/firmware.json: %s is not in hardware/esp32/packages.config' % pid)
 
-    for config in ('NanoBroker/packages.config', 'NanoBroker.Tests/packages.config'):
+    for config in ('NanoBroker/packages.config', 'NanoBroker.Tests/packages.config', 'NanoBroker.Tests.Storage/packages.config'):
         for pid, ver in sorted(packages(at(config)).items()):
             if pid in by_id and by_id[pid].get('version') != ver:
                 problems.append('%s: %s %s, but hardware/firmware.json and hardware/esp32/packages.config have %s'

@@ -34,7 +34,7 @@ namespace NanoBroker.Tests.Engine
             return o;
         }
 
-        private static byte[] Payload(int length, int seed)
+        internal static byte[] Payload(int length, int seed)
         {
             byte[] b = new byte[length];
             for (int i = 0; i < length; i++)
@@ -44,7 +44,7 @@ namespace NanoBroker.Tests.Engine
             return b;
         }
 
-        private static void AssertSame(byte[] expected, byte[] actual)
+        internal static void AssertSame(byte[] expected, byte[] actual)
         {
             Assert.AreEqual(expected.Length, actual.Length, "payload length");
             for (int i = 0; i < expected.Length; i++)
@@ -263,43 +263,6 @@ namespace NanoBroker.Tests.Engine
             Expect.Type(PacketType.Publish, p);
             Assert.IsTrue(p.Retain);
             AssertSame(payload, p.Payload);
-        }
-
-        [TestMethod]
-        public void TheDesktopDefaultsTakeAOneMegabytePayloadAtEveryQos()
-        {
-            BrokerOptions o = BrokerOptions.Desktop();
-            o.SysIntervalMs = 0;
-            o.MaxClients = 4;
-            o.MaxSessions = 8;
-            Assert.IsTrue(o.MaxPacketSize >= 1048576 + 1024);
-            Assert.IsTrue(o.ReceiveBytes < o.MaxPacketSize, "no connection holds MaxPacketSize of its own");
-            Assert.IsTrue(o.OutboxBytes < o.MaxPacketSize);
-            TestBroker b = new TestBroker(o);
-            TestClient sub = b.Subscriber("sub", "big/#", 2);
-            TestClient pub = b.Connect("pub");
-            byte[] payload = Payload(1048576, 4);
-            for (int qos = 0; qos <= 2; qos++)
-            {
-                pub.Send(Packets.Publish(Packets.Bytes("big/" + qos), payload, qos, qos == 1, false, qos == 0 ? 0 : 10 + qos));
-                Assert.IsFalse(pub.IsClosing);
-                Packet p = sub.Read();
-                Expect.Type(PacketType.Publish, p);
-                Assert.AreEqual("big/" + qos, p.TopicText);
-                AssertSame(payload, p.Payload);
-                if (p.Qos == 1)
-                {
-                    sub.PubAck(p.PacketId);
-                }
-                else if (p.Qos == 2)
-                {
-                    sub.PubRec(p.PacketId);
-                    Expect.Type(PacketType.PubRel, sub.Read());
-                    sub.PubComp(p.PacketId);
-                }
-            }
-            Assert.AreEqual(o.LargeReceiveBuffers, b.Broker.ReceiveBuffers.Available);
-            Assert.AreEqual(o.LargeSendBuffers, b.Broker.SendBuffers.Available);
         }
 
         private static void StringAssertContains(string text, string part)
