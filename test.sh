@@ -21,6 +21,9 @@ if command -v systemctl >/dev/null 2>&1; then systemctl stop mosquitto >/dev/nul
 echo "== nanoFramework projects: every source file and package listed (.ci/check-nfproj.sh)"
 bash .ci/check-nfproj.sh
 
+echo "== portable tests keep no instance state: nanoFramework's launcher never constructs test classes (.ci/check-portable-tests.sh)"
+bash .ci/check-portable-tests.sh
+
 echo "== ESP32 firmware pin: packages.config, hardware/firmware.json and flash.ps1 agree (.ci/check-firmware-pin.sh)"
 bash .ci/check-firmware-pin.sh
 

@@ -15,55 +15,62 @@ namespace NanoBroker.Tests.Engine
     [TestClass]
     public class MalformedTests
     {
-        private TestBroker broker;
-        private TestClient watcher;
-
-        // A broker with a subscriber to everything (and to the wills), and a connected client with a will.
-        private TestClient Victim()
+        // A broker with a subscriber to everything (and to the wills), and a connected client with a will. Each test
+        // makes its own: nanoFramework's launcher calls test methods without constructing the class, so a test
+        // class keeps no instance state.
+        private sealed class Scene
         {
-            broker = new TestBroker();
-            watcher = broker.Subscriber("watcher", "#", 0);
-            return broker.Connect(Packets.Connect("victim", true, 0, "will", "died", 0, false));
+            public readonly TestBroker Broker = new TestBroker();
+            public readonly TestClient Watcher;
+            public readonly TestClient Victim;
+
+            public Scene()
+            {
+                Watcher = Broker.Subscriber("watcher", "#", 0);
+                Victim = Broker.Connect(Packets.Connect("victim", true, 0, "will", "died", 0, false));
+            }
+
+            public void ExpectViolation(string what)
+            {
+                Assert.IsTrue(Victim.IsClosing, what + ": connection should close");
+                Assert.AreEqual(0, Victim.Unread, what + ": no reply");
+                Assert.AreEqual(1L, Broker.Stats.ProtocolViolations, what + ": counted");
+                Packet p = Watcher.Read();
+                Assert.IsNotNull(p, what + ": the will is published");
+                Assert.AreEqual("will", p.TopicText, what + ": only the will is routed");
+                Assert.IsNull(Watcher.Read(), what + ": nothing else is routed");
+            }
         }
 
-        private void ExpectViolation(TestClient c, string what)
+        private static void SendExpectingViolation(byte[] packet, string what)
         {
-            Assert.IsTrue(c.IsClosing, what + ": connection should close");
-            Assert.AreEqual(0, c.Unread, what + ": no reply");
-            Assert.AreEqual(1L, broker.Stats.ProtocolViolations, what + ": counted");
-            Packet p = watcher.Read();
-            Assert.IsNotNull(p, what + ": the will is published");
-            Assert.AreEqual("will", p.TopicText, what + ": only the will is routed");
-            Assert.IsNull(watcher.Read(), what + ": nothing else is routed");
-        }
-
-        private void SendExpectingViolation(byte[] packet, string what)
-        {
-            TestClient c = Victim();
-            c.Send(packet);
-            ExpectViolation(c, what);
+            Scene s = new Scene();
+            s.Victim.Send(packet);
+            s.ExpectViolation(what);
         }
 
         [TestMethod]
         public void IncompletePacketWaitsAndIsDiscardedWhenTheSocketDrops()
         {
-            TestClient c = Victim();
+            Scene s = new Scene();
+            TestClient c = s.Victim;
             byte[] publish = Packets.Publish("t", "partial");
             c.Send(publish, 0, 1);
             c.Send(publish, 1, 1);
             c.Send(publish, 2, publish.Length - 3);
             Assert.IsFalse(c.IsClosing, "a packet that is still arriving is not an error");
-            Assert.IsNull(watcher.Read());
+            Assert.IsNull(s.Watcher.Read());
             c.Drop();
-            Packet p = watcher.Read();
+            Packet p = s.Watcher.Read();
             Assert.AreEqual("will", p.TopicText);
-            Assert.IsNull(watcher.Read(), "the partial PUBLISH is never routed");
+            Assert.IsNull(s.Watcher.Read(), "the partial PUBLISH is never routed");
         }
 
         [TestMethod]
         public void TruncatedRemainingLengthWaitsForMoreBytes()
         {
-            TestClient c = Victim();
+            Scene s = new Scene();
+            TestClient c = s.Victim;
             c.Send(new byte[] { 0x30, 0x80 });
             Assert.IsFalse(c.IsClosing);
             c.Send(new byte[] { 0x01 });
@@ -85,28 +92,30 @@ namespace NanoBroker.Tests.Engine
         [TestMethod]
         public void PacketLargerThanMaxPacketSizeClosesOnItsHeader()
         {
-            TestClient c = Victim();
-            Assert.AreEqual(1024, broker.Broker.Options.MaxPacketSize);
+            Scene s = new Scene();
+            TestClient c = s.Victim;
+            Assert.AreEqual(1024, s.Broker.Broker.Options.MaxPacketSize);
             // A PUBLISH announcing 2000 bytes: only its fixed header is sent.
             c.Send(new byte[] { 0x30, 0xD0, 0x0F });
-            ExpectViolation(c, "oversized");
+            s.ExpectViolation("oversized");
         }
 
         [TestMethod]
         public void PacketOfExactlyMaxPacketSizeIsAcceptedAndOneMoreIsNot()
         {
             // 1024 = 1 + 2 (length) + 2 + 3 (topic) + 1016 (payload)
-            TestClient c = Victim();
+            Scene s = new Scene();
+            TestClient c = s.Victim;
             byte[] fits = Packets.Publish(Packets.Bytes("big"), new byte[1016], 0, false, false, 0);
             Assert.AreEqual(1024, fits.Length);
             c.Send(fits);
             Assert.IsFalse(c.IsClosing);
-            Packet p = watcher.Read();
+            Packet p = s.Watcher.Read();
             Assert.AreEqual(1016, p.Payload.Length);
 
             byte[] tooBig = Packets.Publish(Packets.Bytes("big"), new byte[1017], 0, false, false, 0);
             c.Send(tooBig);
-            ExpectViolation(c, "1025 bytes");
+            s.ExpectViolation("1025 bytes");
         }
 
         [TestMethod]
@@ -298,20 +307,22 @@ namespace NanoBroker.Tests.Engine
         [TestMethod]
         public void PacketsAfterAMalformedOneInTheSameReadAreIgnored_MQTT_4_8_0_1()
         {
-            TestClient c = Victim();
+            Scene s = new Scene();
+            TestClient c = s.Victim;
             c.Send(Packets.Concat(Packets.Publish("a/+", "bad"), Packets.Publish("ok", "never")));
-            ExpectViolation(c, "malformed then valid");
+            s.ExpectViolation("malformed then valid");
         }
 
         [TestMethod]
         public void BytesAfterClosingAreIgnored()
         {
-            TestClient c = Victim();
+            Scene s = new Scene();
+            TestClient c = s.Victim;
             c.Send(new byte[] { 0x00, 0x00 });
-            ExpectViolation(c, "type 0");
+            s.ExpectViolation("type 0");
             Assert.AreEqual(0, c.Connection.ReceiveSpace, "the edge reads nothing more");
-            broker.Broker.Received(c.Connection, 0, broker.Clock.Now);
-            Assert.IsNull(watcher.Read());
+            s.Broker.Broker.Received(c.Connection, 0, s.Broker.Clock.Now);
+            Assert.IsNull(s.Watcher.Read());
         }
     }
 }
