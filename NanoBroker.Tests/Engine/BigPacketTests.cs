@@ -183,6 +183,23 @@ namespace NanoBroker.Tests.Engine
             Assert.AreEqual(1, b.Broker.SendBuffers.Available);
         }
 
+        // A large buffer is lent for a packet larger than the own outbox, not to a slow reader whose outbox small
+        // packets filled: that reader's QoS 0 is dropped as before, and the buffer stays for a large packet.
+        [TestMethod]
+        public void AnOutboxFullOfSmallPacketsBorrowsNoLargeBuffer()
+        {
+            TestBroker b = new TestBroker(Options());
+            TestClient slow = b.Subscriber("slow", "t", 0);
+            TestClient pub = b.Connect("pub");
+            for (int i = 0; i < 40; i++)
+            {
+                pub.Publish("t", "twenty-byte payload.", 0, false, 0);
+            }
+            Assert.IsFalse(slow.Connection.Outbox.Borrowing);
+            Assert.AreEqual(1, b.Broker.SendBuffers.Available);
+            Assert.IsTrue(b.Stats.MessagesDropped > 0, "QoS 0 beyond the own outbox is dropped and counted");
+        }
+
         [TestMethod]
         public void ALargeRetainedMessageForANewSubscriptionWaitsForASendBuffer()
         {

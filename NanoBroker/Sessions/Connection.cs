@@ -22,11 +22,6 @@ namespace NanoBroker.Sessions
 
         private readonly byte[] ownReceive;
 
-        public Connection(int id, int receiveBytes, int outboxBytes)
-            : this(id, receiveBytes, outboxBytes, null)
-        {
-        }
-
         public Connection(int id, int receiveBytes, int outboxBytes, BufferPool sendLender)
         {
             Id = id;

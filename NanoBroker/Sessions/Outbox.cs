@@ -4,18 +4,13 @@ namespace NanoBroker.Sessions
     /// A connection's preallocated send buffer. The engine appends whole packets; the network edge
     /// sends bytes from <see cref="Start"/> and reports them with <c>Broker.Sent</c>.
     /// A packet larger than the outbox's own buffer is written into a buffer lent by the broker's
-    /// <see cref="BufferPool"/> when the outbox is empty; <see cref="Buffer"/> is that buffer until what is
+    /// <see cref="BufferPool"/>, behind what is still unsent; <see cref="Buffer"/> is that buffer until what is
     /// left to send fits the own one again (read <see cref="Buffer"/> and <see cref="Start"/> anew after each send).
     /// </summary>
     public sealed class Outbox
     {
         private readonly byte[] own;
         private readonly BufferPool lender;
-
-        public Outbox(int bytes)
-            : this(bytes, null)
-        {
-        }
 
         public Outbox(int bytes, BufferPool lender)
         {
@@ -56,7 +51,9 @@ namespace NanoBroker.Sessions
         {
             if (bytes > Free)
             {
-                if (Buffer != own || lender == null || Count + bytes > lender.BufferBytes)
+                // Only a packet the own buffer could never hold borrows: a reader that is merely behind keeps
+                // its own outbox (QoS 0 dropped, QoS 1/2 queued), and the large buffers stay for large packets.
+                if (bytes <= own.Length || Buffer != own || Count + bytes > lender.BufferBytes)
                 {
                     return -1;
                 }
