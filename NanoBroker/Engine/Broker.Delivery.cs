@@ -143,18 +143,22 @@ namespace NanoBroker
             if (storageRefuses)
             {
                 Stats.StorageRefused++;
-                if (Verbose) Info("storage " + StateName(storageState) + ": the retained message on " + Utf8.GetString(buffer, topicStart, topicLength) + " was delivered but not stored"
-                    + (cleared ? ", and the topic's earlier retained message was cleared" : ""));
+                if (Verbose) Info("storage " + StateName(storageState) + ": " + RetainedNotStored(buffer, topicStart, topicLength, cleared));
             }
             else
             {
-                Warn("retained store full: the retained message on " + Utf8.GetString(buffer, topicStart, topicLength) + " was delivered but not stored"
-                    + (cleared ? ", and the topic's earlier retained message was cleared" : ""));
+                Warn("retained store full: " + RetainedNotStored(buffer, topicStart, topicLength, cleared));
             }
             if (cleared && durable)
             {
                 JournalRetained(RecordKind.RetainedClear, qos, buffer, topicStart, topicLength, null, 0, 0);
             }
+        }
+
+        private static string RetainedNotStored(byte[] topic, int start, int length, bool cleared)
+        {
+            return "the retained message on " + Utf8.GetString(topic, start, length) + " was delivered but not stored"
+                + (cleared ? ", and the topic's earlier retained message was cleared" : "");
         }
 
         /// <summary>

@@ -112,7 +112,7 @@ namespace NanoBroker
         public void CommitStorageIfDue(long nowMs)
         {
             now = nowMs;
-            if (storage != null && storage.HasPending && CommitDue())
+            if (now >= NextStorageCommitMs)
             {
                 CommitStorage();
                 Settle();
@@ -234,17 +234,6 @@ namespace NanoBroker
         private bool StorageRefuses
         {
             get { return storageState != StorageState.Ok; }
-        }
-
-        // Something waits for the pending records, or they have waited as long as they may.
-        private bool CommitDue()
-        {
-            if (urgentPending && now - firstUrgentMs >= options.StorageCommitDelayMs)
-            {
-                return true;
-            }
-            int lazy = options.StorageRetainedDelayMs > options.StorageCommitDelayMs ? options.StorageRetainedDelayMs : options.StorageCommitDelayMs;
-            return now - firstPendingMs >= lazy;
         }
 
         // Makes pending records durable, then lets the acknowledgements that waited for them go; compacts when the

@@ -275,20 +275,11 @@ namespace NanoBroker
                 }
                 if (!Dispatch(c, position, size))
                 {
-                    if (!c.Blocked)
-                    {
-                        c.Blocked = true;
-                        c.BlockedSinceMs = now;
-                        blockedCount++;
-                    }
+                    HoldBack(c);
                     HandleAcksBehind(c, position + size);
                     break;
                 }
-                if (c.Blocked)
-                {
-                    c.Blocked = false;
-                    blockedCount--;
-                }
+                LetGo(c);
                 position += size;
             }
             if (c.State == ConnectionState.Closing)
@@ -337,27 +328,41 @@ namespace NanoBroker
                     }
                     if (!c.Blocked)
                     {
-                        c.Blocked = true;
-                        c.BlockedSinceMs = now;
                         c.BlockedBySession = -1;
-                        blockedCount++;
                     }
+                    HoldBack(c);
                     return;
                 }
                 c.LendReceive(large);
                 if (c.WaitsForBuffer)
                 {
                     c.WaitsForBuffer = false;
-                    if (c.Blocked)
-                    {
-                        c.Blocked = false;
-                        blockedCount--;
-                    }
+                    LetGo(c);
                 }
             }
             else if (head <= c.OwnReceiveBytes && c.ReceivedCount <= c.OwnReceiveBytes)
             {
                 receiveLender.Give(c.TakeBackReceive());
+            }
+        }
+
+        // The connection is not read further until its head packet can be handled (Settle retries it).
+        private void HoldBack(Connection c)
+        {
+            if (!c.Blocked)
+            {
+                c.Blocked = true;
+                c.BlockedSinceMs = now;
+                blockedCount++;
+            }
+        }
+
+        private void LetGo(Connection c)
+        {
+            if (c.Blocked)
+            {
+                c.Blocked = false;
+                blockedCount--;
             }
         }
 
@@ -600,11 +605,7 @@ namespace NanoBroker
             {
                 receiveLender.Give(lent);
             }
-            if (c.Blocked)
-            {
-                c.Blocked = false;
-                blockedCount--;
-            }
+            LetGo(c);
             if (!wasConnected)
             {
                 if (Verbose) Info("connection " + c.Id + " closed: " + reason);

@@ -271,7 +271,7 @@ namespace NanoBroker.Net
         }
 
         /// <summary>Closes a socket whatever state it is in.</summary>
-        protected static void CloseQuietly(Socket socket)
+        public static void CloseQuietly(Socket socket)
         {
             try
             {

@@ -101,13 +101,7 @@ namespace NanoBroker.Esp32
                 }
                 // Each TLS client holds mbedTLS buffers on the native heap: the limit keeps it from running out.
                 log.Warning("tls: refused a connection: tls_max_clients (" + maxClients + ") reached");
-                try
-                {
-                    socket.Close();
-                }
-                catch (Exception)
-                {
-                }
+                SocketLoop.CloseQuietly(socket);
             }
         }
 
