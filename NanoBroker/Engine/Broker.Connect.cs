@@ -77,7 +77,7 @@ namespace NanoBroker
             {
                 return Refuse(c, ConnectReturnCode.ServerUnavailable, "client limit of " + options.MaxClients + " reached");
             }
-            if (storage != null && StorageRefuses && (willFlag || (!cleanSession && (existing == null || !existing.Persistent))))
+            if (StorageRefuses && (willFlag || (!cleanSession && (existing == null || !existing.Persistent))))
             {
                 // Storage full or failing: a will, or a persistent session that does not exist yet, cannot be made
                 // durable. CONNACK 3, as for a will that does not fit the message store or a full session table.

@@ -125,7 +125,7 @@ namespace NanoBroker
             // [MQTT-3.3.1-5] the newest message is the topic's retained one: when it cannot be kept, the one
             // before it must not stay in its place (a failed Set removes it).
             // Storage full or failing: it cannot be made durable, so it is not kept either (logged at the state's start).
-            bool storageRefuses = durable && storage != null && StorageRefuses;
+            bool storageRefuses = durable && StorageRefuses;
             bool cleared;
             if (message < 0 || storageRefuses)
             {

@@ -73,7 +73,7 @@ namespace NanoBroker
                     unchanged = subscriptions.Qos[entry] == requested;
                     subscriptions.Qos[entry] = (byte)requested;
                 }
-                else if (s.Persistent && storage != null && StorageRefuses)
+                else if (s.Persistent && StorageRefuses)
                 {
                     // A new subscription of a persistent session cannot be made durable.
                     Stats.StorageRefused++;

@@ -202,7 +202,7 @@ namespace NanoBroker.Storage
                 int size = Record.SizeOf(aLength, bLength, (int)Record.ReadUInt32(batch, at + 8));
                 int kind = batch[at];
                 if ((kind == RecordKind.RetainedSet || kind == RecordKind.RetainedClear) && bLength == topicLength
-                    && SameBytes(batch, at + Record.HeaderBytes + aLength, topicStart, topicLength))
+                    && Routing.Topic.Equal(batch, at + Record.HeaderBytes + aLength, topicLength, batch, topicStart, topicLength))
                 {
                     System.Array.Copy(batch, at + size, batch, at, batchCount - at - size);
                     batchCount -= size;
@@ -212,18 +212,6 @@ namespace NanoBroker.Storage
                 }
                 at += size;
             }
-        }
-
-        private static bool SameBytes(byte[] b, int x, int y, int length)
-        {
-            for (int i = 0; i < length; i++)
-            {
-                if (b[x + i] != b[y + i])
-                {
-                    return false;
-                }
-            }
-            return true;
         }
 
         /// <summary>Writes the batch and waits until it is durable. Throws what the backend throws (then call <see cref="Abandon"/>).</summary>
