@@ -17,7 +17,8 @@ namespace NanoBroker.Host
             "send buffer per connection",
             "longest client id; beyond: CONNACK 2",
             "subscriptions of all clients; beyond: SUBACK 0x80",
-            "bytes of all topic filters; beyond: SUBACK 0x80",
+            "levels of the topic tree, shared by filters and retained topics; beyond: SUBACK 0x80, retained not stored",
+            "bytes of the topic tree's levels (each level once, plus 4); beyond: as --max-topic-nodes",
             "unacknowledged QoS 1/2 messages per client and direction",
             "queued QoS 1/2 messages per session",
             "retained messages; beyond: delivered, not stored",
@@ -68,6 +69,7 @@ namespace NanoBroker.Host
             "at least 23",
             "at least 1",
             "at least 1",
+            "at least 1",
             "1 to 65535",
             "at least 1",
             "0 or more",
@@ -92,7 +94,7 @@ namespace NanoBroker.Host
         private static readonly string[] LimitProperty =
         {
             "MaxClients", "MaxSessions", "MaxPacketSize", "OutboxBytes", "MaxClientIdBytes", "MaxSubscriptions",
-            "SubscriptionBytes", "InflightWindow", "QueueDepth", "MaxRetainedMessages", "MaxRetainedBytes",
+            "MaxTopicNodes", "TopicLevelBytes", "InflightWindow", "QueueDepth", "MaxRetainedMessages", "MaxRetainedBytes",
             "MaxStoredMessages", "MessageStoreBytes", "MessageBlockBytes", "ConnectTimeoutMs", "SlowClientTimeoutMs",
             "SysIntervalMs", "StorageBatchBytes", "StorageCommitDelayMs", "StorageCompactBytes", "MaxStorageBytes",
             "StorageRetainedDelayMs", "ReceiveBufferBytes", "LargeReceiveBuffers", "LargeSendBuffers",

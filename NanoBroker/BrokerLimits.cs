@@ -8,7 +8,7 @@ namespace NanoBroker
     public static class BrokerLimits
     {
         /// <summary>How many limits there are; their indexes run from 0 to this less one.</summary>
-        public const int Count = 25;
+        public const int Count = 26;
 
         /// <summary>The name of limit <paramref name="index"/>.</summary>
         public static string Name(int index)
@@ -21,25 +21,26 @@ namespace NanoBroker
                 case 3: return "outbox_bytes";
                 case 4: return "max_client_id_bytes";
                 case 5: return "max_subscriptions";
-                case 6: return "subscription_bytes";
-                case 7: return "inflight";
-                case 8: return "queue_depth";
-                case 9: return "max_retained";
-                case 10: return "max_retained_bytes";
-                case 11: return "max_stored_messages";
-                case 12: return "store_bytes";
-                case 13: return "store_block_bytes";
-                case 14: return "connect_timeout_ms";
-                case 15: return "slow_client_timeout_ms";
-                case 16: return "sys_interval_ms";
-                case 17: return "storage_batch_bytes";
-                case 18: return "storage_commit_delay_ms";
-                case 19: return "storage_compact_bytes";
-                case 20: return "max_storage_bytes";
-                case 21: return "storage_retained_delay_ms";
-                case 22: return "receive_buffer_bytes";
-                case 23: return "large_receive_buffers";
-                case 24: return "large_send_buffers";
+                case 6: return "max_topic_nodes";
+                case 7: return "topic_level_bytes";
+                case 8: return "inflight";
+                case 9: return "queue_depth";
+                case 10: return "max_retained";
+                case 11: return "max_retained_bytes";
+                case 12: return "max_stored_messages";
+                case 13: return "store_bytes";
+                case 14: return "store_block_bytes";
+                case 15: return "connect_timeout_ms";
+                case 16: return "slow_client_timeout_ms";
+                case 17: return "sys_interval_ms";
+                case 18: return "storage_batch_bytes";
+                case 19: return "storage_commit_delay_ms";
+                case 20: return "storage_compact_bytes";
+                case 21: return "max_storage_bytes";
+                case 22: return "storage_retained_delay_ms";
+                case 23: return "receive_buffer_bytes";
+                case 24: return "large_receive_buffers";
+                case 25: return "large_send_buffers";
                 default: return null;
             }
         }
@@ -67,25 +68,26 @@ namespace NanoBroker
                 case 3: return o.OutboxBytes;
                 case 4: return o.MaxClientIdBytes;
                 case 5: return o.MaxSubscriptions;
-                case 6: return o.SubscriptionBytes;
-                case 7: return o.InflightWindow;
-                case 8: return o.QueueDepth;
-                case 9: return o.MaxRetainedMessages;
-                case 10: return o.MaxRetainedBytes;
-                case 11: return o.MaxStoredMessages;
-                case 12: return o.MessageStoreBytes;
-                case 13: return o.MessageBlockBytes;
-                case 14: return o.ConnectTimeoutMs;
-                case 15: return o.SlowClientTimeoutMs;
-                case 16: return o.SysIntervalMs;
-                case 17: return o.StorageBatchBytes;
-                case 18: return o.StorageCommitDelayMs;
-                case 19: return o.StorageCompactBytes;
-                case 20: return o.MaxStorageBytes;
-                case 21: return o.StorageRetainedDelayMs;
-                case 22: return o.ReceiveBufferBytes;
-                case 23: return o.LargeReceiveBuffers;
-                case 24: return o.LargeSendBuffers;
+                case 6: return o.MaxTopicNodes;
+                case 7: return o.TopicLevelBytes;
+                case 8: return o.InflightWindow;
+                case 9: return o.QueueDepth;
+                case 10: return o.MaxRetainedMessages;
+                case 11: return o.MaxRetainedBytes;
+                case 12: return o.MaxStoredMessages;
+                case 13: return o.MessageStoreBytes;
+                case 14: return o.MessageBlockBytes;
+                case 15: return o.ConnectTimeoutMs;
+                case 16: return o.SlowClientTimeoutMs;
+                case 17: return o.SysIntervalMs;
+                case 18: return o.StorageBatchBytes;
+                case 19: return o.StorageCommitDelayMs;
+                case 20: return o.StorageCompactBytes;
+                case 21: return o.MaxStorageBytes;
+                case 22: return o.StorageRetainedDelayMs;
+                case 23: return o.ReceiveBufferBytes;
+                case 24: return o.LargeReceiveBuffers;
+                case 25: return o.LargeSendBuffers;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }
@@ -100,25 +102,26 @@ namespace NanoBroker
                 case 3: o.OutboxBytes = value; break;
                 case 4: o.MaxClientIdBytes = value; break;
                 case 5: o.MaxSubscriptions = value; break;
-                case 6: o.SubscriptionBytes = value; break;
-                case 7: o.InflightWindow = value; break;
-                case 8: o.QueueDepth = value; break;
-                case 9: o.MaxRetainedMessages = value; break;
-                case 10: o.MaxRetainedBytes = value; break;
-                case 11: o.MaxStoredMessages = value; break;
-                case 12: o.MessageStoreBytes = value; break;
-                case 13: o.MessageBlockBytes = value; break;
-                case 14: o.ConnectTimeoutMs = value; break;
-                case 15: o.SlowClientTimeoutMs = value; break;
-                case 16: o.SysIntervalMs = value; break;
-                case 17: o.StorageBatchBytes = value; break;
-                case 18: o.StorageCommitDelayMs = value; break;
-                case 19: o.StorageCompactBytes = value; break;
-                case 20: o.MaxStorageBytes = value; break;
-                case 21: o.StorageRetainedDelayMs = value; break;
-                case 22: o.ReceiveBufferBytes = value; break;
-                case 23: o.LargeReceiveBuffers = value; break;
-                case 24: o.LargeSendBuffers = value; break;
+                case 6: o.MaxTopicNodes = value; break;
+                case 7: o.TopicLevelBytes = value; break;
+                case 8: o.InflightWindow = value; break;
+                case 9: o.QueueDepth = value; break;
+                case 10: o.MaxRetainedMessages = value; break;
+                case 11: o.MaxRetainedBytes = value; break;
+                case 12: o.MaxStoredMessages = value; break;
+                case 13: o.MessageStoreBytes = value; break;
+                case 14: o.MessageBlockBytes = value; break;
+                case 15: o.ConnectTimeoutMs = value; break;
+                case 16: o.SlowClientTimeoutMs = value; break;
+                case 17: o.SysIntervalMs = value; break;
+                case 18: o.StorageBatchBytes = value; break;
+                case 19: o.StorageCommitDelayMs = value; break;
+                case 20: o.StorageCompactBytes = value; break;
+                case 21: o.MaxStorageBytes = value; break;
+                case 22: o.StorageRetainedDelayMs = value; break;
+                case 23: o.ReceiveBufferBytes = value; break;
+                case 24: o.LargeReceiveBuffers = value; break;
+                case 25: o.LargeSendBuffers = value; break;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }

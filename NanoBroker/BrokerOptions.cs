@@ -59,8 +59,14 @@ namespace NanoBroker
         /// <summary>Subscriptions of all sessions together. Beyond it: SUBACK 0x80 for that filter.</summary>
         public int MaxSubscriptions;
 
-        /// <summary>Bytes of all subscription filters together. Beyond it: SUBACK 0x80 for that filter.</summary>
-        public int SubscriptionBytes;
+        /// <summary>
+        /// Levels in the topic tree, shared by the subscriptions' filters and the retained messages' topics (a level
+        /// common to several is one node). Beyond it: SUBACK 0x80 for a filter, a retained message delivered but not stored.
+        /// </summary>
+        public int MaxTopicNodes;
+
+        /// <summary>Bytes of the topic tree's literal levels: each level once, plus 4. Beyond it: as <see cref="MaxTopicNodes"/>.</summary>
+        public int TopicLevelBytes;
 
         /// <summary>
         /// Unacknowledged QoS 1/2 messages per session in each direction. Outbound, further messages
@@ -143,7 +149,8 @@ namespace NanoBroker
             o.LargeSendBuffers = 0;
             o.MaxClientIdBytes = 64;
             o.MaxSubscriptions = 64;
-            o.SubscriptionBytes = 2048;
+            o.MaxTopicNodes = 160;
+            o.TopicLevelBytes = 2048;
             o.InflightWindow = 4;
             o.QueueDepth = 16;
             o.QueueFull = QueueFullPolicy.Backpressure;
@@ -177,7 +184,8 @@ namespace NanoBroker
             o.LargeSendBuffers = 4;
             o.MaxClientIdBytes = 256;
             o.MaxSubscriptions = 10000;
-            o.SubscriptionBytes = 1048576;
+            o.MaxTopicNodes = 65536;
+            o.TopicLevelBytes = 1048576;
             o.InflightWindow = 32;
             o.QueueDepth = 1000;
             o.QueueFull = QueueFullPolicy.Backpressure;
@@ -210,7 +218,7 @@ namespace NanoBroker
             if (OutboxBytes < 16) return "OutboxBytes must be at least 16";
             if (OutboxBytes < MaxPacketSize && LargeSendBuffers < 1) return "OutboxBytes must be at least MaxPacketSize, or LargeSendBuffers at least 1";
             if (MaxClientIdBytes < 23) return "MaxClientIdBytes must be at least 23 (MQTT-3.1.3-5)";
-            if (MaxSubscriptions < 1 || SubscriptionBytes < 1) return "MaxSubscriptions and SubscriptionBytes must be at least 1";
+            if (MaxSubscriptions < 1 || MaxTopicNodes < 1 || TopicLevelBytes < 1) return "MaxSubscriptions, MaxTopicNodes and TopicLevelBytes must be at least 1";
             if (InflightWindow < 1 || InflightWindow > 65535) return "InflightWindow must be between 1 and 65535";
             if (QueueDepth < 1) return "QueueDepth must be at least 1 (every QoS 1/2 message passes through the queue)";
             if (MaxRetainedMessages < 0 || MaxRetainedBytes < 0) return "retained limits must not be negative";

@@ -95,16 +95,40 @@ namespace NanoBroker.Tests.Engine
         }
 
         [TestMethod]
-        public void SubscriptionBytesReachedGivesSubAck0x80()
+        public void TopicLevelBytesReachedGivesSubAck0x80()
         {
             BrokerOptions o = Options();
-            o.SubscriptionBytes = 10;
+            o.TopicLevelBytes = (4 + 6) + (4 + 4);
             TestBroker b = new TestBroker(o);
             TestClient c = b.Connect("c");
-            c.Send(Packets.Subscribe(1, new string[] { "abcdef", "ghij", "k" }, new int[] { 0, 0, 0 }));
+            c.Send(Packets.Subscribe(1, new string[] { "abcdef", "ghij", "k", "abcdef/+" }, new int[] { 0, 0, 0, 0 }));
             Packet p = c.Read();
-            Expect.Bytes(new byte[] { 0x00, 0x00, 0x80 }, p.ReturnCodes, "return codes");
-            Assert.AreEqual(10, b.Broker.Subscriptions.BytesUsed);
+            Expect.Bytes(new byte[] { 0x00, 0x00, 0x80, 0x00 }, p.ReturnCodes, "return codes: a level is stored once, a wildcard takes no bytes");
+            Assert.AreEqual(18, b.Broker.Subscriptions.Nodes.BytesUsed);
+        }
+
+        [TestMethod]
+        public void MaxTopicNodesReachedGivesSubAck0x80AndRetainedIsDeliveredNotStored()
+        {
+            BrokerOptions o = Options();
+            o.MaxTopicNodes = 3;
+            TestBroker b = new TestBroker(o);
+            TestClient c = b.Connect("c");
+            c.Send(Packets.Subscribe(1, new string[] { "a/b/c", "a/b/d", "a/b" }, new int[] { 0, 0, 0 }));
+            Expect.Bytes(new byte[] { 0x00, 0x80, 0x00 }, c.Read().ReturnCodes, "a/b/d needs a fourth node; a/b has its node");
+            Assert.AreEqual(3, b.Broker.Subscriptions.Nodes.Count);
+
+            TestClient pub = b.Connect("pub");
+            pub.Publish("a/b", "kept", 0, true, 0);
+            pub.Publish("a/b/x", "not kept", 0, true, 0);
+            Assert.AreEqual(1, b.Broker.Retained.Count, "a/b has its node; a/b/x has none");
+            Assert.AreEqual(1L, b.Stats.RetainedRefused);
+            Assert.AreEqual("kept", c.Read().PayloadText);
+
+            c.Send(Packets.Unsubscribe(2, new string[] { "a/b/c" }));
+            c.Read();
+            c.Send(Packets.Subscribe(3, new string[] { "a/b/d" }, new int[] { 0 }));
+            Expect.Bytes(new byte[] { 0x00 }, c.Read().ReturnCodes, "the freed node is used again");
         }
 
         [TestMethod]

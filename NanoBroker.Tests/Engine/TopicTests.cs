@@ -178,21 +178,6 @@ namespace NanoBroker.Tests.Engine
         }
 
         [TestMethod]
-        public void FirstLevelHashIsZeroForWildcardsAndEqualForSameFirstLevel()
-        {
-            byte[] a = Utf8.GetBytes("sensors/1");
-            byte[] b = Utf8.GetBytes("sensors/2/x");
-            byte[] c = Utf8.GetBytes("other/1");
-            byte[] plus = Utf8.GetBytes("+/1");
-            byte[] hash = Utf8.GetBytes("#");
-            Assert.AreEqual(Topic.FirstLevelHash(a, 0, a.Length), Topic.FirstLevelHash(b, 0, b.Length));
-            Assert.IsTrue(Topic.FirstLevelHash(a, 0, a.Length) != Topic.FirstLevelHash(c, 0, c.Length));
-            Assert.AreEqual(0, Topic.FirstLevelHash(plus, 0, plus.Length));
-            Assert.AreEqual(0, Topic.FirstLevelHash(hash, 0, hash.Length));
-            Assert.IsTrue(Topic.FirstLevelHash(c, 0, c.Length) != 0);
-        }
-
-        [TestMethod]
         public void LongestTopicName65535BytesIsValid_MQTT_4_7_3_3()
         {
             byte[] name = new byte[65535];

@@ -24,12 +24,12 @@ namespace NanoBroker
         /// </summary>
         private bool Route(Connection from, byte[] buffer, int topicStart, int topicLength, int payloadStart, int payloadLength, int qos, bool retain, int message)
         {
-            int firstLevel = Topic.FirstLevelHash(buffer, topicStart, topicLength);
             int stamp = NextRouteStamp();
             int targets = 0;
-            for (int i = 0; i < subscriptions.Count; i++)
+            subscriptions.StartMatch(buffer, topicStart, topicLength);
+            for (int i = subscriptions.NextMatch(); i >= 0; i = subscriptions.NextMatch())
             {
-                if (subscriptions.Denied[i] || !subscriptions.Matches(i, firstLevel, buffer, topicStart, topicLength))
+                if (subscriptions.Denied[i])
                 {
                     continue;
                 }
@@ -367,7 +367,7 @@ namespace NanoBroker
         private void StartRetained(Session s, int entry)
         {
             subscriptions.RetainedUntil[entry] = retained.Stamp;
-            subscriptions.RetainedSending[entry] = false;
+            subscriptions.MoveRetainedCursor(entry, RetainedTree.None);
             if (retained.Stamp > 0)
             {
                 s.RetainedPending = true;
@@ -401,7 +401,8 @@ namespace NanoBroker
         }
 
         // Sends the next retained message due to one of the session's new subscriptions, with RETAIN set
-        // [MQTT-3.3.1-8]; false when there is none left or no room for it now.
+        // [MQTT-3.3.1-8]; false when there is none left or no room for it now. The subscription's cursor holds
+        // the node of the message to send next, so a message that waits for room is not searched for again.
         private bool SendRetained(Session s)
         {
             Connection c = connections[s.Connection];
@@ -409,81 +410,74 @@ namespace NanoBroker
             while ((entry = RetainedEntryOf(s)) >= 0)
             {
                 long until = subscriptions.RetainedUntil[entry];
-                for (int slot = s.RetainedSlot; slot < retained.SlotsUsed; slot++)
+                int node = subscriptions.RetainedCursor[entry];
+                if (node < 0)
                 {
-                    int m = retained.MessageAt(slot);
-                    if (m < 0 || retained.SetAt(slot) > until)
-                    {
-                        continue;
-                    }
-                    int topicLength = pool.TopicLength(m);
-                    pool.CopyOut(m, 0, scratch, 0, topicLength);
-                    if (!Topic.Matches(subscriptions.Arena, subscriptions.FilterStart[entry], subscriptions.FilterLength[entry], scratch, 0, topicLength))
-                    {
-                        continue;
-                    }
-                    s.RetainedSlot = slot;
-                    int qos = pool.Qos(m) < subscriptions.Qos[entry] ? pool.Qos(m) : subscriptions.Qos[entry];
-                    int flags = (qos << 1) | RetainFlag;
-                    if (qos == 0)
-                    {
-                        if (!WritePublish(c, flags, 0, null, 0, 0, 0, 0, m))
-                        {
-                            return false;
-                        }
-                    }
-                    else
-                    {
-                        if (SendInflight(s, c, flags, m) < 0)
-                        {
-                            return false;
-                        }
-                        pool.AddRef(m);
-                    }
-                    s.RetainedSlot = slot + 1;
-                    s.RetainedTurn = false;
-                    return true;
+                    NextRetained(entry, RetainedTree.None, until);
+                    continue;
                 }
-                subscriptions.RetainedUntil[entry] = 0;
-                subscriptions.RetainedSending[entry] = false;
+                int m = retained.MessageAt(node);
+                if (m < 0 || retained.SetAt(node) > until)
+                {
+                    // Cleared, or replaced by a message the subscription got live, since the cursor came here.
+                    NextRetained(entry, node, until);
+                    continue;
+                }
+                int qos = pool.Qos(m) < subscriptions.Qos[entry] ? pool.Qos(m) : subscriptions.Qos[entry];
+                int flags = (qos << 1) | RetainFlag;
+                if (qos == 0)
+                {
+                    if (!WritePublish(c, flags, 0, null, 0, 0, 0, 0, m))
+                    {
+                        return false;
+                    }
+                }
+                else
+                {
+                    if (SendInflight(s, c, flags, m) < 0)
+                    {
+                        return false;
+                    }
+                    pool.AddRef(m);
+                }
+                NextRetained(entry, node, until);
+                s.RetainedTurn = false;
+                return true;
             }
             s.RetainedPending = false;
             return false;
         }
 
-        // The subscription whose retained messages the session sends now; when none is in progress, the next
-        // one waiting starts from the first slot. -1 when none is left.
+        // Moves the subscription's cursor past `after` (None: to the first message); at the end of the walk the
+        // subscription has nothing left to send.
+        private void NextRetained(int entry, int after, long until)
+        {
+            int next = retained.NextMatch(subscriptions.Node[entry], after, until);
+            subscriptions.MoveRetainedCursor(entry, next);
+            if (next < 0)
+            {
+                subscriptions.RetainedUntil[entry] = 0;
+            }
+        }
+
+        // The subscription whose retained messages the session sends now; when none is in progress, the first
+        // one waiting. -1 when none is left.
         private int RetainedEntryOf(Session s)
         {
             int e = s.RetainedEntry;
-            if (e < subscriptions.Count && subscriptions.Session[e] == s.Id && subscriptions.RetainedSending[e])
+            if (e >= 0 && subscriptions.Node[e] >= 0 && subscriptions.Session[e] == s.Id && subscriptions.RetainedUntil[e] != 0)
             {
                 return e;
             }
-            int waiting = -1;
-            for (int i = 0; i < subscriptions.Count; i++)
+            for (e = subscriptions.FirstOf(s.Id); e >= 0; e = subscriptions.NextOf(e))
             {
-                if (subscriptions.Session[i] != s.Id || subscriptions.RetainedUntil[i] == 0)
+                if (subscriptions.RetainedUntil[e] != 0)
                 {
-                    continue;
-                }
-                if (subscriptions.RetainedSending[i])
-                {
-                    s.RetainedEntry = i;
-                    return i;
-                }
-                if (waiting < 0)
-                {
-                    waiting = i;
+                    s.RetainedEntry = e;
+                    return e;
                 }
             }
-            if (waiting >= 0)
-            {
-                subscriptions.RetainedSending[waiting] = true;
-                s.RetainedEntry = waiting;
-                s.RetainedSlot = 0;
-            }
-            return waiting;
+            return -1;
         }
     }
 }

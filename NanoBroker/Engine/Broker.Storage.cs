@@ -367,12 +367,10 @@ namespace NanoBroker
                     continue;
                 }
                 JournalSession(s);
-                for (int e = 0; e < subscriptions.Count; e++)
+                for (int e = subscriptions.FirstOf(s.Id); e >= 0; e = subscriptions.NextOf(e))
                 {
-                    if (subscriptions.Session[e] == s.Id)
-                    {
-                        Journal(RecordKind.SubscriptionSet, subscriptions.Qos[e], 0, s, subscriptions.Arena, subscriptions.FilterStart[e], subscriptions.FilterLength[e], null, 0, 0);
-                    }
+                    int filterLength = subscriptions.CopyFilter(e, scratch, 0);
+                    Journal(RecordKind.SubscriptionSet, subscriptions.Qos[e], 0, s, scratch, 0, filterLength, null, 0, 0);
                 }
                 // What is still unacknowledged, oldest first; after a restart it is queued anew. An offline session
                 // whose messages were kept in memory only (storage full or failing) has them written now.
@@ -396,13 +394,9 @@ namespace NanoBroker
                     }
                 }
             }
-            for (int slot = 0; slot < retained.SlotsUsed; slot++)
+            for (int node = retained.Next(RetainedTree.None); node >= 0; node = retained.Next(node))
             {
-                int m = retained.MessageAt(slot);
-                if (m < 0)
-                {
-                    continue;
-                }
+                int m = retained.MessageAt(node);
                 int topicLength = CopyToScratch(m);
                 if (!Topic.IsSys(scratch, 0, topicLength))
                 {
@@ -686,15 +680,19 @@ namespace NanoBroker
                     DiscardSession(sessions[i]);
                 }
             }
-            for (int e = 0; e < subscriptions.Count; e++)
+            for (int i = 0; i < sessions.Length; i++)
             {
-                Session s = sessions[subscriptions.Session[e]];
-                bool denied = !Access.MaySubscribe(s.Owner, s.ClientId, 0, s.ClientIdLength, subscriptions.Arena, subscriptions.FilterStart[e], subscriptions.FilterLength[e]);
-                subscriptions.Denied[e] = denied;
-                if (denied)
+                Session s = sessions[i];
+                for (int e = subscriptions.FirstOf(s.Id); e >= 0; e = subscriptions.NextOf(e))
                 {
-                    Warn("storage: the subscription of " + ClientIdOf(s) + " to " + Utf8.GetString(subscriptions.Arena, subscriptions.FilterStart[e], subscriptions.FilterLength[e])
-                        + " delivers nothing: the access rules no longer grant it");
+                    int filterLength = subscriptions.CopyFilter(e, scratch, 0);
+                    bool denied = !Access.MaySubscribe(s.Owner, s.ClientId, 0, s.ClientIdLength, scratch, 0, filterLength);
+                    subscriptions.Denied[e] = denied;
+                    if (denied)
+                    {
+                        Warn("storage: the subscription of " + ClientIdOf(s) + " to " + Utf8.GetString(scratch, 0, filterLength)
+                            + " delivers nothing: the access rules no longer grant it");
+                    }
                 }
             }
         }
@@ -841,7 +839,7 @@ namespace NanoBroker
                             }
                             else if (broker.subscriptions.Add(s.Id, b, r.BStart, r.BLength, r.Flags & 0x03) < 0)
                             {
-                                broker.Warn("storage: a subscription did not fit the subscription table and was dropped");
+                                broker.Warn("storage: a subscription did not fit the subscription limits and was dropped");
                             }
                         }
                         break;
@@ -850,7 +848,7 @@ namespace NanoBroker
                         int found = owner == null ? -1 : broker.subscriptions.Find(owner.Id, b, r.BStart, r.BLength);
                         if (found >= 0)
                         {
-                            broker.subscriptions.RemoveAt(found);
+                            broker.subscriptions.Remove(found);
                         }
                         break;
                     case RecordKind.QueuedMessage:

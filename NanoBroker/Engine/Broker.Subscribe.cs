@@ -81,7 +81,7 @@ namespace NanoBroker
                 }
                 else if ((entry = subscriptions.Add(s.Id, b, start, length, requested)) < 0)
                 {
-                    refusal = "subscription table full";
+                    refusal = "no room for it (max_subscriptions, max_topic_nodes or topic_level_bytes)";
                 }
                 if (refusal != null)
                 {
@@ -146,7 +146,7 @@ namespace NanoBroker
                 int entry = subscriptions.Find(s.Id, b, start, length);
                 if (entry >= 0)
                 {
-                    subscriptions.RemoveAt(entry);
+                    subscriptions.Remove(entry);
                     if (s.Persistent)
                     {
                         Journal(RecordKind.SubscriptionClear, 0, 0, s, b, start, length, null, 0, 0);

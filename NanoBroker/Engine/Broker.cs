@@ -22,13 +22,14 @@ namespace NanoBroker
         private readonly BrokerOptions options;
         private readonly Connection[] connections;
         private readonly Session[] sessions;
-        private readonly SubscriptionTable subscriptions;
+        private readonly TopicNodes topics;
+        private readonly SubscriptionTree subscriptions;
         private readonly MessagePool pool;
 
         // Large buffers (MaxPacketSize each) lent for one packet larger than a connection's own buffer.
         private readonly BufferPool receiveLender;
         private readonly BufferPool sendLender;
-        private readonly RetainedStore retained;
+        private readonly RetainedTree retained;
         private readonly IBrokerLog log;
 
         // Topic copies of pooled messages and $SYS payloads; one packet's worth.
@@ -83,14 +84,25 @@ namespace NanoBroker
                 sessions[i] = new Session(i, options.MaxClientIdBytes, options.InflightWindow, options.QueueDepth);
             }
             routeTargets = new int[options.MaxSessions];
-            subscriptions = new SubscriptionTable(options.MaxSubscriptions, options.SubscriptionBytes);
-            // $SYS statistics are retained messages too; they get room of their own in both stores (and one
-            // more message, as a new value is stored before the old one goes), so the user's limits hold.
-            int sysMessages = options.SysIntervalMs > 0 ? Sys.SysTopics.Count : 0;
+            // $SYS statistics are retained messages too; they get room of their own in the topic tree and both
+            // stores (and one more message, as a new value is stored before the old one goes), so the user's limits hold.
+            int sysMessages = options.SysIntervalMs > 0 ? Sys.SysTopics.All.Length : 0;
+            int sysNodes = 0;
+            int sysLevelBytes = 0;
+            if (sysMessages > 0)
+            {
+                TopicNodes.Measure(Sys.SysTopics.All, out sysNodes, out sysLevelBytes);
+            }
+            topics = new TopicNodes(options.MaxTopicNodes + sysNodes, options.TopicLevelBytes + sysLevelBytes);
+            subscriptions = new SubscriptionTree(topics, options.MaxSubscriptions, options.MaxSessions);
             int sysPoolMessages = sysMessages > 0 ? sysMessages + 1 : 0;
             int sysBlocks = sysPoolMessages * ((Sys.SysTopics.MaxMessageBytes + options.MessageBlockBytes - 1) / options.MessageBlockBytes);
             pool = new MessagePool(options.MaxStoredMessages + sysPoolMessages, options.MessageStoreBytes / options.MessageBlockBytes + sysBlocks, options.MessageBlockBytes);
-            retained = new RetainedStore(pool, options.MaxRetainedMessages, options.MaxRetainedBytes, sysMessages, sysMessages * Sys.SysTopics.MaxMessageBytes);
+            retained = new RetainedTree(topics, pool, options.MaxRetainedMessages, options.MaxRetainedBytes, sysMessages, sysMessages * Sys.SysTopics.MaxMessageBytes);
+            for (int i = 0; i < sysMessages; i++)
+            {
+                retained.Reserve(Sys.SysTopics.All[i]);
+            }
             scratch = new byte[options.MaxPacketSize];
             queueRecordScratch = options.PersistQueuedMessages ? new byte[options.MaxPacketSize] : null;
         }
@@ -100,7 +112,7 @@ namespace NanoBroker
         /// <summary>Clients connected now (CONNECT accepted).</summary>
         public int ConnectedClients { get { return connectedCount; } }
 
-        public SubscriptionTable Subscriptions { get { return subscriptions; } }
+        public SubscriptionTree Subscriptions { get { return subscriptions; } }
 
         public MessagePool Messages { get { return pool; } }
 
@@ -110,7 +122,7 @@ namespace NanoBroker
         /// <summary>Large buffers lent to outboxes sending a packet larger than their own buffer.</summary>
         public BufferPool SendBuffers { get { return sendLender; } }
 
-        public RetainedStore Retained { get { return retained; } }
+        public RetainedTree Retained { get { return retained; } }
 
         /// <summary>Sessions in use, connected or persistent offline.</summary>
         public int SessionCount

@@ -118,24 +118,6 @@ namespace NanoBroker.Routing
             return t == tEnd;
         }
 
-        /// <summary>
-        /// A hash of the first level, the routing pre-check: a filter whose first level is literal
-        /// can only match names with the same first-level hash. Returns 0 for a wildcard first level.
-        /// </summary>
-        public static int FirstLevelHash(byte[] bytes, int offset, int count)
-        {
-            if (count > 0 && (bytes[offset] == SingleLevel || bytes[offset] == MultiLevel))
-            {
-                return 0;
-            }
-            int hash = unchecked((int)2166136261);
-            for (int i = offset; i < offset + count && bytes[i] != Separator; i++)
-            {
-                hash = unchecked((hash ^ bytes[i]) * 16777619);
-            }
-            return hash == 0 ? 1 : hash;
-        }
-
         /// <summary>True for "$SYS" and the topics under "$SYS/", which only the broker publishes.</summary>
         public static bool IsSys(byte[] bytes, int offset, int count)
         {

@@ -60,13 +60,11 @@ namespace NanoBroker.Sessions
         // journaled only while the session is offline (appended) or all at once when it goes offline.
         internal int JournalNext;
 
-        // Retained messages still to send for new subscriptions (SubscriptionTable.RetainedUntil): set when
-        // one is made, cleared once none is left. RetainedEntry is where the subscription being served was
-        // last seen in the table (entries move: check it), RetainedSlot the next RetainedStore slot of its
-        // pass; RetainedTurn says the next message to send is a retained one rather than a queued one.
+        // Retained messages still to send for new subscriptions (SubscriptionTree.RetainedUntil): set when
+        // one is made, cleared once none is left. RetainedEntry is the subscription being served (check it: it
+        // may have gone); RetainedTurn says the next message to send is a retained one rather than a queued one.
         internal bool RetainedPending;
         internal int RetainedEntry;
-        internal int RetainedSlot;
         internal bool RetainedTurn;
 
         // Per-publish routing scratch: deduplicates overlapping subscriptions.

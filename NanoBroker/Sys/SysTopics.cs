@@ -23,6 +23,14 @@ namespace NanoBroker.Sys
         public static readonly byte[] StorageState = Utf8.GetBytes("$SYS/broker/storage/state");
         public static readonly byte[] StorageBytesUsed = Utf8.GetBytes("$SYS/broker/storage/bytes/used");
 
+        /// <summary>The topics above: the retained store and the message store hold this many beyond the user's limits.</summary>
+        public static readonly byte[][] All =
+        {
+            Version, Uptime, ClientsConnected, ClientsTotal, ClientsMaximum, MessagesReceived, MessagesSent, MessagesDropped,
+            BytesReceived, BytesSent, SubscriptionsCount, RetainedCount, StoreBytesFree, StoreBytesTotal, HeapCurrent,
+            StorageState, StorageBytesUsed,
+        };
+
         /// <summary>The payloads of StorageState, by NanoBroker.StorageState.</summary>
         public static readonly byte[] StorageOk = Utf8.GetBytes("ok");
         public static readonly byte[] StorageFull = Utf8.GetBytes("full");
@@ -30,9 +38,6 @@ namespace NanoBroker.Sys
 
         public static readonly byte[] SecondsSuffix = Utf8.GetBytes(" seconds");
         public static readonly byte[] VersionText = Utf8.GetBytes("NanoBroker " + BrokerVersion.Text);
-
-        /// <summary>The topics above: the retained store and the message store hold this many beyond the user's limits.</summary>
-        public const int Count = 17;
 
         /// <summary>The most topic and payload bytes one of them takes: the longest topic with a long's 20 digits and the suffix, or the version text.</summary>
         public static readonly int MaxMessageBytes = RetainedCount.Length + (VersionText.Length > 20 + SecondsSuffix.Length ? VersionText.Length : 20 + SecondsSuffix.Length);

@@ -113,7 +113,8 @@ namespace NanoBroker.Esp32
                 o.MaxSessions = 8;
                 o.OutboxBytes = 1024;
                 o.MaxSubscriptions = 32;
-                o.SubscriptionBytes = 1024;
+                o.MaxTopicNodes = 96;
+                o.TopicLevelBytes = 1024;
                 o.MaxRetainedMessages = 16;
                 o.MaxRetainedBytes = 2048;
                 o.MaxStoredMessages = 64;
