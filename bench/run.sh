@@ -14,6 +14,7 @@
 #   BENCH_NANOBROKER_DLL=/other/build/NanoBroker.Host.dll bench/run.sh   # another build of the host (before/after)
 #   BENCH_ONLY=ack-lat bench/run.sh       # persistent CONNACK, SUBACK, retained QoS 1 PUBACK at idle (medians)
 #   BENCH_ONLY=scale-1000,scale-5000 bench/run.sh   # connects/s and deliveries/s beside 1,000 and 5,000 idle connections
+#   BENCH_ONLY=subs-5000,subs-10000 bench/run.sh    # QoS 1 deliveries/s while 100 subscribers hold 5,000 and 10,000 filters
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,6 +36,9 @@ fi
 NB_CLIENTS=1000
 NB_SESSIONS=1024
 case ",$ONLY," in *,scale-5000,*) NB_CLIENTS=5100; NB_SESSIONS=5200 ;; *,scale-1000,*) NB_CLIENTS=1100; NB_SESSIONS=1200 ;; esac
+# Room for the subs-N scenarios' 10,000 filters of up to 40 bytes: every limit on subscriptions (and on a topic
+# tree's nodes, should one come) in one place.
+NB_SUBSCRIPTION_LIMITS=(--max-subscriptions 20000 --subscription-bytes 4194304)
 WORK="$(mktemp -d /tmp/nanobroker-bench.XXXXXX)"
 BROKER_PID=""
 
@@ -87,9 +91,10 @@ start_broker() {
     case "$name" in
         nanobroker)
             # Release host, fresh data folder, queue deep enough for the load generator's windows,
-            # room for the held-connection scenarios; every other limit at the desktop defaults.
+            # room for the held-connection and subscription scenarios; every other limit at the desktop defaults.
             dotnet "${BENCH_NANOBROKER_DLL:-$ROOT/NanoBroker.Host/bin/Release/net10.0/NanoBroker.Host.dll}" -p "$port" --data "$WORK/nanobroker-data" \
-                --queue-depth 5000 --max-clients "$NB_CLIENTS" --max-sessions "$NB_SESSIONS" >"$WORK/$name.log" 2>&1 &
+                --queue-depth 5000 --max-clients "$NB_CLIENTS" --max-sessions "$NB_SESSIONS" \
+                "${NB_SUBSCRIPTION_LIMITS[@]}" >"$WORK/$name.log" 2>&1 &
             ;;
         mosquitto)
             cat >"$WORK/mosquitto.conf" <<EOF

@@ -10,7 +10,8 @@ namespace LoadGenerator
 {
     /// <summary>
     /// One publish/subscribe scenario: N publishers each on its own topic, M subscribers each subscribed
-    /// to every publisher's topic, at one QoS and payload size, for a fixed time. Every delivery is checked:
+    /// to every publisher's topic, at one QoS and payload size, for a fixed time. Or, with <see cref="Filters"/>,
+    /// one publisher whose every message matches exactly one of many filters. Every delivery is checked:
     /// per subscriber and publisher the sequence numbers must arrive complete and in order, exactly once.
     /// </summary>
     public sealed class Flow
@@ -34,9 +35,21 @@ namespace LoadGenerator
         /// </summary>
         public int EndToEndWindowBytes = 32768;
 
+        /// <summary>
+        /// 0: every subscriber subscribes to every publisher's topic. Else (one publisher) this many distinct
+        /// filters, a multiple of the subscriber count, dealt out to the subscribers in turn: a third literal
+        /// (c17/dev42/state), a third with '+' in the middle (c17/+/alarm42), a third with '#' at the end
+        /// (c17/log42/#). The publisher cycles over one topic per filter that matches it and no other, so
+        /// message #n goes to subscriber n mod M alone and the broker's routing searches all the filters.
+        /// </summary>
+        public int Filters;
+
         private IPEndPoint broker;
         private string prefix;
         private int window;
+        // topics[p]: the topics publisher p cycles over, one per message.
+        private byte[][][] topics;
+        private int longestTopic;
         private long endTicks;
         private long startTicks;
         private volatile bool stopSubscribers;
@@ -44,6 +57,8 @@ namespace LoadGenerator
 
         // delivered[s * Publishers + p]: the next sequence number subscriber s expects from publisher p.
         private int[] delivered;
+        // How far that number moves per delivery: 1, or the subscriber count when each message has one receiver.
+        private int stride;
         private int[] sent;
         private long[] deliveries;
         private long[] lastDeliveryTicks;
@@ -68,18 +83,31 @@ namespace LoadGenerator
         {
             broker = endpoint;
             prefix = "bench/" + runId;
-            int packet = Wire.PublishSize(Encoding.UTF8.GetByteCount(prefix + "/p00"), Qos, Payload);
+            if (Filters > 0 && (Publishers != 1 || Filters % Subscribers != 0))
+            {
+                throw new ArgumentException("a filters scenario has one publisher and a multiple of the subscriber count as filters");
+            }
+            topics = new byte[Publishers][][];
+            longestTopic = 0;
+            for (int p = 0; p < Publishers; p++)
+            {
+                topics[p] = TopicsOf(p);
+                foreach (byte[] t in topics[p]) longestTopic = Math.Max(longestTopic, t.Length);
+            }
+            int packet = Wire.PublishSize(longestTopic, Qos, Payload);
             window = Math.Max(Qos == 0 ? 4 : InflightWindow, EndToEndWindowBytes / packet);
+            stride = Filters > 0 ? Subscribers : 1;
             delivered = new int[Publishers * Subscribers];
+            if (Filters > 0)
+            {
+                for (int s = 0; s < Subscribers; s++) delivered[s] = s;
+            }
             sent = new int[Publishers];
             deliveries = new long[Subscribers];
             lastDeliveryTicks = new long[Subscribers];
             latencies = new List<int>[Subscribers];
             progress = new ManualResetEventSlim[Publishers];
             for (int p = 0; p < Publishers; p++) progress[p] = new ManualResetEventSlim(false);
-
-            string[] filters = new string[Publishers];
-            for (int p = 0; p < Publishers; p++) filters[p] = Topic(p);
 
             List<Socket> all = new List<Socket>();
             Socket[] subs = new Socket[Subscribers];
@@ -93,7 +121,7 @@ namespace LoadGenerator
                     all.Add(subs[s]);
                     int rc = Wire.Handshake(subs[s], runId + "-s" + s);
                     if (rc != 0) throw new InvalidOperationException("subscriber refused: CONNACK " + rc);
-                    Wire.SubscribeAndWait(subs[s], filters, Qos);
+                    Wire.SubscribeAndWait(subs[s], FiltersOf(s), Qos);
                     subs[s].ReceiveTimeout = 200;
                     latencies[s] = new List<int>(RatePerPublisher > 0 ? (int)(RatePerPublisher * Publishers * Seconds * 1.2) : 0);
                 }
@@ -139,7 +167,7 @@ namespace LoadGenerator
 
             // Drain: every published message must reach every subscriber; give up after 5 s without progress.
             long expected = 0;
-            for (int p = 0; p < Publishers; p++) expected += (long)sent[p] * Subscribers;
+            for (int p = 0; p < Publishers; p++) expected += (long)sent[p] * (Filters > 0 ? 1 : Subscribers);
             long last = -1;
             long lastChange = Stopwatch.GetTimestamp();
             while (true)
@@ -201,6 +229,52 @@ namespace LoadGenerator
             return prefix + "/p" + publisher.ToString("00");
         }
 
+        // Filter k belongs to subscriber k mod M; its shape and the topic that matches it alone follow from k.
+        private string Filter(int k)
+        {
+            string branch = prefix + "/c" + (k % Subscribers) + "/";
+            int j = k / Subscribers;
+            switch (k % 3)
+            {
+                case 0: return branch + "dev" + j + "/state";
+                case 1: return branch + "+/alarm" + j;
+                default: return branch + "log" + j + "/#";
+            }
+        }
+
+        private string FilterTopic(int k)
+        {
+            string branch = prefix + "/c" + (k % Subscribers) + "/";
+            int j = k / Subscribers;
+            switch (k % 3)
+            {
+                case 0: return branch + "dev" + j + "/state";
+                case 1: return branch + "dev" + j + "/alarm" + j;
+                default: return branch + "log" + j + "/state";
+            }
+        }
+
+        private string[] FiltersOf(int subscriber)
+        {
+            if (Filters == 0)
+            {
+                string[] all = new string[Publishers];
+                for (int p = 0; p < Publishers; p++) all[p] = Topic(p);
+                return all;
+            }
+            string[] filters = new string[Filters / Subscribers];
+            for (int i = 0; i < filters.Length; i++) filters[i] = Filter(i * Subscribers + subscriber);
+            return filters;
+        }
+
+        private byte[][] TopicsOf(int publisher)
+        {
+            if (Filters == 0) return new[] { Encoding.UTF8.GetBytes(Topic(publisher)) };
+            byte[][] cycle = new byte[Filters][];
+            for (int k = 0; k < Filters; k++) cycle[k] = Encoding.UTF8.GetBytes(FilterTopic(k));
+            return cycle;
+        }
+
         private long TotalDeliveries()
         {
             long total = 0;
@@ -238,8 +312,8 @@ namespace LoadGenerator
 
         private void RunPublisher(int index, Socket socket)
         {
-            byte[] topic = Encoding.UTF8.GetBytes(Topic(index));
-            int packet = Wire.PublishSize(topic.Length, Qos, Payload);
+            byte[][] own = topics[index];
+            int packet = Wire.PublishSize(longestTopic, Qos, Payload);
             int batchMax = Math.Max(1, 65536 / packet);
             byte[] output = new byte[(batchMax + InflightWindow + 2) * Math.Max(packet, 4) + 1024];
             byte[] input = new byte[65536];
@@ -278,7 +352,8 @@ namespace LoadGenerator
                                 outstanding[id] = true;
                                 inflight++;
                             }
-                            length += Wire.WritePublish(output, length, topic, Qos, id, Payload, index, seq++, Stopwatch.GetTimestamp());
+                            length += Wire.WritePublish(output, length, own[seq % own.Length], Qos, id, Payload, index, seq, Stopwatch.GetTimestamp());
+                            seq++;
                         }
                         if (allowed > 0 && periodTicks > 0) nextDue += periodTicks;
                         if (length > 0)
@@ -353,8 +428,10 @@ namespace LoadGenerator
 
         private void RunSubscriber(int index, Socket socket)
         {
-            byte[] input = new byte[1 << 20];
-            byte[] output = new byte[1 << 20];
+            // Many subscribers get smaller buffers: a hundred of 2 MB each would be 200 MB to allocate and touch.
+            int bufferBytes = Subscribers > 16 ? 1 << 16 : 1 << 20;
+            byte[] input = new byte[bufferBytes];
+            byte[] output = new byte[bufferBytes];
             int count = 0;
             bool[] advanced = new bool[Publishers];
             List<int> lat = RatePerPublisher > 0 ? latencies[index] : null;
@@ -428,9 +505,9 @@ namespace LoadGenerator
                                 if (seq != expected)
                                 {
                                     Error("subscriber " + index + ": from publisher " + pub + " got #" + seq + ", expected #" + expected
-                                        + (seq < expected ? " (duplicate or reordered)" : " (" + (seq - expected) + " missing)"));
+                                        + (seq < expected ? " (duplicate or reordered)" : " (" + (seq - expected) / stride + " missing)"));
                                 }
-                                if (seq >= expected) Volatile.Write(ref delivered[slot], seq + 1);
+                                if (seq >= expected) Volatile.Write(ref delivered[slot], seq + stride);
                                 advanced[pub] = true;
                                 got++;
                                 if (lat != null) lat.Add((int)((now - stamp) * 1000000 / Stopwatch.Frequency));

@@ -33,7 +33,7 @@ namespace LoadGenerator
             "  LoadGenerator run --name NAME --port PORT [--host 127.0.0.1] [--seconds 3] [--pubs 4] [--subs 4]\n" +
             "                    [--only ID,ID,...] [--max-connections 1000] [--window-bytes 32768] [--out FILE.json]\n" +
             "  LoadGenerator report --md OUT.md --svg OUT.svg [--machine INFO.md] RESULTS.json...   (first = NanoBroker)\n" +
-            "scenario ids: q{0,1,2}-{16,64,256,4096}, lat-q0, lat-q1, conn-rate, conn-held, ack-lat,\n" +
+            "scenario ids: q{0,1,2}-{16,64,256,4096}, lat-q0, lat-q1, subs-{1000,5000,10000}, conn-rate, conn-held, ack-lat,\n" +
             "              scale-1000, scale-5000 (only when named in --only)";
 
         public static int Main(string[] args)
@@ -111,6 +111,18 @@ namespace LoadGenerator
                 string note = o.Deliveries + " deliveries at " + (pubs * 1000) + " msg/s published";
                 Add(results, id + "-p50", "latency p50, QoS " + qos + ", 64 B, " + shape + " at 1000 msg/s per publisher", "µs", false, o.P50Us, o, note);
                 Add(results, id + "-p99", "latency p99, QoS " + qos + ", 64 B, " + shape + " at 1000 msg/s per publisher", "µs", false, o.P99Us, o, note);
+                Pause();
+            }
+            // Routing beside many subscriptions: 100 subscribers hold N filters between them, one QoS 1
+            // publisher's every message matches exactly one (the subscribing happens before the clock starts).
+            foreach (int n in new[] { 1000, 5000, 10000 })
+            {
+                string id = "subs-" + n;
+                if (selected != null && !selected.Contains(id)) continue;
+                Flow flow = new Flow { Publishers = 1, Subscribers = 100, Filters = n, Qos = 1, Payload = 64, Seconds = seconds, EndToEndWindowBytes = windowBytes };
+                Flow.Outcome o = flow.Run(broker, stamp + id);
+                Add(results, id, "deliveries/s, QoS 1, 64 B, 1 publisher, 100 subscribers holding " + n.ToString("#,0", CultureInfo.InvariantCulture)
+                    + " filters, each message matching one", "msg/s", true, o.DeliveriesPerSecond, o, o.Deliveries + " deliveries");
                 Pause();
             }
             if (selected == null || selected.Contains("conn-rate"))

@@ -189,19 +189,33 @@ namespace LoadGenerator
             return ack[3];
         }
 
-        /// <summary>SUBSCRIBE and wait for the SUBACK; throws unless every filter was granted.</summary>
+        /// <summary>
+        /// SUBSCRIBE and wait for the SUBACKs; throws unless every filter was granted. Many filters go in
+        /// SUBSCRIBE packets of up to 100 (packet identifiers 1, 2, ...), all sent before the first SUBACK is read.
+        /// </summary>
         public static void SubscribeAndWait(Socket s, string[] filters, int qos)
         {
-            byte[] sub = SubscribePacket(1, filters, qos);
-            SendAll(s, sub, 0, sub.Length);
-            byte[] head = new byte[2];
-            if (!ReadExactly(s, head, 2)) throw new InvalidOperationException("connection closed before SUBACK");
-            if (head[0] != SubAck << 4) throw new InvalidOperationException("expected SUBACK, got 0x" + head[0].ToString("x2"));
-            byte[] body = new byte[head[1]];
-            if (!ReadExactly(s, body, body.Length)) throw new InvalidOperationException("connection closed in SUBACK");
-            for (int i = 2; i < body.Length; i++)
+            const int perPacket = 100; // so a SUBACK's remaining length (2 + 100) fits in one byte
+            int packets = (filters.Length + perPacket - 1) / perPacket;
+            for (int k = 0; k < packets; k++)
             {
-                if (body[i] != qos) throw new InvalidOperationException("SUBACK granted 0x" + body[i].ToString("x2") + " instead of QoS " + qos);
+                string[] part = new string[Math.Min(perPacket, filters.Length - k * perPacket)];
+                Array.Copy(filters, k * perPacket, part, 0, part.Length);
+                byte[] sub = SubscribePacket(k + 1, part, qos);
+                SendAll(s, sub, 0, sub.Length);
+            }
+            byte[] head = new byte[2];
+            for (int k = 0; k < packets; k++)
+            {
+                if (!ReadExactly(s, head, 2)) throw new InvalidOperationException("connection closed before SUBACK");
+                if (head[0] != SubAck << 4) throw new InvalidOperationException("expected SUBACK, got 0x" + head[0].ToString("x2"));
+                byte[] body = new byte[head[1]];
+                if (!ReadExactly(s, body, body.Length)) throw new InvalidOperationException("connection closed in SUBACK");
+                if ((body[0] << 8 | body[1]) != k + 1) throw new InvalidOperationException("SUBACK for packet " + (body[0] << 8 | body[1]) + ", expected " + (k + 1));
+                for (int i = 2; i < body.Length; i++)
+                {
+                    if (body[i] != qos) throw new InvalidOperationException("SUBACK granted 0x" + body[i].ToString("x2") + " instead of QoS " + qos);
+                }
             }
         }
     }
