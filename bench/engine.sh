@@ -34,7 +34,8 @@ echo "== engine micro-benchmarks (BenchmarkDotNet)"
     echo "# NanoBroker engine micro-benchmarks"
     echo
     echo "Each operation routes one 64 B PUBLISH through the sans-IO engine (bytes written into the receive buffer, Received, outboxes drained with Sent),"
-    echo "so Mean is the time per routed message and Allocated the managed bytes allocated per routed message. BenchmarkDotNet 0.15.8, in process, short job"
+    echo "so Mean is the time per routed message and Allocated the managed bytes allocated per routed message. SubscribeUnsubscribe: one SUBSCRIBE and"
+    echo "UNSUBSCRIBE beside 10,000 subscriptions; RetainedOnSubscribe: a SUBSCRIBE and the 100 of 10,000 retained messages it matches. BenchmarkDotNet 0.15.8, in process, short job"
     echo "(3 warm-up and 8 measured iterations of 250 ms): the error columns are wide; compare orders of magnitude."
     echo
     for f in "$WORK"/results/*-report-github.md; do

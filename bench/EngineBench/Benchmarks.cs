@@ -1,3 +1,4 @@
+using System;
 using BenchmarkDotNet.Attributes;
 using LoadGenerator;
 using NanoBroker;
@@ -6,7 +7,8 @@ using NanoBroker.Sessions;
 namespace EngineBench
 {
     // Each benchmark operation routes one PUBLISH through the engine and drains every outbox it filled,
-    // so "Mean" is the time per routed message and "Allocated" the managed bytes per routed message.
+    // so "Mean" is the time per routed message and "Allocated" the managed bytes per routed message;
+    // SubscribeUnsubscribe and RetainedOnSubscribe handle a SUBSCRIBE instead (see their summaries).
 
     /// <summary>QoS 0 PUBLISH of 64 B to 1 or 10 subscribers.</summary>
     [MemoryDiagnoser]
@@ -105,11 +107,15 @@ namespace EngineBench
         }
     }
 
-    /// <summary>Routing cost as the subscription table grows: N non-matching filters plus 1 matching.</summary>
+    /// <summary>
+    /// Routing cost as the subscriptions grow: QoS 0 PUBLISH of 64 B to the 1 subscriber whose filter matches,
+    /// beside N non-matching filters of 10 other sessions (mixed shapes, see Harness.SubscribeMixed) that
+    /// share the topic's first two levels.
+    /// </summary>
     [MemoryDiagnoser]
     public class SubscriptionTableSize
     {
-        [Params(10, 100, 1000)]
+        [Params(10, 100, 1000, 10000)]
         public int NonMatching;
 
         private Harness h;
@@ -120,30 +126,93 @@ namespace EngineBench
         [GlobalSetup]
         public void Setup()
         {
-            h = new Harness(BrokerOptions.Desktop());
-            // The non-matching filters are spread over 10 sessions, a mix of exact and wildcard filters.
+            h = new Harness(Harness.Large());
             Connection[] others = new Connection[10];
             for (int i = 0; i < others.Length; i++) others[i] = h.Connect("other" + i);
-            for (int i = 0; i < NonMatching; i++)
-            {
-                string filter = (i % 3) switch
-                {
-                    0 => "sensors/room" + i + "/temperature",
-                    1 => "devices/" + i + "/+/state",
-                    _ => "sensors/room" + i + "/#",
-                };
-                h.Subscribe(others[i % others.Length], filter, 0);
-            }
+            h.SubscribeMixed(others, NonMatching);
             subscriber = h.Connect("sub");
-            h.Subscribe(subscriber, "sensors/kitchen/temperature", 0);
+            h.Subscribe(subscriber, "site/c0/+/temperature", 0);
             publisher = h.Connect("pub");
-            publish = Harness.Publish("sensors/kitchen/temperature", 0, 0, 64, false);
+            publish = Harness.Publish("site/c0/dev0/temperature", 0, 0, 64, false);
         }
 
         [Benchmark]
         public int Route()
         {
             h.Feed(publisher, publish);
+            return h.Drain(subscriber);
+        }
+    }
+
+    /// <summary>SUBSCRIBE and UNSUBSCRIBE of one filter (with their SUBACK and UNSUBACK) beside 10,000 subscriptions of 10 other sessions.</summary>
+    [MemoryDiagnoser]
+    public class SubscribeUnsubscribe
+    {
+        private Harness h;
+        private Connection client;
+        private byte[] subscribe;
+        private byte[] unsubscribe;
+
+        [GlobalSetup]
+        public void Setup()
+        {
+            h = new Harness(Harness.Large());
+            Connection[] others = new Connection[10];
+            for (int i = 0; i < others.Length; i++) others[i] = h.Connect("other" + i);
+            h.SubscribeMixed(others, 10000);
+            client = h.Connect("client");
+            // A shape of the others' with a name none of them has.
+            subscribe = Wire.SubscribePacket(1, new[] { "site/c42/+/alarm100" }, 0);
+            unsubscribe = Harness.Unsubscribe(2, "site/c42/+/alarm100");
+        }
+
+        [Benchmark]
+        public int SubscribeThenUnsubscribe()
+        {
+            h.Feed(client, subscribe);
+            int bytes = h.Drain(client);
+            h.Feed(client, unsubscribe);
+            return bytes + h.Drain(client);
+        }
+    }
+
+    /// <summary>
+    /// SUBSCRIBE to site/+/dev3/state while 10,000 retained messages (64 B) are set, on site/I/devJ/state for I and J
+    /// from 0 to 99: the time until its SUBACK and the 100 retained messages it matches have left the outbox. The same
+    /// filter again each time: a repeated SUBSCRIBE replaces the subscription and sends the retained messages again.
+    /// </summary>
+    [MemoryDiagnoser]
+    public class RetainedOnSubscribe
+    {
+        private Harness h;
+        private Connection subscriber;
+        private byte[] subscribe;
+
+        [GlobalSetup]
+        public void Setup()
+        {
+            h = new Harness(Harness.Large());
+            Connection publisher = h.Connect("pub");
+            int expected = 5;
+            for (int i = 0; i < 100; i++)
+            {
+                for (int j = 0; j < 100; j++)
+                {
+                    byte[] publish = Harness.Publish("site/" + i + "/dev" + j + "/state", 0, 0, 64, true);
+                    h.Feed(publisher, publish);
+                    if (j == 3) expected += publish.Length;
+                }
+            }
+            subscriber = h.Connect("sub");
+            subscribe = Wire.SubscribePacket(1, new[] { "site/+/dev3/state" }, 0);
+            int delivered = SubscribeAndReceive();
+            if (delivered != expected) throw new InvalidOperationException("SUBSCRIBE brought " + delivered + " bytes, expected " + expected + " (SUBACK and 100 retained messages)");
+        }
+
+        [Benchmark]
+        public int SubscribeAndReceive()
+        {
+            h.Feed(subscriber, subscribe);
             return h.Drain(subscriber);
         }
     }

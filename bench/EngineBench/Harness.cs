@@ -26,11 +26,47 @@ namespace EngineBench
             return c;
         }
 
+        /// <summary>
+        /// The desktop defaults with room for 20,000 subscriptions and retained messages: the benchmarks with
+        /// 10,000 of either hold a few of their own besides (the desktop default is 10,000 of each).
+        /// </summary>
+        public static BrokerOptions Large()
+        {
+            BrokerOptions o = BrokerOptions.Desktop();
+            o.MaxSubscriptions = 20000;
+            o.SubscriptionBytes = 4194304;
+            o.MaxRetainedMessages = 20000;
+            return o;
+        }
+
         public void Subscribe(Connection c, string filter, int qos)
         {
             Feed(c, Wire.SubscribePacket(1, new[] { filter }, qos));
             if (c.Outbox.Sendable != 5 || c.Outbox.Buffer[c.Outbox.Start + 4] != qos) throw new InvalidOperationException("SUBSCRIBE of " + filter + " refused");
             Drain(c);
+        }
+
+        /// <summary>
+        /// Subscribes <paramref name="count"/> distinct QoS 0 filters, dealt out to the sessions in turn, mixed as in
+        /// the load generator's subs-N scenarios: a third literal (site/c17/dev42/state), a third with '+' in the
+        /// middle (site/c17/+/alarm42), a third with '#' at the end (site/c17/log42/#). The filters of site/cN
+        /// for N from 0 to 99 take every level-3 name dev.. or log.. and every level-4 name state or alarm..,
+        /// so site/c0/dev0/temperature matches none of them.
+        /// </summary>
+        public void SubscribeMixed(Connection[] sessions, int count)
+        {
+            for (int k = 0; k < count; k++)
+            {
+                string branch = "site/c" + (k % 100) + "/";
+                int j = k / 100;
+                string filter = (k % 3) switch
+                {
+                    0 => branch + "dev" + j + "/state",
+                    1 => branch + "+/alarm" + j,
+                    _ => branch + "log" + j + "/#",
+                };
+                Subscribe(sessions[k % sessions.Length], filter, 0);
+            }
         }
 
         /// <summary>Writes a whole packet (or several) into the connection and lets the engine handle it.</summary>
@@ -77,6 +113,19 @@ namespace EngineBench
             byte[] b = new byte[Wire.PublishSize(t.Length, qos, payload)];
             Wire.WritePublish(b, 0, t, qos, packetId, payload, 0, 0, 0);
             if (retain) b[0] |= 1;
+            return b;
+        }
+
+        public static byte[] Unsubscribe(int packetId, string filter)
+        {
+            byte[] f = System.Text.Encoding.UTF8.GetBytes(filter);
+            int remaining = 2 + 2 + f.Length;
+            byte[] b = new byte[1 + Wire.LengthBytes(remaining) + remaining];
+            b[0] = (10 << 4) | 0x02; // UNSUBSCRIBE, reserved flags 0010
+            int p = 1 + Wire.WriteLength(b, 1, remaining);
+            b[p++] = (byte)(packetId >> 8);
+            b[p++] = (byte)packetId;
+            Wire.WriteString(b, p, f);
             return b;
         }
 
