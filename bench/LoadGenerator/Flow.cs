@@ -38,14 +38,17 @@ namespace LoadGenerator
         /// <summary>
         /// 0: every subscriber subscribes to every publisher's topic. Else (one publisher) this many distinct
         /// filters, a multiple of the subscriber count, dealt out to the subscribers in turn: a third literal
-        /// (c17/dev42/state), a third with '+' in the middle (c17/+/alarm42), a third with '#' at the end
-        /// (c17/log42/#). The publisher cycles over one topic per filter that matches it and no other, so
-        /// message #n goes to subscriber n mod M alone and the broker's routing searches all the filters.
+        /// (site/c17/dev42/state), a third with '+' in the middle (site/c17/+/alarm42), a third with '#' at the
+        /// end (site/c17/log42/#), with the run id for site. The publisher cycles over one topic per filter that
+        /// matches it and no other, so message #n goes to subscriber n mod M alone and the broker's routing
+        /// searches all the filters.
         /// </summary>
         public int Filters;
 
         private IPEndPoint broker;
         private string prefix;
+        // The filters scenario's first topic level, the run's own: its topics have a site's four levels (site/c17/dev42/state).
+        private string site;
         private int window;
         // topics[p]: the topics publisher p cycles over, one per message.
         private byte[][][] topics;
@@ -83,6 +86,7 @@ namespace LoadGenerator
         {
             broker = endpoint;
             prefix = "bench/" + runId;
+            site = runId;
             if (Filters > 0 && (Publishers != 1 || Filters % Subscribers != 0))
             {
                 throw new ArgumentException("a filters scenario has one publisher and a multiple of the subscriber count as filters");
@@ -232,7 +236,7 @@ namespace LoadGenerator
         // Filter k belongs to subscriber k mod M; its shape and the topic that matches it alone follow from k.
         private string Filter(int k)
         {
-            string branch = prefix + "/c" + (k % Subscribers) + "/";
+            string branch = site + "/c" + (k % Subscribers) + "/";
             int j = k / Subscribers;
             switch (k % 3)
             {
@@ -244,7 +248,7 @@ namespace LoadGenerator
 
         private string FilterTopic(int k)
         {
-            string branch = prefix + "/c" + (k % Subscribers) + "/";
+            string branch = site + "/c" + (k % Subscribers) + "/";
             int j = k / Subscribers;
             switch (k % 3)
             {
