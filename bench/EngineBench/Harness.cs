@@ -49,9 +49,8 @@ namespace EngineBench
         /// <summary>
         /// Subscribes <paramref name="count"/> distinct QoS 0 filters, dealt out to the sessions in turn, mixed as in
         /// the load generator's subs-N scenarios: a third literal (site/c17/dev42/state), a third with '+' in the
-        /// middle (site/c17/+/alarm42), a third with '#' at the end (site/c17/log42/#). The filters of site/cN
-        /// for N from 0 to 99 take every level-3 name dev.. or log.. and every level-4 name state or alarm..,
-        /// so site/c0/dev0/temperature matches none of them.
+        /// middle (site/c17/+/alarm42), a third with '#' at the end (site/c17/log42/#). The literal and '+' ones
+        /// end in state or alarmJ and the '#' ones sit under logJ, so site/c0/dev0/temperature matches none.
         /// </summary>
         public void SubscribeMixed(Connection[] sessions, int count)
         {
