@@ -452,7 +452,7 @@ namespace NanoBroker
         // subscription has nothing left to send.
         private void NextRetained(int entry, int after, long until)
         {
-            int next = retained.NextMatch(subscriptions.Node[entry], after, until);
+            int next = retained.NextMatch(subscriptions.NodeOf(entry), after, until);
             subscriptions.MoveRetainedCursor(entry, next);
             if (next < 0)
             {
@@ -465,7 +465,7 @@ namespace NanoBroker
         private int RetainedEntryOf(Session s)
         {
             int e = s.RetainedEntry;
-            if (e >= 0 && subscriptions.Node[e] >= 0 && subscriptions.Session[e] == s.Id && subscriptions.RetainedUntil[e] != 0)
+            if (e >= 0 && subscriptions.NodeOf(e) >= 0 && subscriptions.Session[e] == s.Id && subscriptions.RetainedUntil[e] != 0)
             {
                 return e;
             }

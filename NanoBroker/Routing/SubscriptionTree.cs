@@ -28,7 +28,7 @@ namespace NanoBroker.Routing
 
         internal readonly int[] Session;
         internal readonly byte[] Qos;
-        internal readonly int[] Node;
+        private readonly int[] entryNode;
 
         // The access rules no longer grant the filter to its session (checked when restored from the log): the
         // entry stays, so that a rule granted again at a later start takes effect, but nothing is delivered.
@@ -64,7 +64,7 @@ namespace NanoBroker.Routing
             this.nodes = nodes;
             Session = new int[maxEntries];
             Qos = new byte[maxEntries];
-            Node = new int[maxEntries];
+            entryNode = new int[maxEntries];
             Denied = new bool[maxEntries];
             RetainedUntil = new long[maxEntries];
             RetainedCursor = new int[maxEntries];
@@ -76,7 +76,7 @@ namespace NanoBroker.Routing
             firstOfSession = new int[maxSessions];
             for (int e = 0; e < maxEntries; e++)
             {
-                Node[e] = None;
+                entryNode[e] = None;
                 nextOfSession[e] = e + 1 < maxEntries ? e + 1 : None;
             }
             for (int n = 0; n < firstInNode.Length; n++)
@@ -99,6 +99,12 @@ namespace NanoBroker.Routing
 
         /// <summary>The tree's nodes, shared with the retained messages.</summary>
         public TopicNodes Nodes { get { return nodes; } }
+
+        /// <summary>The node of the entry's filter in <see cref="Nodes"/>; None for a free entry.</summary>
+        public int NodeOf(int entry)
+        {
+            return entryNode[entry];
+        }
 
         /// <summary>The first entry of a session, or None; <see cref="NextOf"/> gives the rest.</summary>
         public int FirstOf(int session)
@@ -146,7 +152,7 @@ namespace NanoBroker.Routing
             freeHead = nextOfSession[e];
             Session[e] = session;
             Qos[e] = (byte)qos;
-            Node[e] = node;
+            entryNode[e] = node;
             Denied[e] = false;
             RetainedUntil[e] = 0;
             RetainedCursor[e] = None;
@@ -160,10 +166,10 @@ namespace NanoBroker.Routing
         public void Remove(int entry)
         {
             MoveRetainedCursor(entry, None);
-            int node = Node[entry];
+            int node = entryNode[entry];
             Unlink(firstInNode, node, nextInNode, prevInNode, entry);
             Unlink(firstOfSession, Session[entry], nextOfSession, prevOfSession, entry);
-            Node[entry] = None;
+            entryNode[entry] = None;
             nextOfSession[entry] = freeHead;
             freeHead = entry;
             Count--;
@@ -185,7 +191,7 @@ namespace NanoBroker.Routing
         /// <summary>Writes the entry's filter at <paramref name="offset"/>; returns its length.</summary>
         public int CopyFilter(int entry, byte[] buffer, int offset)
         {
-            return nodes.CopyPath(Node[entry], buffer, offset);
+            return nodes.CopyPath(entryNode[entry], buffer, offset);
         }
 
         /// <summary>Moves the entry's retained cursor to <paramref name="node"/> (None: no node), holding it in the tree.</summary>
@@ -247,9 +253,10 @@ namespace NanoBroker.Routing
                     case StepHash:
                         // '#' matches the levels left, and none: "a/#" matches "a" (section 4.7.1.2).
                         matchStep = StepLiteral;
-                        if (nodes.HashChild[node] != None)
+                        int hash = nodes.HashChild(node);
+                        if (hash != None)
                         {
-                            matchEntry = firstInNode[nodes.HashChild[node]];
+                            matchEntry = firstInNode[hash];
                         }
                         break;
                     case StepLiteral:
@@ -264,7 +271,7 @@ namespace NanoBroker.Routing
                         matchStep = StepUp;
                         if (!topicEnds)
                         {
-                            Enter(nodes.PlusChild[node], LevelEnd(matchLevel));
+                            Enter(nodes.PlusChild(node), LevelEnd(matchLevel));
                         }
                         break;
                     default:
@@ -283,7 +290,7 @@ namespace NanoBroker.Routing
                         }
                         matchNode = parent;
                         matchLevel = levelStart;
-                        matchStep = nodes.PlusChild[parent] == node ? StepUp : StepPlus;
+                        matchStep = nodes.IsPlus(node) ? StepUp : StepPlus;
                         break;
                 }
             }

@@ -10,9 +10,10 @@ namespace NanoBroker.Routing
     ///                    └── "dev3" ── "state"         topic site/dev3/state (retained), filter site/dev3/state
     ///   Dollar root ── "$SYS" ── "broker" ── ...       topics and filters whose first level starts with '$'
     /// </code>
-    /// A node has at most one '+' child and one '#' child, held in fields, and any number of literal children,
-    /// kept in a list (to enumerate them) and found by level bytes through one open-addressing index keyed by
-    /// (parent, level): linear probing, with backward-shift deletion so that no tombstones build up.
+    /// A node's children, '+' and '#' among them as in mosquitto, are kept in a list (to enumerate them) and
+    /// found by level bytes through one open-addressing index keyed by (parent, level): linear probing, with
+    /// backward-shift deletion so that no tombstones build up. A level "+" or "#" can only be a wildcard (a
+    /// topic name has none, and a filter has them alone in their level [MQTT-4.7.1-2, MQTT-4.7.1-3]).
     /// Filters and topics starting with '$' hang under a root of their own, so that a filter starting with a
     /// wildcard never reaches them [MQTT-4.7.2-1], as mosquitto's empty first level does. An empty level
     /// ("a//b") is an ordinary literal node.
@@ -22,7 +23,7 @@ namespace NanoBroker.Routing
     ///
     /// A literal level's bytes sit once in the level arena, after a 4-byte header naming the owning node; a freed
     /// level's header holds its size instead (negated), so that when the arena runs out, one pass can slide the
-    /// live levels down over the gaps.
+    /// live levels down over the gaps. The arena's first two bytes are "+" and "#", the level of every wildcard node.
     /// </summary>
     public sealed class TopicNodes
     {
@@ -36,18 +37,22 @@ namespace NanoBroker.Routing
 
         private const int HeaderBytes = 4;
 
+        // Arena offsets of the wildcard levels, and where the stored levels begin.
+        private const int PlusAt = 0;
+        private const int HashAt = 1;
+        private const int LevelsAt = 2;
+
         internal readonly int[] Parent;
         internal readonly int[] FirstChild;
         internal readonly int[] NextSibling;
         private readonly int[] prevSibling;
-        internal readonly int[] PlusChild;
-        internal readonly int[] HashChild;
         internal readonly int[] LevelStart;
         internal readonly int[] LevelLength;
         internal readonly byte[] Arena;
         private readonly int[] uses;
 
-        // Literal nodes by (parent, level) hash; None marks an empty slot. Twice the node count or more: short probes.
+        // Child nodes by (parent, level) hash; None marks an empty slot. A power of two with a quarter more slots
+        // than nodes or more: at most 80 % full, so probes stay short.
         private readonly int[] index;
         private readonly int indexMask;
 
@@ -62,14 +67,15 @@ namespace NanoBroker.Routing
             FirstChild = new int[capacity];
             NextSibling = new int[capacity];
             prevSibling = new int[capacity];
-            PlusChild = new int[capacity];
-            HashChild = new int[capacity];
             LevelStart = new int[capacity];
             LevelLength = new int[capacity];
             uses = new int[capacity];
-            Arena = new byte[levelBytes];
+            Arena = new byte[LevelsAt + levelBytes];
+            Arena[PlusAt] = Topic.SingleLevel;
+            Arena[HashAt] = Topic.MultiLevel;
+            arenaUsed = LevelsAt;
             int slots = 4;
-            while (slots < 2 * capacity)
+            while (slots < capacity + capacity / 4)
             {
                 slots <<= 1;
             }
@@ -83,8 +89,6 @@ namespace NanoBroker.Routing
             {
                 Parent[n] = None;
                 FirstChild[n] = None;
-                PlusChild[n] = None;
-                HashChild[n] = None;
                 prevSibling[n] = None;
                 NextSibling[n] = n + 1 < capacity ? n + 1 : None;
             }
@@ -104,7 +108,7 @@ namespace NanoBroker.Routing
         public int Slots { get { return uses.Length; } }
 
         /// <summary>Bytes of the level arena in use, freed levels not yet reclaimed included.</summary>
-        public int BytesUsed { get { return arenaUsed - arenaGarbage; } }
+        public int BytesUsed { get { return arenaUsed - arenaGarbage - LevelsAt; } }
 
         /// <summary>The nodes and level-arena bytes these topics take together (a level shared by several counted once).</summary>
         public static void Measure(byte[][] topics, out int nodeCount, out int levelBytes)
@@ -151,22 +155,31 @@ namespace NanoBroker.Routing
         /// <summary>True for a '+' node.</summary>
         public bool IsPlus(int node)
         {
-            int p = Parent[node];
-            return p != None && PlusChild[p] == node;
+            return LevelStart[node] == PlusAt && LevelLength[node] == 1;
         }
 
         /// <summary>True for a '#' node.</summary>
         public bool IsHash(int node)
         {
-            int p = Parent[node];
-            return p != None && HashChild[p] == node;
+            return LevelStart[node] == HashAt && LevelLength[node] == 1;
         }
 
         /// <summary>True for a literal level (not a root, '+' or '#').</summary>
         public bool IsLiteral(int node)
         {
-            int p = Parent[node];
-            return p != None && PlusChild[p] != node && HashChild[p] != node;
+            return Parent[node] != None && !IsPlus(node) && !IsHash(node);
+        }
+
+        /// <summary>The '+' child of a node, or None.</summary>
+        public int PlusChild(int node)
+        {
+            return FindChild(node, Arena, PlusAt, 1);
+        }
+
+        /// <summary>The '#' child of a node, or None.</summary>
+        public int HashChild(int node)
+        {
+            return FindChild(node, Arena, HashAt, 1);
         }
 
         /// <summary>Levels from the root to the node: 0 for a root.</summary>
@@ -225,7 +238,7 @@ namespace NanoBroker.Routing
             for (int start = offset; node != None; start++)
             {
                 int stop = LevelEnd(bytes, start, end);
-                node = Child(node, bytes, start, stop - start);
+                node = FindChild(node, bytes, start, stop - start);
                 start = stop;
                 if (start == end)
                 {
@@ -248,7 +261,7 @@ namespace NanoBroker.Routing
             for (int start = offset; ; start++)
             {
                 int stop = LevelEnd(bytes, start, end);
-                int child = Child(node, bytes, start, stop - start);
+                int child = FindChild(node, bytes, start, stop - start);
                 if (child == None && (child = NewChild(node, bytes, start, stop - start)) == None)
                 {
                     // The levels made so far are used by nothing else: releasing the hold frees them.
@@ -290,36 +303,19 @@ namespace NanoBroker.Routing
             int length = -1;
             for (int n = node; Parent[n] != None; n = Parent[n])
             {
-                length += 1 + LevelBytes(n);
+                length += 1 + LevelLength[n];
             }
             int at = offset + length;
             for (int n = node; Parent[n] != None; n = Parent[n])
             {
-                int levelBytes = LevelBytes(n);
-                at -= levelBytes;
-                if (IsPlus(n))
-                {
-                    buffer[at] = Topic.SingleLevel;
-                }
-                else if (IsHash(n))
-                {
-                    buffer[at] = Topic.MultiLevel;
-                }
-                else
-                {
-                    System.Array.Copy(Arena, LevelStart[n], buffer, at, levelBytes);
-                }
+                at -= LevelLength[n];
+                System.Array.Copy(Arena, LevelStart[n], buffer, at, LevelLength[n]);
                 if (at > offset)
                 {
                     buffer[--at] = Topic.Separator;
                 }
             }
             return length;
-        }
-
-        private int LevelBytes(int node)
-        {
-            return IsLiteral(node) ? LevelLength[node] : 1;
         }
 
         private static int LevelEnd(byte[] bytes, int start, int end)
@@ -336,19 +332,6 @@ namespace NanoBroker.Routing
             return length == 1 && bytes[start] == wildcard;
         }
 
-        private int Child(int node, byte[] bytes, int start, int length)
-        {
-            if (IsWildcard(bytes, start, length, Topic.SingleLevel))
-            {
-                return PlusChild[node];
-            }
-            if (IsWildcard(bytes, start, length, Topic.MultiLevel))
-            {
-                return HashChild[node];
-            }
-            return FindChild(node, bytes, start, length);
-        }
-
         private int NewChild(int parent, byte[] bytes, int start, int length)
         {
             bool plus = IsWildcard(bytes, start, length, Topic.SingleLevel);
@@ -361,48 +344,30 @@ namespace NanoBroker.Routing
             freeHead = NextSibling[n];
             Parent[n] = parent;
             FirstChild[n] = None;
-            NextSibling[n] = None;
-            prevSibling[n] = None;
-            PlusChild[n] = None;
-            HashChild[n] = None;
-            LevelLength[n] = 0;
             uses[n] = 0;
             uses[parent]++;
             Count++;
-            if (plus)
+            if (plus || hash)
             {
-                PlusChild[parent] = n;
-            }
-            else if (hash)
-            {
-                HashChild[parent] = n;
+                LevelStart[n] = plus ? PlusAt : HashAt;
+                LevelLength[n] = 1;
             }
             else
             {
                 StoreLevel(n, bytes, start, length);
-                AppendChild(parent, n);
-                int i = Hash(parent, bytes, start, length) & indexMask;
-                while (index[i] != None)
-                {
-                    i = (i + 1) & indexMask;
-                }
-                index[i] = n;
             }
+            AppendChild(parent, n);
+            int i = Hash(parent, bytes, start, length) & indexMask;
+            while (index[i] != None)
+            {
+                i = (i + 1) & indexMask;
+            }
+            index[i] = n;
             return n;
         }
 
         private void Unlink(int parent, int node)
         {
-            if (PlusChild[parent] == node)
-            {
-                PlusChild[parent] = None;
-                return;
-            }
-            if (HashChild[parent] == node)
-            {
-                HashChild[parent] = None;
-                return;
-            }
             RemoveChild(parent, node);
             RemoveFromIndex(node);
             FreeLevel(node);
@@ -503,6 +468,8 @@ namespace NanoBroker.Routing
 
         private void StoreLevel(int node, byte[] bytes, int start, int length)
         {
+            LevelStart[node] = LevelsAt;
+            LevelLength[node] = length;
             if (length == 0)
             {
                 return;
@@ -517,7 +484,7 @@ namespace NanoBroker.Routing
         private void FreeLevel(int node)
         {
             int length = LevelLength[node];
-            if (length == 0)
+            if (length == 0 || LevelStart[node] < LevelsAt)
             {
                 return;
             }
@@ -537,8 +504,8 @@ namespace NanoBroker.Routing
         // Slides the live levels down over the freed ones: once per arena's worth of freed bytes at most.
         private void Compact()
         {
-            int write = 0;
-            for (int read = 0; read < arenaUsed;)
+            int write = LevelsAt;
+            for (int read = LevelsAt; read < arenaUsed;)
             {
                 int owner = ReadHeader(read);
                 int size = owner >= 0 ? HeaderBytes + LevelLength[owner] : -owner;

@@ -113,7 +113,7 @@ namespace EngineBench
     /// share the topic's first two levels.
     /// </summary>
     [MemoryDiagnoser]
-    public class SubscriptionTableSize
+    public class RouteBesideFilters
     {
         [Params(10, 100, 1000, 10000)]
         public int NonMatching;
