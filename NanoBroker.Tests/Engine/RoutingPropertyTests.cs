@@ -280,14 +280,14 @@ namespace NanoBroker.Tests.Engine
                 {
                     if (p != null)
                     {
-                        Assert.Fail(context + Describe(filters[c], qos[c], count[c]) + ": the reference matches none, yet it got " + (p.Type == PacketType.Publish ? "'" + p.TopicText + "'" : "packet type " + p.Type));
+                        Assert.IsTrue(false, context + Describe(filters[c], qos[c], count[c]) + ": the reference matches none, yet it got " + (p.Type == PacketType.Publish ? "'" + p.TopicText + "'" : "packet type " + p.Type));
                     }
                     continue;
                 }
                 int expectedQos = pubQos < best ? pubQos : best;
                 if (p == null || p.Type != PacketType.Publish || p.TopicText != topic || p.PayloadText != payload || p.Qos != expectedQos || p.Retain)
                 {
-                    Assert.Fail(context + Describe(filters[c], qos[c], count[c]) + ": expected it once at QoS " + expectedQos + ", got "
+                    Assert.IsTrue(false, context + Describe(filters[c], qos[c], count[c]) + ": expected it once at QoS " + expectedQos + ", got "
                         + (p == null ? "nothing" : p.Type != PacketType.Publish ? "packet type " + p.Type : "'" + p.TopicText + "' '" + p.PayloadText + "' QoS " + p.Qos + (p.Retain ? " RETAIN" : "")));
                 }
                 if (p.Qos == 1)
@@ -297,7 +297,7 @@ namespace NanoBroker.Tests.Engine
                 p = subs[c].Read();
                 if (p != null)
                 {
-                    Assert.Fail(context + Describe(filters[c], qos[c], count[c]) + ": a second copy, overlapping subscriptions deliver once [MQTT-3.3.5-1]");
+                    Assert.IsTrue(false, context + Describe(filters[c], qos[c], count[c]) + ": a second copy, overlapping subscriptions deliver once [MQTT-3.3.5-1]");
                 }
                 receivers++;
                 int matching = 0;
@@ -475,7 +475,7 @@ namespace NanoBroker.Tests.Engine
                     int at = IndexOf(topics, retained, topic);
                     if (at < 0 || !ReferenceMatches(filter, topic))
                     {
-                        Assert.Fail(context + "'" + topic + "' is not a retained topic the filter matches");
+                        Assert.IsTrue(false, context + "'" + topic + "' is not a retained topic the filter matches");
                     }
                     Assert.IsFalse(seen[at], context + "'" + topic + "' twice");
                     seen[at] = true;
@@ -496,7 +496,7 @@ namespace NanoBroker.Tests.Engine
                         expected++;
                         if (!seen[i])
                         {
-                            Assert.Fail("retained for '" + filter + "'@" + subQos + ": '" + topics[i] + "' is missing");
+                            Assert.IsTrue(false, "retained for '" + filter + "'@" + subQos + ": '" + topics[i] + "' is missing");
                         }
                     }
                 }
@@ -599,7 +599,7 @@ namespace NanoBroker.Tests.Engine
             }
             else if (p != null)
             {
-                Assert.Fail(pair + ": delivered, yet they do not match");
+                Assert.IsTrue(false, pair + ": delivered, yet they do not match");
             }
             Assert.IsNull(sub.Read(), pair + ": one copy");
             sub.Send(Packets.Unsubscribe(234, filter));
@@ -613,7 +613,7 @@ namespace NanoBroker.Tests.Engine
             }
             else if (p != null)
             {
-                Assert.Fail(pair + ": retained message delivered, yet they do not match");
+                Assert.IsTrue(false, pair + ": retained message delivered, yet they do not match");
             }
             Assert.IsNull(sub.Read(), pair + ": one retained copy");
         }
