@@ -149,7 +149,7 @@ namespace NanoBroker
             o.LargeSendBuffers = 0;
             o.MaxClientIdBytes = 64;
             o.MaxSubscriptions = 64;
-            o.MaxTopicNodes = 160;
+            o.MaxTopicNodes = 128;
             o.TopicLevelBytes = 2048;
             o.InflightWindow = 4;
             o.QueueDepth = 16;

@@ -77,14 +77,14 @@ namespace EngineBench
             Marginal("client (MaxClients and MaxSessions +1)", 100, (o, n) => { o.MaxClients += n; o.MaxSessions += n; }, "MaxPacketSize 1024, OutboxBytes 1536, InflightWindow 4, QueueDepth 16");
             Marginal("connection slot (MaxClients +1)", 100, (o, n) => { o.MaxClients += n; o.MaxSessions += n; }, null, (o, n) => { o.MaxSessions += n; });
             Marginal("session slot (MaxSessions +1)", 100, (o, n) => o.MaxSessions += n, "incl. its queue of QueueDepth 16 and inflight of 4");
-            Marginal("subscription (MaxSubscriptions +1)", 100, (o, n) => o.MaxSubscriptions += n, "filter bytes counted separately");
+            Marginal("subscription (MaxSubscriptions +1)", 100, (o, n) => o.MaxSubscriptions += n, "its filter's levels are topic tree levels");
             Marginal("topic tree level (MaxTopicNodes +1)", 100, (o, n) => o.MaxTopicNodes += n, "shared by filters and retained topics; its bytes counted separately");
             Marginal("topic level byte (TopicLevelBytes +1)", 1000, (o, n) => o.TopicLevelBytes += n, null);
             Marginal("queued message slot (QueueDepth +1, per session)", 100, (o, n) => o.QueueDepth += n, "bytes per queue slot of one session; x MaxSessions in all", null, 16);
             Marginal("inflight slot (InflightWindow +1, per session)", 10, (o, n) => o.InflightWindow += n, "bytes per slot of one session, both directions; x MaxSessions in all", null, 16);
             Marginal("stored message (MaxStoredMessages +1)", 100, (o, n) => o.MaxStoredMessages += n, "message slot; its bytes come from the store");
             Marginal("message store byte (MessageStoreBytes +1)", 6400, (o, n) => o.MessageStoreBytes += n, "in blocks of MessageBlockBytes 64");
-            Marginal("retained message (MaxRetainedMessages +1)", 100, (o, n) => o.MaxRetainedMessages += n, null);
+            Marginal("retained message (MaxRetainedMessages +1)", 100, (o, n) => o.MaxRetainedMessages += n, "held on its topic's tree level; its bytes come from the store");
             Console.WriteLine();
             SteadyState(false); // first time: JIT and static constructors
             SteadyState(true);

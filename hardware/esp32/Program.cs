@@ -113,7 +113,7 @@ namespace NanoBroker.Esp32
                 o.MaxSessions = 8;
                 o.OutboxBytes = 1024;
                 o.MaxSubscriptions = 32;
-                o.MaxTopicNodes = 96;
+                o.MaxTopicNodes = 64;
                 o.TopicLevelBytes = 1024;
                 o.MaxRetainedMessages = 16;
                 o.MaxRetainedBytes = 2048;
