@@ -662,12 +662,12 @@ namespace NanoBroker.Tests.Engine
         private int[] Counts()
         {
             Broker b = broker.Broker;
-            return new int[] { b.FreeConnections, b.Messages.FreeBlocks, b.Messages.FreeMessages, b.Subscriptions.Count, b.SessionCount, b.ConnectedClients, b.Retained.Count };
+            return new int[] { b.FreeConnections, b.Messages.FreeBlocks, b.Messages.FreeMessages, b.Subscriptions.Count, b.SessionCount, b.ConnectedClients, b.Retained.Count, b.Subscriptions.Nodes.Count, b.Subscriptions.Nodes.BytesUsed };
         }
 
         private void CompareCounts(int[] start, string when)
         {
-            string[] names = { "FreeConnections", "Messages.FreeBlocks", "Messages.FreeMessages", "Subscriptions.Count", "SessionCount", "ConnectedClients", "Retained.Count" };
+            string[] names = { "FreeConnections", "Messages.FreeBlocks", "Messages.FreeMessages", "Subscriptions.Count", "SessionCount", "ConnectedClients", "Retained.Count", "Subscriptions.Nodes.Count", "Subscriptions.Nodes.BytesUsed" };
             int[] now = Counts();
             for (int i = 0; i < start.Length; i++)
             {

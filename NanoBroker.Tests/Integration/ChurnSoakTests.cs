@@ -82,7 +82,7 @@ namespace NanoBroker.Tests.Integration
             Broker.Stop();
             Broker engine = Broker.Server.Broker;
             int[] end = Counts(engine);
-            string[] names = { "FreeConnections", "Subscriptions.Count", "Messages.FreeBlocks", "Messages.FreeMessages", "SessionCount", "ConnectedClients", "Retained.Count" };
+            string[] names = { "FreeConnections", "Subscriptions.Count", "Messages.FreeBlocks", "Messages.FreeMessages", "SessionCount", "ConnectedClients", "Retained.Count", "Subscriptions.Nodes.Count", "Subscriptions.Nodes.BytesUsed" };
             string report = "churn: " + total + " cycles (" + takeoverTotal + " takeovers) in " + (int)churn.TotalMilliseconds + " ms by " + Workers + " workers; "
                 + engine.Stats.ConnectionsRefused + " refused, " + engine.Stats.ProtocolViolations + " protocol violations, " + engine.Stats.MessagesDropped + " dropped";
             Console.WriteLine(report);
@@ -101,7 +101,7 @@ namespace NanoBroker.Tests.Integration
 
         private static int[] Counts(Broker b)
         {
-            return new[] { b.FreeConnections, b.Subscriptions.Count, b.Messages.FreeBlocks, b.Messages.FreeMessages, b.SessionCount, b.ConnectedClients, b.Retained.Count };
+            return new[] { b.FreeConnections, b.Subscriptions.Count, b.Messages.FreeBlocks, b.Messages.FreeMessages, b.SessionCount, b.ConnectedClients, b.Retained.Count, b.Subscriptions.Nodes.Count, b.Subscriptions.Nodes.BytesUsed };
         }
 
         private static string PersistentId(int worker, int k)

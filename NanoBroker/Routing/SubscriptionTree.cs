@@ -9,8 +9,8 @@ namespace NanoBroker.Routing
     /// Matching walks the tree along the topic's levels: at each node the literal child of the next level, the
     /// '+' child, and the '#' child (which matches what is left, none included: "a/#" matches "a"), without
     /// recursion: the walk climbs back through the parents and recomputes the topic's offsets, so its state is a
-    /// few fields, whatever the topic's depth. Its cost follows the topic's levels and the branches that match,
-    /// not the number of subscriptions.
+    /// few fields, whatever the topic's depth, and it climbs only while a '+' branch is left to try. Its cost
+    /// follows the topic's levels and the branches that match, not the number of subscriptions.
     /// </summary>
     public sealed class SubscriptionTree
     {
@@ -50,7 +50,8 @@ namespace NanoBroker.Routing
         private int freeHead;
 
         // The match in progress: the topic, the node the walk stands on, the offset of the topic level its
-        // children match (past the end when the topic ends at the node), the next step there, the next entry.
+        // children match (past the end when the topic ends at the node), the next step there, the next entry,
+        // and how many nodes above it have a '+' child still to try.
         private byte[] matchTopic;
         private int matchStart;
         private int matchEnd;
@@ -58,6 +59,7 @@ namespace NanoBroker.Routing
         private int matchLevel;
         private int matchStep;
         private int matchEntry;
+        private int matchPending;
 
         public SubscriptionTree(TopicNodes nodes, int maxEntries, int maxSessions)
         {
@@ -222,6 +224,7 @@ namespace NanoBroker.Routing
             matchLevel = offset;
             matchStep = StepHash;
             matchEntry = None;
+            matchPending = 0;
         }
 
         /// <summary>The next entry matching the topic of <see cref="StartMatch"/>, or None when there is none left.</summary>
@@ -264,7 +267,12 @@ namespace NanoBroker.Routing
                         if (!topicEnds)
                         {
                             int end = LevelEnd(matchLevel);
-                            Enter(nodes.FindChild(node, matchTopic, matchLevel, end - matchLevel), end);
+                            int child = nodes.FindChild(node, matchTopic, matchLevel, end - matchLevel);
+                            if (child != None && nodes.HasPlusChild(node))
+                            {
+                                matchPending++;
+                            }
+                            Enter(child, end);
                         }
                         break;
                     case StepPlus:
@@ -275,13 +283,14 @@ namespace NanoBroker.Routing
                         }
                         break;
                     default:
-                        int parent = nodes.Parent[node];
-                        if (parent == None)
+                        // Nothing is left above this node (nor at the root) unless a '+' branch is.
+                        if (matchPending == 0)
                         {
                             matchNode = None;
                             break;
                         }
                         // Back to the parent, whose children match the level this node matched.
+                        int parent = nodes.Parent[node];
                         int levelEnd = topicEnds ? matchEnd : matchLevel - 1;
                         int levelStart = levelEnd;
                         while (levelStart > matchStart && matchTopic[levelStart - 1] != Topic.Separator)
@@ -290,7 +299,15 @@ namespace NanoBroker.Routing
                         }
                         matchNode = parent;
                         matchLevel = levelStart;
-                        matchStep = nodes.IsPlus(node) ? StepUp : StepPlus;
+                        matchStep = StepUp;
+                        if (!nodes.IsPlus(node))
+                        {
+                            matchStep = StepPlus;
+                            if (nodes.HasPlusChild(parent))
+                            {
+                                matchPending--;
+                            }
+                        }
                         break;
                 }
             }

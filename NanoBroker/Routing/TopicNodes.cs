@@ -37,6 +37,10 @@ namespace NanoBroker.Routing
 
         private const int HeaderBytes = 4;
 
+        // Bits of `wildcards`: the node has a '+' child, a '#' child.
+        private const byte HasPlus = 1;
+        private const byte HasHash = 2;
+
         // Arena offsets of the wildcard levels, and where the stored levels begin.
         private const int PlusAt = 0;
         private const int HashAt = 1;
@@ -50,6 +54,9 @@ namespace NanoBroker.Routing
         internal readonly int[] LevelLength;
         internal readonly byte[] Arena;
         private readonly int[] uses;
+
+        // Which wildcard children a node has: most have none, and routing asks at every level of every topic.
+        private readonly byte[] wildcards;
 
         // Child nodes by (parent, level) hash; None marks an empty slot. A power of two with a quarter more slots
         // than nodes or more: at most 80 % full, so probes stay short.
@@ -70,6 +77,7 @@ namespace NanoBroker.Routing
             LevelStart = new int[capacity];
             LevelLength = new int[capacity];
             uses = new int[capacity];
+            wildcards = new byte[capacity];
             Arena = new byte[LevelsAt + levelBytes];
             Arena[PlusAt] = Topic.SingleLevel;
             Arena[HashAt] = Topic.MultiLevel;
@@ -107,7 +115,7 @@ namespace NanoBroker.Routing
         /// <summary>Node indexes run from 0 to this less one (roots included): the size of arrays kept per node.</summary>
         public int Slots { get { return uses.Length; } }
 
-        /// <summary>Bytes of the level arena in use, freed levels not yet reclaimed included.</summary>
+        /// <summary>Bytes the stored levels take in the level arena, their headers included.</summary>
         public int BytesUsed { get { return arenaUsed - arenaGarbage - LevelsAt; } }
 
         /// <summary>The nodes and level-arena bytes these topics take together (a level shared by several counted once).</summary>
@@ -147,43 +155,49 @@ namespace NanoBroker.Routing
         }
 
         /// <summary>The root a filter or topic starting with these bytes hangs under.</summary>
-        public static int RootOf(byte[] bytes, int offset, int count)
+        internal static int RootOf(byte[] bytes, int offset, int count)
         {
             return count > 0 && bytes[offset] == Topic.Dollar ? DollarRoot : PlainRoot;
         }
 
         /// <summary>True for a '+' node.</summary>
-        public bool IsPlus(int node)
+        internal bool IsPlus(int node)
         {
             return LevelStart[node] == PlusAt && LevelLength[node] == 1;
         }
 
         /// <summary>True for a '#' node.</summary>
-        public bool IsHash(int node)
+        internal bool IsHash(int node)
         {
             return LevelStart[node] == HashAt && LevelLength[node] == 1;
         }
 
         /// <summary>True for a literal level (not a root, '+' or '#').</summary>
-        public bool IsLiteral(int node)
+        internal bool IsLiteral(int node)
         {
             return Parent[node] != None && !IsPlus(node) && !IsHash(node);
         }
 
-        /// <summary>The '+' child of a node, or None.</summary>
-        public int PlusChild(int node)
+        /// <summary>True when the node has a '+' child.</summary>
+        internal bool HasPlusChild(int node)
         {
-            return FindChild(node, Arena, PlusAt, 1);
+            return (wildcards[node] & HasPlus) != 0;
+        }
+
+        /// <summary>The '+' child of a node, or None.</summary>
+        internal int PlusChild(int node)
+        {
+            return HasPlusChild(node) ? FindChild(node, Arena, PlusAt, 1) : None;
         }
 
         /// <summary>The '#' child of a node, or None.</summary>
-        public int HashChild(int node)
+        internal int HashChild(int node)
         {
-            return FindChild(node, Arena, HashAt, 1);
+            return (wildcards[node] & HasHash) == 0 ? None : FindChild(node, Arena, HashAt, 1);
         }
 
         /// <summary>Levels from the root to the node: 0 for a root.</summary>
-        public int DepthOf(int node)
+        internal int DepthOf(int node)
         {
             int depth = 0;
             for (int n = Parent[node]; n != None; n = Parent[n])
@@ -194,7 +208,7 @@ namespace NanoBroker.Routing
         }
 
         /// <summary>The ancestor of <paramref name="node"/> (itself included) that stands <paramref name="levels"/> levels up.</summary>
-        public int Up(int node, int levels)
+        internal int Up(int node, int levels)
         {
             for (; levels > 0; levels--)
             {
@@ -204,7 +218,7 @@ namespace NanoBroker.Routing
         }
 
         /// <summary>The root the node hangs under.</summary>
-        public int RootFor(int node)
+        internal int RootFor(int node)
         {
             while (Parent[node] != None)
             {
@@ -214,7 +228,7 @@ namespace NanoBroker.Routing
         }
 
         /// <summary>The literal child of <paramref name="parent"/> whose level is these bytes, or None.</summary>
-        public int FindChild(int parent, byte[] level, int offset, int count)
+        internal int FindChild(int parent, byte[] level, int offset, int count)
         {
             for (int i = Hash(parent, level, offset, count) & indexMask; index[i] != None; i = (i + 1) & indexMask)
             {
@@ -231,7 +245,7 @@ namespace NanoBroker.Routing
         /// The node of the filter or topic, or None when the tree has no such path. A filter's '+' and '#'
         /// levels are its wildcard nodes; a topic has only literal levels.
         /// </summary>
-        public int Find(byte[] bytes, int offset, int count)
+        internal int Find(byte[] bytes, int offset, int count)
         {
             int node = RootOf(bytes, offset, count);
             int end = offset + count;
@@ -253,7 +267,7 @@ namespace NanoBroker.Routing
         /// (give it back with <see cref="Release"/>). None, with nothing changed, when the nodes or the level
         /// arena cannot hold the missing levels.
         /// </summary>
-        public int Add(byte[] bytes, int offset, int count)
+        internal int Add(byte[] bytes, int offset, int count)
         {
             int node = RootOf(bytes, offset, count);
             int end = offset + count;
@@ -280,13 +294,13 @@ namespace NanoBroker.Routing
         }
 
         /// <summary>One more use of a node, which keeps it (and so its ancestors) in the tree.</summary>
-        public void AddRef(int node)
+        internal void AddRef(int node)
         {
             uses[node]++;
         }
 
         /// <summary>One use less; a node left unused is freed, and its parent loses the use its child was.</summary>
-        public void Release(int node)
+        internal void Release(int node)
         {
             while (--uses[node] == 0 && node > DollarRoot)
             {
@@ -298,7 +312,7 @@ namespace NanoBroker.Routing
         }
 
         /// <summary>Writes the filter or topic the node spells at <paramref name="offset"/>; returns its length.</summary>
-        public int CopyPath(int node, byte[] buffer, int offset)
+        internal int CopyPath(int node, byte[] buffer, int offset)
         {
             int length = -1;
             for (int n = node; Parent[n] != None; n = Parent[n])
@@ -345,12 +359,14 @@ namespace NanoBroker.Routing
             Parent[n] = parent;
             FirstChild[n] = None;
             uses[n] = 0;
+            wildcards[n] = 0;
             uses[parent]++;
             Count++;
             if (plus || hash)
             {
                 LevelStart[n] = plus ? PlusAt : HashAt;
                 LevelLength[n] = 1;
+                wildcards[parent] |= plus ? HasPlus : HasHash;
             }
             else
             {
@@ -368,6 +384,10 @@ namespace NanoBroker.Routing
 
         private void Unlink(int parent, int node)
         {
+            if (IsPlus(node) || IsHash(node))
+            {
+                wildcards[parent] &= (byte)~(IsPlus(node) ? HasPlus : HasHash);
+            }
             RemoveChild(parent, node);
             RemoveFromIndex(node);
             FreeLevel(node);
