@@ -191,7 +191,7 @@ namespace NanoBroker.Routing
                 }
                 else
                 {
-                    while (node != root && (next = NextSiblingFor(node, depth, anyFrom, filter, levels)) == None)
+                    while (node != root && (next = NextSiblingFor(node, depth, filter, levels, anyFrom)) == None)
                     {
                         node = nodes.Parent[node];
                         depth--;
@@ -227,7 +227,7 @@ namespace NanoBroker.Routing
         }
 
         // The next sibling of `node`, at `depth`, that the filter's level admits: none for a literal level.
-        private int NextSiblingFor(int node, int depth, int anyFrom, int filter, int levels)
+        private int NextSiblingFor(int node, int depth, int filter, int levels, int anyFrom)
         {
             if (depth < anyFrom && nodes.IsLiteral(nodes.Up(filter, levels - depth)))
             {
