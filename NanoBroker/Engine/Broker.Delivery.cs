@@ -375,9 +375,9 @@ namespace NanoBroker
             }
         }
 
-        // Sends the retained messages due to new subscriptions, at the end of every call into the engine (where
-        // the scratch buffer is free), taking turns with each session's queue, as far as the outbox and the
-        // inflight window have room; the rest goes as they free up. Nothing is dropped and nothing copied.
+        // Sends the retained messages due to new subscriptions, at the end of every call into the engine (after
+        // the SUBACK), taking turns with each session's queue, as far as the outbox and the inflight window have
+        // room; the rest goes as they free up. Nothing is dropped and nothing copied.
         private void SendRetainedDue()
         {
             if (!retainedDue)
