@@ -53,6 +53,12 @@ namespace NanoBroker.Tests.Engine
             return levels;
         }
 
+        // nanoFramework's Assert has no Fail: the message is the assertion.
+        private static void Fail(string message)
+        {
+            Assert.IsNull(message, message);
+        }
+
         /// <summary>
         /// MQTT 3.1.1 section 4.7, level by level: '+' is exactly one level, the empty one included [MQTT-4.7.1-3];
         /// '#' is the parent level and any number of levels below it, so "a/#" matches "a" [MQTT-4.7.1-2]; a name
@@ -280,14 +286,14 @@ namespace NanoBroker.Tests.Engine
                 {
                     if (p != null)
                     {
-                        Assert.IsTrue(false, context + Describe(filters[c], qos[c], count[c]) + ": the reference matches none, yet it got " + (p.Type == PacketType.Publish ? "'" + p.TopicText + "'" : "packet type " + p.Type));
+                        Fail(context + Describe(filters[c], qos[c], count[c]) + ": the reference matches none, yet it got " + (p.Type == PacketType.Publish ? "'" + p.TopicText + "'" : "packet type " + p.Type));
                     }
                     continue;
                 }
                 int expectedQos = pubQos < best ? pubQos : best;
                 if (p == null || p.Type != PacketType.Publish || p.TopicText != topic || p.PayloadText != payload || p.Qos != expectedQos || p.Retain)
                 {
-                    Assert.IsTrue(false, context + Describe(filters[c], qos[c], count[c]) + ": expected it once at QoS " + expectedQos + ", got "
+                    Fail(context + Describe(filters[c], qos[c], count[c]) + ": expected it once at QoS " + expectedQos + ", got "
                         + (p == null ? "nothing" : p.Type != PacketType.Publish ? "packet type " + p.Type : "'" + p.TopicText + "' '" + p.PayloadText + "' QoS " + p.Qos + (p.Retain ? " RETAIN" : "")));
                 }
                 if (p.Qos == 1)
@@ -297,7 +303,7 @@ namespace NanoBroker.Tests.Engine
                 p = subs[c].Read();
                 if (p != null)
                 {
-                    Assert.IsTrue(false, context + Describe(filters[c], qos[c], count[c]) + ": a second copy, overlapping subscriptions deliver once [MQTT-3.3.5-1]");
+                    Fail(context + Describe(filters[c], qos[c], count[c]) + ": a second copy, overlapping subscriptions deliver once [MQTT-3.3.5-1]");
                 }
                 receivers++;
                 int matching = 0;
@@ -475,7 +481,7 @@ namespace NanoBroker.Tests.Engine
                     int at = IndexOf(topics, retained, topic);
                     if (at < 0 || !ReferenceMatches(filter, topic))
                     {
-                        Assert.IsTrue(false, context + "'" + topic + "' is not a retained topic the filter matches");
+                        Fail(context + "'" + topic + "' is not a retained topic the filter matches");
                     }
                     Assert.IsFalse(seen[at], context + "'" + topic + "' twice");
                     seen[at] = true;
@@ -496,7 +502,7 @@ namespace NanoBroker.Tests.Engine
                         expected++;
                         if (!seen[i])
                         {
-                            Assert.IsTrue(false, "retained for '" + filter + "'@" + subQos + ": '" + topics[i] + "' is missing");
+                            Fail("retained for '" + filter + "'@" + subQos + ": '" + topics[i] + "' is missing");
                         }
                     }
                 }
@@ -599,7 +605,7 @@ namespace NanoBroker.Tests.Engine
             }
             else if (p != null)
             {
-                Assert.IsTrue(false, pair + ": delivered, yet they do not match");
+                Fail(pair + ": delivered, yet they do not match");
             }
             Assert.IsNull(sub.Read(), pair + ": one copy");
             sub.Send(Packets.Unsubscribe(234, filter));
@@ -613,7 +619,7 @@ namespace NanoBroker.Tests.Engine
             }
             else if (p != null)
             {
-                Assert.IsTrue(false, pair + ": retained message delivered, yet they do not match");
+                Fail(pair + ": retained message delivered, yet they do not match");
             }
             Assert.IsNull(sub.Read(), pair + ": one retained copy");
         }
