@@ -179,7 +179,7 @@ namespace NanoBroker.Routing
             int levels = nodes.DepthOf(filter);
             // From this depth on the filter's '#' matches any level; past the filter's depth without one, nothing.
             int anyFrom = nodes.IsHash(filter) ? levels : int.MaxValue;
-            int root = nodes.RootFor(filter);
+            int root = nodes.Up(filter, levels);
             int node = after == None ? root : after;
             int depth = after == None ? 0 : nodes.DepthOf(after);
             while (true)

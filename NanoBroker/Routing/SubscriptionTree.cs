@@ -49,7 +49,7 @@ namespace NanoBroker.Routing
         private readonly int[] firstOfSession;
         private int freeHead;
 
-        // The match in progress: the topic, the node the walk stands on, the offset of the topic level its
+        // The match in progress: the topic, the node the walk stands on, the offsets of the topic level its
         // children match (past the end when the topic ends at the node), the next step there, the next entry,
         // and how many nodes above it have a '+' child still to try.
         private byte[] matchTopic;
@@ -57,6 +57,7 @@ namespace NanoBroker.Routing
         private int matchEnd;
         private int matchNode;
         private int matchLevel;
+        private int matchLevelEnd;
         private int matchStep;
         private int matchEntry;
         private int matchPending;
@@ -266,20 +267,20 @@ namespace NanoBroker.Routing
                         matchStep = StepPlus;
                         if (!topicEnds)
                         {
-                            int end = LevelEnd(matchLevel);
-                            int child = nodes.FindChild(node, matchTopic, matchLevel, end - matchLevel);
+                            matchLevelEnd = TopicNodes.LevelEnd(matchTopic, matchLevel, matchEnd);
+                            int child = nodes.FindChild(node, matchTopic, matchLevel, matchLevelEnd - matchLevel);
                             if (child != None && nodes.HasPlusChild(node))
                             {
                                 matchPending++;
                             }
-                            Enter(child, end);
+                            Enter(child, matchLevelEnd);
                         }
                         break;
                     case StepPlus:
                         matchStep = StepUp;
                         if (!topicEnds)
                         {
-                            Enter(nodes.PlusChild(node), LevelEnd(matchLevel));
+                            Enter(nodes.PlusChild(node), matchLevelEnd);
                         }
                         break;
                     default:
@@ -299,6 +300,7 @@ namespace NanoBroker.Routing
                         }
                         matchNode = parent;
                         matchLevel = levelStart;
+                        matchLevelEnd = levelEnd;
                         matchStep = StepUp;
                         if (!nodes.IsPlus(node))
                         {
@@ -323,15 +325,6 @@ namespace NanoBroker.Routing
             matchNode = child;
             matchLevel = levelEnd + 1;
             matchStep = StepOwn;
-        }
-
-        private int LevelEnd(int start)
-        {
-            while (start < matchEnd && matchTopic[start] != Topic.Separator)
-            {
-                start++;
-            }
-            return start;
         }
 
         private static void Push(int[] heads, int head, int[] next, int[] prev, int e)

@@ -193,7 +193,7 @@ namespace NanoBroker.Routing
         /// <summary>The '#' child of a node, or None.</summary>
         internal int HashChild(int node)
         {
-            return (wildcards[node] & HasHash) == 0 ? None : FindChild(node, Arena, HashAt, 1);
+            return (wildcards[node] & HasHash) != 0 ? FindChild(node, Arena, HashAt, 1) : None;
         }
 
         /// <summary>Levels from the root to the node: 0 for a root.</summary>
@@ -211,16 +211,6 @@ namespace NanoBroker.Routing
         internal int Up(int node, int levels)
         {
             for (; levels > 0; levels--)
-            {
-                node = Parent[node];
-            }
-            return node;
-        }
-
-        /// <summary>The root the node hangs under.</summary>
-        internal int RootFor(int node)
-        {
-            while (Parent[node] != None)
             {
                 node = Parent[node];
             }
@@ -332,7 +322,8 @@ namespace NanoBroker.Routing
             return length;
         }
 
-        private static int LevelEnd(byte[] bytes, int start, int end)
+        /// <summary>Where the level starting at <paramref name="start"/> ends: at its separator, or at <paramref name="end"/>.</summary>
+        internal static int LevelEnd(byte[] bytes, int start, int end)
         {
             while (start < end && bytes[start] != Topic.Separator)
             {
