@@ -185,6 +185,22 @@ namespace NanoBroker.Tests.Engine
             Assert.AreEqual(32, ReadRetained(again, 32));
         }
 
+        // A persistent session that goes away in the middle of a retained delivery gets the rest when it comes back:
+        // the messages in flight again [MQTT-4.4.0-1], then those not yet sent.
+        [TestMethod]
+        public void ARetainedDeliveryCutByADisconnectGoesOnWhenThePersistentSessionResumes()
+        {
+            TestBroker b = WithRetained(32, 20);
+            TestClient sub = b.Connect("sub", false);
+            sub.Subscribe(1, "r/#", 1);
+            Expect.Type(PacketType.SubAck, sub.Read());
+            Assert.AreEqual(b.Broker.Options.InflightWindow, sub.ReadAll().Length, "a window's worth, unacknowledged");
+            sub.Drop();
+            b.Connect("pub").Publish("other", "x", 0, false, 0);
+            TestClient back = b.Connect("sub", false);
+            Assert.AreEqual(32, ReadRetained(back, 32));
+        }
+
         // $SYS statistics are retained in a budget of their own: the user's 32 retained topics all fit beside them.
         [TestMethod]
         public void SysTopicsDoNotTakeTheUsersRetainedBudget()

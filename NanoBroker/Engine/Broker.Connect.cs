@@ -177,6 +177,8 @@ namespace NanoBroker
                 }
             }
             Pump(s);
+            // A resumed session goes on with the retained messages its subscriptions had still to get.
+            retainedDue |= s.RetainedPending;
             return true;
         }
 

@@ -396,7 +396,8 @@ namespace NanoBroker
                     }
                     Pump(s);
                 }
-                retainedDue |= s.RetainedPending;
+                // An offline session's rest waits for it to come back (Connect asks again), not every call.
+                retainedDue |= s.RetainedPending && s.IsOnline;
             }
         }
 
