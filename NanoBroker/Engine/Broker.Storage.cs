@@ -273,16 +273,22 @@ namespace NanoBroker
                 return;
             }
             urgentPending = false;
-            for (int i = 0; i < connections.Length; i++)
-            {
-                connections[i].Outbox.Release();
-            }
+            ReleaseHeldAcks();
             if (storageState == StorageState.Ok && liveBound > headroom)
             {
                 storageState = StorageState.Full;
                 nextStorageRetryMs = now + StorageRetryMs;
                 Warn("storage: full: the live state takes " + liveBound + " bytes, over a quarter of max_storage_bytes (" + limit
                     + "); new retained messages, persistent sessions, wills and subscriptions of persistent sessions are refused until it takes an eighth or less");
+            }
+        }
+
+        // What was written is durable: the acknowledgements held back for it go out.
+        private void ReleaseHeldAcks()
+        {
+            for (int i = 0; i < connections.Length; i++)
+            {
+                connections[i].Outbox.Release();
             }
         }
 
@@ -308,10 +314,7 @@ namespace NanoBroker
                 return;
             }
             storageState = liveBound > limit / 4 ? StorageState.Full : StorageState.Ok;
-            for (int i = 0; i < connections.Length; i++)
-            {
-                connections[i].Outbox.Release();
-            }
+            ReleaseHeldAcks();
             Warn("storage: " + (was == StorageState.Failing ? RecordLog.FileName + " written whole again" : "room again") + ": the live state takes "
                 + liveBound + " bytes of max_storage_bytes (" + limit + "); " + (storageState == StorageState.Ok ? "durable state is accepted again" : "still full"));
         }
