@@ -266,7 +266,6 @@ namespace NanoBroker.Tests.Engine
         public int Sent;
         public long OpenedAtMs;
         public int ConnAck = -1;
-        public bool SessionPresent;
         public bool Judged;
         public int PacketsRead;
     }
@@ -817,7 +816,6 @@ namespace NanoBroker.Tests.Engine
         {
             CheckEqual(PacketType.ConnAck, p.Type, "the first packet a server sends is CONNACK [MQTT-3.2.0-1]");
             peer.ConnAck = p.ReturnCode;
-            peer.SessionPresent = p.SessionPresent;
             if (p.ReturnCode != 0)
             {
                 CheckFalse(p.SessionPresent, "session present 0 with a refusal [MQTT-3.2.2-4]");

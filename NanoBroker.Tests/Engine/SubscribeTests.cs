@@ -253,7 +253,7 @@ namespace NanoBroker.Tests.Engine
             Expect.Publish(q0.Read(), "t", "x", 0, false);
             Expect.Publish(q2.Read(), "t", "x", 2, false);
         }
-    
+
         // MQTT 3.1 defines no failure return code in SUBACK: a 3.1 client whose filter is refused is told the
         // QoS it asked for, is not subscribed, and stays connected (as mosquitto does); a 3.1.1 client gets 0x80.
         [TestMethod]
@@ -279,5 +279,5 @@ namespace NanoBroker.Tests.Engine
             current.Subscribe(9, "b", 1);
             Assert.AreEqual(0x80, (int)current.Read().ReturnCodes[0]);
         }
-}
+    }
 }

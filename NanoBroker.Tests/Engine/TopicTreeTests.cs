@@ -67,11 +67,6 @@ namespace NanoBroker.Tests.Engine
             "a/+", "a/$x", "1",
         };
 
-        private static TopicNodes Nodes(int maxNodes, int levelBytes)
-        {
-            return new TopicNodes(maxNodes, levelBytes);
-        }
-
         private static int Add(SubscriptionTree t, int session, string filter, int qos)
         {
             byte[] f = Packets.Bytes(filter);
@@ -110,7 +105,7 @@ namespace NanoBroker.Tests.Engine
         {
             for (int i = 0; i < Cases.Length; i += 3)
             {
-                SubscriptionTree t = new SubscriptionTree(Nodes(64, 1024), 4, 2);
+                SubscriptionTree t = new SubscriptionTree(new TopicNodes(64, 1024), 4, 2);
                 int e = Add(t, 0, Cases[i], 1);
                 bool expected = Cases[i + 2] == "1";
                 Assert.AreEqual(expected, Matched(t, Cases[i + 1])[e], Cases[i] + " against " + Cases[i + 1]);
@@ -121,7 +116,7 @@ namespace NanoBroker.Tests.Engine
         [TestMethod]
         public void LevelsAreSharedAndFreedWithTheirLastUse()
         {
-            SubscriptionTree t = new SubscriptionTree(Nodes(16, 256), 8, 4);
+            SubscriptionTree t = new SubscriptionTree(new TopicNodes(16, 256), 8, 4);
             int abc = Add(t, 0, "a/b/c", 0);
             int abd = Add(t, 1, "a/b/d", 2);
             int plus = Add(t, 1, "a/+/c", 1);
@@ -147,7 +142,7 @@ namespace NanoBroker.Tests.Engine
         [TestMethod]
         public void EmptyLevelsAreNodesOfTheirOwn()
         {
-            SubscriptionTree t = new SubscriptionTree(Nodes(16, 256), 8, 2);
+            SubscriptionTree t = new SubscriptionTree(new TopicNodes(16, 256), 8, 2);
             int e = Add(t, 0, "/a//", 0);
             Assert.AreEqual(4, t.Nodes.Count, "'', 'a', '', ''");
             byte[] copy = new byte[8];
@@ -160,18 +155,18 @@ namespace NanoBroker.Tests.Engine
         [TestMethod]
         public void AFullTreeRefusesAndChangesNothing()
         {
-            SubscriptionTree t = new SubscriptionTree(Nodes(3, 1024), 8, 2);
+            SubscriptionTree t = new SubscriptionTree(new TopicNodes(3, 1024), 8, 2);
             Assert.IsTrue(Add(t, 0, "a/b", 0) >= 0);
             Assert.AreEqual(-1, Add(t, 0, "x/y", 0), "x fits, y does not: x goes again");
             Assert.AreEqual(2, t.Nodes.Count);
             Assert.IsTrue(Add(t, 0, "c", 0) >= 0);
 
-            SubscriptionTree bytes = new SubscriptionTree(Nodes(16, 4 + 3 + 4 + 2), 8, 2);
+            SubscriptionTree bytes = new SubscriptionTree(new TopicNodes(16, 4 + 3 + 4 + 2), 8, 2);
             Assert.IsTrue(Add(bytes, 0, "abc/de", 0) >= 0);
             Assert.AreEqual(-1, Add(bytes, 0, "abc/f", 0), "no byte left for f");
             Assert.AreEqual(2, bytes.Nodes.Count);
 
-            SubscriptionTree entries = new SubscriptionTree(Nodes(16, 256), 1, 2);
+            SubscriptionTree entries = new SubscriptionTree(new TopicNodes(16, 256), 1, 2);
             Assert.IsTrue(Add(entries, 0, "a", 0) >= 0);
             Assert.AreEqual(-1, Add(entries, 1, "a", 0));
         }
@@ -180,7 +175,7 @@ namespace NanoBroker.Tests.Engine
         public void FreedLevelBytesAreReclaimedWhenTheArenaRunsOut()
         {
             // Room for three 6-byte levels with their headers: 30 bytes.
-            SubscriptionTree t = new SubscriptionTree(Nodes(8, 30), 8, 2);
+            SubscriptionTree t = new SubscriptionTree(new TopicNodes(8, 30), 8, 2);
             int one = Add(t, 0, "aaaaaa", 0);
             int two = Add(t, 0, "bbbbbb", 0);
             Add(t, 0, "cccccc", 0);
@@ -199,7 +194,7 @@ namespace NanoBroker.Tests.Engine
         [TestMethod]
         public void ManyChildrenOfOneLevelStayReachableAsOthersGo()
         {
-            SubscriptionTree t = new SubscriptionTree(Nodes(400, 4096), 400, 1);
+            SubscriptionTree t = new SubscriptionTree(new TopicNodes(400, 4096), 400, 1);
             for (int i = 0; i < 300; i++)
             {
                 Add(t, 0, "p/" + i, 0);
@@ -221,7 +216,7 @@ namespace NanoBroker.Tests.Engine
             uint seed = 0x2545F491;
             const int Sessions = 6;
             const int FilterCount = 80;
-            SubscriptionTree t = new SubscriptionTree(Nodes(512, 8192), FilterCount, Sessions);
+            SubscriptionTree t = new SubscriptionTree(new TopicNodes(512, 8192), FilterCount, Sessions);
             // By entry; a flag says which are live, as nanoCLR's fresh string[] elements do not compare equal to null.
             string[] filterOf = new string[FilterCount];
             bool[] live = new bool[FilterCount];
@@ -269,7 +264,7 @@ namespace NanoBroker.Tests.Engine
         public void RetainedWalkFindsWhatTopicMatchesFindsEachOnce_MQTT_3_3_1_6()
         {
             uint seed = 0x9E3779B9;
-            TopicNodes nodes = Nodes(1024, 16384);
+            TopicNodes nodes = new TopicNodes(1024, 16384);
             MessagePool pool = new MessagePool(200, 400, 32);
             SubscriptionTree subscriptions = new SubscriptionTree(nodes, 60, 1);
             RetainedTree retained = new RetainedTree(nodes, pool, 200, 100000, 0, 0);
@@ -305,7 +300,7 @@ namespace NanoBroker.Tests.Engine
         [TestMethod]
         public void RetainedWalkResumesFromAHeldNodeAndLeavesOutWhatCameLater()
         {
-            TopicNodes nodes = Nodes(64, 1024);
+            TopicNodes nodes = new TopicNodes(64, 1024);
             MessagePool pool = new MessagePool(32, 64, 32);
             SubscriptionTree subscriptions = new SubscriptionTree(nodes, 4, 1);
             RetainedTree retained = new RetainedTree(nodes, pool, 32, 10000, 0, 0);

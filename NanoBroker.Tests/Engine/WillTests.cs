@@ -145,7 +145,7 @@ namespace NanoBroker.Tests.Engine
             Expect.NothingSent(watcher);
             Assert.AreEqual(free, b.Broker.Messages.FreeMessages);
         }
-    
+
         // A device that comes back under its client id and resumes its persistent session (clean session 0) while
         // the broker still holds its old connection takes that connection over without its will: the session
         // goes on, as MQTT 5.0 rules ([MQTT-3.1.2-8] there; MQTT 3.1.1 is silent). mosquitto does the same.
@@ -179,5 +179,5 @@ namespace NanoBroker.Tests.Engine
             b.Connect(Packets.Connect("dev2", false, 0, null, null, 0, false));
             Expect.Publish(watcher.Read(), "status/dev2", "offline", 0, false);
         }
-}
+    }
 }

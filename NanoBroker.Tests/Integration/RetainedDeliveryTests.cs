@@ -77,27 +77,21 @@ namespace NanoBroker.Tests.Integration
             Assert.AreEqual(0, sub.ExitCode, sub.Transcript());
         }
 
-        // The same with MQTTnet as the late subscriber, and $SYS off: delivery alone (with $SYS on, its retained
-        // statistics also take retained slots today; SysRetainedBudgetTests covers that on its own).
+        // The same with MQTTnet as the late subscriber.
         [TestMethod]
         [Timeout(20000)]
         [DataRow(0)]
         [DataRow(1)]
         [DataRow(2)]
-        public async Task MqttNet_GetsAll32RetainedMessages_WithTheBoardsDefaultsAndSysOff_MQTT_3_3_1_6(int qos)
+        public async Task MqttNet_GetsAll32RetainedMessages_WithTheBoardsDefaults_MQTT_3_3_1_6(int qos)
         {
-            StartBroker(o =>
-            {
-                BoardDefaults(o);
-                o.SysIntervalMs = 0;
-            });
+            StartBroker(BoardDefaults);
             await PublishRetainedAsync(SmallPayload);
             await ExpectAllRetainedAsync(qos, SmallPayload);
         }
 
         // Far more retained bytes than the outbox holds: 32 payloads of 200 bytes (about 6.9 KB) through a
-        // 1536-byte outbox. The retained budget and the message store are raised so that all 32 are stored,
-        // and $SYS is off (as above).
+        // 1536-byte outbox. The retained budget and the message store are raised so that all 32 are stored.
         [TestMethod]
         [Timeout(20000)]
         [DataRow(0)]
@@ -110,7 +104,6 @@ namespace NanoBroker.Tests.Integration
                 BoardDefaults(o);
                 o.MaxRetainedBytes = 16384;
                 o.MessageStoreBytes = 32768;
-                o.SysIntervalMs = 0;
             });
             await PublishRetainedAsync(LargePayload);
             await ExpectAllRetainedAsync(qos, LargePayload);

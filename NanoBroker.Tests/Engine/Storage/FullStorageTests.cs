@@ -115,7 +115,7 @@ namespace NanoBroker.Tests.Engine.Storage
             ram.FailWrites = false;
             b.Tick(Broker.StorageRetryMs);
             Assert.AreEqual((int)StorageState.Ok, (int)b.Broker.StorageState);
-            TestClient fresh = b.Connect("fresh", false);
+            b.Connect("fresh", false);
 
             // The log now holds what memory held: the lamp's newest value, the fan cleared, no door (it was refused).
             TestBroker after = TestBroker.Restored(ram.AfterPowerCut(0), options);

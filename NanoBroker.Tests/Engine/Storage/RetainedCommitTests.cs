@@ -35,7 +35,7 @@ namespace NanoBroker.Tests.Engine.Storage
             publisher.Publish("home/lamp", "on", 0, true, 0);
             publisher.Send(Packets.PingReq());
             Expect.Type(PacketType.PingResp, publisher.Read());
-            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            b.CommitStorage();
             Assert.AreEqual((int)before, (int)ram.Length(RecordLog.FileName), "not written after StorageCommitDelayMs");
 
             b.Broker.CommitStorageIfDue(b.Clock.Advance(RetainedDelay - CommitDelay));
@@ -105,7 +105,7 @@ namespace NanoBroker.Tests.Engine.Storage
             TestClient sleeper = b.Open();
             sleeper.Send(Packets.Connect("sleeper", false, 0));
             Assert.IsNull(sleeper.Read(), "the CONNACK waits for the session's record");
-            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            b.CommitStorage();
             b.ExpectConnAck(sleeper, ConnectReturnCode.Accepted);
             Assert.IsTrue(Restart(ram).RestoreSummary.IndexOf("1 retained") >= 0, "the fan's value was written with it");
         }
@@ -123,7 +123,7 @@ namespace NanoBroker.Tests.Engine.Storage
 
             publisher.Publish("home/lamp", "on", 1, true, 7);
             Expect.Ack(publisher.Read(), PacketType.PubAck, 7);
-            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            b.CommitStorage();
             Assert.AreEqual((int)before, (int)ram.Length(RecordLog.FileName), "not written after StorageCommitDelayMs");
             publisher.Publish("home/lamp", "off", 1, true, 8);
             Expect.Ack(publisher.Read(), PacketType.PubAck, 8);
@@ -145,7 +145,7 @@ namespace NanoBroker.Tests.Engine.Storage
 
             publisher.Publish("home/lamp", "on", 1, true, 7);
             Assert.IsNull(publisher.Read(), "the PUBACK waits for the record");
-            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            b.CommitStorage();
             Expect.Ack(publisher.Read(), PacketType.PubAck, 7);
             Assert.AreEqual((int)before + LampOn, (int)ram.Length(RecordLog.FileName));
         }
@@ -159,16 +159,16 @@ namespace NanoBroker.Tests.Engine.Storage
             TestBroker b = TestBroker.Restored(ram, Options());
             TestClient device = b.Open();
             device.Send(Packets.Connect("device", false, 0));
-            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            b.CommitStorage();
             b.ExpectConnAck(device, ConnectReturnCode.Accepted);
             device.Subscribe(1, "cmd/#", 1);
-            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            b.CommitStorage();
             Expect.Type(PacketType.SubAck, device.Read());
             long before = ram.Length(RecordLog.FileName);
 
             device.Subscribe(2, "cmd/#", 1);
             Expect.Type(PacketType.SubAck, device.Read());
-            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            b.CommitStorage();
             Assert.AreEqual((int)before, (int)ram.Length(RecordLog.FileName));
             device.Subscribe(3, "cmd/#", 2);
             Assert.IsNull(device.Read(), "a new QoS is a change: its SUBACK waits for the record");
@@ -190,7 +190,7 @@ namespace NanoBroker.Tests.Engine.Storage
             TestClient sleeper = b.Open();
             sleeper.Send(Packets.Connect("sleeper", false, 0));
             Assert.IsNull(sleeper.Read());
-            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            b.CommitStorage();
             b.ExpectConnAck(sleeper, ConnectReturnCode.Accepted);
         }
 
@@ -220,19 +220,19 @@ namespace NanoBroker.Tests.Engine.Storage
             TestClient sleeper = b.Open();
             sleeper.Send(Packets.Connect("sleeper", false, 0));
             sleeper.Subscribe(1, "alerts/#", 1);
-            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            b.CommitStorage();
             b.ExpectConnAck(sleeper, ConnectReturnCode.Accepted);
             Expect.Type(PacketType.SubAck, sleeper.Read());
             sleeper.Disconnect();
             sleeper.Drop();
             TestClient publisher = b.Connect("pub");
-            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            b.CommitStorage();
 
             publisher.Publish("home/lamp", "on", 0, true, 0);
             publisher.Publish("alerts/smoke", "kitchen", 1, false, 3);
             publisher.Publish("home/lamp", "off", 0, true, 0);
             publisher.Publish("alerts/smoke", "hall", 1, false, 4);
-            b.Broker.CommitStorageIfDue(b.Clock.Advance(CommitDelay));
+            b.CommitStorage();
 
             options.StorageCommitDelayMs = 0;
             TestBroker after = Restart(ram, options);
