@@ -270,9 +270,8 @@ namespace NanoBroker.Tests.Engine
         [TestMethod]
         public void AClearedStaleValueStaysClearedAfterARestart_MQTT_3_3_1_5()
         {
-            BrokerOptions o = TestBroker.SmallOptions();
+            BrokerOptions o = TestBroker.StorageOptions();
             o.MaxRetainedBytes = 16;
-            o.StorageCommitDelayMs = 0;
             RamStorage ram = new RamStorage();
             TestBroker b = TestBroker.Restored(ram, o);
             TestClient pub = b.Connect("pub");

@@ -61,6 +61,14 @@ namespace NanoBroker.Tests.Engine.Harness
             return o;
         }
 
+        /// <summary>SmallOptions with every change written at the next call into the engine, as on the desktop: for tests of what is durable.</summary>
+        public static BrokerOptions StorageOptions()
+        {
+            BrokerOptions o = SmallOptions();
+            o.StorageCommitDelayMs = 0;
+            return o;
+        }
+
         public BrokerStats Stats { get { return Broker.Stats; } }
 
         public TestClient Open()

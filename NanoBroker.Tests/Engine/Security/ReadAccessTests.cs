@@ -28,9 +28,8 @@ namespace NanoBroker.Tests.Engine.Security
 
         private static BrokerOptions Options()
         {
-            BrokerOptions o = TestBroker.SmallOptions();
+            BrokerOptions o = TestBroker.StorageOptions();
             o.PersistQueuedMessages = true;
-            o.StorageCommitDelayMs = 0;
             return o;
         }
 

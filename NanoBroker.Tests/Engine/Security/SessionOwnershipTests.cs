@@ -31,13 +31,6 @@ namespace NanoBroker.Tests.Engine.Security
             return b;
         }
 
-        private static BrokerOptions StorageOptions()
-        {
-            BrokerOptions o = TestBroker.SmallOptions();
-            o.StorageCommitDelayMs = 0;
-            return o;
-        }
-
         private static TestClient Login(TestBroker b, string clientId, bool cleanSession, string user, string password)
         {
             return b.Connect(TestAccess.Connect(clientId, cleanSession, user, password));
@@ -132,7 +125,7 @@ namespace NanoBroker.Tests.Engine.Security
         [TestMethod]
         public void TheOwnerIsKeptAcrossARestart()
         {
-            BrokerOptions options = StorageOptions();
+            BrokerOptions options = TestBroker.StorageOptions();
             RamStorage ram = new RamStorage();
             TestBroker b = TestBroker.Restored(ram, options, TestAccess.Make(Rules, true));
             AliceAwayWithAQueuedSecret(b);
@@ -146,7 +139,7 @@ namespace NanoBroker.Tests.Engine.Security
         [TestMethod]
         public void TheSessionOfAUserRemovedFromThePasswordFileIsDroppedAtStart()
         {
-            BrokerOptions options = StorageOptions();
+            BrokerOptions options = TestBroker.StorageOptions();
             RamStorage ram = new RamStorage();
             TestBroker b = TestBroker.Restored(ram, options, TestAccess.Make(Rules, true));
             TestClient bob = Login(b, "dev1", false, "bob", "hunter2");

@@ -16,7 +16,7 @@ namespace NanoBroker.Tests.Engine.Storage
         [TestMethod]
         public void ARetainedQos1PublishIsAcknowledgedOnlyOnceItsRecordIsDurable()
         {
-            BrokerOptions options = Options();
+            BrokerOptions options = TestBroker.StorageOptions();
             options.StorageCommitDelayMs = 100;
             RamStorage ram = new RamStorage();
             TestBroker b = TestBroker.Restored(ram, options);
@@ -150,7 +150,7 @@ namespace NanoBroker.Tests.Engine.Storage
         [TestMethod]
         public void CompactionKeepsTheLogBoundedAndTheLatestValues()
         {
-            BrokerOptions options = Options();
+            BrokerOptions options = TestBroker.StorageOptions();
             options.StorageCompactBytes = 4096;
             RamStorage ram = new RamStorage();
             TestBroker b = TestBroker.Restored(ram, options);
@@ -175,7 +175,7 @@ namespace NanoBroker.Tests.Engine.Storage
         [TestMethod]
         public void CompactionKeepsRetainedMessagesAroundClearedTopics()
         {
-            BrokerOptions options = Options();
+            BrokerOptions options = TestBroker.StorageOptions();
             options.StorageCompactBytes = 4096;
             options.SysIntervalMs = 1000;
             RamStorage ram = new RamStorage();
@@ -416,7 +416,7 @@ namespace NanoBroker.Tests.Engine.Storage
         [TestMethod]
         public void MessagesQueuedForAnOfflineSessionStayInMemoryWhenNotPersisted()
         {
-            BrokerOptions options = Options();
+            BrokerOptions options = TestBroker.StorageOptions();
             options.PersistQueuedMessages = false;
             RamStorage ram = new RamStorage();
             TestBroker b = TestBroker.Restored(ram, options);
@@ -437,7 +437,7 @@ namespace NanoBroker.Tests.Engine.Storage
         [TestMethod]
         public void SysTopicsAreNotWrittenToTheLog()
         {
-            BrokerOptions options = Options();
+            BrokerOptions options = TestBroker.StorageOptions();
             options.SysIntervalMs = 1000;
             RamStorage ram = new RamStorage();
             TestBroker b = TestBroker.Restored(ram, options);
@@ -448,17 +448,9 @@ namespace NanoBroker.Tests.Engine.Storage
             Assert.AreEqual((int)before, (int)ram.Length(RecordLog.FileName));
         }
 
-        // Records are written as soon as the loop comes round (here: at each read), as on the desktop.
-        private static BrokerOptions Options()
-        {
-            BrokerOptions o = TestBroker.SmallOptions();
-            o.StorageCommitDelayMs = 0;
-            return o;
-        }
-
         private static BrokerOptions PersistingOptions()
         {
-            BrokerOptions o = Options();
+            BrokerOptions o = TestBroker.StorageOptions();
             o.PersistQueuedMessages = true;
             o.StorageCompactBytes = 4096;
             return o;
@@ -480,7 +472,7 @@ namespace NanoBroker.Tests.Engine.Storage
 
         private static TestBroker Start(RamStorage ram)
         {
-            return TestBroker.Restored(ram, Options());
+            return TestBroker.Restored(ram, TestBroker.StorageOptions());
         }
 
         // The receiver's side of the QoS 2 flow for a delivered PUBLISH: PUBREC, the broker's PUBREL, PUBCOMP.

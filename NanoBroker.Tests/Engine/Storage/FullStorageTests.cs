@@ -21,7 +21,7 @@ namespace NanoBroker.Tests.Engine.Storage
         public void AFailingStorageDoesNotStopTheBrokerAndWhatWasLostIsNotAcknowledged()
         {
             RamStorage ram = new RamStorage();
-            TestBroker b = TestBroker.Restored(ram, Options());
+            TestBroker b = TestBroker.Restored(ram, TestBroker.StorageOptions());
             TestClient subscriber = b.Subscriber("sub", "home/#", 1);
             TestClient publisher = b.Connect("pub", false);
             ram.FailWrites = true;
@@ -52,7 +52,7 @@ namespace NanoBroker.Tests.Engine.Storage
         public void WhileTheStorageFailsNewDurableStateGetsTheLimitsAnswers()
         {
             RamStorage ram = new RamStorage();
-            TestBroker b = TestBroker.Restored(ram, Options());
+            TestBroker b = TestBroker.Restored(ram, TestBroker.StorageOptions());
             TestClient sleeper = b.Connect("sleeper", false);
             b.Subscribe(sleeper, "cmd/#", 1);
             TestClient publisher = b.Connect("pub");
@@ -94,7 +94,7 @@ namespace NanoBroker.Tests.Engine.Storage
         public void WhenTheStorageWorksAgainTheLogIsWrittenWholeFromMemory()
         {
             RamStorage ram = new RamStorage();
-            BrokerOptions options = Options();
+            BrokerOptions options = TestBroker.StorageOptions();
             TestBroker b = TestBroker.Restored(ram, options);
             TestClient sleeper = b.Connect("sleeper", false);
             b.Subscribe(sleeper, "cmd/#", 1);
@@ -133,7 +133,7 @@ namespace NanoBroker.Tests.Engine.Storage
         public void AFileSystemThatFillsUpKeepsWhatWasAcknowledgedAndTakesItAllBackWithRoom()
         {
             RamStorage ram = new RamStorage();
-            BrokerOptions options = Options();
+            BrokerOptions options = TestBroker.StorageOptions();
             TestBroker b = TestBroker.Restored(ram, options);
             TestClient publisher = b.Connect("pub");
             ram.Capacity = ram.Used + 300;
@@ -170,7 +170,7 @@ namespace NanoBroker.Tests.Engine.Storage
         [TestMethod]
         public void MaxStorageBytesBoundsTheFilesAndAFullStorageRefusesNewRetainedMessagesUntilItShrinks()
         {
-            BrokerOptions options = Options();
+            BrokerOptions options = TestBroker.StorageOptions();
             options.MaxPacketSize = 256;
             options.OutboxBytes = 1024;
             options.StorageBatchBytes = 512;
@@ -214,7 +214,7 @@ namespace NanoBroker.Tests.Engine.Storage
         [TestMethod]
         public void QueuedMessagesAreKeptInMemoryWhileFailingAndWrittenWhenItEnds()
         {
-            BrokerOptions options = Options();
+            BrokerOptions options = TestBroker.StorageOptions();
             options.PersistQueuedMessages = true;
             RamStorage ram = new RamStorage();
             TestBroker b = TestBroker.Restored(ram, options);
@@ -248,7 +248,7 @@ namespace NanoBroker.Tests.Engine.Storage
         [TestMethod]
         public void AFailureWhileCompactingKeepsTheOldLogAndDeletesTheHalfWrittenOne()
         {
-            BrokerOptions options = Options();
+            BrokerOptions options = TestBroker.StorageOptions();
             options.StorageCompactBytes = 4096;
             RamStorage ram = new RamStorage();
             TestBroker b = TestBroker.Restored(ram, options);
@@ -280,7 +280,7 @@ namespace NanoBroker.Tests.Engine.Storage
         {
             RamStorage ram = new RamStorage();
             ram.FailWrites = true;
-            TestBroker b = TestBroker.Restored(ram, Options());
+            TestBroker b = TestBroker.Restored(ram, TestBroker.StorageOptions());
             Assert.AreEqual((int)StorageState.Failing, (int)b.Broker.StorageState);
             Assert.IsTrue(b.RestoreSummary.IndexOf("failing") >= 0, b.RestoreSummary);
             TestClient client = b.Connect("client");
@@ -296,7 +296,7 @@ namespace NanoBroker.Tests.Engine.Storage
         [TestMethod]
         public void TheStateIsPublishedUnderSysAndLoggedOncePerChange()
         {
-            BrokerOptions options = Options();
+            BrokerOptions options = TestBroker.StorageOptions();
             options.SysIntervalMs = 1000;
             RamStorage ram = new RamStorage();
             StorageLog log = new StorageLog();
@@ -320,14 +320,6 @@ namespace NanoBroker.Tests.Engine.Storage
             b.Tick(Broker.StorageRetryMs);
             Assert.AreEqual("ok", StateIn(sys.ReadAll()));
             Assert.AreEqual(2, log.StateChanges);
-        }
-
-        // The board's defaults without $SYS, each change written at the next call (acknowledgements wait for it).
-        private static BrokerOptions Options()
-        {
-            BrokerOptions o = TestBroker.SmallOptions();
-            o.StorageCommitDelayMs = 0;
-            return o;
         }
 
         // Makes the next commit fail: the storage state becomes Failing (a retained update the batch carried is lost).
