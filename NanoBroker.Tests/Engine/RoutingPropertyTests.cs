@@ -11,8 +11,7 @@ namespace NanoBroker.Tests.Engine
     /// <summary>
     /// Routing checked against a reference matcher of this file (MQTT 3.1.1 section 4.7), end to end through
     /// SUBSCRIBE, UNSUBSCRIBE and PUBLISH packets only, so that it holds whatever the engine keeps its
-    /// subscriptions in. Filters and names are drawn by a fixed-seed xorshift32 from a few levels ("a", "b", the
-    /// empty level, "+", "#", "$x" and "$SYS" first), so that matches, overlaps and edge cases are frequent.
+    /// subscriptions in. Filters and names come from Harness.TopicDraw.
     /// </summary>
     [TestClass]
     public class RoutingPropertyTests
@@ -25,34 +24,10 @@ namespace NanoBroker.Tests.Engine
         /// <summary>The levels of a topic name or filter: "/a" is { "", "a" }, "a/" is { "a", "" }, "a//b" is { "a", "", "b" } [MQTT-4.7.1-1].</summary>
         private static string[] Levels(string s)
         {
-            return Split(s, '/');
+            return MatchCases.Split(s, '/');
         }
 
         /// <summary>The parts of <paramref name="s"/> between separators, empty ones included (hand-written, the same on nanoFramework).</summary>
-        private static string[] Split(string s, char separator)
-        {
-            int n = 1;
-            for (int i = 0; i < s.Length; i++)
-            {
-                if (s[i] == separator)
-                {
-                    n++;
-                }
-            }
-            string[] levels = new string[n];
-            int k = 0;
-            int start = 0;
-            for (int i = 0; i <= s.Length; i++)
-            {
-                if (i == s.Length || s[i] == separator)
-                {
-                    levels[k++] = s.Substring(start, i - start);
-                    start = i + 1;
-                }
-            }
-            return levels;
-        }
-
         // nanoFramework's Assert has no Fail: the message is the assertion.
         private static void Fail(string message)
         {
@@ -89,71 +64,6 @@ namespace NanoBroker.Tests.Engine
                 }
             }
             return f.Length == t.Length;
-        }
-
-        // ---- A fixed-seed generator: xorshift32, the state in a one-element array (no instance fields) ----
-
-        private static int Next(uint[] state, int bound)
-        {
-            uint x = state[0];
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            state[0] = x;
-            return (int)(x % (uint)bound);
-        }
-
-        private static readonly string[] NameLevels = new string[] { "a", "b", "" };
-        private static readonly string[] FilterLevels = new string[] { "a", "b", "", "+" };
-
-        /// <summary>1 to 5 levels of "a", "b" and "", sometimes "$x" (or, when <paramref name="sys"/>, "$SYS") first; never "".</summary>
-        private static string RandomName(uint[] r, bool sys)
-        {
-            while (true)
-            {
-                int n = 1 + Next(r, 5);
-                string t = "";
-                for (int i = 0; i < n; i++)
-                {
-                    string level = NameLevels[Next(r, NameLevels.Length)];
-                    if (i == 0 && Next(r, 6) == 0)
-                    {
-                        level = sys && Next(r, 3) == 0 ? "$SYS" : "$x";
-                    }
-                    t = i == 0 ? level : t + "/" + level;
-                }
-                if (t.Length > 0)
-                {
-                    return t;
-                }
-            }
-        }
-
-        /// <summary>1 to 5 levels of "a", "b", "", "+", sometimes "$x" or "$SYS" first, sometimes "#" last [MQTT-4.7.1-2]; never "".</summary>
-        private static string RandomFilter(uint[] r)
-        {
-            while (true)
-            {
-                int n = 1 + Next(r, 5);
-                string f = "";
-                for (int i = 0; i < n; i++)
-                {
-                    string level = FilterLevels[Next(r, FilterLevels.Length)];
-                    if (i == n - 1 && Next(r, 4) == 0)
-                    {
-                        level = "#";
-                    }
-                    else if (i == 0 && Next(r, 6) == 0)
-                    {
-                        level = Next(r, 2) == 0 ? "$SYS" : "$x";
-                    }
-                    f = i == 0 ? level : f + "/" + level;
-                }
-                if (f.Length > 0)
-                {
-                    return f;
-                }
-            }
         }
 
         // ---- The model of one client's subscriptions ----
@@ -235,7 +145,7 @@ namespace NanoBroker.Tests.Engine
         // Draws 1 to 3 distinct filters for one SUBSCRIBE: half from the shared pool, half fresh.
         private static void SubscribeRandom(uint[] r, TestClient c, int packetId, string[] pool, string[][] filters, int[][] qos, int[] count, int client)
         {
-            int n = 1 + Next(r, 3);
+            int n = 1 + TopicDraw.Next(r, 3);
             if (count[client] + n > MaxFiltersPerClient)
             {
                 n = MaxFiltersPerClient - count[client];
@@ -249,11 +159,11 @@ namespace NanoBroker.Tests.Engine
             int k = 0;
             while (k < n)
             {
-                string f = Next(r, 2) == 0 ? pool[Next(r, pool.Length)] : RandomFilter(r);
+                string f = TopicDraw.Next(r, 2) == 0 ? pool[TopicDraw.Next(r, pool.Length)] : TopicDraw.Filter(r);
                 if (IndexOf(add, k, f) < 0)
                 {
                     add[k] = f;
-                    addQos[k] = Next(r, 3);
+                    addQos[k] = TopicDraw.Next(r, 3);
                     k++;
                 }
             }
@@ -264,8 +174,8 @@ namespace NanoBroker.Tests.Engine
         // at min(publish QoS, highest matching granted QoS) [MQTT-3.3.5-1], or nothing. Returns how many received it.
         private static int PublishAndCheck(uint[] r, TestClient pub, TestClient[] subs, string[][] filters, int[][] qos, int[] count, int index, int[] overlapped)
         {
-            string topic = RandomName(r, true);
-            int pubQos = Next(r, 2);
+            string topic = TopicDraw.Name(r, true);
+            int pubQos = TopicDraw.Next(r, 2);
             string payload = "m" + index;
             int packetId = index + 1;
             pub.Publish(topic, payload, pubQos, false, packetId);
@@ -330,7 +240,7 @@ namespace NanoBroker.Tests.Engine
             string[] pool = new string[8];
             for (int i = 0; i < pool.Length; i++)
             {
-                pool[i] = RandomFilter(r);
+                pool[i] = TopicDraw.Filter(r);
             }
             TestClient[] subs = new TestClient[Clients];
             string[][] filters = new string[Clients][];
@@ -359,7 +269,7 @@ namespace NanoBroker.Tests.Engine
                     // Midway, each client drops some of its filters (and one it never had [MQTT-3.10.4-5]), then adds one.
                     for (int c = 0; c < Clients; c++)
                     {
-                        int drop = 1 + Next(r, 2);
+                        int drop = 1 + TopicDraw.Next(r, 2);
                         if (drop > count[c])
                         {
                             drop = count[c];
@@ -367,7 +277,7 @@ namespace NanoBroker.Tests.Engine
                         string[] remove = new string[drop + 1];
                         for (int k = 0; k < drop; k++)
                         {
-                            remove[k] = filters[c][Next(r, count[c])];
+                            remove[k] = filters[c][TopicDraw.Next(r, count[c])];
                         }
                         remove[drop] = "never/subscribed";
                         Unsubscribe(subs[c], 20, remove, filters[c], qos[c], count, c);
@@ -421,15 +331,15 @@ namespace NanoBroker.Tests.Engine
             TestClient pub = b.Connect("pub");
             for (int i = 0; i < 40; i++)
             {
-                string topic = RandomName(r, false);
+                string topic = TopicDraw.Name(r, false);
                 int at = IndexOf(topics, retained, topic);
                 if (at < 0 && retained == max)
                 {
                     continue;
                 }
-                int q = Next(r, 2);
+                int q = TopicDraw.Next(r, 2);
                 // Now and then an empty payload, which clears the topic's retained message [MQTT-3.3.1-10].
-                string payload = Next(r, 8) == 0 ? "" : "r" + i;
+                string payload = TopicDraw.Next(r, 8) == 0 ? "" : "r" + i;
                 pub.Publish(topic, payload, q, true, i + 1);
                 if (q == 1)
                 {
@@ -461,8 +371,8 @@ namespace NanoBroker.Tests.Engine
             int nonEmpty = 0;
             for (int k = 0; k < 40; k++)
             {
-                string filter = RandomFilter(r);
-                int subQos = Next(r, 3);
+                string filter = TopicDraw.Filter(r);
+                int subQos = TopicDraw.Next(r, 3);
                 sub.Subscribe(30, filter, subQos);
                 Packet suback = sub.Read();
                 Expect.Type(PacketType.SubAck, suback);
@@ -519,73 +429,6 @@ namespace NanoBroker.Tests.Engine
 
         // ---- Fixed tables, end to end ----
 
-        // eclipse/mosquitto test/broker/03-pattern-matching.py: every pattern_test(filter, topic) pair, all matches;
-        // one "filter topic" a line (a table in one string literal keeps the byte code small on nanoFramework).
-        private const string MosquittoPairs =
-            "# test/topic\n" +
-            "# /test/topic\n" +
-            "foo/# foo/bar/baz\n" +
-            "foo/+/baz foo/bar/baz\n" +
-            "foo/+/baz/# foo/bar/baz\n" +
-            "foo/+/baz/# foo/bar/baz/bar\n" +
-            "foo/foo/baz/# foo/foo/baz/bar\n" +
-            "foo/# foo\n" +
-            "foo/# foo/\n" +
-            "/# /foo\n" +
-            "test/topic/ test/topic/\n" +
-            "test/topic/+ test/topic/\n" +
-            "+/+/+/+/+/+/+/+/+/+/test one/two/three/four/five/six/seven/eight/nine/ten/test\n" +
-            "# test////a//topic\n" +
-            "# /test////a//topic\n" +
-            "foo/# foo//bar///baz\n" +
-            "foo/+/baz foo//baz\n" +
-            "foo/+/baz// foo//baz//\n" +
-            "foo/+/baz/# foo//baz\n" +
-            "foo/+/baz/# foo//baz/bar\n" +
-            "foo//baz/# foo//baz/bar\n" +
-            "foo/foo/baz/# foo/foo/baz/bar\n" +
-            "/# ////foo///bar\n";
-
-        // MQTT 3.1.1 section 4.7 and its edges, one "filter topic 1|0" a line: 1 when they match, 0 when not. '$' names other
-        // than $SYS stand in for $SYS here, as clients may publish them (the broker drops a client's $SYS PUBLISH).
-        private const string SpecPairs =
-            "+/+ / 1\n" +
-            "/+ / 1\n" +
-            "+ / 0\n" +
-            "# / 1\n" +
-            "sport/tennis/player1/# sport/tennis/player1 1\n" +
-            "sport/tennis/player1/# sport/tennis/player1/score/wimbledon 1\n" +
-            "sport/tennis/player1/# sport/tennis/player2 0\n" +
-            "sport/# sport 1\n" +
-            "sport/# sports 0\n" +
-            "sport/tennis/+ sport/tennis/player1 1\n" +
-            "sport/tennis/+ sport/tennis/player1/ranking 0\n" +
-            "sport/+ sport 0\n" +
-            "sport/+ sport/ 1\n" +
-            "+/+ /finance 1\n" +
-            "/+ /finance 1\n" +
-            "+ /finance 0\n" +
-            "/# finance 0\n" +
-            "a/b a/bc 0\n" +
-            "a/b a/b/c 0\n" +
-            "a/ a 0\n" +
-            "a a/ 0\n" +
-            "/a a 0\n" +
-            "a//b a/b 0\n" +
-            "a/+/b a//b 1\n" +
-            "ACCOUNTS Accounts 0\n" +
-            "# $x/a 0\n" +
-            "+/a $x/a 0\n" +
-            "+ $x 0\n" +
-            "+/# $x 0\n" +
-            "$x/# $x 1\n" +
-            "$x/# $x/a 1\n" +
-            "$x/+ $x/a 1\n" +
-            "a/# a/$x 1\n" +
-            "a/+ a/$x 1\n" +
-            "/# /$x 1\n" +
-            "+/+ /$x 1\n";
-
         // As mosquitto's pattern_test: subscribe at QoS 0, another client publishes a retained message, it arrives
         // (RETAIN 0 as a live delivery [MQTT-3.3.1-9]); unsubscribe, subscribe again, and the retained message arrives
         // with RETAIN 1 [MQTT-3.3.1-6, MQTT-3.3.1-8]. A non-matching pair delivers nothing, both times.
@@ -627,26 +470,20 @@ namespace NanoBroker.Tests.Engine
         [TestMethod]
         public void MosquittoPatternMatchingPairsDeliverEndToEnd_MQTT_4_7_1_2_And_4_7_1_3()
         {
-            string[] rows = Split(MosquittoPairs, '\n');
-            Assert.AreEqual(23, rows.Length - 1, "pattern_test pairs");
-            for (int i = 0; i < rows.Length - 1; i++)
+            string[][] rows = MatchCases.Rows(MatchCases.Mosquitto);
+            for (int i = 0; i < rows.Length; i++)
             {
-                string[] row = Split(rows[i], ' ');
-                Assert.AreEqual(2, row.Length, rows[i]);
-                EndToEnd(row[0], row[1], true);
+                EndToEnd(rows[i][0], rows[i][1], MatchCases.Matches(rows[i]));
             }
         }
 
         [TestMethod]
         public void SpecificationPairsDeliverExactlyWhenTheyMatch_MQTT_4_7_1_1_To_4_7_1_3_And_4_7_2_1_And_4_7_3_4()
         {
-            string[] rows = Split(SpecPairs, '\n');
-            Assert.AreEqual(36, rows.Length - 1, "pairs");
-            for (int i = 0; i < rows.Length - 1; i++)
+            string[][] rows = MatchCases.Rows(MatchCases.Specification);
+            for (int i = 0; i < rows.Length; i++)
             {
-                string[] row = Split(rows[i], ' ');
-                Assert.AreEqual(3, row.Length, rows[i]);
-                EndToEnd(row[0], row[1], row[2] == "1");
+                EndToEnd(rows[i][0], rows[i][1], MatchCases.Matches(rows[i]));
             }
         }
 

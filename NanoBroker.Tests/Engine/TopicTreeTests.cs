@@ -12,61 +12,12 @@ namespace NanoBroker.Tests.Engine
 {
     /// <summary>
     /// The topic tree (TopicNodes), the subscriptions on it (SubscriptionTree) and the retained messages on it
-    /// (RetainedTree), against Topic.Matches as the reference: fixed cases from section 4.7 and mosquitto's
-    /// test/broker/03-pattern-matching.py, and filters and topics drawn from a fixed seed.
+    /// (RetainedTree), against Topic.Matches as the reference: the fixed cases of Harness.MatchCases, and filters
+    /// and topics of Harness.TopicDraw.
     /// </summary>
     [TestClass]
     public class TopicTreeTests
     {
-        // filter, topic, "1" when the filter matches the topic.
-        private static readonly string[] Cases =
-        {
-            // mosquitto test/broker/03-pattern-matching.py
-            "#", "test/topic", "1",
-            "#", "/test/topic", "1",
-            "foo/#", "foo/bar/baz", "1",
-            "foo/+/baz", "foo/bar/baz", "1",
-            "foo/+/baz/#", "foo/bar/baz", "1",
-            "foo/+/baz/#", "foo/bar/baz/bar", "1",
-            "foo/foo/baz/#", "foo/bar/baz", "0",
-            "foo/#", "foo", "1",
-            "/#", "/foo", "1",
-            "test/topic/", "test/topic/", "1",
-            "test/topic/+", "test/topic/", "1",
-            "+/+/+/+/+/+/+/+/+/+/test", "one/two/three/four/five/six/seven/eight/nine/ten/test", "1",
-            "#", "test////a//topic", "1",
-            "#", "/test////a//topic", "1",
-            "foo/#", "foo//bar///baz", "1",
-            "foo/+/+/baz", "foo///baz", "1",
-            "foo/bar/+", "foo/bar/", "1",
-            "foo/bar/#", "foo/bar/", "1",
-            "foo/+/#", "foo/bar/", "1",
-            "foo/+/#", "foo/bar", "1",
-            "foo//#", "foo//", "1",
-            "+/+", "/", "1",
-            // section 4.7.1 and 4.7.2
-            "sport/tennis/player1/#", "sport/tennis/player1", "1",
-            "sport/tennis/player1/#", "sport/tennis/player1/ranking", "1",
-            "sport/tennis/+", "sport/tennis/player1/ranking", "0",
-            "sport/+", "sport", "0",
-            "sport/+", "sport/", "1",
-            "+/+", "/finance", "1",
-            "/+", "/finance", "1",
-            "+", "/finance", "0",
-            "a/b", "a/b/c", "0",
-            "a/b/c", "a/b", "0",
-            "a/+/c", "a/b/d", "0",
-            "#", "$SYS/broker", "0",
-            "+/broker", "$SYS/broker", "0",
-            "$SYS/#", "$SYS/broker", "1",
-            "$SYS/+", "$SYS/broker", "1",
-            "$SYS", "$SYS", "1",
-            "+", "$SYS", "0",
-            "$x/+/#", "$x/a", "1",
-            "a/$x", "a/$x", "1",
-            "a/+", "a/$x", "1",
-        };
-
         private static int Add(SubscriptionTree t, int session, string filter, int qos)
         {
             byte[] f = Packets.Bytes(filter);
@@ -103,13 +54,21 @@ namespace NanoBroker.Tests.Engine
         [TestMethod]
         public void MatchFollowsSection4_7AndMosquittosPatternList_MQTT_4_7_1_2_MQTT_4_7_2_1()
         {
-            for (int i = 0; i < Cases.Length; i += 3)
+            MatchesAsTheTableSays(MatchCases.Rows(MatchCases.Mosquitto));
+            MatchesAsTheTableSays(MatchCases.Rows(MatchCases.Specification));
+        }
+
+        private static void MatchesAsTheTableSays(string[][] rows)
+        {
+            for (int i = 0; i < rows.Length; i++)
             {
+                string filter = rows[i][0];
+                string topic = rows[i][1];
                 SubscriptionTree t = new SubscriptionTree(new TopicNodes(64, 1024), 4, 2);
-                int e = Add(t, 0, Cases[i], 1);
-                bool expected = Cases[i + 2] == "1";
-                Assert.AreEqual(expected, Matched(t, Cases[i + 1])[e], Cases[i] + " against " + Cases[i + 1]);
-                Assert.AreEqual(expected, Reference(Cases[i], Cases[i + 1]), "reference: " + Cases[i] + " against " + Cases[i + 1]);
+                int e = Add(t, 0, filter, 1);
+                bool expected = MatchCases.Matches(rows[i]);
+                Assert.AreEqual(expected, Matched(t, topic)[e], filter + " against " + topic);
+                Assert.AreEqual(expected, Reference(filter, topic), "reference: " + filter + " against " + topic);
             }
         }
 
@@ -213,7 +172,7 @@ namespace NanoBroker.Tests.Engine
         [TestMethod]
         public void TreeAgreesWithTopicMatchesOnDrawnFiltersAndTopics()
         {
-            uint seed = 0x2545F491;
+            uint[] r = new uint[] { 0x2545F491 };
             const int Sessions = 6;
             const int FilterCount = 80;
             SubscriptionTree t = new SubscriptionTree(new TopicNodes(512, 8192), FilterCount, Sessions);
@@ -222,8 +181,8 @@ namespace NanoBroker.Tests.Engine
             bool[] live = new bool[FilterCount];
             for (int i = 0; i < FilterCount; i++)
             {
-                string filter = Draw(ref seed, true);
-                int session = (int)(Next(ref seed) % Sessions);
+                string filter = TopicDraw.Filter(r);
+                int session = TopicDraw.Next(r, Sessions);
                 if (Find(t, session, filter) < 0)
                 {
                     int e = Add(t, session, filter, 0);
@@ -235,7 +194,7 @@ namespace NanoBroker.Tests.Engine
             {
                 for (int i = 0; i < 300; i++)
                 {
-                    string topic = Draw(ref seed, false);
+                    string topic = TopicDraw.Name(r, false);
                     bool[] got = Matched(t, topic);
                     for (int e = 0; e < FilterCount; e++)
                     {
@@ -263,7 +222,7 @@ namespace NanoBroker.Tests.Engine
         [TestMethod]
         public void RetainedWalkFindsWhatTopicMatchesFindsEachOnce_MQTT_3_3_1_6()
         {
-            uint seed = 0x9E3779B9;
+            uint[] r = new uint[] { 0x9E3779B9 };
             TopicNodes nodes = new TopicNodes(1024, 16384);
             MessagePool pool = new MessagePool(200, 400, 32);
             SubscriptionTree subscriptions = new SubscriptionTree(nodes, 60, 1);
@@ -271,12 +230,12 @@ namespace NanoBroker.Tests.Engine
             string[] topics = new string[150];
             for (int i = 0; i < topics.Length; i++)
             {
-                topics[i] = Draw(ref seed, false);
+                topics[i] = TopicDraw.Name(r, false);
                 SetRetained(retained, pool, topics[i]);
             }
             for (int i = 0; i < 60; i++)
             {
-                string filter = Draw(ref seed, true);
+                string filter = TopicDraw.Filter(r);
                 int e = Find(subscriptions, 0, filter);
                 if (e < 0)
                 {
@@ -352,39 +311,6 @@ namespace NanoBroker.Tests.Engine
             byte[] b = new byte[pool.TopicLength(m)];
             pool.CopyOut(m, 0, b, 0, b.Length);
             return Utf8.GetString(b, 0, b.Length);
-        }
-
-        // A filter or topic of one to four levels from a small alphabet, so that matches are frequent: empty
-        // levels, '$' first levels, '+' anywhere and '#' last in filters.
-        private static string Draw(ref uint seed, bool filter)
-        {
-            int levels = 1 + (int)(Next(ref seed) % 4);
-            string s = "";
-            for (int i = 0; i < levels; i++)
-            {
-                uint r = Next(ref seed) % 10;
-                string level = r < 3 ? "a" : r < 5 ? "b" : r < 6 ? "" : r < 7 && i == 0 ? "$s" : "c";
-                if (filter && r >= 7)
-                {
-                    level = r == 9 ? "#" : "+";
-                }
-                s += (i > 0 ? "/" : "") + level;
-                if (level == "#")
-                {
-                    break;
-                }
-            }
-            // A filter or topic has at least one byte [MQTT-4.7.3-1].
-            return s.Length > 0 ? s : "/";
-        }
-
-        // xorshift32: the same sequence on .NET and on nanoFramework.
-        private static uint Next(ref uint seed)
-        {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            return seed;
         }
     }
 }
