@@ -101,8 +101,12 @@ namespace NanoBroker.Host
             if (storage != null)
             {
                 // What still waits for its commit delay (a retained QoS 0 message, the wills of the connections
-                // just closed) is written before the files close: a clean stop keeps everything.
-                Broker.CommitStorageIfDue(long.MaxValue / 4);
+                // just closed) is written before the files close, as if the delay had passed: a clean stop keeps everything.
+                long due = Broker.NextStorageCommitMs;
+                if (due != long.MaxValue)
+                {
+                    Broker.CommitStorageIfDue(due);
+                }
                 storage.Dispose();
             }
         }

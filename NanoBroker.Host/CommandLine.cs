@@ -155,7 +155,7 @@ namespace NanoBroker.Host
                     case "--config": i++; continue;
                     case "-p": c.Set("-p", "--port", Value(args, ref i)); continue;
                 }
-                if (!arg.StartsWith("--", StringComparison.Ordinal) || arg == "--verbose" || !c.Set(arg, arg, Value(args, ref i)))
+                if (!arg.StartsWith("--", StringComparison.Ordinal) || !c.Set(arg, arg, Value(args, ref i)))
                 {
                     throw new ArgumentException("unknown option '" + arg + "' (see --help)");
                 }
@@ -216,8 +216,8 @@ namespace NanoBroker.Host
                 case "--verbose": Verbose = Bool(name, value); return true;
                 case "--tls-only": TlsOnly = Bool(name, value); return true;
                 case "--queue-full":
-                    if (value == "backpressure") Broker.QueueFull = QueueFullPolicy.Backpressure;
-                    else if (value == "drop") Broker.QueueFull = QueueFullPolicy.DropOldest;
+                    if (Is(value, "backpressure")) Broker.QueueFull = QueueFullPolicy.Backpressure;
+                    else if (Is(value, "drop")) Broker.QueueFull = QueueFullPolicy.DropOldest;
                     else throw new ArgumentException(name + " takes backpressure or drop, not '" + value + "'");
                     return true;
             }
@@ -259,7 +259,7 @@ namespace NanoBroker.Host
                 {
                     line = line.Substring(0, hash);
                 }
-                line = line.Trim().TrimStart('\uFEFF');
+                line = line.Trim();
                 if (line.Length == 0)
                 {
                     continue;
@@ -278,13 +278,9 @@ namespace NanoBroker.Host
                     continue;
                 }
                 string option = key == "tls_certificate" ? "--cert" : key == "tls_key" ? "--key" : "--" + key.Replace('_', '-');
-                if (key.Contains('-') || option == "--config" || option == "--help" || option == "--version")
+                if (key.Contains('-'))
                 {
                     throw new ArgumentException(where + "unknown key " + key);
-                }
-                if (key == "verbose" || key == "tls_only" || key == "allow_anonymous" || key == "persist_queued" || key == "queue_full")
-                {
-                    value = value.ToLowerInvariant();
                 }
                 bool known;
                 try
@@ -318,24 +314,22 @@ namespace NanoBroker.Host
 
         private static bool Bool(string name, string value)
         {
-            if (value != "true" && value != "false")
+            if (!Is(value, "true") && !Is(value, "false"))
             {
                 throw new ArgumentException(name + " takes true or false, not '" + value + "'");
             }
-            return value == "true";
+            return Is(value, "true");
+        }
+
+        // Words are taken in any case, as the board's settings file does.
+        private static bool Is(string value, string word)
+        {
+            return string.Equals(value, word, StringComparison.OrdinalIgnoreCase);
         }
 
         /// <summary>A message of BrokerOptions.Validate with the options' names for the properties' (MaxClients: --max-clients).</summary>
         public static string OptionNames(string problem)
         {
-            if (problem == "timeouts must be positive")
-            {
-                return "--connect-timeout-ms and --slow-client-timeout-ms must be at least 1";
-            }
-            if (problem == "retained limits must not be negative")
-            {
-                return "--max-retained and --max-retained-bytes must not be negative";
-            }
             for (int i = 0; i < LimitProperty.Length; i++)
             {
                 problem = System.Text.RegularExpressions.Regex.Replace(problem, "\\b" + LimitProperty[i] + "\\b", OptionName(i));

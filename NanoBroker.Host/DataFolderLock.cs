@@ -49,7 +49,7 @@ namespace NanoBroker.Host
             }
             catch (UnauthorizedAccessException e)
             {
-                throw new IOException("--data " + folder + ": cannot write in the folder (" + e.Message + ")");
+                throw CannotWrite(folder, e);
             }
             catch (IOException e) when (HeldByAnother(e))
             {
@@ -58,27 +58,35 @@ namespace NanoBroker.Host
             }
             catch (IOException e)
             {
-                throw new IOException("--data " + folder + ": cannot write in the folder (" + e.Message + ")");
+                throw CannotWrite(folder, e);
             }
             try
             {
-                // A file that is not a regular one (say in /proc) takes no lock file of its own: write and read
-                // the PID to be sure the folder holds files at all.
+                // A file that is not a regular one (say in /proc) takes no lock file of its own: writing the PID
+                // makes sure the folder holds files at all.
                 File.WriteAllText(Path.Combine(full, PidFileName), Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 stream.Dispose();
-                throw new IOException("--data " + folder + ": cannot write in the folder (" + e.Message + ")");
+                throw CannotWrite(folder, e);
             }
             return new DataFolderLock(stream);
         }
 
-        /// <summary>The lock is taken: EWOULDBLOCK from flock on Unix, a sharing or lock violation on Windows.</summary>
+        private static IOException CannotWrite(string folder, Exception e)
+        {
+            return new IOException("--data " + folder + ": cannot write in the folder (" + e.Message + ")");
+        }
+
+        /// <summary>
+        /// The lock is taken: EWOULDBLOCK from flock on Unix (the raw errno: 11 on Linux, 35 on macOS and the BSDs),
+        /// a sharing or lock violation on Windows.
+        /// </summary>
         private static bool HeldByAnother(IOException e)
         {
             int code = e.HResult & 0xFFFF;
-            return OperatingSystem.IsWindows() ? code == 32 || code == 33 : e.HResult == 11;
+            return OperatingSystem.IsWindows() ? code == 32 || code == 33 : e.HResult == 11 || e.HResult == 35;
         }
 
         /// <summary>The PID the holder wrote, or null.</summary>

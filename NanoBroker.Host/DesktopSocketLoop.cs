@@ -29,7 +29,8 @@ namespace NanoBroker.Host
         private readonly ManualResetEventSlim wake = new ManualResetEventSlim(false);
         private readonly ArrayList writeList = new ArrayList();
         private SocketAsyncEventArgs acceptArgs;
-        // Set on the loop's thread: a receive completed at once (bytes left), or the accept must be tried again.
+        // A receive completed at once (bytes left; set on the loop's thread), or the accept must be tried again
+        // (set on an I/O thread).
         private bool readyNow;
         private volatile bool retryAccept;
 
@@ -116,7 +117,7 @@ namespace NanoBroker.Host
             Readiness r;
             while (ready.TryDequeue(out r))
             {
-                if (armed[r.Slot] == r && Sockets[r.Slot] == r.Socket)
+                if (armed[r.Slot] == r)
                 {
                     readable[r.Slot] = true;
                 }
@@ -205,11 +206,9 @@ namespace NanoBroker.Host
             {
             }
             base.CloseSocket(slot);
-            if (r != null)
-            {
-                // Its receive ends (aborted) with the socket; the completion finds it no longer armed.
-                r.Closed = true;
-            }
+            // A receive still pending ends (aborted) with the socket: its completion finds it no longer armed, and
+            // .NET defers the dispose until then.
+            r?.Args.Dispose();
         }
 
         // Starts (or restarts) the zero-byte receive of slot: it completes when the socket has bytes, an end or an error.
@@ -217,9 +216,9 @@ namespace NanoBroker.Host
         {
             Socket socket = Sockets[slot];
             Readiness r = armed[slot];
-            if (r == null || r.Socket != socket)
+            if (r == null)
             {
-                r = new Readiness(this, slot, socket);
+                r = new Readiness(this, slot);
                 armed[slot] = r;
             }
             bool pending;
@@ -230,9 +229,7 @@ namespace NanoBroker.Host
             catch (System.Exception)
             {
                 // A socket already failed: the next Receive meets the error and closes the slot.
-                readable[slot] = true;
-                readyNow = true;
-                return;
+                pending = false;
             }
             if (!pending)
             {
@@ -292,27 +289,19 @@ namespace NanoBroker.Host
         private sealed class Readiness
         {
             public readonly int Slot;
-            public readonly Socket Socket;
             public readonly SocketAsyncEventArgs Args = new SocketAsyncEventArgs();
-            public volatile bool Closed;
             private readonly DesktopSocketLoop loop;
 
-            public Readiness(DesktopSocketLoop loop, int slot, Socket socket)
+            public Readiness(DesktopSocketLoop loop, int slot)
             {
                 this.loop = loop;
                 Slot = slot;
-                Socket = socket;
                 Args.SetBuffer(System.Array.Empty<byte>(), 0, 0);
                 Args.Completed += Completed;
             }
 
             private void Completed(object sender, SocketAsyncEventArgs e)
             {
-                if (Closed)
-                {
-                    Args.Dispose();
-                    return;
-                }
                 loop.ready.Enqueue(this);
                 loop.wake.Set();
             }

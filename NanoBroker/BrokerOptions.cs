@@ -221,10 +221,10 @@ namespace NanoBroker
             if (MaxSubscriptions < 1 || MaxTopicNodes < 1 || TopicLevelBytes < 1) return "MaxSubscriptions, MaxTopicNodes and TopicLevelBytes must be at least 1";
             if (InflightWindow < 1 || InflightWindow > 65535) return "InflightWindow must be between 1 and 65535";
             if (QueueDepth < 1) return "QueueDepth must be at least 1 (every QoS 1/2 message passes through the queue)";
-            if (MaxRetainedMessages < 0 || MaxRetainedBytes < 0) return "retained limits must not be negative";
+            if (MaxRetainedMessages < 0 || MaxRetainedBytes < 0) return "MaxRetainedMessages and MaxRetainedBytes must not be negative";
             if (MaxStoredMessages < 1 || MessageBlockBytes < 8) return "MaxStoredMessages must be at least 1 and MessageBlockBytes at least 8";
             if (MessageStoreBytes < MaxPacketSize) return "MessageStoreBytes must be at least MaxPacketSize";
-            if (ConnectTimeoutMs < 1 || SlowClientTimeoutMs < 1) return "timeouts must be positive";
+            if (ConnectTimeoutMs < 1 || SlowClientTimeoutMs < 1) return "ConnectTimeoutMs and SlowClientTimeoutMs must be at least 1";
             if (SysIntervalMs < 0) return "SysIntervalMs must not be negative";
             if (StorageBatchBytes < MaxPacketSize + MaxClientIdBytes + Storage.Record.Overhead) return "StorageBatchBytes must be at least MaxPacketSize + MaxClientIdBytes + " + Storage.Record.Overhead;
             if (StorageCommitDelayMs < 0 || StorageCompactBytes < StorageBatchBytes) return "StorageCommitDelayMs must not be negative and StorageCompactBytes must be at least StorageBatchBytes";
