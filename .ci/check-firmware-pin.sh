@@ -2,8 +2,8 @@
 # Checks that the firmware pin and the packages agree, so that a board flashed by flash.ps1 starts the app:
 #   - hardware/firmware.json lists exactly the packages of hardware/esp32/packages.config, at the same versions,
 #     each with a native assembly, native version and checksum (or none at all for a package without native code);
-#   - the other packages.config files and the api-declarations (.ci/nanoframework/api-declarations/*.cs, first
-#     line "package <id> <version>, ... tag v<version>") name the same versions of those packages;
+#   - the api-declarations (.ci/nanoframework/api-declarations/*.cs, first line "package <id> <version>, ... tag
+#     v<version>") name the same versions of those packages (that every packages.config agrees, check-nfproj.sh checks);
 #   - flash.ps1 pins the firmware of the table ($FirmwareVersion's default) and passes it to every nanoff --update;
 #   - hardware/README.md, "Firmware and packages", shows the same rows and firmware version, and no --fwversion in
 #     README.md or hardware/README.md names another version.
@@ -15,8 +15,7 @@ exec python3 - <<'PY'
 import json, os, re, shutil, sys, tempfile
 import xml.etree.ElementTree as ET
 
-FILES = ['hardware/firmware.json', 'hardware/esp32/packages.config', 'NanoBroker/packages.config',
-         'NanoBroker.Tests/packages.config', 'NanoBroker.Tests.Storage/packages.config', 'flash.ps1', 'hardware/README.md', 'README.md']
+FILES = ['hardware/firmware.json', 'hardware/esp32/packages.config', 'flash.ps1', 'hardware/README.md', 'README.md']
 
 def packages(path):
     return {p.get('id'): p.get('version') for p in ET.parse(path).getroot().iter('package')}
@@ -55,12 +54,6 @@ def check(root):
                             % (pid, by_id[pid].get('version'), ver))
     for pid in sorted(set(by_id) - set(device)):
         problems.append('hardware/firmware.json: %s is not in hardware/esp32/packages.config' % pid)
-
-    for config in ('NanoBroker/packages.config', 'NanoBroker.Tests/packages.config', 'NanoBroker.Tests.Storage/packages.config'):
-        for pid, ver in sorted(packages(at(config)).items()):
-            if pid in by_id and by_id[pid].get('version') != ver:
-                problems.append('%s: %s %s, but hardware/firmware.json and hardware/esp32/packages.config have %s'
-                                % (config, pid, ver, by_id[pid].get('version')))
 
     decl = at('.ci', 'nanoframework', 'api-declarations')
     for name in sorted(os.listdir(decl)):

@@ -26,6 +26,10 @@ if [ -z "$pwsh_cmd" ]; then
 fi
 
 pinned="$(python3 -c 'import json; print(json.load(open("hardware/firmware.json"))["firmware"]["version"])')"
+# System.Net's row of the table: package version, native version and checksum flash.ps1 must name.
+read -r net_package net_native net_checksum <<<"$(python3 -c 'import json
+r = next(p for p in json.load(open("hardware/firmware.json"))["packages"] if p["native_assembly"] == "System.Net")
+print(r["version"], r["native_version"], r["native_checksum"])')"
 out="$("$pwsh_cmd" -NoProfile -NonInteractive -File ./flash.ps1 -SerialPort /dev/ttyUSB0 -Target ESP32_PSRAM_REV0 \
   -WifiSsid x -WifiPassword y -WhatIf 2>&1)"
 status=$?
@@ -42,8 +46,8 @@ for expected in \
   fi
 done
 if grep -q '^== ' <<<"$out"; then echo "flash.ps1 -WhatIf ran a command" >&2; failed=1; fi
-if ! grep -qF '  System.Net v100.2.0.12, checksum 0x6DFA71D6' <<<"$out" || ! grep -qF 'native assemblies the board must report' <<<"$out"; then
-  echo "flash.ps1 -WhatIf did not show the native assemblies it checks (System.Net v100.2.0.12, checksum 0x6DFA71D6)" >&2; failed=1
+if ! grep -qF "  System.Net v$net_native, checksum $net_checksum" <<<"$out" || ! grep -qF 'native assemblies the board must report' <<<"$out"; then
+  echo "flash.ps1 -WhatIf did not show the native assemblies it checks (System.Net v$net_native, checksum $net_checksum)" >&2; failed=1
 fi
 nodetect="$("$pwsh_cmd" -NoProfile -NonInteractive -File ./flash.ps1 -SerialPort /dev/ttyUSB0 -SkipApp -WhatIf 2>&1)"
 if ! grep -qF "What if: Performing the operation \"nanoff --update --platform esp32 --fwversion $pinned --serialport /dev/ttyUSB0" <<<"$nodetect"; then
@@ -152,7 +156,7 @@ for case in good bad; do
     fi
   else
     if [ "$status" -eq 0 ] || grep -qF -- '--deploy' <<<"$calls" \
-      || ! grep -qF 'System.Net: the firmware has v100.2.0.14, checksum 0x8EFB9944; nanoFramework.System.Net 1.11.54 needs v100.2.0.12, checksum 0x6DFA71D6' <<<"$run"; then
+      || ! grep -qF "System.Net: the firmware has v100.2.0.14, checksum 0x8EFB9944; nanoFramework.System.Net $net_package needs v$net_native, checksum $net_checksum" <<<"$run"; then
       echo "flash.ps1 did not stop before the app on a board whose System.Net differs (exit $status): $calls" >&2; failed=1
     fi
   fi
