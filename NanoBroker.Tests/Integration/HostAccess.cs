@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
-using System.Text;
 using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using NanoBroker.Host;
@@ -37,25 +35,6 @@ namespace NanoBroker.Tests.Integration
         public AccessControl Control { get; }
 
         /// <summary>
-        /// A CONNECT packet with a user name and password (MQTT 3.1.1 unless <paramref name="protocolName"/>
-        /// and <paramref name="level"/> say otherwise); RawMqttClient.Connect builds anonymous ones.
-        /// </summary>
-        public static byte[] Connect(string clientId, bool cleanSession, string user, string password,
-            string protocolName = "MQTT", byte level = 4)
-        {
-            List<byte> body = new List<byte>();
-            AddString(body, Encoding.UTF8.GetBytes(protocolName));
-            body.Add(level);
-            body.Add((byte)(0x80 | 0x40 | (cleanSession ? 0x02 : 0)));
-            body.Add(0);
-            body.Add(60);
-            AddString(body, Encoding.UTF8.GetBytes(clientId));
-            AddString(body, Encoding.UTF8.GetBytes(user));
-            AddString(body, Encoding.UTF8.GetBytes(password));
-            return RawMqttClient.Encode(0x10, body);
-        }
-
-        /// <summary>
         /// Sends <paramref name="connectPacket"/> on a new connection and checks the broker answers with
         /// CONNACK <paramref name="code"/>, session present 0 [MQTT-3.2.2-4], and then closes it [MQTT-3.2.2-5].
         /// </summary>
@@ -69,13 +48,6 @@ namespace NanoBroker.Tests.Integration
             CollectionAssert.AreEqual(new byte[] { 0, code }, connAck.Body,
                 who + ": expected CONNACK session present 0, return code " + code + "; got " + BitConverter.ToString(connAck.Body));
             await client.ExpectClosedAsync(TimeSpan.FromSeconds(5), who + ": refused [MQTT-3.2.2-5]");
-        }
-
-        private static void AddString(List<byte> into, byte[] bytes)
-        {
-            into.Add((byte)(bytes.Length >> 8));
-            into.Add((byte)bytes.Length);
-            into.AddRange(bytes);
         }
 
         public void Dispose()

@@ -108,7 +108,7 @@ namespace NanoBroker.Tests.Integration
         /// <summary>A CONNECT packet (MQTT 3.1.1 unless <paramref name="protocolName"/> and <paramref name="level"/> say otherwise).</summary>
         public static byte[] Connect(string clientId, bool cleanSession = true, int keepAliveSeconds = 60,
             string willTopic = null, byte[] willPayload = null, int willQos = 0, bool willRetain = false,
-            string protocolName = "MQTT", byte level = 4)
+            string protocolName = "MQTT", byte level = 4, string user = null, string password = null)
         {
             List<byte> body = new List<byte>();
             AddString(body, Encoding.UTF8.GetBytes(protocolName));
@@ -118,6 +118,7 @@ namespace NanoBroker.Tests.Integration
             {
                 flags |= 0x04 | (willQos << 3) | (willRetain ? 0x20 : 0);
             }
+            flags |= (user != null ? 0x80 : 0) | (password != null ? 0x40 : 0);
             body.Add((byte)flags);
             body.Add((byte)(keepAliveSeconds >> 8));
             body.Add((byte)keepAliveSeconds);
@@ -126,6 +127,14 @@ namespace NanoBroker.Tests.Integration
             {
                 AddString(body, Encoding.UTF8.GetBytes(willTopic));
                 AddString(body, willPayload ?? Array.Empty<byte>());
+            }
+            if (user != null)
+            {
+                AddString(body, Encoding.UTF8.GetBytes(user));
+            }
+            if (password != null)
+            {
+                AddString(body, Encoding.UTF8.GetBytes(password));
             }
             return Encode(0x10, body);
         }

@@ -115,7 +115,7 @@ namespace NanoBroker.Tests.Integration
         public async Task OtherUserWithCleanSessionOnAnOfflineSession_IsRefused_AndTheSessionIsKept()
         {
             await AliceLeavesDev1WithAQueuedMessageAsync();
-            await HostAccess.ExpectRefusedAsync(Broker, HostAccess.Connect("dev1", true, "bob", "hunter2"), 5, "bob, clean session 1", Timeout);
+            await HostAccess.ExpectRefusedAsync(Broker, RawMqttClient.Connect("dev1", cleanSession: true, user: "bob", password: "hunter2"), 5, "bob, clean session 1", Timeout);
             await AliceResumesDev1AndGetsTheQueuedMessageAsync();
         }
 
@@ -139,7 +139,7 @@ namespace NanoBroker.Tests.Integration
             await using MqttNetPeer anonymous = await MqttNetPeer.ConnectAsync(Broker, "dev-anon", cleanSession: false, cancel: Timeout);
             await anonymous.SubscribeAsync("public/#", MqttQualityOfServiceLevel.AtLeastOnce, Timeout);
 
-            await HostAccess.ExpectRefusedAsync(Broker, HostAccess.Connect("dev-anon", false, "alice", "secret"), 5, "alice on an anonymous session", Timeout);
+            await HostAccess.ExpectRefusedAsync(Broker, RawMqttClient.Connect("dev-anon", cleanSession: false, user: "alice", password: "secret"), 5, "alice on an anonymous session", Timeout);
 
             using (ChildProcess pub = await PubAsync("-u", "alice", "-P", "secret", "-i", "alice-pub", "-t", "public/y", "-m", "still there", "-q", "1"))
             {
