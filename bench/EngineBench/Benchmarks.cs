@@ -163,7 +163,7 @@ namespace EngineBench
             client = h.Connect("client");
             // A shape of the others' with a name none of them has.
             subscribe = Wire.SubscribePacket(1, new[] { "site/c42/+/alarm100" }, 0);
-            unsubscribe = Harness.Unsubscribe(2, "site/c42/+/alarm100");
+            unsubscribe = Wire.UnsubscribePacket(2, "site/c42/+/alarm100");
         }
 
         [Benchmark]

@@ -47,24 +47,15 @@ namespace EngineBench
         }
 
         /// <summary>
-        /// Subscribes <paramref name="count"/> distinct QoS 0 filters, dealt out to the sessions in turn, mixed as in
-        /// the load generator's subs-N scenarios: a third literal (site/c17/dev42/state), a third with '+' in the
-        /// middle (site/c17/+/alarm42), a third with '#' at the end (site/c17/log42/#). The literal and '+' ones
-        /// end in state or alarmJ and the '#' ones sit under logJ, so site/c0/dev0/temperature matches none.
+        /// Subscribes <paramref name="count"/> distinct QoS 0 filters of <see cref="MixedFilters"/>, dealt out to the
+        /// sessions in turn. The literal and '+' ones end in state or alarmJ and the '#' ones sit under logJ, so
+        /// site/c0/dev0/temperature matches none.
         /// </summary>
         public void SubscribeMixed(Connection[] sessions, int count)
         {
             for (int k = 0; k < count; k++)
             {
-                string branch = "site/c" + (k % 100) + "/";
-                int j = k / 100;
-                string filter = (k % 3) switch
-                {
-                    0 => branch + "dev" + j + "/state",
-                    1 => branch + "+/alarm" + j,
-                    _ => branch + "log" + j + "/#",
-                };
-                Subscribe(sessions[k % sessions.Length], filter, 0);
+                Subscribe(sessions[k % sessions.Length], MixedFilters.Filter("site", 100, k), 0);
             }
         }
 
@@ -112,19 +103,6 @@ namespace EngineBench
             byte[] b = new byte[Wire.PublishSize(t.Length, qos, payload)];
             Wire.WritePublish(b, 0, t, qos, packetId, payload, 0, 0, 0);
             if (retain) b[0] |= 1;
-            return b;
-        }
-
-        public static byte[] Unsubscribe(int packetId, string filter)
-        {
-            byte[] f = System.Text.Encoding.UTF8.GetBytes(filter);
-            int remaining = 2 + 2 + f.Length;
-            byte[] b = new byte[1 + Wire.LengthBytes(remaining) + remaining];
-            b[0] = (10 << 4) | 0x02; // UNSUBSCRIBE, reserved flags 0010
-            int p = 1 + Wire.WriteLength(b, 1, remaining);
-            b[p++] = (byte)(packetId >> 8);
-            b[p++] = (byte)packetId;
-            Wire.WriteString(b, p, f);
             return b;
         }
 

@@ -236,26 +236,12 @@ namespace LoadGenerator
         // Filter k belongs to subscriber k mod M; its shape and the topic that matches it alone follow from k.
         private string Filter(int k)
         {
-            string branch = site + "/c" + (k % Subscribers) + "/";
-            int j = k / Subscribers;
-            switch (k % 3)
-            {
-                case 0: return branch + "dev" + j + "/state";
-                case 1: return branch + "+/alarm" + j;
-                default: return branch + "log" + j + "/#";
-            }
+            return MixedFilters.Filter(site, Subscribers, k);
         }
 
         private string FilterTopic(int k)
         {
-            string branch = site + "/c" + (k % Subscribers) + "/";
-            int j = k / Subscribers;
-            switch (k % 3)
-            {
-                case 0: return branch + "dev" + j + "/state";
-                case 1: return branch + "dev" + j + "/alarm" + j;
-                default: return branch + "log" + j + "/state";
-            }
+            return MixedFilters.Topic(site, Subscribers, k);
         }
 
         private string[] FiltersOf(int subscriber)

@@ -9,7 +9,7 @@ namespace LoadGenerator
     public static class Wire
     {
         public const int Connect = 1, ConnAck = 2, Publish = 3, PubAck = 4, PubRec = 5, PubRel = 6, PubComp = 7,
-            Subscribe = 8, SubAck = 9, PingReq = 12, PingResp = 13, Disconnect = 14;
+            Subscribe = 8, SubAck = 9, Unsubscribe = 10, PingReq = 12, PingResp = 13, Disconnect = 14;
 
         /// <summary>Writes the remaining length at <paramref name="at"/>; returns the bytes written (1 to 4).</summary>
         public static int WriteLength(byte[] b, int at, int length)
@@ -94,6 +94,19 @@ namespace LoadGenerator
                 p += WriteString(b, p, f[i]);
                 b[p++] = (byte)qos;
             }
+            return b;
+        }
+
+        public static byte[] UnsubscribePacket(int packetId, string filter)
+        {
+            byte[] f = Encoding.UTF8.GetBytes(filter);
+            int remaining = 2 + 2 + f.Length;
+            byte[] b = new byte[1 + LengthBytes(remaining) + remaining];
+            b[0] = (Unsubscribe << 4) | 0x02;
+            int p = 1 + WriteLength(b, 1, remaining);
+            b[p++] = (byte)(packetId >> 8);
+            b[p++] = (byte)packetId;
+            WriteString(b, p, f);
             return b;
         }
 
