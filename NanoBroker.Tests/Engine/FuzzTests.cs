@@ -534,7 +534,7 @@ namespace NanoBroker.Tests.Engine
             {
                 qos1 = new GoodPair(this, broker, 1, 1000000);
                 qos2 = new GoodPair(this, broker, 2, 1000000);
-                int[] start = Counts();
+                int[] start = BrokerCounts.Of(broker.Broker);
                 long deadline = System.DateTime.UtcNow.Ticks + (long)budgetMs * 10000L;
                 bool draining = false;
                 while (true)
@@ -658,19 +658,12 @@ namespace NanoBroker.Tests.Engine
             Assert.IsNull(failure, failure);
         }
 
-        private int[] Counts()
-        {
-            Broker b = broker.Broker;
-            return new int[] { b.FreeConnections, b.Messages.FreeBlocks, b.Messages.FreeMessages, b.Subscriptions.Count, b.SessionCount, b.ConnectedClients, b.Retained.Count, b.Subscriptions.Nodes.Count, b.Subscriptions.Nodes.BytesUsed };
-        }
-
         private void CompareCounts(int[] start, string when)
         {
-            string[] names = { "FreeConnections", "Messages.FreeBlocks", "Messages.FreeMessages", "Subscriptions.Count", "SessionCount", "ConnectedClients", "Retained.Count", "Subscriptions.Nodes.Count", "Subscriptions.Nodes.BytesUsed" };
-            int[] now = Counts();
+            int[] now = BrokerCounts.Of(broker.Broker);
             for (int i = 0; i < start.Length; i++)
             {
-                CheckEqual(start[i], now[i], names[i] + " " + when);
+                CheckEqual(start[i], now[i], BrokerCounts.Names[i] + " " + when);
             }
         }
 

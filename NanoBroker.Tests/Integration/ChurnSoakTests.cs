@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using MQTTnet.Protocol;
+using NanoBroker.Tests.Engine.Harness;
 
 namespace NanoBroker.Tests.Integration
 {
@@ -29,7 +30,7 @@ namespace NanoBroker.Tests.Integration
             StartBroker(o => o.SysIntervalMs = 0);
             BrokerOptions options = Broker.Options;
             Broker fresh = new Broker(options, 0, null);
-            int[] start = Counts(fresh);
+            int[] start = BrokerCounts.Of(fresh);
 
             Stopwatch watch = Stopwatch.StartNew();
             using CancellationTokenSource cancel = new CancellationTokenSource(Budget + TimeSpan.FromSeconds(20));
@@ -81,8 +82,8 @@ namespace NanoBroker.Tests.Integration
 
             Broker.Stop();
             Broker engine = Broker.Server.Broker;
-            int[] end = Counts(engine);
-            string[] names = { "FreeConnections", "Subscriptions.Count", "Messages.FreeBlocks", "Messages.FreeMessages", "SessionCount", "ConnectedClients", "Retained.Count", "Subscriptions.Nodes.Count", "Subscriptions.Nodes.BytesUsed" };
+            int[] end = BrokerCounts.Of(engine);
+            string[] names = BrokerCounts.Names;
             string report = "churn: " + total + " cycles (" + takeoverTotal + " takeovers) in " + (int)churn.TotalMilliseconds + " ms by " + Workers + " workers; "
                 + engine.Stats.ConnectionsRefused + " refused, " + engine.Stats.ProtocolViolations + " protocol violations, " + engine.Stats.MessagesDropped + " dropped";
             Console.WriteLine(report);
@@ -97,11 +98,6 @@ namespace NanoBroker.Tests.Integration
             {
                 Assert.AreEqual(start[i], end[i], names[i] + " after the soak, as at the start\n" + report);
             }
-        }
-
-        private static int[] Counts(Broker b)
-        {
-            return new[] { b.FreeConnections, b.Subscriptions.Count, b.Messages.FreeBlocks, b.Messages.FreeMessages, b.SessionCount, b.ConnectedClients, b.Retained.Count, b.Subscriptions.Nodes.Count, b.Subscriptions.Nodes.BytesUsed };
         }
 
         private static string PersistentId(int worker, int k)
