@@ -12,25 +12,6 @@ namespace NanoBroker.Tests.Engine
     [TestClass]
     public class ConnectTests
     {
-        private static Packet ConnectExpecting(TestBroker b, byte[] connect, int code)
-        {
-            TestClient c = b.Open();
-            c.Send(connect);
-            Packet p = b.ExpectConnAck(c, code);
-            if (code != ConnectReturnCode.Accepted)
-            {
-                // [MQTT-3.2.2-4] session present 0 with a refusal; [MQTT-3.2.2-5] then the connection closes.
-                Assert.IsFalse(p.SessionPresent, "session present with a refusal");
-                Assert.IsTrue(c.IsClosing, "refused connection closes");
-                Assert.IsNull(c.Read(), "nothing after a refusing CONNACK");
-            }
-            else
-            {
-                Assert.IsFalse(c.IsClosing);
-            }
-            return p;
-        }
-
         [TestMethod]
         public void AcceptedConnectGetsConnAckFirst_Exact4Bytes_MQTT_3_2_0_1()
         {
@@ -51,7 +32,7 @@ namespace NanoBroker.Tests.Engine
             TestClient first = b.Connect("c", false);
             first.Disconnect();
             first.Drop();
-            Packet p = ConnectExpecting(b, Packets.Connect("c", true, 0), ConnectReturnCode.Accepted);
+            Packet p = b.ConnectExpecting(Packets.Connect("c", true, 0), ConnectReturnCode.Accepted);
             Assert.IsFalse(p.SessionPresent, "a clean session never reports a stored one");
         }
 
@@ -59,7 +40,7 @@ namespace NanoBroker.Tests.Engine
         public void FirstConnectWithCleanSession0HasSessionPresent0_MQTT_3_2_2_3()
         {
             TestBroker b = new TestBroker();
-            Packet p = ConnectExpecting(b, Packets.Connect("keeper", false, 0), ConnectReturnCode.Accepted);
+            Packet p = b.ConnectExpecting(Packets.Connect("keeper", false, 0), ConnectReturnCode.Accepted);
             Assert.IsFalse(p.SessionPresent, "no session stored yet [MQTT-3.2.2-3]");
             Assert.AreEqual(1, b.Broker.SessionCount);
         }
@@ -72,7 +53,7 @@ namespace NanoBroker.Tests.Engine
             c.Disconnect();
             Assert.IsTrue(c.IsClosing);
             c.Drop();
-            Packet p = ConnectExpecting(b, Packets.Connect("keeper", false, 0), ConnectReturnCode.Accepted);
+            Packet p = b.ConnectExpecting(Packets.Connect("keeper", false, 0), ConnectReturnCode.Accepted);
             Assert.IsTrue(p.SessionPresent);
             Assert.AreEqual(0x01, (int)p.Raw[2]);
         }
@@ -81,7 +62,7 @@ namespace NanoBroker.Tests.Engine
         public void ProtocolLevel3WithNameMqttGetsConnAck1_MQTT_3_1_2_2()
         {
             TestBroker b = new TestBroker();
-            ConnectExpecting(b, Packets.ConnectRaw("MQTT", 3, 0x02, 0, Packets.Bytes("old")), ConnectReturnCode.UnacceptableProtocolVersion);
+            b.ConnectExpecting(Packets.ConnectRaw("MQTT", 3, 0x02, 0, Packets.Bytes("old")), ConnectReturnCode.UnacceptableProtocolVersion);
             Assert.AreEqual(0, b.Broker.ConnectedClients);
             Assert.AreEqual(1L, b.Stats.ConnectionsRefused);
         }
@@ -90,7 +71,7 @@ namespace NanoBroker.Tests.Engine
         public void ProtocolLevel6GetsConnAck1_MQTT_3_1_2_2()
         {
             TestBroker b = new TestBroker();
-            ConnectExpecting(b, Packets.ConnectRaw("MQTT", 6, 0x02, 0, Packets.Bytes("future")), ConnectReturnCode.UnacceptableProtocolVersion);
+            b.ConnectExpecting(Packets.ConnectRaw("MQTT", 6, 0x02, 0, Packets.Bytes("future")), ConnectReturnCode.UnacceptableProtocolVersion);
         }
 
         [TestMethod]
@@ -103,7 +84,7 @@ namespace NanoBroker.Tests.Engine
             w.Byte(5).Byte(0x11).Byte(0).Byte(0).Byte(0).Byte(60);
             w.Field("mqtt5-client");
             TestBroker b = new TestBroker();
-            ConnectExpecting(b, w.ToPacket(0x10), ConnectReturnCode.UnacceptableProtocolVersion);
+            b.ConnectExpecting(w.ToPacket(0x10), ConnectReturnCode.UnacceptableProtocolVersion);
         }
 
         [TestMethod]
@@ -114,14 +95,14 @@ namespace NanoBroker.Tests.Engine
             w.Byte(0);
             w.Field("mqtt5");
             TestBroker b = new TestBroker();
-            ConnectExpecting(b, w.ToPacket(0x10), ConnectReturnCode.UnacceptableProtocolVersion);
+            b.ConnectExpecting(w.ToPacket(0x10), ConnectReturnCode.UnacceptableProtocolVersion);
         }
 
         [TestMethod]
         public void MqIsdpLevel3IsAccepted()
         {
             TestBroker b = new TestBroker();
-            ConnectExpecting(b, Packets.ConnectRaw("MQIsdp", 3, 0x02, 10, Packets.Bytes("legacy")), ConnectReturnCode.Accepted);
+            b.ConnectExpecting(Packets.ConnectRaw("MQIsdp", 3, 0x02, 10, Packets.Bytes("legacy")), ConnectReturnCode.Accepted);
             Assert.AreEqual(1, b.Broker.ConnectedClients);
         }
 
@@ -129,7 +110,7 @@ namespace NanoBroker.Tests.Engine
         public void MqIsdpWithLevel4GetsConnAck1_MQTT_3_1_2_2()
         {
             TestBroker b = new TestBroker();
-            ConnectExpecting(b, Packets.ConnectRaw("MQIsdp", 4, 0x02, 0, Packets.Bytes("mixed")), ConnectReturnCode.UnacceptableProtocolVersion);
+            b.ConnectExpecting(Packets.ConnectRaw("MQIsdp", 4, 0x02, 0, Packets.Bytes("mixed")), ConnectReturnCode.UnacceptableProtocolVersion);
         }
 
         [TestMethod]
@@ -137,22 +118,22 @@ namespace NanoBroker.Tests.Engine
         {
             // MQTT 3.1 requires a client identifier of 1 to 23 characters, clean session or not.
             TestBroker b = new TestBroker();
-            ConnectExpecting(b, Packets.ConnectRaw("MQIsdp", 3, 0x02, 0, new byte[0]), ConnectReturnCode.IdentifierRejected);
+            b.ConnectExpecting(Packets.ConnectRaw("MQIsdp", 3, 0x02, 0, new byte[0]), ConnectReturnCode.IdentifierRejected);
         }
 
         [TestMethod]
         public void MqIsdpWithClientIdOver23BytesGetsConnAck2()
         {
             TestBroker b = new TestBroker();
-            ConnectExpecting(b, Packets.ConnectRaw("MQIsdp", 3, 0x02, 0, Packets.Bytes("abcdefghijklmnopqrstuvwx")), ConnectReturnCode.IdentifierRejected);
-            ConnectExpecting(b, Packets.ConnectRaw("MQIsdp", 3, 0x02, 0, Packets.Bytes("abcdefghijklmnopqrstuvw")), ConnectReturnCode.Accepted);
+            b.ConnectExpecting(Packets.ConnectRaw("MQIsdp", 3, 0x02, 0, Packets.Bytes("abcdefghijklmnopqrstuvwx")), ConnectReturnCode.IdentifierRejected);
+            b.ConnectExpecting(Packets.ConnectRaw("MQIsdp", 3, 0x02, 0, Packets.Bytes("abcdefghijklmnopqrstuvw")), ConnectReturnCode.Accepted);
         }
 
         [TestMethod]
         public void EmptyClientIdWithCleanSession0GetsConnAck2_MQTT_3_1_3_8()
         {
             TestBroker b = new TestBroker();
-            ConnectExpecting(b, Packets.Connect("", false, 0), ConnectReturnCode.IdentifierRejected);
+            b.ConnectExpecting(Packets.Connect("", false, 0), ConnectReturnCode.IdentifierRejected);
             Assert.AreEqual(0, b.Broker.SessionCount);
         }
 
@@ -255,7 +236,7 @@ namespace NanoBroker.Tests.Engine
         public void UserNameAndPasswordAreAccepted()
         {
             TestBroker b = new TestBroker();
-            ConnectExpecting(b, Packets.Connect("u", true, 0, null, null, 0, false, "user", Packets.Bytes("secret")), ConnectReturnCode.Accepted);
+            b.ConnectExpecting(Packets.Connect("u", true, 0, null, null, 0, false, "user", Packets.Bytes("secret")), ConnectReturnCode.Accepted);
         }
 
         [TestMethod]
@@ -265,7 +246,7 @@ namespace NanoBroker.Tests.Engine
             byte[] connect = Packets.Connect("device", true, 60, "dev/status", "offline", 1, true, "dev", null);
             Assert.AreEqual(0xAE, (int)connect[9]);
             TestBroker b = new TestBroker();
-            ConnectExpecting(b, connect, ConnectReturnCode.Accepted);
+            b.ConnectExpecting(connect, ConnectReturnCode.Accepted);
         }
 
         [TestMethod]

@@ -69,8 +69,7 @@ namespace NanoBroker.Tests.Engine
         {
             TestBroker b = WithRetained(32, payloadBytes);
             TestClient sub = b.Connect("sub");
-            sub.Subscribe(1, "r/#", qos);
-            Expect.Type(PacketType.SubAck, sub.Read());
+            b.Subscribe(sub, "r/#", qos);
             Assert.AreEqual(32, ReadRetained(sub, 32));
             Assert.AreEqual(0L, b.Stats.MessagesDropped);
         }
@@ -99,8 +98,7 @@ namespace NanoBroker.Tests.Engine
         {
             TestBroker b = WithRetained(32, 20);
             TestClient sub = b.Connect("sub");
-            sub.Subscribe(1, "r/#", 1);
-            Expect.Type(PacketType.SubAck, sub.Read());
+            b.Subscribe(sub, "r/#", 1);
             Packet[] first = sub.ReadAll();
             Assert.AreEqual(b.Broker.Options.InflightWindow, first.Length, "a window's worth, then it waits for PUBACK");
             sub.PubAck(first[0].PacketId);
@@ -148,8 +146,7 @@ namespace NanoBroker.Tests.Engine
         {
             TestBroker b = WithRetained(32, 20);
             TestClient sub = b.Connect("sub");
-            sub.Subscribe(1, "r/#", 1);
-            Expect.Type(PacketType.SubAck, sub.Read());
+            b.Subscribe(sub, "r/#", 1);
             b.Connect("pub2").Publish("r/31", "newer", 0, true, 0);
             int r31 = 0;
             Packet p;
@@ -180,8 +177,7 @@ namespace NanoBroker.Tests.Engine
             sub.Drop();
             Assert.AreEqual(freeMessages, b.Broker.Messages.FreeMessages);
             TestClient again = b.Connect("sub");
-            again.Subscribe(1, "r/#", 0);
-            Expect.Type(PacketType.SubAck, again.Read());
+            b.Subscribe(again, "r/#", 0);
             Assert.AreEqual(32, ReadRetained(again, 32));
         }
 
@@ -192,8 +188,7 @@ namespace NanoBroker.Tests.Engine
         {
             TestBroker b = WithRetained(32, 20);
             TestClient sub = b.Connect("sub", false);
-            sub.Subscribe(1, "r/#", 1);
-            Expect.Type(PacketType.SubAck, sub.Read());
+            b.Subscribe(sub, "r/#", 1);
             Assert.AreEqual(b.Broker.Options.InflightWindow, sub.ReadAll().Length, "a window's worth, unacknowledged");
             sub.Drop();
             b.Connect("pub").Publish("other", "x", 0, false, 0);
@@ -218,8 +213,7 @@ namespace NanoBroker.Tests.Engine
             Assert.AreEqual(o.MaxRetainedMessages, b.Broker.Retained.Count);
             Assert.AreEqual(0L, b.Stats.RetainedRefused);
             TestClient sub = b.Connect("sub");
-            sub.Subscribe(1, "r/#", 0);
-            Expect.Type(PacketType.SubAck, sub.Read());
+            b.Subscribe(sub, "r/#", 0);
             Assert.AreEqual(o.MaxRetainedMessages, ReadRetained(sub, o.MaxRetainedMessages));
         }
 

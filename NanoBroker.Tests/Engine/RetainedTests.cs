@@ -19,8 +19,7 @@ namespace NanoBroker.Tests.Engine
             b.Connect("pub").Publish("home/temp", "21.5", 0, true, 0);
             Assert.AreEqual(1, b.Broker.Retained.Count);
             TestClient sub = b.Connect("sub");
-            sub.Subscribe(1, "home/temp", 0);
-            Expect.Type(PacketType.SubAck, sub.Read());
+            b.Subscribe(sub, "home/temp", 0);
             Packet p = Expect.Publish(sub.Read(), "home/temp", "21.5", 0, true);
             Assert.AreEqual(0x31, (int)p.Raw[0]);
             Assert.IsNull(sub.Read());

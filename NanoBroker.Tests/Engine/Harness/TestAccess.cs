@@ -13,20 +13,22 @@ namespace NanoBroker.Tests.Engine.Harness
     {
         public static AccessControl Make(string rules, bool allowAnonymous)
         {
-            AccessControl access = new AccessControl(allowAnonymous, 256);
-            string passwords =
-                AccessFiles.FormatPasswordLine("alice", "secret", Utf8.GetBytes("salt-of-alice"), 3) + "\n" +
-                AccessFiles.FormatPasswordLine("bob", "hunter2", Utf8.GetBytes("salt-of-bob"), 3) + "\r\n";
-            Assert.IsNull(AccessFiles.LoadPasswords(Utf8.GetBytes(passwords), access), "password lines");
-            Assert.IsNull(AccessFiles.LoadRules(Utf8.GetBytes(rules), access), "rules");
-            return access;
+            return Load(Alice + Bob, rules, allowAnonymous);
         }
 
         /// <summary>Only alice, as a user: bob's line is left out (a user removed from the password file).</summary>
         public static AccessControl WithoutBob(string rules, bool allowAnonymous)
         {
+            return Load(Alice, rules, allowAnonymous);
+        }
+
+        private static readonly string Alice = AccessFiles.FormatPasswordLine("alice", "secret", Utf8.GetBytes("salt-of-alice"), 3) + "\n";
+        private static readonly string Bob = AccessFiles.FormatPasswordLine("bob", "hunter2", Utf8.GetBytes("salt-of-bob"), 3) + "\r\n";
+
+        private static AccessControl Load(string passwords, string rules, bool allowAnonymous)
+        {
             AccessControl access = new AccessControl(allowAnonymous, 256);
-            Assert.IsNull(AccessFiles.LoadPasswords(Utf8.GetBytes(AccessFiles.FormatPasswordLine("alice", "secret", Utf8.GetBytes("salt-of-alice"), 3) + "\n"), access), "password lines");
+            Assert.IsNull(AccessFiles.LoadPasswords(Utf8.GetBytes(passwords), access), "password lines");
             Assert.IsNull(AccessFiles.LoadRules(Utf8.GetBytes(rules), access), "rules");
             return access;
         }

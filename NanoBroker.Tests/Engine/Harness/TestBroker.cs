@@ -1,3 +1,8 @@
+#if NANOFRAMEWORK_1_0
+using nanoFramework.TestFramework;
+#else
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+#endif
 using NanoBroker.Protocol;
 using NanoBroker.Storage;
 
@@ -115,6 +120,32 @@ namespace NanoBroker.Tests.Engine.Harness
             Expect.AreEqual(77, suback.PacketId, "SUBACK packet id");
             Expect.AreEqual(1, suback.ReturnCodes.Length, "SUBACK return codes");
             Expect.AreEqual(qos, suback.ReturnCodes[0], "granted QoS");
+        }
+
+        public void Unsubscribe(TestClient c, string filter)
+        {
+            c.Send(Packets.Unsubscribe(78, filter));
+            Expect.Ack(c.Read(), PacketType.UnsubAck, 78);
+        }
+
+        /// <summary>CONNECT on a new connection: CONNACK with this code, and for a refusal the end of the connection.</summary>
+        public Packet ConnectExpecting(byte[] connect, int code)
+        {
+            TestClient c = Open();
+            c.Send(connect);
+            Packet p = ExpectConnAck(c, code);
+            if (code != ConnectReturnCode.Accepted)
+            {
+                // [MQTT-3.2.2-4] session present 0 with a refusal; [MQTT-3.2.2-5] then the connection closes.
+                Assert.IsFalse(p.SessionPresent, "session present with a refusal");
+                Assert.IsTrue(c.IsClosing, "refused connection closes");
+                Assert.IsNull(c.Read(), "nothing after a refusing CONNACK");
+            }
+            else
+            {
+                Assert.IsFalse(c.IsClosing);
+            }
+            return p;
         }
 
         public Packet ExpectConnAck(TestClient c, int code)

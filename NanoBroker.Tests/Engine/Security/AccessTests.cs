@@ -62,44 +62,30 @@ namespace NanoBroker.Tests.Engine.Security
         public void AKnownUserWithTheRightPasswordIsAccepted()
         {
             TestBroker b = Start(false);
-            TestClient alice = b.Open();
-            alice.Send(Packets.Connect("c1", true, 0, null, null, 0, false, "alice", Utf8.GetBytes("secret")));
-            b.ExpectConnAck(alice, ConnectReturnCode.Accepted);
+            b.ConnectExpecting(Packets.Connect("c1", true, 0, null, null, 0, false, "alice", Utf8.GetBytes("secret")), ConnectReturnCode.Accepted);
         }
 
         [TestMethod]
         public void AWrongPasswordOrUnknownUserGetsConnAck4_MQTT_3_2_2_3()
         {
             TestBroker b = Start(false);
-            TestClient wrong = b.Open();
-            wrong.Send(Packets.Connect("c1", true, 0, null, null, 0, false, "alice", Utf8.GetBytes("guess")));
-            b.ExpectConnAck(wrong, ConnectReturnCode.BadUserNameOrPassword);
-            Assert.IsTrue(wrong.IsClosing);
-            TestClient unknown = b.Open();
-            unknown.Send(Packets.Connect("c2", true, 0, null, null, 0, false, "mallory", Utf8.GetBytes("secret")));
-            b.ExpectConnAck(unknown, ConnectReturnCode.BadUserNameOrPassword);
-            TestClient noPassword = b.Open();
-            noPassword.Send(Packets.Connect("c3", true, 0, null, null, 0, false, "alice", null));
-            b.ExpectConnAck(noPassword, ConnectReturnCode.BadUserNameOrPassword);
+            b.ConnectExpecting(Packets.Connect("c1", true, 0, null, null, 0, false, "alice", Utf8.GetBytes("guess")), ConnectReturnCode.BadUserNameOrPassword);
+            b.ConnectExpecting(Packets.Connect("c2", true, 0, null, null, 0, false, "mallory", Utf8.GetBytes("secret")), ConnectReturnCode.BadUserNameOrPassword);
+            b.ConnectExpecting(Packets.Connect("c3", true, 0, null, null, 0, false, "alice", null), ConnectReturnCode.BadUserNameOrPassword);
         }
 
         [TestMethod]
         public void AnAnonymousClientGetsConnAck5WhenAnonymousAccessIsOff()
         {
             TestBroker b = Start(false);
-            TestClient anonymous = b.Open();
-            anonymous.Send(Packets.Connect("c1", true, 0));
-            b.ExpectConnAck(anonymous, ConnectReturnCode.NotAuthorized);
-            Assert.IsTrue(anonymous.IsClosing);
+            b.ConnectExpecting(Packets.Connect("c1", true, 0), ConnectReturnCode.NotAuthorized);
         }
 
         [TestMethod]
         public void AWillOnATopicTheClientMayNotWriteGetsConnAck5()
         {
             TestBroker b = Start(false);
-            TestClient bob = b.Open();
-            bob.Send(Packets.Connect("c1", true, 0, "home/alice", "gone", 0, false, "bob", Utf8.GetBytes("hunter2")));
-            b.ExpectConnAck(bob, ConnectReturnCode.NotAuthorized);
+            b.ConnectExpecting(Packets.Connect("c1", true, 0, "home/alice", "gone", 0, false, "bob", Utf8.GetBytes("hunter2")), ConnectReturnCode.NotAuthorized);
         }
 
         [TestMethod]

@@ -60,14 +60,10 @@ namespace NanoBroker.Tests.Engine.Storage
             b.CommitStorage();
             Fail(b, ram, publisher);
 
-            TestClient fresh = b.Open();
-            fresh.Send(Packets.Connect("fresh", false, 0));
-            b.ExpectConnAck(fresh, ConnectReturnCode.ServerUnavailable);
-            Assert.IsTrue(fresh.IsClosing, "a new persistent session cannot be made durable: CONNACK 3");
+            // A new persistent session cannot be made durable: CONNACK 3.
+            b.ConnectExpecting(Packets.Connect("fresh", false, 0), ConnectReturnCode.ServerUnavailable);
 
-            TestClient willing = b.Open();
-            willing.Send(Packets.Connect("willing", true, 60, "status/willing", "gone", 1, true));
-            b.ExpectConnAck(willing, ConnectReturnCode.ServerUnavailable);
+            b.ConnectExpecting(Packets.Connect("willing", true, 60, "status/willing", "gone", 1, true), ConnectReturnCode.ServerUnavailable);
 
             // What needs no storage goes on: a clean session without a will, and resuming a session that exists.
             TestClient clean = b.Connect("clean");

@@ -182,9 +182,7 @@ namespace NanoBroker.Tests.Engine.Storage
             TestClient publisher = b.Connect("pub");
             publisher.Publish("home/lamp", "on", 0, true, 0);
 
-            TestClient other = b.Open();
-            other.Send(Packets.Connect("other", true, 0));
-            b.ExpectConnAck(other, ConnectReturnCode.Accepted);
+            TestClient other = b.Connect("other");
 
             // A persistent session is a change the client waits for: its CONNACK is held until it is written.
             TestClient sleeper = b.Open();
