@@ -34,28 +34,6 @@ namespace NanoBroker.Tests.Engine
             return o;
         }
 
-        internal static byte[] Payload(int length, int seed)
-        {
-            byte[] b = new byte[length];
-            for (int i = 0; i < length; i++)
-            {
-                b[i] = (byte)(i * 7 + seed);
-            }
-            return b;
-        }
-
-        internal static void AssertSame(byte[] expected, byte[] actual)
-        {
-            Assert.AreEqual(expected.Length, actual.Length, "payload length");
-            for (int i = 0; i < expected.Length; i++)
-            {
-                if (expected[i] != actual[i])
-                {
-                    Assert.AreEqual((int)expected[i], (int)actual[i], "payload byte " + i);
-                }
-            }
-        }
-
         [TestMethod]
         public void APacketLargerThanTheOwnBufferIsReceivedIntoALentBufferAndDelivered()
         {
@@ -63,7 +41,7 @@ namespace NanoBroker.Tests.Engine
             TestClient sub = b.Subscriber("sub", "cam/#", 1);
             TestClient pub = b.Connect("pub");
             Assert.AreEqual(256, pub.Connection.ReceiveBuffer.Length);
-            byte[] payload = Payload(3000, 1);
+            byte[] payload = Packets.Payload(3000, 1);
             byte[] packet = Packets.Publish(Packets.Bytes("cam/1"), payload, 1, false, false, 9);
 
             // The fixed header and the first bytes: the header tells the size, a large buffer is lent at once.
@@ -82,7 +60,7 @@ namespace NanoBroker.Tests.Engine
             Assert.IsTrue(sub.Connection.Outbox.Borrowing);
             Packet p = sub.Read();
             Expect.Type(PacketType.Publish, p);
-            AssertSame(payload, p.Payload);
+            Expect.Bytes(payload, p.Payload, "payload");
             Assert.IsFalse(sub.Connection.Outbox.Borrowing);
             Assert.AreEqual(1, b.Broker.SendBuffers.Available);
             sub.PubAck(p.PacketId);
@@ -94,7 +72,7 @@ namespace NanoBroker.Tests.Engine
             TestBroker b = new TestBroker(Options());
             TestClient sub = b.Subscriber("sub", "t/#", 0);
             TestClient pub = b.Connect("pub");
-            byte[] big = Packets.Publish(Packets.Bytes("t/big"), Payload(2000, 3), 0, false, false, 0);
+            byte[] big = Packets.Publish(Packets.Bytes("t/big"), Packets.Payload(2000, 3), 0, false, false, 0);
             byte[] small = Packets.Publish("t/small", "after", 0, false, false, 0);
             pub.Send(Packets.Concat(Packets.Concat(small, big), small));
             Packet[] got = sub.ReadAll();
@@ -113,8 +91,8 @@ namespace NanoBroker.Tests.Engine
             TestClient sub = b.Subscriber("sub", "cam/#", 1);
             TestClient one = b.Connect("one");
             TestClient two = b.Connect("two");
-            byte[] first = Packets.Publish(Packets.Bytes("cam/1"), Payload(3000, 1), 1, false, false, 1);
-            byte[] second = Packets.Publish(Packets.Bytes("cam/2"), Payload(2500, 2), 1, false, false, 2);
+            byte[] first = Packets.Publish(Packets.Bytes("cam/1"), Packets.Payload(3000, 1), 1, false, false, 1);
+            byte[] second = Packets.Publish(Packets.Bytes("cam/2"), Packets.Payload(2500, 2), 1, false, false, 2);
 
             one.Send(first, 0, 1000);
             Assert.IsTrue(one.Connection.ReceiveBorrowing);
@@ -144,7 +122,7 @@ namespace NanoBroker.Tests.Engine
             sub.PubAck(p1.PacketId);
             Packet p2 = sub.Read();
             Assert.AreEqual("cam/2", p2.TopicText);
-            AssertSame(Payload(2500, 2), p2.Payload);
+            Expect.Bytes(Packets.Payload(2500, 2), p2.Payload, "payload");
             Assert.AreEqual(1, b.Broker.ReceiveBuffers.Available);
         }
 
@@ -155,7 +133,7 @@ namespace NanoBroker.Tests.Engine
             TestClient s1 = b.Subscriber("s1", "cam/#", 1);
             TestClient s2 = b.Subscriber("s2", "cam/#", 1);
             TestClient pub = b.Connect("pub");
-            byte[] payload = Payload(3000, 5);
+            byte[] payload = Packets.Payload(3000, 5);
             pub.Send(Packets.Publish(Packets.Bytes("cam/1"), payload, 1, false, false, 1));
             Expect.Type(PacketType.PubAck, pub.Read());
             // One subscriber got the only send buffer; the other's copy waits in its queue.
@@ -167,18 +145,18 @@ namespace NanoBroker.Tests.Engine
             // A QoS 0 message too large for the waiter's own outbox is dropped and counted; the holder has room
             // for it behind the large one in the lent buffer.
             long dropped = b.Stats.MessagesDropped;
-            pub.Send(Packets.Publish(Packets.Bytes("cam/0"), Payload(1000, 6), 0, false, false, 0));
+            pub.Send(Packets.Publish(Packets.Bytes("cam/0"), Packets.Payload(1000, 6), 0, false, false, 0));
             Assert.AreEqual(dropped + 1, b.Stats.MessagesDropped);
 
             // The holder reads: the buffer comes back and the waiter's queued copy goes out.
             Packet p = holder.Read();
-            AssertSame(payload, p.Payload);
+            Expect.Bytes(payload, p.Payload, "payload");
             holder.PubAck(p.PacketId);
             Assert.AreEqual(0, waiter.Unread, "the rest (1 KB) does not fit the holder's own 512 bytes yet");
             Assert.AreEqual("cam/0", holder.Read().TopicText);
             Packet q = waiter.Read();
             Assert.IsNotNull(q);
-            AssertSame(payload, q.Payload);
+            Expect.Bytes(payload, q.Payload, "payload");
             waiter.PubAck(q.PacketId);
             Assert.AreEqual(1, b.Broker.SendBuffers.Available);
         }
@@ -206,7 +184,7 @@ namespace NanoBroker.Tests.Engine
             TestBroker b = new TestBroker(Options());
             TestClient s1 = b.Subscriber("s1", "cam/#", 1);
             TestClient pub = b.Connect("pub");
-            byte[] payload = Payload(3000, 8);
+            byte[] payload = Packets.Payload(3000, 8);
             pub.Send(Packets.Publish(Packets.Bytes("cam/last"), payload, 1, true, false, 1));
             Expect.Type(PacketType.PubAck, pub.Read());
             Assert.IsTrue(s1.Connection.Outbox.Borrowing);
@@ -220,7 +198,7 @@ namespace NanoBroker.Tests.Engine
             Packet p2 = s2.Read();
             Assert.IsNotNull(p2, "sent once the buffer came back");
             Assert.IsTrue(p2.Retain);
-            AssertSame(payload, p2.Payload);
+            Expect.Bytes(payload, p2.Payload, "payload");
         }
 
         [TestMethod]
@@ -230,13 +208,13 @@ namespace NanoBroker.Tests.Engine
             TestClient sub = b.Subscriber("sub", "t", 0);
             TestClient pub = b.Connect("pub");
             // 4096 = 1 + 2 (length) + 2 + 1 (topic) + 4090
-            byte[] fits = Packets.Publish(Packets.Bytes("t"), Payload(4090, 0), 0, false, false, 0);
+            byte[] fits = Packets.Publish(Packets.Bytes("t"), Packets.Payload(4090, 0), 0, false, false, 0);
             Assert.AreEqual(4096, fits.Length);
             pub.Send(fits);
             Assert.IsFalse(pub.IsClosing);
             Assert.AreEqual(4090, sub.Read().Payload.Length);
 
-            byte[] tooBig = Packets.Publish(Packets.Bytes("t"), Payload(4091, 0), 0, false, false, 0);
+            byte[] tooBig = Packets.Publish(Packets.Bytes("t"), Packets.Payload(4091, 0), 0, false, false, 0);
             pub.Send(tooBig, 0, 3);
             Assert.IsTrue(pub.IsClosing);
             StringAssertContains(pub.Connection.CloseReason, "4097 bytes");
@@ -249,7 +227,7 @@ namespace NanoBroker.Tests.Engine
         {
             TestBroker b = new TestBroker(Options());
             TestClient pub = b.Connect("pub");
-            byte[] packet = Packets.Publish(Packets.Bytes("t"), Payload(3000, 0), 0, false, false, 0);
+            byte[] packet = Packets.Publish(Packets.Bytes("t"), Packets.Payload(3000, 0), 0, false, false, 0);
             pub.Send(packet, 0, 500);
             Assert.AreEqual(0, b.Broker.ReceiveBuffers.Available);
             pub.Drop();
@@ -266,18 +244,18 @@ namespace NanoBroker.Tests.Engine
             RamStorage ram = new RamStorage();
             TestBroker b = TestBroker.Restored(ram, o);
             TestClient pub = b.Connect("pub");
-            byte[] payload = Payload(4000, 9);
+            byte[] payload = Packets.Payload(4000, 9);
             pub.Send(Packets.Publish(Packets.Bytes("cam/last"), payload, 1, true, false, 3));
             b.CommitStorage();
             Expect.Type(PacketType.PubAck, pub.Read());
 
-            TestBroker after = TestBroker.Restored(ram, o);
+            TestBroker after = TestBroker.Restored(ram.AfterPowerCut(0), o);
             TestClient sub = after.Connect("sub");
             after.Subscribe(sub, "cam/#", 0);
             Packet p = sub.Read();
             Expect.Type(PacketType.Publish, p);
             Assert.IsTrue(p.Retain);
-            AssertSame(payload, p.Payload);
+            Expect.Bytes(payload, p.Payload, "payload");
         }
 
         private static void StringAssertContains(string text, string part)

@@ -1,6 +1,5 @@
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using NanoBroker.Protocol;
-using NanoBroker.Tests.Engine;
 using NanoBroker.Tests.Engine.Harness;
 
 namespace NanoBroker.Tests.Host
@@ -24,7 +23,7 @@ namespace NanoBroker.Tests.Host
             TestBroker b = new TestBroker(o);
             TestClient sub = b.Subscriber("sub", "big/#", 2);
             TestClient pub = b.Connect("pub");
-            byte[] payload = BigPacketTests.Payload(1048576, 4);
+            byte[] payload = Packets.Payload(1048576, 4);
             for (int qos = 0; qos <= 2; qos++)
             {
                 pub.Send(Packets.Publish(Packets.Bytes("big/" + qos), payload, qos, qos == 1, false, qos == 0 ? 0 : 10 + qos));
@@ -32,7 +31,7 @@ namespace NanoBroker.Tests.Host
                 Packet p = sub.Read();
                 Expect.Type(PacketType.Publish, p);
                 Assert.AreEqual("big/" + qos, p.TopicText);
-                BigPacketTests.AssertSame(payload, p.Payload);
+                Expect.Bytes(payload, p.Payload, "payload");
                 if (p.Qos == 1)
                 {
                     sub.PubAck(p.PacketId);

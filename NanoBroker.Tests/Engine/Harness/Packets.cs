@@ -10,6 +10,17 @@ namespace NanoBroker.Tests.Engine.Harness
             return Utf8.GetBytes(text);
         }
 
+        /// <summary>A payload of <paramref name="length"/> bytes whose content follows from <paramref name="seed"/>.</summary>
+        public static byte[] Payload(int length, int seed)
+        {
+            byte[] b = new byte[length];
+            for (int i = 0; i < length; i++)
+            {
+                b[i] = (byte)(i * 7 + seed);
+            }
+            return b;
+        }
+
         public static byte[] Concat(byte[] a, byte[] b)
         {
             byte[] result = new byte[a.Length + b.Length];
