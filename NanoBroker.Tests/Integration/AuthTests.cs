@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using MQTTnet;
@@ -66,9 +65,7 @@ namespace NanoBroker.Tests.Integration
         [Timeout(15000)]
         public async Task MosquittoSubscriptionToAForbiddenFilter_GetsSubAck0x80()
         {
-            List<string> all = new List<string> { "-oL", "mosquitto_sub" };
-            all.AddRange(Args("-u", "bob", "-P", "hunter2", "-t", "secret/#", "-W", "3"));
-            using ChildProcess sub = ChildProcess.Start("stdbuf", all.ToArray());
+            using ChildProcess sub = ChildProcess.Start("stdbuf", SubArgs("-u", "bob", "-P", "hunter2", "-t", "secret/#", "-W", "3"));
             await sub.WaitForExitAsync(ExitWait);
             StringAssert.Contains(sub.Error + sub.Output, "All subscription requests were denied.", sub.Transcript());
             Assert.IsTrue(Broker.Logged("refused subscription to secret/#: not allowed to read it"), Broker.LogText);

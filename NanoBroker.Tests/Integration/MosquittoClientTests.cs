@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -62,7 +61,7 @@ namespace NanoBroker.Tests.Integration
         public async Task Retained_IsPrintedByLaterSubscriberAndClearedByEmptyMessage_MQTT_3_3_1_6()
         {
             await PubOkAsync("-t", "home/lamp", "-m", "on", "-r", "-q", "1");
-            using (ChildProcess later = await ChildProcess.RunAsync(ExitWait, "stdbuf", PrependSub("-t", "home/lamp", "-C", "1", "-v", "-d", "-W", "4")))
+            using (ChildProcess later = await ChildProcess.RunAsync(ExitWait, "stdbuf", SubArgs("-t", "home/lamp", "-C", "1", "-v", "-d", "-W", "4")))
             {
                 Assert.AreEqual(0, later.ExitCode, "mosquitto_sub -C 1 got no message" + later.Transcript());
                 StringAssert.Contains(later.Output, "home/lamp on");
@@ -71,18 +70,11 @@ namespace NanoBroker.Tests.Integration
 
             await PubOkAsync("-t", "home/lamp", "-r", "-n");
             await PubOkAsync("-t", "home/kept", "-m", "still here", "-r");
-            using (ChildProcess after = await ChildProcess.RunAsync(ExitWait, "stdbuf", PrependSub("-t", "home/#", "-C", "1", "-v", "-W", "4")))
+            using (ChildProcess after = await ChildProcess.RunAsync(ExitWait, "stdbuf", SubArgs("-t", "home/#", "-C", "1", "-v", "-W", "4")))
             {
                 Assert.AreEqual(0, after.ExitCode, after.Transcript());
                 Assert.AreEqual("home/kept still here", after.Output.Trim(), "home/lamp was cleared, so the first retained message is home/kept");
             }
-        }
-
-        private string[] PrependSub(params string[] arguments)
-        {
-            List<string> all = new List<string> { "-oL", "mosquitto_sub" };
-            all.AddRange(Args(arguments));
-            return all.ToArray();
         }
 
         // MQTT 3.1 clients (protocol name "MQIsdp", level 3) are accepted and interoperate with 3.1.1 ones.
@@ -152,7 +144,7 @@ namespace NanoBroker.Tests.Integration
                 await PubOkAsync("-t", "cmd/x", "-m", "command " + i, "-q", "1");
             }
             // The queued messages may come before the SUBACK of the repeated subscription: no waiting for it.
-            using ChildProcess again = ChildProcess.Start("stdbuf", PrependSub("-d", "-i", "sensor-1", "-c", "-q", "1", "-t", "cmd/#", "-v"));
+            using ChildProcess again = ChildProcess.Start("stdbuf", SubArgs("-d", "-i", "sensor-1", "-c", "-q", "1", "-t", "cmd/#", "-v"));
             for (int i = 1; i <= 3; i++)
             {
                 Assert.AreEqual("cmd/x command " + i, await NextMessageAsync(again));

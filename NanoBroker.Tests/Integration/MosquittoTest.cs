@@ -27,12 +27,21 @@ namespace NanoBroker.Tests.Integration
             return await ChildProcess.RunAsync(ExitWait, "mosquitto_pub", Args(arguments));
         }
 
+        /// <summary>The arguments of stdbuf for a line-buffered mosquitto_sub with these arguments (and the broker's).</summary>
+        protected string[] SubArgs(params string[] arguments)
+        {
+            List<string> all = new List<string> { "-oL", "mosquitto_sub" };
+            all.AddRange(Args(arguments));
+            return all.ToArray();
+        }
+
         /// <summary>A running mosquitto_sub (with -d), returned once its SUBACK arrived.</summary>
         protected async Task<ChildProcess> StartSubAsync(params string[] arguments)
         {
-            List<string> all = new List<string> { "-oL", "mosquitto_sub", "-d" };
-            all.AddRange(Args(arguments));
-            ChildProcess sub = ChildProcess.Start("stdbuf", all.ToArray());
+            string[] withDebug = new string[arguments.Length + 1];
+            withDebug[0] = "-d";
+            arguments.CopyTo(withDebug, 1);
+            ChildProcess sub = ChildProcess.Start("stdbuf", SubArgs(withDebug));
             try
             {
                 await sub.WaitForLineAsync(l => l.StartsWith("Subscribed (mid", StringComparison.Ordinal), Wait, "SUBACK");

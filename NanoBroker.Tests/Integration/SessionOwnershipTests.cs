@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using MQTTnet;
@@ -66,9 +65,7 @@ namespace NanoBroker.Tests.Integration
         {
             await AliceLeavesDev1WithAQueuedMessageAsync();
 
-            List<string> all = new List<string> { "-oL", "mosquitto_sub" };
-            all.AddRange(Args("-u", "bob", "-P", "hunter2", "-i", "dev1", "-c", "-q", "1", "-t", "secret/#", "-v", "-C", "1", "-W", "3"));
-            using (ChildProcess bob = ChildProcess.Start("stdbuf", all.ToArray()))
+            using (ChildProcess bob = ChildProcess.Start("stdbuf", SubArgs("-u", "bob", "-P", "hunter2", "-i", "dev1", "-c", "-q", "1", "-t", "secret/#", "-v", "-C", "1", "-W", "3")))
             {
                 await bob.WaitForExitAsync(ExitWait);
                 StringAssert.Contains(bob.Error + bob.Output, "Connection Refused: not authorised", "bob asking for alice's session" + bob.Transcript());
