@@ -139,13 +139,13 @@ namespace LoadGenerator
             }
             if (selected == null || selected.Contains("ack-lat"))
             {
-                Flow.Outcome[] o = Scale.AckLatency(broker, stamp + "al", 25);
+                Scale.AckLatencies[] o = Scale.AckLatency(broker, stamp + "al", 25);
                 string[] what = { "CONNACK of a persistent session", "SUBACK of a persistent session", "PUBACK of a retained QoS 1 message" };
                 string[] ids = { "ack-connack", "ack-suback", "ack-puback" };
                 for (int k = 0; k < 3; k++)
                 {
-                    Add(results, ids[k], "latency p50 at idle: " + what[k], "ms", false, o[k].P50Us, o[k],
-                        o[k].Deliveries + " tries, one client at a time; max " + Report.Format(o[k].P99Us) + " ms");
+                    Add(results, ids[k], "latency p50 at idle: " + what[k], "ms", false, o[k].MedianMs, o[k].Outcome,
+                        o[k].Outcome.Deliveries + " tries, one client at a time; max " + Report.Format(o[k].MaxMs) + " ms");
                 }
                 Pause();
             }

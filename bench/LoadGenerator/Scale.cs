@@ -15,7 +15,7 @@ namespace LoadGenerator
     public static class Scale
     {
         /// <summary>Median milliseconds of each acknowledgement over <paramref name="tries"/> persistent clients, one at a time, idle between.</summary>
-        public static Flow.Outcome[] AckLatency(IPEndPoint broker, string runId, int tries)
+        public static AckLatencies[] AckLatency(IPEndPoint broker, string runId, int tries)
         {
             List<double>[] ms = { new List<double>(), new List<double>(), new List<double>() };
             string problem = null;
@@ -72,20 +72,26 @@ namespace LoadGenerator
                     problem = "try " + i + ": " + e.Message;
                 }
             }
-            Flow.Outcome[] outcomes = new Flow.Outcome[3];
+            AckLatencies[] results = new AckLatencies[3];
             for (int k = 0; k < 3; k++)
             {
                 ms[k].Sort();
-                outcomes[k] = new Flow.Outcome
+                results[k] = new AckLatencies
                 {
-                    Valid = problem == null && ms[k].Count == tries,
-                    Problem = problem,
-                    Deliveries = ms[k].Count,
-                    P50Us = ms[k].Count > 0 ? ms[k][ms[k].Count / 2] : 0,
-                    P99Us = ms[k].Count > 0 ? ms[k][ms[k].Count - 1] : 0,
+                    Outcome = new Flow.Outcome { Valid = problem == null && ms[k].Count == tries, Problem = problem, Deliveries = ms[k].Count },
+                    MedianMs = ms[k].Count > 0 ? ms[k][ms[k].Count / 2] : 0,
+                    MaxMs = ms[k].Count > 0 ? ms[k][ms[k].Count - 1] : 0,
                 };
             }
-            return outcomes;
+            return results;
+        }
+
+        /// <summary>One acknowledgement's latencies over the tries, in milliseconds.</summary>
+        public sealed class AckLatencies
+        {
+            public Flow.Outcome Outcome;
+            public double MedianMs;
+            public double MaxMs;
         }
 
         private static double Since(long t)
