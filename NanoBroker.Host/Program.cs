@@ -67,6 +67,14 @@ namespace NanoBroker.Host
             }
         }
 
+        // Why a listener could not start, naming the option that sets its port.
+        private static string ListenProblem(string option, System.Net.IPAddress bind, int port, SocketException e)
+        {
+            return e.SocketErrorCode == SocketError.AddressAlreadyInUse
+                ? option + " " + port + ": " + bind + ":" + port + " is already in use (another broker or program listens on it)"
+                : option + " " + port + ": cannot listen on " + bind + ":" + port + ": " + e.Message;
+        }
+
         private static int Serve(CommandLine settings, ConsoleLog log, AccessControl access)
         {
             BrokerServer server;
@@ -81,14 +89,9 @@ namespace NanoBroker.Host
                 Console.Error.WriteLine("nanobroker: --data " + settings.DataFolder + ": cannot use the data in it: " + e.Message);
                 return 1;
             }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
-            {
-                Console.Error.WriteLine("nanobroker: --port " + settings.Port + ": " + settings.Bind + ":" + settings.Port + " is already in use (another broker or program listens on it)");
-                return 1;
-            }
             catch (SocketException e)
             {
-                Console.Error.WriteLine("nanobroker: --bind " + settings.Bind + " --port " + settings.Port + ": cannot listen: " + e.Message);
+                Console.Error.WriteLine("nanobroker: " + ListenProblem("--port", settings.Bind, settings.Port, e));
                 return 1;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
@@ -100,25 +103,22 @@ namespace NanoBroker.Host
             TlsListener tls = null;
             if (settings.CertificateFile != null)
             {
+                string problem = null;
                 try
                 {
                     tls = new TlsListener(settings.Bind, settings.TlsPort, TlsListener.LoadCertificate(settings.CertificateFile, settings.KeyFile), server.Endpoint, server.Broker.ConnectionSlots);
                 }
-                catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
-                {
-                    Console.Error.WriteLine("nanobroker: --tls-port " + settings.TlsPort + ": " + settings.Bind + ":" + settings.TlsPort + " is already in use (another broker or program listens on it)");
-                    server.Stop();
-                    return 1;
-                }
                 catch (SocketException e)
                 {
-                    Console.Error.WriteLine("nanobroker: --tls-port " + settings.TlsPort + ": cannot listen for TLS on " + settings.Bind + ":" + settings.TlsPort + ": " + e.Message);
-                    server.Stop();
-                    return 1;
+                    problem = ListenProblem("--tls-port", settings.Bind, settings.TlsPort, e);
                 }
                 catch (Exception e) when (e is System.Security.Cryptography.CryptographicException || e is IOException || e is UnauthorizedAccessException)
                 {
-                    Console.Error.WriteLine("nanobroker: --cert " + settings.CertificateFile + " / --key " + settings.KeyFile + ": " + e.Message);
+                    problem = "--cert " + settings.CertificateFile + " / --key " + settings.KeyFile + ": " + e.Message;
+                }
+                if (problem != null)
+                {
+                    Console.Error.WriteLine("nanobroker: " + problem);
                     server.Stop();
                     return 1;
                 }
