@@ -13,17 +13,25 @@ namespace NanoBroker.Tests.Engine.Harness
     {
         public static AccessControl Make(string rules, bool allowAnonymous)
         {
-            return Load(Alice + Bob, rules, allowAnonymous);
+            return Load(Alice() + Bob(), rules, allowAnonymous);
         }
 
         /// <summary>Only alice, as a user: bob's line is left out (a user removed from the password file).</summary>
         public static AccessControl WithoutBob(string rules, bool allowAnonymous)
         {
-            return Load(Alice, rules, allowAnonymous);
+            return Load(Alice(), rules, allowAnonymous);
         }
 
-        private static readonly string Alice = AccessFiles.FormatPasswordLine("alice", "secret", Utf8.GetBytes("salt-of-alice"), 3) + "\n";
-        private static readonly string Bob = AccessFiles.FormatPasswordLine("bob", "hunter2", Utf8.GetBytes("salt-of-bob"), 3) + "\r\n";
+        // Made when asked for: as static fields initialized through AccessFiles they loaded no user on nanoCLR.
+        private static string Alice()
+        {
+            return AccessFiles.FormatPasswordLine("alice", "secret", Utf8.GetBytes("salt-of-alice"), 3) + "\n";
+        }
+
+        private static string Bob()
+        {
+            return AccessFiles.FormatPasswordLine("bob", "hunter2", Utf8.GetBytes("salt-of-bob"), 3) + "\r\n";
+        }
 
         private static AccessControl Load(string passwords, string rules, bool allowAnonymous)
         {
