@@ -18,9 +18,12 @@ namespace NanoBroker.Protocol
         public const int PingResp = 13;
         public const int Disconnect = 14;
 
+        /// <summary>AUTH, MQTT 5.0 only (section 3.15).</summary>
+        public const int Auth = 15;
+
         /// <summary>
-        /// The fixed-header flags each type must carry [MQTT-2.2.2-1, MQTT-2.2.2-2]. PUBLISH is
-        /// checked separately: its flags carry DUP, QoS and RETAIN.
+        /// The fixed-header flags each type must carry [MQTT-2.2.2-1, MQTT-2.2.2-2] (AUTH: 0, 5.0 section 3.15.1).
+        /// PUBLISH is checked separately: its flags carry DUP, QoS and RETAIN.
         /// </summary>
         public static int RequiredFlags(int type)
         {

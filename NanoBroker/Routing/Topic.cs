@@ -10,52 +10,16 @@ namespace NanoBroker.Routing
         public const byte MultiLevel = (byte)'#';
         public const byte Dollar = (byte)'$';
 
-        /// <summary>
-        /// A topic name: at least one byte [MQTT-4.7.3-1], valid UTF-8 [MQTT-1.5.3-1/2] and no
-        /// wildcard characters [MQTT-3.3.2-2].
-        /// </summary>
+        /// <summary>A topic name (see <see cref="TopicSyntax.IsValidName"/>).</summary>
         public static bool IsValidName(byte[] bytes, int offset, int count)
         {
-            if (count < 1)
-            {
-                return false;
-            }
-            for (int i = offset; i < offset + count; i++)
-            {
-                if (bytes[i] == SingleLevel || bytes[i] == MultiLevel)
-                {
-                    return false;
-                }
-            }
-            return Utf8.IsValid(bytes, offset, count);
+            return TopicSyntax.IsValidName(bytes, offset, count);
         }
 
-        /// <summary>
-        /// A topic filter: at least one byte [MQTT-4.7.3-1], valid UTF-8, '+' alone in its level
-        /// [MQTT-4.7.1-3], '#' alone in the last level [MQTT-4.7.1-2].
-        /// </summary>
+        /// <summary>A topic filter (see <see cref="TopicSyntax.IsValidFilter"/>).</summary>
         public static bool IsValidFilter(byte[] bytes, int offset, int count)
         {
-            if (count < 1)
-            {
-                return false;
-            }
-            int end = offset + count;
-            for (int i = offset; i < end; i++)
-            {
-                byte b = bytes[i];
-                if (b != SingleLevel && b != MultiLevel)
-                {
-                    continue;
-                }
-                bool levelStart = i == offset || bytes[i - 1] == Separator;
-                bool levelEnd = i + 1 == end || bytes[i + 1] == Separator;
-                if (!levelStart || !levelEnd || (b == MultiLevel && i + 1 != end))
-                {
-                    return false;
-                }
-            }
-            return Utf8.IsValid(bytes, offset, count);
+            return TopicSyntax.IsValidFilter(bytes, offset, count);
         }
 
         /// <summary>
@@ -128,18 +92,7 @@ namespace NanoBroker.Routing
         /// <summary>Byte-wise equality of two ranges.</summary>
         public static bool Equal(byte[] a, int aOffset, int aCount, byte[] b, int bOffset, int bCount)
         {
-            if (aCount != bCount)
-            {
-                return false;
-            }
-            for (int i = 0; i < aCount; i++)
-            {
-                if (a[aOffset + i] != b[bOffset + i])
-                {
-                    return false;
-                }
-            }
-            return true;
+            return Wire.Equal(a, aOffset, aCount, b, bOffset, bCount);
         }
     }
 }

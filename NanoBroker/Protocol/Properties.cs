@@ -1,0 +1,472 @@
+namespace NanoBroker.Protocol
+{
+    /// <summary>
+    /// One MQTT 5.0 property block (section 2.2.2), decoded in place. One instance is reused.
+    /// </summary>
+    /// <remarks>
+    /// A block is a variable byte integer length, then properties: each an identifier (one byte for every id
+    /// 5.0 defines) and a value of the id's type: byte, two- or four-byte integer, variable byte integer, UTF-8
+    /// string, binary data, or (User Property only) a string pair.
+    /// <para>
+    /// <see cref="Decode"/> walks the block once and keeps, per id, a bit of <see cref="Seen"/> and its value:
+    /// an int or long for numbers, start and length in the buffer for strings and binary data; nothing is
+    /// copied or allocated. Three kinds of failure, as the spec sorts them: a block that runs past its end, an
+    /// unknown id, an id the packet may not carry, a value not of its type (ill-formed UTF-8 [MQTT-1.5.4-1], a
+    /// long variable byte integer) make a Malformed Packet (section 2.2.2.2); a repeated id (but User Property
+    /// always, and Subscription Identifier in PUBLISH) and a value out of range (Receive Maximum 0, a byte
+    /// flag other than 0 or 1, …) make a Protocol Error.
+    /// </para>
+    /// <para>
+    /// Absent properties read as their spec default (Receive Maximum 65535, Maximum QoS 2, the "available"
+    /// flags 1, Request Problem Information 1, others 0); <see cref="Has"/> tells absent from sent. User
+    /// Properties are read again on demand by a cursor, as there may be any number of them. The static
+    /// <c>SizeOf…</c>/<c>Write…</c> helpers encode one property each, for the packet encoders.
+    /// </para>
+    /// </remarks>
+    public sealed class Properties
+    {
+        /// <summary>The "packet kind" of a CONNECT's will properties (section 3.1.3.2); other kinds are <see cref="PacketType"/> values.</summary>
+        public const int Will = 16;
+
+        private const byte TypeByte = 1;
+        private const byte TypeUInt16 = 2;
+        private const byte TypeUInt32 = 4;
+        private const byte TypeVarInt = 5;
+        private const byte TypeString = 6;
+        private const byte TypeBinary = 7;
+        private const byte TypePair = 8;
+
+        private const int InPublish = 1 << PacketType.Publish;
+        private const int InWill = 1 << Will;
+        private const int InConnect = 1 << PacketType.Connect;
+        private const int InConnAck = 1 << PacketType.ConnAck;
+        private const int InDisconnect = 1 << PacketType.Disconnect;
+        private const int InAuth = 1 << PacketType.Auth;
+        private const int InAcks = (1 << PacketType.PubAck) | (1 << PacketType.PubRec) | (1 << PacketType.PubRel) | (1 << PacketType.PubComp)
+            | (1 << PacketType.SubAck) | (1 << PacketType.UnsubAck);
+
+        // Per identifier: its type (0: not defined), and the packet kinds that may carry it (section 2.2.2.2's table).
+        private static readonly byte[] TypeOf = new byte[PropertyId.Max + 1];
+        private static readonly int[] AllowedIn = new int[PropertyId.Max + 1];
+
+        static Properties()
+        {
+            Define(PropertyId.PayloadFormatIndicator, TypeByte, InPublish | InWill);
+            Define(PropertyId.MessageExpiryInterval, TypeUInt32, InPublish | InWill);
+            Define(PropertyId.ContentType, TypeString, InPublish | InWill);
+            Define(PropertyId.ResponseTopic, TypeString, InPublish | InWill);
+            Define(PropertyId.CorrelationData, TypeBinary, InPublish | InWill);
+            Define(PropertyId.SubscriptionIdentifier, TypeVarInt, InPublish | (1 << PacketType.Subscribe));
+            Define(PropertyId.SessionExpiryInterval, TypeUInt32, InConnect | InConnAck | InDisconnect);
+            Define(PropertyId.AssignedClientIdentifier, TypeString, InConnAck);
+            Define(PropertyId.ServerKeepAlive, TypeUInt16, InConnAck);
+            Define(PropertyId.AuthenticationMethod, TypeString, InConnect | InConnAck | InAuth);
+            Define(PropertyId.AuthenticationData, TypeBinary, InConnect | InConnAck | InAuth);
+            Define(PropertyId.RequestProblemInformation, TypeByte, InConnect);
+            Define(PropertyId.WillDelayInterval, TypeUInt32, InWill);
+            Define(PropertyId.RequestResponseInformation, TypeByte, InConnect);
+            Define(PropertyId.ResponseInformation, TypeString, InConnAck);
+            Define(PropertyId.ServerReference, TypeString, InConnAck | InDisconnect);
+            Define(PropertyId.ReasonString, TypeString, InConnAck | InAcks | InDisconnect | InAuth);
+            Define(PropertyId.ReceiveMaximum, TypeUInt16, InConnect | InConnAck);
+            Define(PropertyId.TopicAliasMaximum, TypeUInt16, InConnect | InConnAck);
+            Define(PropertyId.TopicAlias, TypeUInt16, InPublish);
+            Define(PropertyId.MaximumQos, TypeByte, InConnAck);
+            Define(PropertyId.RetainAvailable, TypeByte, InConnAck);
+            Define(PropertyId.UserProperty, TypePair, -1);
+            Define(PropertyId.MaximumPacketSize, TypeUInt32, InConnect | InConnAck);
+            Define(PropertyId.WildcardSubscriptionAvailable, TypeByte, InConnAck);
+            Define(PropertyId.SubscriptionIdentifierAvailable, TypeByte, InConnAck);
+            Define(PropertyId.SharedSubscriptionAvailable, TypeByte, InConnAck);
+        }
+
+        private static void Define(int id, byte type, int kinds)
+        {
+            TypeOf[id] = type;
+            AllowedIn[id] = kinds;
+        }
+
+        /// <summary>The buffer of the last decoded block (the receive buffer: a reference, not a copy).</summary>
+        public byte[] Buffer;
+
+        /// <summary>Where the properties start (after the length prefix) and their total length: the block verbatim.</summary>
+        public int Start;
+        public int Length;
+
+        /// <summary>Bit <c>1L &lt;&lt; id</c> for every property present.</summary>
+        public long Seen;
+
+        /// <summary>The violated statement when <see cref="Decode"/> did not return Success.</summary>
+        public string Problem;
+
+        public int PayloadFormatIndicator;
+        public long MessageExpiryInterval;
+        public int ContentTypeStart, ContentTypeLength;
+        public int ResponseTopicStart, ResponseTopicLength;
+        public int CorrelationDataStart, CorrelationDataLength;
+
+        /// <summary>The first Subscription Identifier; a PUBLISH from a server may carry several (<see cref="SubscriptionIdentifierCount"/>).</summary>
+        public int SubscriptionIdentifier;
+        public int SubscriptionIdentifierCount;
+        public long SessionExpiryInterval;
+        public int AssignedClientIdentifierStart, AssignedClientIdentifierLength;
+        public int ServerKeepAlive;
+        public int AuthenticationMethodStart, AuthenticationMethodLength;
+        public int AuthenticationDataStart, AuthenticationDataLength;
+        public int RequestProblemInformation;
+        public long WillDelayInterval;
+        public int RequestResponseInformation;
+        public int ResponseInformationStart, ResponseInformationLength;
+        public int ServerReferenceStart, ServerReferenceLength;
+        public int ReasonStringStart, ReasonStringLength;
+        public int ReceiveMaximum;
+        public int TopicAliasMaximum;
+        public int TopicAlias;
+
+        /// <summary>Where the Topic Alias property (3 bytes) starts, -1 without: a PUBLISH forwarded verbatim leaves it out.</summary>
+        public int TopicAliasAt;
+        public int MaximumQos;
+        public int RetainAvailable;
+        public long MaximumPacketSize;
+        public int WildcardSubscriptionAvailable;
+        public int SubscriptionIdentifierAvailable;
+        public int SharedSubscriptionAvailable;
+        public int UserPropertyCount;
+
+        /// <summary>The User Property the cursor stands on (<see cref="FirstUserProperty"/>, <see cref="NextUserProperty"/>).</summary>
+        public int UserPropertyNameStart, UserPropertyNameLength, UserPropertyValueStart, UserPropertyValueLength;
+
+        private int cursor;
+
+        /// <summary>True when property <paramref name="id"/> was present.</summary>
+        public bool Has(int id)
+        {
+            return (Seen & (1L << id)) != 0;
+        }
+
+        /// <summary>An empty block (what a packet without properties, or of a 3.x client, reads as).</summary>
+        public void Clear(byte[] buffer, int at)
+        {
+            Buffer = buffer;
+            Start = at;
+            Length = 0;
+            Seen = 0;
+            Problem = null;
+            PayloadFormatIndicator = 0;
+            MessageExpiryInterval = 0;
+            ContentTypeStart = ContentTypeLength = ResponseTopicStart = ResponseTopicLength = CorrelationDataStart = CorrelationDataLength = 0;
+            SubscriptionIdentifier = SubscriptionIdentifierCount = 0;
+            SessionExpiryInterval = 0;
+            AssignedClientIdentifierStart = AssignedClientIdentifierLength = 0;
+            ServerKeepAlive = 0;
+            AuthenticationMethodStart = AuthenticationMethodLength = AuthenticationDataStart = AuthenticationDataLength = 0;
+            RequestProblemInformation = 1;
+            WillDelayInterval = 0;
+            RequestResponseInformation = 0;
+            ResponseInformationStart = ResponseInformationLength = ServerReferenceStart = ServerReferenceLength = 0;
+            ReasonStringStart = ReasonStringLength = 0;
+            ReceiveMaximum = 65535;
+            TopicAliasMaximum = 0;
+            TopicAlias = 0;
+            TopicAliasAt = -1;
+            MaximumQos = 2;
+            RetainAvailable = 1;
+            MaximumPacketSize = 0;
+            WildcardSubscriptionAvailable = SubscriptionIdentifierAvailable = SharedSubscriptionAvailable = 1;
+            UserPropertyCount = 0;
+        }
+
+        /// <summary>
+        /// Decodes the block (length prefix included) at <paramref name="at"/> of a packet of kind <paramref name="kind"/>
+        /// (a <see cref="PacketType"/> or <see cref="Will"/>) that ends at <paramref name="end"/>. Returns Success,
+        /// MalformedPacket or ProtocolError (<see cref="Problem"/> says why); <paramref name="next"/> is the position after the block.
+        /// </summary>
+        public byte Decode(int kind, byte[] buffer, int at, int end, out int next)
+        {
+            Clear(buffer, at);
+            int length;
+            next = at;
+            if (!Wire.ReadVarInt(buffer, ref at, end, out length) || end - at < length)
+            {
+                return Fail(ReasonCode.MalformedPacket, "property length past the end of the packet [MQTT-2.2.2-1]");
+            }
+            Start = at;
+            Length = length;
+            int blockEnd = at + length;
+            while (at < blockEnd)
+            {
+                int id = buffer[at];
+                if (id > PropertyId.Max || TypeOf[id] == 0 || (AllowedIn[id] & (1 << kind)) == 0)
+                {
+                    return Fail(ReasonCode.MalformedPacket, "property not defined for this packet (5.0 section 2.2.2.2)");
+                }
+                bool repeatable = id == PropertyId.UserProperty || (id == PropertyId.SubscriptionIdentifier && kind == PacketType.Publish);
+                if (Has(id) && !repeatable)
+                {
+                    return Fail(ReasonCode.ProtocolError, "property included more than once (5.0 section 3)");
+                }
+                Seen |= 1L << id;
+                byte code = Read(id, kind, buffer, at, blockEnd, out at);
+                if (code != ReasonCode.Success)
+                {
+                    return code;
+                }
+            }
+            next = blockEnd;
+            return ReasonCode.Success;
+        }
+
+        // Reads the property whose id is at position, keeps its value, checks its range; position after it in next.
+        private byte Read(int id, int kind, byte[] b, int position, int end, out int next)
+        {
+            int idAt = position++;
+            next = position;
+            int value = 0;
+            long value32 = 0;
+            int start = 0, length = 0;
+            switch (TypeOf[id])
+            {
+                case TypeByte:
+                    if (position >= end)
+                    {
+                        return Truncated();
+                    }
+                    value = b[position++];
+                    if (value > 1)
+                    {
+                        return Fail(ReasonCode.ProtocolError, "a byte property other than 0 or 1 (5.0 section 3)");
+                    }
+                    break;
+                case TypeUInt16:
+                    if (!Wire.ReadUInt16(b, ref position, end, out value))
+                    {
+                        return Truncated();
+                    }
+                    break;
+                case TypeUInt32:
+                    if (!Wire.ReadUInt32(b, ref position, end, out value32))
+                    {
+                        return Truncated();
+                    }
+                    break;
+                case TypeVarInt:
+                    if (!Wire.ReadVarInt(b, ref position, end, out value))
+                    {
+                        return Truncated();
+                    }
+                    break;
+                case TypeString:
+                case TypeBinary:
+                    if (!Wire.ReadField(b, ref position, end, out start, out length))
+                    {
+                        return Truncated();
+                    }
+                    if (TypeOf[id] == TypeString && !Utf8.IsValid(b, start, length))
+                    {
+                        return Fail(ReasonCode.MalformedPacket, "ill-formed UTF-8 string property [MQTT-1.5.4-1]");
+                    }
+                    break;
+                default:
+                    int valueStart, valueLength;
+                    if (!Wire.ReadField(b, ref position, end, out start, out length) || !Wire.ReadField(b, ref position, end, out valueStart, out valueLength))
+                    {
+                        return Truncated();
+                    }
+                    if (!Utf8.IsValid(b, start, length) || !Utf8.IsValid(b, valueStart, valueLength))
+                    {
+                        return Fail(ReasonCode.MalformedPacket, "ill-formed UTF-8 in a User Property [MQTT-1.5.4-1]");
+                    }
+                    break;
+            }
+            next = position;
+            switch (id)
+            {
+                case PropertyId.PayloadFormatIndicator: PayloadFormatIndicator = value; break;
+                case PropertyId.MessageExpiryInterval: MessageExpiryInterval = value32; break;
+                case PropertyId.ContentType: ContentTypeStart = start; ContentTypeLength = length; break;
+                case PropertyId.ResponseTopic:
+                    if (!TopicSyntax.IsValidName(b, start, length))
+                    {
+                        return Fail(ReasonCode.ProtocolError, "Response Topic is not a topic name [MQTT-3.3.2-14]");
+                    }
+                    ResponseTopicStart = start;
+                    ResponseTopicLength = length;
+                    break;
+                case PropertyId.CorrelationData: CorrelationDataStart = start; CorrelationDataLength = length; break;
+                case PropertyId.SubscriptionIdentifier:
+                    if (value == 0)
+                    {
+                        return Fail(ReasonCode.ProtocolError, "Subscription Identifier 0 (5.0 section 3.8.2.1.2)");
+                    }
+                    if (SubscriptionIdentifierCount++ == 0)
+                    {
+                        SubscriptionIdentifier = value;
+                    }
+                    break;
+                case PropertyId.SessionExpiryInterval: SessionExpiryInterval = value32; break;
+                case PropertyId.AssignedClientIdentifier: AssignedClientIdentifierStart = start; AssignedClientIdentifierLength = length; break;
+                case PropertyId.ServerKeepAlive: ServerKeepAlive = value; break;
+                case PropertyId.AuthenticationMethod: AuthenticationMethodStart = start; AuthenticationMethodLength = length; break;
+                case PropertyId.AuthenticationData: AuthenticationDataStart = start; AuthenticationDataLength = length; break;
+                case PropertyId.RequestProblemInformation: RequestProblemInformation = value; break;
+                case PropertyId.WillDelayInterval: WillDelayInterval = value32; break;
+                case PropertyId.RequestResponseInformation: RequestResponseInformation = value; break;
+                case PropertyId.ResponseInformation: ResponseInformationStart = start; ResponseInformationLength = length; break;
+                case PropertyId.ServerReference: ServerReferenceStart = start; ServerReferenceLength = length; break;
+                case PropertyId.ReasonString: ReasonStringStart = start; ReasonStringLength = length; break;
+                case PropertyId.ReceiveMaximum:
+                    if (value == 0)
+                    {
+                        return Fail(ReasonCode.ProtocolError, "Receive Maximum 0 (5.0 sections 3.1.2.11.3, 3.2.2.3.3)");
+                    }
+                    ReceiveMaximum = value;
+                    break;
+                case PropertyId.TopicAliasMaximum: TopicAliasMaximum = value; break;
+                case PropertyId.TopicAlias:
+                    if (value == 0)
+                    {
+                        return Fail(ReasonCode.ProtocolError, "Topic Alias 0 [MQTT-3.3.2-8]");
+                    }
+                    TopicAlias = value;
+                    TopicAliasAt = idAt;
+                    break;
+                case PropertyId.MaximumQos: MaximumQos = value; break;
+                case PropertyId.RetainAvailable: RetainAvailable = value; break;
+                case PropertyId.UserProperty: UserPropertyCount++; break;
+                case PropertyId.MaximumPacketSize:
+                    if (value32 == 0)
+                    {
+                        return Fail(ReasonCode.ProtocolError, "Maximum Packet Size 0 (5.0 sections 3.1.2.11.4, 3.2.2.3.6)");
+                    }
+                    MaximumPacketSize = value32;
+                    break;
+                case PropertyId.WildcardSubscriptionAvailable: WildcardSubscriptionAvailable = value; break;
+                case PropertyId.SubscriptionIdentifierAvailable: SubscriptionIdentifierAvailable = value; break;
+                default: SharedSubscriptionAvailable = value; break;
+            }
+            return ReasonCode.Success;
+        }
+
+        private byte Truncated()
+        {
+            return Fail(ReasonCode.MalformedPacket, "property value past the end of the property block [MQTT-2.2.2-1]");
+        }
+
+        private byte Fail(byte code, string problem)
+        {
+            Problem = problem;
+            return code;
+        }
+
+        /// <summary>Moves the cursor to the first User Property; false when there is none.</summary>
+        public bool FirstUserProperty()
+        {
+            cursor = Start;
+            return NextUserProperty();
+        }
+
+        /// <summary>Moves the cursor to the next User Property, in the order sent [MQTT-3.3.2-18]; false after the last.</summary>
+        public bool NextUserProperty()
+        {
+            int end = Start + Length;
+            byte[] b = Buffer;
+            while (cursor < end)
+            {
+                int id = b[cursor++];
+                int length;
+                switch (TypeOf[id])
+                {
+                    case TypeByte: cursor += 1; break;
+                    case TypeUInt16: cursor += 2; break;
+                    case TypeUInt32: cursor += 4; break;
+                    case TypeVarInt: Wire.ReadVarInt(b, ref cursor, end, out length); break;
+                    case TypePair:
+                        Wire.ReadField(b, ref cursor, end, out UserPropertyNameStart, out UserPropertyNameLength);
+                        Wire.ReadField(b, ref cursor, end, out UserPropertyValueStart, out UserPropertyValueLength);
+                        return true;
+                    default: Wire.ReadUInt16(b, ref cursor, end, out length); cursor += length; break;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>The size of a block of <paramref name="length"/> bytes of properties, its length prefix included.</summary>
+        public static int SizeOfBlock(int length)
+        {
+            return RemainingLength.SizeOf(length) + length;
+        }
+
+        /// <summary>The size of a byte property.</summary>
+        public const int SizeOfByte = 2;
+
+        /// <summary>The size of a two-byte integer property.</summary>
+        public const int SizeOfUInt16 = 3;
+
+        /// <summary>The size of a four-byte integer property.</summary>
+        public const int SizeOfUInt32 = 5;
+
+        /// <summary>The size of a variable byte integer property.</summary>
+        public static int SizeOfVarInt(int value)
+        {
+            return 1 + RemainingLength.SizeOf(value);
+        }
+
+        /// <summary>The size of a UTF-8 string or binary data property of <paramref name="length"/> bytes.</summary>
+        public static int SizeOfField(int length)
+        {
+            return 3 + length;
+        }
+
+        /// <summary>The size of a User Property.</summary>
+        public static int SizeOfUserProperty(int nameLength, int valueLength)
+        {
+            return 5 + nameLength + valueLength;
+        }
+
+        /// <summary>Writes a byte property; returns the position after it.</summary>
+        public static int WriteByte(byte[] buffer, int at, int id, int value)
+        {
+            buffer[at] = (byte)id;
+            buffer[at + 1] = (byte)value;
+            return at + 2;
+        }
+
+        /// <summary>Writes a two-byte integer property; returns the position after it.</summary>
+        public static int WriteUInt16(byte[] buffer, int at, int id, int value)
+        {
+            buffer[at] = (byte)id;
+            Wire.WriteUInt16(buffer, at + 1, value);
+            return at + 3;
+        }
+
+        /// <summary>Writes a four-byte integer property; returns the position after it.</summary>
+        public static int WriteUInt32(byte[] buffer, int at, int id, long value)
+        {
+            buffer[at] = (byte)id;
+            Wire.WriteUInt32(buffer, at + 1, value);
+            return at + 5;
+        }
+
+        /// <summary>Writes a variable byte integer property; returns the position after it.</summary>
+        public static int WriteVarInt(byte[] buffer, int at, int id, int value)
+        {
+            buffer[at] = (byte)id;
+            return Wire.WriteVarInt(buffer, at + 1, value);
+        }
+
+        /// <summary>Writes a UTF-8 string or binary data property copied from <paramref name="source"/>; returns the position after it.</summary>
+        public static int WriteField(byte[] buffer, int at, int id, byte[] source, int start, int length)
+        {
+            buffer[at] = (byte)id;
+            return Wire.WriteField(buffer, at + 1, source, start, length);
+        }
+
+        /// <summary>Writes a User Property (name and value copied from <paramref name="source"/>); returns the position after it.</summary>
+        public static int WriteUserProperty(byte[] buffer, int at, byte[] source, int nameStart, int nameLength, int valueStart, int valueLength)
+        {
+            buffer[at] = PropertyId.UserProperty;
+            at = Wire.WriteField(buffer, at + 1, source, nameStart, nameLength);
+            return Wire.WriteField(buffer, at, source, valueStart, valueLength);
+        }
+    }
+}

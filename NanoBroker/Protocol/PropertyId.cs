@@ -1,0 +1,37 @@
+namespace NanoBroker.Protocol
+{
+    /// <summary>The MQTT 5.0 property identifiers (section 2.2.2.2).</summary>
+    public static class PropertyId
+    {
+        public const int PayloadFormatIndicator = 0x01;
+        public const int MessageExpiryInterval = 0x02;
+        public const int ContentType = 0x03;
+        public const int ResponseTopic = 0x08;
+        public const int CorrelationData = 0x09;
+        public const int SubscriptionIdentifier = 0x0B;
+        public const int SessionExpiryInterval = 0x11;
+        public const int AssignedClientIdentifier = 0x12;
+        public const int ServerKeepAlive = 0x13;
+        public const int AuthenticationMethod = 0x15;
+        public const int AuthenticationData = 0x16;
+        public const int RequestProblemInformation = 0x17;
+        public const int WillDelayInterval = 0x18;
+        public const int RequestResponseInformation = 0x19;
+        public const int ResponseInformation = 0x1A;
+        public const int ServerReference = 0x1C;
+        public const int ReasonString = 0x1F;
+        public const int ReceiveMaximum = 0x21;
+        public const int TopicAliasMaximum = 0x22;
+        public const int TopicAlias = 0x23;
+        public const int MaximumQos = 0x24;
+        public const int RetainAvailable = 0x25;
+        public const int UserProperty = 0x26;
+        public const int MaximumPacketSize = 0x27;
+        public const int WildcardSubscriptionAvailable = 0x28;
+        public const int SubscriptionIdentifierAvailable = 0x29;
+        public const int SharedSubscriptionAvailable = 0x2A;
+
+        /// <summary>The highest identifier MQTT 5.0 defines.</summary>
+        public const int Max = 0x2A;
+    }
+}
