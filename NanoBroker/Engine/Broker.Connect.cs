@@ -19,28 +19,28 @@ namespace NanoBroker
 
         private bool HandleConnect(Connection c, int flags, byte[] b, int p, int end)
         {
-            string violation = connect.Parse(flags, b, p, end);
-            if (violation != null)
+            byte decoded = connect.Decode(flags, b, p, end);
+            int level = connect.Version;
+            if (decoded == ReasonCode.UnsupportedProtocolVersion || level == ProtocolVersion.Mqtt5)
             {
-                Violation(c, violation);
-                return true;
-            }
-            int level = connect.Level;
-            if (!connect.LevelSupported)
-            {
-                // [MQTT-3.1.2-2] an unsupported protocol level.
+                // [MQTT-3.1.2-2] an unsupported protocol level (MQTT 5.0 too, until the engine speaks it).
                 return Refuse(c, ConnectReturnCode.UnacceptableProtocolVersion, "unsupported protocol level " + level);
+            }
+            if (decoded != ReasonCode.Success)
+            {
+                Violation(c, connect.Problem);
+                return true;
             }
             bool cleanSession = connect.CleanSession;
             int idStart = connect.ClientIdStart;
             int idLength = connect.ClientIdLength;
             bool willFlag = connect.HasWill;
-            if (idLength == 0 && (!cleanSession || level == ConnectPacket.Mqtt31Level))
+            if (idLength == 0 && (!cleanSession || level == ProtocolVersion.Mqtt31))
             {
                 // [MQTT-3.1.3-8] an empty identifier needs clean session (MQTT 3.1 requires an identifier).
                 return Refuse(c, ConnectReturnCode.IdentifierRejected, "empty client identifier without clean session");
             }
-            if (idLength > options.MaxClientIdBytes || (level == ConnectPacket.Mqtt31Level && idLength > Mqtt31MaxClientId))
+            if (idLength > options.MaxClientIdBytes || (level == ProtocolVersion.Mqtt31 && idLength > Mqtt31MaxClientId))
             {
                 return Refuse(c, ConnectReturnCode.IdentifierRejected, "client identifier of " + idLength + " bytes is too long");
             }
@@ -162,7 +162,7 @@ namespace NanoBroker
                 // that lost them closes the connection without CONNACK: CloseWithheld).
                 c.Outbox.Hold(connAckAt);
             }
-            if (Verbose) Info("client " + ClientIdOf(s) + " connected (connection " + c.Id + ", MQTT " + (level == ConnectPacket.Mqtt311Level ? "3.1.1" : "3.1") + ", clean session " + (cleanSession ? 1 : 0) + ", keep-alive " + connect.KeepAliveSeconds + " s" + (sessionPresent ? ", session resumed" : "") + ")");
+            if (Verbose) Info("client " + ClientIdOf(s) + " connected (connection " + c.Id + ", MQTT " + (level == ProtocolVersion.Mqtt311 ? "3.1.1" : "3.1") + ", clean session " + (cleanSession ? 1 : 0) + ", keep-alive " + connect.KeepAliveSeconds + " s" + (sessionPresent ? ", session resumed" : "") + ")");
 
             // [MQTT-4.4.0-1] re-send unacknowledged PUBLISH (with DUP) and PUBREL packets, in order.
             for (int i = 0; i < s.InflightCount; i++)

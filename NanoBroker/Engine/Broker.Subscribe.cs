@@ -104,7 +104,7 @@ namespace NanoBroker
                 }
                 // MQTT 3.1 has no failure code: its client is told the QoS it asked for and is not subscribed,
                 // as mosquitto does.
-                o[at++] = entry < 0 && c.ProtocolLevel != ConnectPacket.Mqtt31Level ? SubscribeFailure : (byte)requested;
+                o[at++] = entry < 0 && c.ProtocolLevel != ProtocolVersion.Mqtt31 ? SubscribeFailure : (byte)requested;
             }
             return true;
         }
