@@ -4,7 +4,7 @@
 #   - hardware/esp32/NanoBroker.Esp32.nfproj likewise for hardware/esp32/;
 #   - the portable tests (NanoBroker.Tests/Engine/**/*.cs) are listed by two test projects, as one assembly would
 #     pass the MetadataProcessor's 64 KB of byte code: NanoBroker.Tests.Storage/NanoBroker.Tests.Storage.nfproj
-#     lists Engine/Storage/ and the harness (Engine/Harness/), NanoBroker.Tests/NanoBroker.Tests.nfproj everything
+#     lists Engine/Storage/, Engine/Protocol/ and the harness (Engine/Harness/), NanoBroker.Tests/NanoBroker.Tests.nfproj everything
 #     else (with the harness); each file once, none that does not exist;
 #   - every <HintPath>..\packages\<id>.<version>\lib\... names a package of the project's packages.config,
 #     the packages.config files agree on versions, and every <ProjectReference> exists.
@@ -92,9 +92,9 @@ projects = {
 }
 
 def check_split_tests():
-    """The two test projects together list NanoBroker.Tests/Engine: Storage/ in one, the rest in the other, the harness in both."""
+    """The two test projects together list NanoBroker.Tests/Engine: Storage/ and Protocol/ in one, the rest in the other, the harness in both."""
     engine = cs_files('NanoBroker.Tests', 'Engine')
-    storage = {f for f in engine if f.startswith('Engine\\Storage\\')}
+    storage = {f for f in engine if f.startswith('Engine\\Storage\\') or f.startswith('Engine\\Protocol\\')}
     harness = {f for f in engine if f.startswith('Engine\\Harness\\')}
     check_listed(projects['tests'], '', engine - storage)
     check_listed(projects['storage-tests'], '..\\NanoBroker.Tests\\', storage | harness)

@@ -104,7 +104,7 @@ namespace NanoBroker.Protocol
             }
             if (Count == 0)
             {
-                return Fail(ReasonCode.ProtocolError, "SUBSCRIBE without a topic filter [MQTT-3.8.3-3]");
+                return Fail(ReasonCode.ProtocolError, "SUBSCRIBE without a topic filter [MQTT-3.8.3-3; 5.0: MQTT-3.8.3-2]");
             }
             cursor = filtersStart;
             return ReasonCode.Success;

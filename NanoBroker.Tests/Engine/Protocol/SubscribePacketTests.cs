@@ -115,7 +115,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         }
 
         [TestMethod]
-        public void NoFilterIsProtocolError_MQTT_3_8_3_3()
+        public void NoFilterIsProtocolError_MQTT_3_8_3_3_And5_MQTT_3_8_3_2()
         {
             SubscribePacket p = new SubscribePacket();
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, ProtocolVersion.Mqtt311, Raw.Bytes(0, 1)));
