@@ -100,7 +100,7 @@ namespace NanoBroker.Tests.Device
                 AppendRetained(log, "home/fan", "off");
                 Assert.AreEqual(0, calls.Count, "nothing reaches the file system before the commit");
                 log.Commit();
-                CollectionAssert.AreEqual(new[] { "open 0 broker.log Append Write", "write 0 " + (2 * 16 + 9 + 2 + 8 + 3), "flush 0", "close 0" }, calls.ToArray(),
+                CollectionAssert.AreEqual(new[] { "open 0 broker.log Append Write", "write 0 " + (2 * 22 + 9 + 2 + 8 + 3), "flush 0", "close 0" }, calls.ToArray(),
                     "one open, one write of the whole batch, one close: the close is what makes it durable on the board");
                 Assert.AreEqual(log.Length, new FileInfo(folder + RecordLog.FileName).Length, "on disk");
                 // Nothing holds the file: it opens with no sharing at all.
@@ -151,7 +151,7 @@ namespace NanoBroker.Tests.Device
             AppendRetained(after, "home/counter", "next");
             after.Commit();
             string[] tail = calls.Last(5);
-            CollectionAssert.AreEqual(new[] { "close 1", "open 0 broker.log Append Write", "write 0 " + (16 + 12 + 4), "flush 0", "close 0" }, tail,
+            CollectionAssert.AreEqual(new[] { "close 1", "open 0 broker.log Append Write", "write 0 " + (22 + 12 + 4), "flush 0", "close 0" }, tail,
                 "the read stream is closed before the file is appended to");
         }
 
@@ -174,7 +174,7 @@ namespace NanoBroker.Tests.Device
             }
             Assert.AreEqual(0, calls.Count, "no file-system call within StorageRetainedDelayMs");
             b.Broker.CommitStorageIfDue(b.Clock.Advance(30000));
-            CollectionAssert.AreEqual(new[] { "open 0 broker.log Append Write", "write 0 " + 3 * (16 + 7 + 3), "flush 0", "close 0" }, calls.ToArray(),
+            CollectionAssert.AreEqual(new[] { "open 0 broker.log Append Write", "write 0 " + 3 * (22 + 7 + 3), "flush 0", "close 0" }, calls.ToArray(),
                 "one commit of the newest value of each topic");
 
             TestBroker after = TestBroker.Restored(new FlashStorage(folder), TestBroker.SmallOptions());

@@ -88,6 +88,13 @@ namespace NanoBroker
             SettleRestoredQueues();
             ApplyAccessToRestored();
             int published = wills.PublishAll();
+            // Format upgrade: a version 1 log is never appended to; it is compacted at once (rewritten as version 2,
+            // each record 6 bytes larger, hence measured). If that fails, the storage fails and a retry compacts it.
+            if (log.NeedsUpgrade)
+            {
+                liveBound = MeasureLive();
+                nextCompactionBytes = 0;
+            }
             CommitStorage();
             string summary = "restored " + retained.Count + " retained messages, " + SessionCount + " sessions, "
                 + subscriptions.Count + " subscriptions; published " + published + " wills of clients connected at the last stop";

@@ -14,8 +14,11 @@ namespace NanoBroker.Storage
         public const string FileName = "broker.log";
         public const string CompactionFileName = "broker.log.new";
 
-        /// <summary>Version of the record format; a log of another version is refused.</summary>
-        public const int FormatVersion = 1;
+        /// <summary>Version of the record format written; a log of version 1 is read and rewritten, one of another version is refused.</summary>
+        public const int FormatVersion = 2;
+
+        /// <summary>The older version still read (docs/record-format.md, "Version 1").</summary>
+        public const int Version1 = 1;
 
         public const int FileHeaderBytes = 8;
 
@@ -28,6 +31,8 @@ namespace NanoBroker.Storage
         private int lastRecordAt;
         private string target = FileName;
         private long committedLength;
+        // The format version of the log file as opened (a compaction makes it FormatVersion).
+        private int fileVersion = FormatVersion;
 
         // The length of the log file while a compaction writes the other one.
         private long logLength;
@@ -48,7 +53,7 @@ namespace NanoBroker.Storage
         /// <summary>Bytes of the records appended and not yet committed.</summary>
         public int PendingBytes { get { return batchCount; } }
 
-        /// <summary>Bytes the batch can still take before <see cref="Append"/> must commit it.</summary>
+        /// <summary>Bytes the batch can still take before an append must commit it.</summary>
         public int Room { get { return batch.Length - batchCount; } }
 
         /// <summary>True between <see cref="BeginCompaction"/> and <see cref="EndCompaction"/> (or <see cref="Abandon"/>).</summary>
@@ -66,6 +71,13 @@ namespace NanoBroker.Storage
         /// replaced by a compaction of what it did read.
         /// </summary>
         public bool Unread { get; private set; }
+
+        /// <summary>
+        /// True when <see cref="Open"/> found a version 1 log: nothing may be appended to it (the records would be of
+        /// another version), so after <see cref="Replay"/> the broker compacts at once, which writes the log afresh as
+        /// version 2 and clears this. Until then <see cref="Commit"/> refuses to write to it.
+        /// </summary>
+        public bool NeedsUpgrade { get; private set; }
 
         /// <summary>Records appended since start (a change counter for the engine).</summary>
         public int Appended { get; private set; }
@@ -94,6 +106,7 @@ namespace NanoBroker.Storage
                     backend.Delete(FileName);
                 }
                 committedLength = 0;
+                fileVersion = FormatVersion;
                 WriteFileHeader(FileName);
                 committedLength = FileHeaderBytes;
                 return null;
@@ -108,10 +121,12 @@ namespace NanoBroker.Storage
                 }
             }
             int version = (header[4] << 8) | header[5];
-            if (version != FormatVersion)
+            if (version != FormatVersion && version != Version1)
             {
-                return FileName + " has record format version " + version + "; this broker reads version " + FormatVersion + " only (move the file away to start empty)";
+                return FileName + " has record format version " + version + "; this broker reads version " + FormatVersion + " and the older version " + Version1 + " only (move the file away to start empty)";
             }
+            fileVersion = version;
+            NeedsUpgrade = version != FormatVersion;
             committedLength = length;
             return null;
         }
@@ -129,7 +144,7 @@ namespace NanoBroker.Storage
             int at = 0;
             while (true)
             {
-                int size = Record.Decode(buffer, at, held - at, buffer.Length, view);
+                int size = Record.Decode(buffer, at, held - at, buffer.Length, fileVersion, view);
                 if (size > 0)
                 {
                     sink.Apply(view);
@@ -167,10 +182,20 @@ namespace NanoBroker.Storage
             return cut;
         }
 
-        /// <summary>Adds a record to the batch; a full batch is committed first (the broker commits before that, see <see cref="Room"/>).</summary>
+        /// <summary>Adds a record without properties (D empty) and with the <see cref="Record.DefaultValue"/> of its kind.</summary>
         public void Append(int kind, int flags, int key, byte[] a, int aStart, int aLength, byte[] b, int bStart, int bLength, byte[] c, int cStart, int cLength)
         {
-            int size = Record.SizeOf(aLength, bLength, cLength);
+            Append(kind, flags, key, Record.DefaultValue(kind), a, aStart, aLength, b, bStart, bLength, null, 0, 0, c, cStart, cLength);
+        }
+
+        /// <summary>
+        /// Adds a record to the batch, its fields in the order they are written (A, B, D, C); a full batch is committed
+        /// first (the broker commits before that, see <see cref="Room"/>).
+        /// </summary>
+        public void Append(int kind, int flags, int key, uint value, byte[] a, int aStart, int aLength, byte[] b, int bStart, int bLength,
+            byte[] d, int dStart, int dLength, byte[] c, int cStart, int cLength)
+        {
+            int size = Record.SizeOf(aLength, bLength, dLength, cLength);
             if (batchCount + size > batch.Length)
             {
                 Commit();
@@ -181,7 +206,7 @@ namespace NanoBroker.Storage
                 throw new System.ArgumentException("record larger than the storage batch");
             }
             lastRecordAt = batchCount;
-            batchCount += Record.Encode(batch, batchCount, kind, flags, key, a, aStart, aLength, b, bStart, bLength, c, cStart, cLength);
+            batchCount += Record.Encode(batch, batchCount, kind, flags, key, value, a, aStart, aLength, b, bStart, bLength, d, dStart, dLength, c, cStart, cLength);
             Appended++;
         }
 
@@ -199,7 +224,7 @@ namespace NanoBroker.Storage
             {
                 int aLength = Record.ReadUInt16(batch, at + 4);
                 int bLength = Record.ReadUInt16(batch, at + 6);
-                int size = Record.SizeOf(aLength, bLength, (int)Record.ReadUInt32(batch, at + 8));
+                int size = Record.SizeAt(batch, at);
                 int kind = batch[at];
                 if ((kind == RecordKind.RetainedSet || kind == RecordKind.RetainedClear) && bLength == topicLength
                     && Routing.Topic.Equal(batch, at + Record.HeaderBytes + aLength, topicLength, batch, topicStart, topicLength))
@@ -224,6 +249,10 @@ namespace NanoBroker.Storage
             if (Damaged && !Compacting)
             {
                 throw new System.InvalidOperationException(FileName + " is damaged: only a compaction writes it again");
+            }
+            if (NeedsUpgrade && !Compacting)
+            {
+                throw new System.InvalidOperationException(FileName + " has record format version " + fileVersion + ": only a compaction writes it again, as version " + FormatVersion);
             }
             backend.Append(target, batch, 0, batchCount);
             backend.Flush(target);
@@ -261,6 +290,8 @@ namespace NanoBroker.Storage
             backend.Rename(CompactionFileName, FileName);
             target = FileName;
             Damaged = false;
+            fileVersion = FormatVersion;
+            NeedsUpgrade = false;
         }
 
         /// <summary>
@@ -341,18 +372,27 @@ namespace NanoBroker.Storage
             BytesWritten += header.Length;
         }
 
-        // True when the file's last record is a valid CompactionEnd (its fixed 16 bytes).
+        // True when the file's last record is a valid CompactionEnd (its fixed 22 bytes, 16 in a version 1 file, which
+        // a build before version 2 may have left).
         private bool EndsWithCompactionEnd(string file)
         {
             long length = backend.Length(file);
-            if (length < FileHeaderBytes + Record.Overhead)
+            if (length < FileHeaderBytes + Record.Version1HeaderBytes + Record.CrcBytes)
             {
                 return false;
             }
-            byte[] tail = new byte[Record.Overhead];
-            backend.Read(file, length - Record.Overhead, tail, 0, tail.Length);
+            byte[] header = new byte[FileHeaderBytes];
+            backend.Read(file, 0, header, 0, FileHeaderBytes);
+            int version = header[5] == Version1 && header[4] == 0 ? Version1 : FormatVersion;
+            int size = (version == Version1 ? Record.Version1HeaderBytes : Record.HeaderBytes) + Record.CrcBytes;
+            if (length < FileHeaderBytes + size)
+            {
+                return false;
+            }
+            byte[] tail = new byte[size];
+            backend.Read(file, length - size, tail, 0, size);
             RecordView view = new RecordView();
-            return Record.Decode(tail, 0, tail.Length, tail.Length, view) == Record.Overhead && view.Kind == RecordKind.CompactionEnd;
+            return Record.Decode(tail, 0, size, size, version, view) == size && view.Kind == RecordKind.CompactionEnd;
         }
     }
 }

@@ -29,7 +29,7 @@ namespace NanoBroker.Tests.Engine.Storage
             b.Clock.Advance(b.Broker.Options.StorageCommitDelayMs);
             b.Broker.CommitStorageIfDue(b.Clock.Now);
             Expect.Ack(publisher.Read(), PacketType.PubAck, 5);
-            Assert.AreEqual((int)before + 16 + 9 + 2, (int)ram.Length(RecordLog.FileName));
+            Assert.AreEqual((int)before + 22 + 9 + 2, (int)ram.Length(RecordLog.FileName));
         }
 
         [TestMethod]
@@ -127,7 +127,7 @@ namespace NanoBroker.Tests.Engine.Storage
         [TestMethod]
         public void AnUncommittedRetainedUpdateCutAtAnyByteLeavesTheOldOrTheNewValue()
         {
-            for (int torn = 0; torn <= 16 + 9 + 3; torn++)
+            for (int torn = 0; torn <= 22 + 9 + 3; torn++)
             {
                 RamStorage ram = new RamStorage();
                 TestBroker b = Start(ram);
@@ -143,7 +143,7 @@ namespace NanoBroker.Tests.Engine.Storage
                 bool old = p.PayloadText == "on";
                 bool updated = p.PayloadText == "off";
                 Assert.IsTrue(old || updated);
-                Assert.IsTrue(updated == (torn == 16 + 9 + 3));
+                Assert.IsTrue(updated == (torn == 22 + 9 + 3));
             }
         }
 

@@ -30,15 +30,15 @@ namespace NanoBroker.Tests.Engine.Storage
         }
 
         [TestMethod]
-        public void RecordSizeIsSixteenBytesPlusFields()
+        public void RecordSizeIsTwentyTwoBytesPlusFields()
         {
             RamStorage ram = new RamStorage();
             RecordLog log = OpenLog(ram);
             long before = log.BytesWritten;
             Append(log, RecordKind.RetainedSet, 1, 0, "", "home/lamp", "on");
             log.Commit();
-            Assert.AreEqual(16 + 9 + 2, (int)(log.BytesWritten - before));
-            Assert.AreEqual(RecordLog.FileHeaderBytes + 16 + 9 + 2, (int)log.Length);
+            Assert.AreEqual(22 + 9 + 2, (int)(log.BytesWritten - before));
+            Assert.AreEqual(RecordLog.FileHeaderBytes + 22 + 9 + 2, (int)log.Length);
         }
 
         [TestMethod]
@@ -75,7 +75,7 @@ namespace NanoBroker.Tests.Engine.Storage
             Assert.AreEqual(RecordLog.FileHeaderBytes, (int)ram.Length(RecordLog.FileName));
             log.Commit();
             Assert.IsFalse(log.HasPending);
-            Assert.AreEqual(RecordLog.FileHeaderBytes + 16 + 8, (int)ram.Length(RecordLog.FileName));
+            Assert.AreEqual(RecordLog.FileHeaderBytes + 22 + 8, (int)ram.Length(RecordLog.FileName));
         }
 
         [TestMethod]

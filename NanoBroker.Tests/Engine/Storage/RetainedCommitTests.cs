@@ -21,8 +21,8 @@ namespace NanoBroker.Tests.Engine.Storage
         private const int RetainedDelay = 60000;
 
         // A record of topic "home/lamp" (9 bytes) with a payload of 2 or 3 bytes.
-        private const int LampOn = 16 + 9 + 2;
-        private const int LampOff = 16 + 9 + 3;
+        private const int LampOn = 22 + 9 + 2;
+        private const int LampOff = 22 + 9 + 3;
 
         [TestMethod]
         public void ARetainedQos0PublishWaitsForTheRetainedDelayAndHoldsNothingBack()
@@ -58,7 +58,7 @@ namespace NanoBroker.Tests.Engine.Storage
                 publisher.Publish("home/fan", "v" + i, 0, true, 0);
                 b.Broker.CommitStorageIfDue(b.Clock.Advance(10000));
             }
-            Assert.AreEqual((int)before + LampOff + (16 + 8 + 2), (int)ram.Length(RecordLog.FileName), "one record per topic, the newest");
+            Assert.AreEqual((int)before + LampOff + (22 + 8 + 2), (int)ram.Length(RecordLog.FileName), "one record per topic, the newest");
 
             TestClient reader = Restart(ram).Subscriber("reader", "home/#", 0);
             Packet[] got = reader.ReadAll();
@@ -83,7 +83,7 @@ namespace NanoBroker.Tests.Engine.Storage
             publisher.Publish("home/door", "closed", 0, true, 0);
             publisher.Publish("home/door", "", 0, true, 0);
             b.Broker.CommitStorageIfDue(b.Clock.Advance(RetainedDelay));
-            Assert.AreEqual((int)before + LampOff + (16 + 9), (int)ram.Length(RecordLog.FileName), "the lamp's set and the door's clear");
+            Assert.AreEqual((int)before + LampOff + (22 + 9), (int)ram.Length(RecordLog.FileName), "the lamp's set and the door's clear");
 
             TestClient reader = Restart(ram).Subscriber("reader", "home/#", 0);
             Packet[] got = reader.ReadAll();
