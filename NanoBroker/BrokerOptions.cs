@@ -104,7 +104,7 @@ namespace NanoBroker
         /// <summary>Interval of the $SYS/broker/... statistics; 0 turns them off.</summary>
         public int SysIntervalMs;
 
-        /// <summary>Bytes of the storage batch: records waiting to be written together. At least MaxPacketSize + MaxClientIdBytes + 16 (the largest record).</summary>
+        /// <summary>Bytes of the storage batch: records waiting to be written together. At least MaxPacketSize + MaxClientIdBytes + Storage.Record.Overhead, 22 (the largest record).</summary>
         public int StorageBatchBytes;
 
         /// <summary>Longest a stored change waits for its batch to be written; acknowledgements of changes wait for it.</summary>
