@@ -9,6 +9,8 @@ cd "$(dirname "$0")"
 packages="mosquitto mosquitto-clients python3-paho-mqtt"
 missing=""
 for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+# Node.js and npm run MQTT.js (an MQTT 5.0 client) for the integration tests; a Node.js of another origin will do.
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 if [ -n "$missing" ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing:$missing"
@@ -61,6 +63,11 @@ else
   echo "NOTE: systemd-analyze is not installed here: service/nanobroker.service NOT verified"
 fi
 rm -rf "$publish" "$publish.log"
+
+echo "== MQTT.js for the integration tests: npm ci in NanoBroker.Tests/Integration/js (package-lock.json), once"
+if [ ! -d NanoBroker.Tests/Integration/js/node_modules ]; then
+  (cd NanoBroker.Tests/Integration/js && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 echo "== unit and integration tests"
 results="$(pwd)/TestResults"
