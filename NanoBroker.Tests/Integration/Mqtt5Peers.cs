@@ -1,0 +1,268 @@
+#if MQTT5_INTEGRATION
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Packets;
+using MQTTnet.Protocol;
+
+namespace NanoBroker.Tests.Integration
+{
+    /// <summary>
+    /// Base of the MQTT 5.0 client tests: the broker they talk to is a NanoBroker started per test, or, when the
+    /// environment variable NANOBROKER_MQTT5_TEST_PORT is set, a broker already listening on 127.0.0.1 at that
+    /// port (mosquitto 2.0, to check the tests themselves). That broker outlives each test, so every test names
+    /// its topics and client ids with <see cref="Unique"/>.
+    /// </summary>
+    public abstract class Mqtt5Test : BrokerTest
+    {
+        private static readonly string ExternalPort = Environment.GetEnvironmentVariable("NANOBROKER_MQTT5_TEST_PORT");
+
+        private readonly string run = Guid.NewGuid().ToString("N").Substring(0, 8);
+
+        /// <summary>The port of the broker under test.</summary>
+        protected int Port
+        {
+            get { return ExternalPort != null ? int.Parse(ExternalPort) : Broker.Port; }
+        }
+
+        protected string PortText
+        {
+            get { return Port.ToString(); }
+        }
+
+        /// <summary><paramref name="name"/> made unique to this test run (topics, client ids).</summary>
+        protected string Unique(string name)
+        {
+            return name + "-" + run;
+        }
+    }
+
+    /// <summary>A message as an MQTTnet client received it, with its MQTT 5.0 properties (copied: MQTTnet reuses buffers).</summary>
+    public sealed record Received5(string Topic, string Text, MqttQualityOfServiceLevel Qos, bool Retain,
+        string ContentType, string ResponseTopic, byte[] CorrelationData, uint MessageExpiryInterval,
+        MqttPayloadFormatIndicator PayloadFormat, uint[] SubscriptionIdentifiers, (string Name, string Value)[] UserProperties)
+    {
+        public string CorrelationText { get { return CorrelationData == null ? null : Encoding.UTF8.GetString(CorrelationData); } }
+
+        public override string ToString()
+        {
+            return Topic + " '" + Text + "' (QoS " + (int)Qos + (Retain ? ", retained" : "") + ", subscription ids ["
+                + string.Join(",", SubscriptionIdentifiers) + "], user properties [" + string.Join(",", UserProperties.Select(p => p.Name + "=" + p.Value)) + "])";
+        }
+    }
+
+    /// <summary>An MQTTnet 5 client speaking MQTT 5.0 (or 3.1.1, to mix versions) to the broker under test.</summary>
+    public sealed class MqttNet5Peer : IAsyncDisposable
+    {
+        private readonly Channel<Received5> received = Channel.CreateUnbounded<Received5>();
+
+        private MqttNet5Peer(string clientId)
+        {
+            ClientId = clientId;
+            Client = new MqttClientFactory().CreateMqttClient();
+            Client.ApplicationMessageReceivedAsync += e =>
+            {
+                MqttApplicationMessage m = e.ApplicationMessage;
+                received.Writer.TryWrite(new Received5(m.Topic, Encoding.UTF8.GetString(m.Payload.ToArray()), m.QualityOfServiceLevel, m.Retain,
+                    m.ContentType, m.ResponseTopic, (byte[])m.CorrelationData?.Clone(), m.MessageExpiryInterval, m.PayloadFormatIndicator,
+                    m.SubscriptionIdentifiers?.ToArray() ?? new uint[0],
+                    m.UserProperties?.Select(p => (p.Name, p.ReadValueAsString())).ToArray() ?? new (string, string)[0]));
+                return Task.CompletedTask;
+            };
+        }
+
+        public IMqttClient Client { get; }
+
+        public string ClientId { get; }
+
+        public MqttClientConnectResult ConnectResult { get; private set; }
+
+        /// <summary>Connects (MQTT 5.0 unless <paramref name="version"/> says otherwise); fails the test unless CONNACK accepts.</summary>
+        public static async Task<MqttNet5Peer> ConnectAsync(int port, string clientId, MqttProtocolVersion version = MqttProtocolVersion.V500,
+            Action<MqttClientOptionsBuilder> configure = null, CancellationToken cancel = default)
+        {
+            MqttNet5Peer peer = new MqttNet5Peer(clientId);
+            MqttClientOptionsBuilder builder = new MqttClientOptionsBuilder()
+                .WithTcpServer(TestBroker.Host, port)
+                .WithClientId(clientId)
+                .WithCleanStart(true)
+                .WithProtocolVersion(version)
+                .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
+                .WithTimeout(TimeSpan.FromSeconds(5));
+            configure?.Invoke(builder);
+            try
+            {
+                peer.ConnectResult = await peer.Client.ConnectAsync(builder.Build(), cancel);
+            }
+            catch
+            {
+                peer.Client.Dispose();
+                throw;
+            }
+            Assert.AreEqual(MqttClientConnectResultCode.Success, peer.ConnectResult.ResultCode, clientId + ": CONNACK");
+            return peer;
+        }
+
+        /// <summary>Subscribes to one filter (its options set by <paramref name="filter"/>); returns the SUBACK reason code.</summary>
+        public async Task<MqttClientSubscribeResultCode> SubscribeAsync(Action<MqttTopicFilterBuilder> filter, uint subscriptionIdentifier = 0, CancellationToken cancel = default)
+        {
+            MqttClientSubscribeOptionsBuilder builder = new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter);
+            if (subscriptionIdentifier != 0)
+            {
+                builder.WithSubscriptionIdentifier(subscriptionIdentifier);
+            }
+            MqttClientSubscribeResult result = await Client.SubscribeAsync(builder.Build(), cancel);
+            return result.Items.Single().ResultCode;
+        }
+
+        /// <summary>Subscribes at <paramref name="qos"/> and checks that it was granted.</summary>
+        public async Task SubscribeAsync(string filter, MqttQualityOfServiceLevel qos, uint subscriptionIdentifier = 0, CancellationToken cancel = default)
+        {
+            MqttClientSubscribeResultCode code = await SubscribeAsync(f => f.WithTopic(filter).WithQualityOfServiceLevel(qos), subscriptionIdentifier, cancel);
+            // [MQTT-3.9.3-1] the SUBACK reason code of a success is the QoS granted.
+            Assert.AreEqual((int)qos, (int)code, ClientId + ": SUBACK for " + filter);
+        }
+
+        /// <summary>Publishes a message built by <paramref name="message"/> on <paramref name="topic"/>; checks the acknowledgement.</summary>
+        public async Task PublishAsync(string topic, string payload, MqttQualityOfServiceLevel qos, Action<MqttApplicationMessageBuilder> message = null, CancellationToken cancel = default)
+        {
+            MqttApplicationMessageBuilder builder = new MqttApplicationMessageBuilder()
+                .WithTopic(topic)
+                .WithPayload(payload)
+                .WithQualityOfServiceLevel(qos);
+            message?.Invoke(builder);
+            MqttClientPublishResult result = await Client.PublishAsync(builder.Build(), cancel);
+            Assert.IsTrue(result.IsSuccess, ClientId + ": publish to " + topic + " failed: " + result.ReasonCode);
+        }
+
+        /// <summary>The next message received; fails the test when none comes within <paramref name="timeout"/>.</summary>
+        public async Task<Received5> NextAsync(TimeSpan timeout, string what = "a message")
+        {
+            using CancellationTokenSource cancel = new CancellationTokenSource(timeout);
+            try
+            {
+                return await received.Reader.ReadAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail(ClientId + " received no " + what + " within " + timeout.TotalMilliseconds + " ms");
+                return null;
+            }
+        }
+
+        /// <summary>Fails the test if a message arrives within <paramref name="during"/>.</summary>
+        public async Task ExpectNothingAsync(TimeSpan during, string why)
+        {
+            using CancellationTokenSource cancel = new CancellationTokenSource(during);
+            try
+            {
+                Received5 m = await received.Reader.ReadAsync(cancel.Token);
+                Assert.Fail(ClientId + " received " + m + " but expected nothing: " + why);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        /// <summary>Messages received and not read yet, without waiting.</summary>
+        public List<Received5> Drain()
+        {
+            List<Received5> messages = new List<Received5>();
+            while (received.Reader.TryRead(out Received5 m))
+            {
+                messages.Add(m);
+            }
+            return messages;
+        }
+
+        /// <summary>DISCONNECT (with a session expiry interval when given), then the connection closes.</summary>
+        public async Task DisconnectAsync(uint? sessionExpiryInterval = null)
+        {
+            MqttClientDisconnectOptionsBuilder builder = new MqttClientDisconnectOptionsBuilder();
+            if (sessionExpiryInterval.HasValue)
+            {
+                builder.WithSessionExpiryInterval(sessionExpiryInterval.Value);
+            }
+            await Client.DisconnectAsync(builder.Build());
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (Client.IsConnected)
+                {
+                    using CancellationTokenSource cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    await Client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancel.Token);
+                }
+            }
+            catch (Exception)
+            {
+                // The broker may already be gone; the socket is closed by Dispose either way.
+            }
+            Client.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// MQTT.js (npm mqtt 5.x, installed by test.sh into Integration/js) run through js/mqttjs-client.js: one
+    /// client per process, driven by a JSON script, printing one JSON event per line.
+    /// </summary>
+    public static class MqttJs
+    {
+        private static readonly Lazy<string> Script = new Lazy<string>(FindScript);
+
+        /// <summary>Starts the client; <paramref name="script"/> is serialized as the helper's JSON script.</summary>
+        public static ChildProcess Start(object script)
+        {
+            return ChildProcess.Start("node", Script.Value, JsonSerializer.Serialize(script));
+        }
+
+        /// <summary>The events the client printed, parsed.</summary>
+        public static List<JsonElement> Events(ChildProcess client)
+        {
+            List<JsonElement> events = new List<JsonElement>();
+            foreach (string line in client.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (line.StartsWith("{", StringComparison.Ordinal))
+                {
+                    events.Add(JsonDocument.Parse(line).RootElement.Clone());
+                }
+            }
+            return events;
+        }
+
+        /// <summary>True for an event line of this kind ("connack", "suback", "message", "done", ...).</summary>
+        public static bool IsEvent(string line, string kind)
+        {
+            return line.StartsWith("{\"event\":\"" + kind + "\"", StringComparison.Ordinal);
+        }
+
+        private static string FindScript()
+        {
+            for (DirectoryInfo dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, "NanoBroker.Tests", "Integration", "js", "mqttjs-client.js");
+                if (File.Exists(candidate))
+                {
+                    Assert.IsTrue(Directory.Exists(Path.Combine(Path.GetDirectoryName(candidate), "node_modules", "mqtt")),
+                        "MQTT.js is not installed: run test.sh, or npm ci in " + Path.GetDirectoryName(candidate));
+                    return candidate;
+                }
+            }
+            Assert.Fail("NanoBroker.Tests/Integration/js/mqttjs-client.js not found above " + AppContext.BaseDirectory);
+            return null;
+        }
+    }
+}
+#endif
