@@ -21,6 +21,30 @@ namespace NanoBroker.Tests.Engine.Harness
             return Byte(value);
         }
 
+        /// <summary>A four-byte integer, most significant byte first (MQTT 5.0 section 1.5.3); 0xFFFFFFFF fits.</summary>
+        public ByteWriter UInt32(long value)
+        {
+            Byte((int)(value >> 24));
+            Byte((int)(value >> 16));
+            return UInt16((int)value);
+        }
+
+        /// <summary>
+        /// A Variable Byte Integer (MQTT 5.0 section 1.5.5, 3.1.1 section 2.2.3): seven bits a byte, least significant
+        /// first, the top bit set on every byte but the last. Written here by hand, not by the engine's encoder.
+        /// </summary>
+        public ByteWriter VarInt(int value)
+        {
+            do
+            {
+                int digit = value & 0x7F;
+                value >>= 7;
+                Byte(value > 0 ? digit | 0x80 : digit);
+            }
+            while (value > 0);
+            return this;
+        }
+
         public ByteWriter Bytes(byte[] bytes)
         {
             if (bytes == null)
@@ -55,13 +79,9 @@ namespace NanoBroker.Tests.Engine.Harness
         /// <summary>This writer's bytes as a packet body behind a fixed header of <paramref name="firstByte"/>.</summary>
         public byte[] ToPacket(int firstByte)
         {
-            byte[] length = new byte[4];
-            int lengthBytes = NanoBroker.Protocol.RemainingLength.Encode(count, length, 0);
-            byte[] packet = new byte[1 + lengthBytes + count];
-            packet[0] = (byte)firstByte;
-            System.Array.Copy(length, 0, packet, 1, lengthBytes);
-            System.Array.Copy(data, 0, packet, 1 + lengthBytes, count);
-            return packet;
+            ByteWriter header = new ByteWriter();
+            header.Byte(firstByte).VarInt(count);
+            return header.Bytes(ToArray()).ToArray();
         }
 
         private void Ensure(int more)

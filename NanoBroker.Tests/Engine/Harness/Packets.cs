@@ -2,9 +2,24 @@ using NanoBroker.Protocol;
 
 namespace NanoBroker.Tests.Engine.Harness
 {
-    /// <summary>Builds the MQTT 3.1.1 packets a client sends.</summary>
+    /// <summary>
+    /// Builds the MQTT 3.1.1 packets a client sends, and by protocol version (mosquitto's test/mosq_test.py
+    /// <c>proto_ver</c>) the packets a scenario run once per version needs: 3 (3.1, "MQIsdp"), 4 (3.1.1) or 5 (5.0,
+    /// through <see cref="V5Packets"/> with no properties). PUBACK, PUBREC, PUBREL, PUBCOMP, PINGREQ and DISCONNECT
+    /// need no version: their 3.1.1 bytes are also the 5.0 ones for success (reason code and properties left out,
+    /// MQTT 5.0 sections 3.4.2.1 and 3.14.2.1).
+    /// </summary>
     public static class Packets
     {
+        /// <summary>Protocol level of MQTT 3.1 (protocol name "MQIsdp").</summary>
+        public const int V31 = 3;
+
+        /// <summary>Protocol level of MQTT 3.1.1.</summary>
+        public const int V311 = 4;
+
+        /// <summary>Protocol level of MQTT 5.0.</summary>
+        public const int V5 = 5;
+
         public static byte[] Bytes(string text)
         {
             return Utf8.GetBytes(text);
@@ -19,6 +34,32 @@ namespace NanoBroker.Tests.Engine.Harness
                 b[i] = (byte)(i * 7 + seed);
             }
             return b;
+        }
+
+        /// <summary>The bytes of a hexadecimal string ("102f0004..."; spaces allowed), e.g. a packet captured from a real client.</summary>
+        public static byte[] FromHex(string hex)
+        {
+            ByteWriter w = new ByteWriter();
+            int high = -1;
+            for (int i = 0; i < hex.Length; i++)
+            {
+                int c = hex[i];
+                int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+                if (digit < 0)
+                {
+                    continue;
+                }
+                if (high < 0)
+                {
+                    high = digit;
+                }
+                else
+                {
+                    w.Byte((high << 4) | digit);
+                    high = -1;
+                }
+            }
+            return w.ToArray();
         }
 
         public static byte[] Concat(byte[] a, byte[] b)
@@ -60,6 +101,20 @@ namespace NanoBroker.Tests.Engine.Harness
             return w.ToPacket(PacketType.Connect << 4);
         }
 
+        /// <summary>A CONNECT of protocol level <paramref name="version"/> (<see cref="V31"/>, <see cref="V311"/>, <see cref="V5"/>) with a client id only.</summary>
+        public static byte[] Connect(int version, string clientId, bool cleanSession, int keepAliveSeconds)
+        {
+            if (version == V5)
+            {
+                return V5Packets.Connect(clientId, cleanSession, keepAliveSeconds, null);
+            }
+            if (version == V31)
+            {
+                return ConnectRaw("MQIsdp", V31, cleanSession ? 0x02 : 0, keepAliveSeconds, Bytes(clientId));
+            }
+            return Connect(clientId, cleanSession, keepAliveSeconds);
+        }
+
         /// <summary>A CONNECT with the protocol name, level and connect flags given as they are, and just a client id behind them.</summary>
         public static byte[] ConnectRaw(string protocolName, int level, int connectFlags, int keepAliveSeconds, byte[] clientId)
         {
@@ -87,6 +142,16 @@ namespace NanoBroker.Tests.Engine.Harness
             return w.ToPacket(first);
         }
 
+        /// <summary>A PUBLISH of protocol level <paramref name="version"/> (5.0: with an empty properties block).</summary>
+        public static byte[] Publish(int version, string topic, string payload, int qos, bool retain, bool dup, int packetId)
+        {
+            if (version == V5)
+            {
+                return V5Packets.Publish(topic, payload, qos, retain, dup, packetId, null);
+            }
+            return Publish(topic, payload, qos, retain, dup, packetId);
+        }
+
         /// <summary>A QoS 0 PUBLISH, not retained.</summary>
         public static byte[] Publish(string topic, string payload)
         {
@@ -109,6 +174,16 @@ namespace NanoBroker.Tests.Engine.Harness
             return Subscribe(packetId, new string[] { filter }, new int[] { qos });
         }
 
+        /// <summary>A SUBSCRIBE of protocol level <paramref name="version"/> to one filter (5.0: options = the QoS, no properties).</summary>
+        public static byte[] Subscribe(int version, int packetId, string filter, int qos)
+        {
+            if (version == V5)
+            {
+                return V5Packets.Subscribe(packetId, filter, qos, 0);
+            }
+            return Subscribe(packetId, filter, qos);
+        }
+
         public static byte[] Unsubscribe(int packetId, string[] filters)
         {
             ByteWriter w = new ByteWriter();
@@ -123,6 +198,16 @@ namespace NanoBroker.Tests.Engine.Harness
         public static byte[] Unsubscribe(int packetId, string filter)
         {
             return Unsubscribe(packetId, new string[] { filter });
+        }
+
+        /// <summary>An UNSUBSCRIBE of protocol level <paramref name="version"/> of one filter (5.0: no properties).</summary>
+        public static byte[] Unsubscribe(int version, int packetId, string filter)
+        {
+            if (version == V5)
+            {
+                return V5Packets.Unsubscribe(packetId, filter);
+            }
+            return Unsubscribe(packetId, filter);
         }
 
         public static byte[] PubAck(int packetId) { return Ack(PacketType.PubAck << 4, packetId); }

@@ -104,6 +104,12 @@ namespace NanoBroker.Tests.Engine.Harness
             return p;
         }
 
+        /// <summary>As <see cref="Read"/>, parsed as an MQTT 5.0 packet (fields and properties); null when there is none.</summary>
+        public V5Packet Read5()
+        {
+            return V5Packet.Parse(Read());
+        }
+
         /// <summary>The next packet without reading it.</summary>
         public Packet Peek()
         {
