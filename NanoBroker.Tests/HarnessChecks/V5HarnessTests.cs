@@ -1,17 +1,16 @@
-#if NANOFRAMEWORK_1_0
-using nanoFramework.TestFramework;
-#else
 using Microsoft.VisualStudio.TestTools.UnitTesting;
-#endif
 using NanoBroker.Protocol;
 using NanoBroker.Tests.Engine.Harness;
 
-namespace NanoBroker.Tests.Engine
+namespace NanoBroker.Tests.HarnessChecks
 {
     /// <summary>
     /// The MQTT 5.0 harness checked against real bytes: packets V5Packets builds by hand equal what mosquitto_pub
     /// and mosquitto_sub 2.0.11 sent (captured once with a fake server), and V5Packet reads what mosquitto 2.0.11
     /// sent back, so the harness is right before any engine code is judged by it.
+    /// Host-only (not under Engine/) for now: with these 11 tests NanoBroker.Tests.nfproj's assembly passes the
+    /// MetadataProcessor's 64 KB byte code table ("Byte code table overflow"); they keep to the portable Assert subset
+    /// so they can move back beside the 5.0 engine tests once those get an nfproj of their own.
     /// </summary>
     [TestClass]
     public class V5HarnessTests
