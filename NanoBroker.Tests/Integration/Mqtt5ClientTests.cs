@@ -487,7 +487,9 @@ say('DONE')
             Assert.AreEqual(7, p.GetProperty("subscriptionIdentifier").GetInt32());
         }
 
-        // MQTT.js 3.1.1 (protocolVersion 4) and MQTT.js 5.0 on one broker, each receiving what the other publishes.
+        // MQTT.js 3.1.1 (protocolVersion 4) and MQTT.js 5.0 on one broker, each receiving what the other publishes:
+        // the 3.1.1 client subscribes first; the 5.0 one subscribes, then publishes to it; the 3.1.1 one answers once
+        // that message has come (so each publish follows the other's SUBACK).
         [TestMethod]
         [Timeout(15000)]
         public async Task MqttJsV4AndV5_ExchangeMessagesBothWays()
@@ -499,18 +501,17 @@ say('DONE')
                 steps = new object[]
                 {
                     new { subscribe = topic + "/to4", qos = 1 },
-                    new { sleep = 500 },
-                    new { publish = topic + "/to5", payload = "from 3.1.1", qos = 1 },
                     new { messages = 1, seconds = 5 },
+                    new { publish = topic + "/to5", payload = "from 3.1.1", qos = 1 },
                 },
             });
+            await v4.WaitForLineAsync(l => MqttJs.IsEvent(l, "suback"), Wait, "SUBACK of the 3.1.1 client");
             using ChildProcess v5 = MqttJs.Start(new
             {
                 host = TestBroker.Host, port = Port, protocolVersion = 5, clientId = Unique("js-v5"),
                 steps = new object[]
                 {
                     new { subscribe = topic + "/to5", qos = 1 },
-                    new { sleep = 500 },
                     new { publish = topic + "/to4", payload = "from 5.0", qos = 1, properties = new { userProperties = new { k = "v" } } },
                     new { messages = 1, seconds = 5 },
                 },
