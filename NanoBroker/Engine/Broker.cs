@@ -3,6 +3,7 @@ using NanoBroker.Protocol;
 using NanoBroker.Routing;
 using NanoBroker.Sessions;
 using NanoBroker.Storage;
+using NanoBroker.Sys;
 
 namespace NanoBroker
 {
@@ -13,49 +14,49 @@ namespace NanoBroker
     /// and calls <see cref="Tick"/> now and then with the current time. All memory is allocated here,
     /// from <see cref="BrokerOptions"/>; routing a message allocates nothing.
     /// </summary>
-    public sealed partial class Broker
+    /// <remarks>
+    /// The broker is the façade: it builds the parts that own the engine's state (connections, sessions, the
+    /// outbound flow, the router, wills, the journal and the storage keeper, a handler per packet family), frames
+    /// the packets a connection received and dispatches them, holds acknowledgements back until what they
+    /// acknowledge is durable, and retries the publishers held back until nothing changes (Settle).
+    /// No part holds a reference to the broker.
+    /// </remarks>
+    public sealed class Broker
     {
         // Connection slots beyond MaxClients: one to tell a client over the limit CONNACK 3, and one for
         // a client that reconnects with its id while its old connection is still open (takeover).
         private const int SpareConnections = 2;
 
+        /// <summary>How long a full or failing storage waits before the broker tries again to write (or to leave the full state).</summary>
+        public const int StorageRetryMs = 30000;
+
         private readonly BrokerOptions options;
-        private readonly Connection[] connections;
-        private readonly Session[] sessions;
-        private readonly TopicNodes topics;
+        private readonly EngineContext context;
+        private readonly ConnectionTable connections;
+        private readonly SessionTable sessions;
         private readonly SubscriptionTree subscriptions;
         private readonly MessagePool pool;
+        private readonly RetainedTree retained;
 
         // Large buffers (MaxPacketSize each) lent for one packet larger than a connection's own buffer.
         private readonly BufferPool receiveLender;
         private readonly BufferPool sendLender;
-        private readonly RetainedTree retained;
-        private readonly IBrokerLog log;
 
-        // Topic copies of pooled messages and $SYS payloads; one packet's worth.
-        private readonly byte[] scratch;
-
-        // Sessions reached by the publish being routed.
-        private readonly int[] routeTargets;
-        private int routeStamp;
-
-        private long now;
-        private readonly long startedAtMs;
-        private int connectedCount;
-        private int blockedCount;
-        private bool retryBlocked;
-
-        // Some session may have retained messages to send for a new subscription (SendRetainedDue).
-        private bool retainedDue;
-        private int assignedIds;
+        private readonly MessageCopy copy;
+        private readonly StorageKeeper keeper;
+        private readonly Journal journal;
+        private readonly OutboundFlow flow;
+        private readonly Router router;
+        private readonly Wills wills;
+        private readonly Disconnector disconnector;
+        private readonly Framing framing;
+        private readonly LiveSet live;
+        private readonly ConnectHandler connectHandler;
+        private readonly PublishHandler publishHandler;
+        private readonly SubscribeHandler subscribeHandler;
+        private readonly SysPublisher sys;
 
         public readonly BrokerStats Stats = new BrokerStats();
-
-        /// <summary>
-        /// Authentication and access rules; null lets every client connect, read and write. Set it before
-        /// <see cref="Restore"/> (restored sessions and subscriptions are checked against it) and the first connection.
-        /// </summary>
-        public Security.AccessControl Access;
 
         public Broker(BrokerOptions options, long nowMs, IBrokerLog log)
         {
@@ -65,52 +66,70 @@ namespace NanoBroker
                 throw new System.ArgumentException(problem);
             }
             this.options = options;
-            this.log = log;
-            now = nowMs;
-            startedAtMs = nowMs;
-            nextSysMs = nowMs;
+            context = new EngineContext(options, Stats, log, nowMs);
 
             int receiveBytes = options.ReceiveBytes;
             receiveLender = new BufferPool(receiveBytes < options.MaxPacketSize ? options.LargeReceiveBuffers : 0, options.MaxPacketSize);
             sendLender = new BufferPool(options.OutboxBytes < options.MaxPacketSize ? options.LargeSendBuffers : 0, options.MaxPacketSize);
-            connections = new Connection[options.MaxClients + SpareConnections];
-            for (int i = 0; i < connections.Length; i++)
-            {
-                connections[i] = new Connection(i, receiveBytes, options.OutboxBytes, sendLender);
-            }
-            sessions = new Session[options.MaxSessions];
-            for (int i = 0; i < sessions.Length; i++)
-            {
-                sessions[i] = new Session(i, options.MaxClientIdBytes, options.InflightWindow, options.QueueDepth);
-            }
-            routeTargets = new int[options.MaxSessions];
+            connections = new ConnectionTable(options.MaxClients + SpareConnections, receiveBytes, options.OutboxBytes, sendLender);
             // $SYS statistics are retained messages too; they get room of their own in the topic tree and both
             // stores (and one more message, as a new value is stored before the old one goes), so the user's limits hold.
-            int sysMessages = options.SysIntervalMs > 0 ? Sys.SysTopics.All.Length : 0;
+            int sysMessages = options.SysIntervalMs > 0 ? SysTopics.All.Length : 0;
             int sysNodes = 0;
             int sysLevelBytes = 0;
             if (sysMessages > 0)
             {
-                TopicNodes.Measure(Sys.SysTopics.All, out sysNodes, out sysLevelBytes);
+                TopicNodes.Measure(SysTopics.All, out sysNodes, out sysLevelBytes);
             }
-            topics = new TopicNodes(options.MaxTopicNodes + sysNodes, options.TopicLevelBytes + sysLevelBytes);
+            TopicNodes topics = new TopicNodes(options.MaxTopicNodes + sysNodes, options.TopicLevelBytes + sysLevelBytes);
             subscriptions = new SubscriptionTree(topics, options.MaxSubscriptions, options.MaxSessions);
             int sysPoolMessages = sysMessages > 0 ? sysMessages + 1 : 0;
-            int sysBlocks = sysPoolMessages * ((Sys.SysTopics.MaxMessageBytes + options.MessageBlockBytes - 1) / options.MessageBlockBytes);
+            int sysBlocks = sysPoolMessages * ((SysTopics.MaxMessageBytes + options.MessageBlockBytes - 1) / options.MessageBlockBytes);
             pool = new MessagePool(options.MaxStoredMessages + sysPoolMessages, options.MessageStoreBytes / options.MessageBlockBytes + sysBlocks, options.MessageBlockBytes);
-            retained = new RetainedTree(topics, pool, options.MaxRetainedMessages, options.MaxRetainedBytes, sysMessages, sysMessages * Sys.SysTopics.MaxMessageBytes);
+            retained = new RetainedTree(topics, pool, options.MaxRetainedMessages, options.MaxRetainedBytes, sysMessages, sysMessages * SysTopics.MaxMessageBytes);
             for (int i = 0; i < sysMessages; i++)
             {
-                retained.Reserve(Sys.SysTopics.All[i]);
+                retained.Reserve(SysTopics.All[i]);
             }
-            scratch = new byte[options.MaxPacketSize];
-            queueRecordScratch = options.PersistQueuedMessages ? new byte[options.MaxPacketSize] : null;
+
+            // The parts, each given only the parts below it.
+            copy = new MessageCopy(pool, options.MaxPacketSize);
+            keeper = new StorageKeeper(options, context);
+            journal = new Journal(options, keeper, pool, copy, context);
+            sessions = new SessionTable(options, subscriptions, pool, journal, context);
+            flow = new OutboundFlow(connections, sessions, subscriptions, retained, pool, journal, context);
+            router = new Router(sessions, subscriptions, retained, pool, flow, journal, keeper, copy, context);
+            wills = new Wills(connections.Length, pool, router, journal, context);
+            disconnector = new Disconnector(connections, sessions, wills, journal, receiveLender, context);
+            framing = new Framing(options.MaxPacketSize, disconnector);
+            live = new LiveSet(options, sessions, subscriptions, retained, pool, wills, journal, keeper, copy);
+            connectHandler = new ConnectHandler(connections, sessions, wills, keeper, flow, disconnector, context);
+            publishHandler = new PublishHandler(sessions, router, flow, framing, disconnector, context);
+            subscribeHandler = new SubscribeHandler(sessions, subscriptions, keeper, journal, flow, disconnector, context);
+            sys = new SysPublisher(connections, sessions, subscriptions, retained, pool, keeper, router, copy, context);
+        }
+
+        /// <summary>
+        /// Authentication and access rules; null lets every client connect, read and write. Set it before
+        /// <see cref="Restore"/> (restored sessions and subscriptions are checked against it) and the first connection.
+        /// </summary>
+        public Security.AccessControl Access
+        {
+            get { return context.Access; }
+            set { context.Access = value; }
+        }
+
+        /// <summary>Set by the edge that can measure the heap (GC on .NET, nanoFramework's GC.Run).</summary>
+        public HeapProbe HeapBytesInUse
+        {
+            get { return sys.HeapBytesInUse; }
+            set { sys.HeapBytesInUse = value; }
         }
 
         public BrokerOptions Options { get { return options; } }
 
         /// <summary>Clients connected now (CONNECT accepted).</summary>
-        public int ConnectedClients { get { return connectedCount; } }
+        public int ConnectedClients { get { return connections.ConnectedCount; } }
 
         public SubscriptionTree Subscriptions { get { return subscriptions; } }
 
@@ -125,72 +144,41 @@ namespace NanoBroker
         public RetainedTree Retained { get { return retained; } }
 
         /// <summary>Sessions in use, connected or persistent offline.</summary>
-        public int SessionCount
-        {
-            get
-            {
-                int n = 0;
-                for (int i = 0; i < sessions.Length; i++)
-                {
-                    if (sessions[i].InUse)
-                    {
-                        n++;
-                    }
-                }
-                return n;
-            }
-        }
+        public int SessionCount { get { return sessions.Count; } }
 
         /// <summary>Connections the engine holds at once (MaxClients and the spares); their ids are 0 to this less one.</summary>
-        public int ConnectionSlots
-        {
-            get { return connections.Length; }
-        }
+        public int ConnectionSlots { get { return connections.Length; } }
 
         /// <summary>Free connection slots.</summary>
-        public int FreeConnections
-        {
-            get
-            {
-                int n = 0;
-                for (int i = 0; i < connections.Length; i++)
-                {
-                    if (connections[i].State == ConnectionState.Free)
-                    {
-                        n++;
-                    }
-                }
-                return n;
-            }
-        }
+        public int FreeConnections { get { return connections.FreeCount; } }
+
+        /// <summary>Whether durable state is being kept (see <see cref="NanoBroker.StorageState"/>): ok without storage too.</summary>
+        public StorageState StorageState { get { return keeper.State; } }
 
         /// <summary>A connection slot for a newly accepted socket, or null when every slot is taken (close the socket).</summary>
         public Connection Open(long nowMs)
         {
-            now = nowMs;
-            for (int i = 0; i < connections.Length; i++)
+            context.Now = nowMs;
+            Connection c = connections.Open(nowMs);
+            if (c != null)
             {
-                if (connections[i].State == ConnectionState.Free)
-                {
-                    connections[i].Reset(nowMs);
-                    return connections[i];
-                }
+                return c;
             }
-            Stats.ConnectionsRefused++;
-            Warn("no free connection slot: a new connection was closed");
+            context.Stats.ConnectionsRefused++;
+            context.Warn("no free connection slot: a new connection was closed");
             return null;
         }
 
         /// <summary>The edge wrote <paramref name="count"/> bytes at <see cref="Connection.ReceiveOffset"/>.</summary>
         public void Received(Connection connection, int count, long nowMs)
         {
-            now = nowMs;
+            context.Now = nowMs;
             if (connection.State == ConnectionState.Free || connection.State == ConnectionState.Closing)
             {
                 return;
             }
             connection.ReceivedCount += count;
-            Stats.BytesReceived += count;
+            context.Stats.BytesReceived += count;
             Process(connection);
             Settle();
         }
@@ -198,14 +186,14 @@ namespace NanoBroker
         /// <summary>The edge sent <paramref name="count"/> bytes from the start of the outbox.</summary>
         public void Sent(Connection connection, int count, long nowMs)
         {
-            now = nowMs;
+            context.Now = nowMs;
             connection.Outbox.Consumed(count);
             connection.OutboxWaitingSinceMs = nowMs;
-            Stats.BytesSent += count;
+            context.Stats.BytesSent += count;
             if (connection.State == ConnectionState.Connected)
             {
-                Pump(sessions[connection.Session]);
-                retryBlocked = true;
+                flow.Pump(sessions.At(connection.Session));
+                context.RetryBlockedPublishers();
             }
             Settle();
         }
@@ -216,12 +204,12 @@ namespace NanoBroker
         /// </summary>
         public void Closed(Connection connection, long nowMs)
         {
-            now = nowMs;
+            context.Now = nowMs;
             if (connection.State == ConnectionState.Free)
             {
                 return;
             }
-            End(connection, true, "connection closed by the network");
+            disconnector.End(connection, true, "connection closed by the network");
             connection.State = ConnectionState.Free;
             connection.Outbox.Clear();
             Settle();
@@ -230,35 +218,38 @@ namespace NanoBroker
         /// <summary>Time passes: keep-alive and connect timeouts, slow clients, $SYS statistics.</summary>
         public void Tick(long nowMs)
         {
-            now = nowMs;
+            context.Now = nowMs;
             for (int i = 0; i < connections.Length; i++)
             {
-                Connection c = connections[i];
-                if (c.State == ConnectionState.AwaitingConnect && now - c.OpenedAtMs > options.ConnectTimeoutMs)
+                Connection c = connections.At(i);
+                if (c.State == ConnectionState.AwaitingConnect && context.Now - c.OpenedAtMs > context.Options.ConnectTimeoutMs)
                 {
-                    End(c, false, "no CONNECT within " + options.ConnectTimeoutMs + " ms");
+                    disconnector.End(c, false, "no CONNECT within " + context.Options.ConnectTimeoutMs + " ms");
                 }
                 else if (c.State == ConnectionState.Connected)
                 {
                     // [MQTT-3.1.2-24] one and a half keep-alive periods without a packet; a client the
                     // broker holds back with a full receive buffer cannot get its PINGREQ through, so it is not
                     // timed out (with room, a PINGREQ behind the waiting packet is handled: HandleAcksBehind).
-                    if (c.KeepAliveMs > 0 && (!c.Blocked || c.ReceiveSpace > 0) && now - c.LastReceivedMs > c.KeepAliveMs + c.KeepAliveMs / 2)
+                    if (c.KeepAliveMs > 0 && (!c.Blocked || c.ReceiveSpace > 0) && context.Now - c.LastReceivedMs > c.KeepAliveMs + c.KeepAliveMs / 2)
                     {
-                        End(c, true, "keep-alive timeout");
+                        disconnector.End(c, true, "keep-alive timeout");
                     }
-                    else if (c.Outbox.Count > 0 && now - c.OutboxWaitingSinceMs > options.SlowClientTimeoutMs)
+                    else if (c.Outbox.Count > 0 && context.Now - c.OutboxWaitingSinceMs > context.Options.SlowClientTimeoutMs)
                     {
-                        End(c, true, "not reading: send buffer full for " + options.SlowClientTimeoutMs + " ms");
+                        disconnector.End(c, true, "not reading: send buffer full for " + context.Options.SlowClientTimeoutMs + " ms");
                     }
-                    else if (c.Blocked && now - c.BlockedSinceMs >= options.SlowClientTimeoutMs)
+                    else if (c.Blocked && context.Now - c.BlockedSinceMs >= context.Options.SlowClientTimeoutMs)
                     {
                         ReleaseBlockedPublisher(c);
                     }
                 }
             }
-            RetryStorageIfDue();
-            PublishSysIfDue();
+            if (keeper.RetryIfDue(live))
+            {
+                connections.ReleaseHeldAcks();
+            }
+            sys.PublishIfDue();
             Settle();
         }
 
@@ -266,11 +257,90 @@ namespace NanoBroker
         private void ReleaseBlockedPublisher(Connection publisher)
         {
             int blocker = publisher.BlockedBySession;
-            if (blocker >= 0 && sessions[blocker].IsOnline)
+            if (blocker >= 0 && sessions.At(blocker).IsOnline)
             {
-                End(connections[sessions[blocker].Connection], true, "too slow: held publishers back for " + options.SlowClientTimeoutMs + " ms");
+                disconnector.End(connections.At(sessions.At(blocker).Connection), true, "too slow: held publishers back for " + context.Options.SlowClientTimeoutMs + " ms");
             }
-            retryBlocked = true;
+            context.RetryBlockedPublishers();
+        }
+
+        /// <summary>
+        /// Loads the state a log holds and keeps it up to date from then on; call once, before any
+        /// connection. Wills of clients that were connected when the broker stopped are published.
+        /// Returns a summary for the log; throws <see cref="System.InvalidOperationException"/> when the
+        /// log cannot be read (another format version). A backend that fails (a full or failing file system)
+        /// does not stop the broker: it starts in the failing state with what it could read.
+        /// </summary>
+        public string Restore(RecordLog log)
+        {
+            keeper.Open(log);
+            Restorer restorer = new Restorer(sessions, subscriptions, retained, pool, flow, wills, journal, copy, context);
+            keeper.Replay(restorer);
+            keeper.Restored();
+            restorer.SettleQueues();
+            restorer.ApplyAccess();
+            int published = wills.PublishRestored();
+            keeper.UpgradeIfNeeded(live);
+            CommitStorage();
+            string summary = "restored " + retained.Count + " retained messages, " + SessionCount + " sessions, "
+                + subscriptions.Count + " subscriptions; published " + published + " wills of clients connected at the last stop";
+            if (keeper.ReplayCut > 0)
+            {
+                context.Warn("storage: cut " + keeper.ReplayCut + " bytes of torn or corrupt records off the end of " + RecordLog.FileName);
+                summary += "; cut " + keeper.ReplayCut + " corrupt bytes";
+            }
+            if (keeper.State != StorageState.Ok)
+            {
+                summary += "; storage " + StorageKeeper.StateName(keeper.State);
+            }
+            return summary;
+        }
+
+        /// <summary>The edge calls this often: writes the pending records once they have waited StorageCommitDelayMs.</summary>
+        public void CommitStorageIfDue(long nowMs)
+        {
+            context.Now = nowMs;
+            if (context.Now >= NextStorageCommitMs)
+            {
+                CommitStorage();
+                Settle();
+            }
+        }
+
+        /// <summary>
+        /// When <see cref="CommitStorageIfDue"/> next has work, in the milliseconds of the clock the edge passes in:
+        /// long.MaxValue when nothing is pending (or storage is failing, when only <see cref="Tick"/> retries).
+        /// The edge may sleep until then without delaying an acknowledgement held back for a commit. Allocation-free.
+        /// </summary>
+        public long NextStorageCommitMs { get { return keeper.NextCommitMs; } }
+
+        // Makes pending records durable, then lets the acknowledgements that waited for them go.
+        private void CommitStorage()
+        {
+            if (keeper.Commit(live))
+            {
+                connections.ReleaseHeldAcks();
+            }
+        }
+
+        // A failure lost the records some acknowledgements waited for: those connections are closed without them
+        // (a client whose packets changed stored state but wait for no acknowledgement, QoS 0, goes on).
+        private void CloseWithheld()
+        {
+            for (int i = 0; i < connections.Length; i++)
+            {
+                Connection c = connections.At(i);
+                if (c.State == ConnectionState.Free)
+                {
+                    continue;
+                }
+                bool withheld = c.Outbox.HeldBytes > 0;
+                c.Outbox.DropHeld();
+                if (withheld)
+                {
+                    disconnector.End(c, true, "storage failed: what its last packets changed could not be made durable, so they are not acknowledged");
+                }
+            }
         }
 
         // Parses and handles every complete packet in the receive buffer.
@@ -280,18 +350,18 @@ namespace NanoBroker
             int position = 0;
             while (c.State != ConnectionState.Closing)
             {
-                int size = CompletePacketAt(c, position);
+                int size = framing.CompletePacketAt(c, position);
                 if (size <= 0)
                 {
                     break;
                 }
                 if (!Dispatch(c, position, size))
                 {
-                    HoldBack(c);
+                    connections.HoldBack(c, context.Now);
                     HandleAcksBehind(c, position + size);
                     break;
                 }
-                LetGo(c);
+                connections.LetGo(c);
                 position += size;
             }
             if (c.State == ConnectionState.Closing)
@@ -313,16 +383,7 @@ namespace NanoBroker
         // stops (backpressure), and it tries again when a buffer comes back. Nothing is dropped.
         private void FitReceiveBuffer(Connection c)
         {
-            int head = 0;
-            if (c.ReceivedCount >= 2)
-            {
-                int lengthBytes;
-                int remaining = RemainingLength.Decode(c.ReceiveBuffer, 1, c.ReceivedCount - 1, out lengthBytes);
-                if (remaining >= 0)
-                {
-                    head = 1 + lengthBytes + remaining;
-                }
-            }
+            int head = Framing.HeadPacketSize(c);
             if (!c.ReceiveBorrowing)
             {
                 if (head <= c.OwnReceiveBytes)
@@ -336,45 +397,25 @@ namespace NanoBroker
                     if (!c.WaitsForBuffer)
                     {
                         c.WaitsForBuffer = true;
-                        Stats.BufferWaits++;
+                        context.Stats.BufferWaits++;
                     }
                     if (!c.Blocked)
                     {
                         c.BlockedBySession = -1;
                     }
-                    HoldBack(c);
+                    connections.HoldBack(c, context.Now);
                     return;
                 }
                 c.LendReceive(large);
                 if (c.WaitsForBuffer)
                 {
                     c.WaitsForBuffer = false;
-                    LetGo(c);
+                    connections.LetGo(c);
                 }
             }
             else if (head <= c.OwnReceiveBytes && c.ReceivedCount <= c.OwnReceiveBytes)
             {
                 receiveLender.Give(c.TakeBackReceive());
-            }
-        }
-
-        // The connection is not read further until its head packet can be handled (Settle retries it).
-        private void HoldBack(Connection c)
-        {
-            if (!c.Blocked)
-            {
-                c.Blocked = true;
-                c.BlockedSinceMs = now;
-                blockedCount++;
-            }
-        }
-
-        private void LetGo(Connection c)
-        {
-            if (c.Blocked)
-            {
-                c.Blocked = false;
-                blockedCount--;
             }
         }
 
@@ -384,55 +425,25 @@ namespace NanoBroker
             if (receiveLender.Returned)
             {
                 receiveLender.Returned = false;
-                retryBlocked = true;
+                context.RetryBlockedPublishers();
             }
             if (sendLender.Returned)
             {
                 sendLender.Returned = false;
-                retainedDue = true;
+                context.RetainedMayBeDue();
                 for (int i = 0; i < connections.Length; i++)
                 {
-                    Connection c = connections[i];
+                    Connection c = connections.At(i);
                     if (c.Outbox.WaitsForBuffer)
                     {
                         c.Outbox.WaitsForBuffer = false;
                         if (c.State == ConnectionState.Connected)
                         {
-                            Pump(sessions[c.Session]);
+                            flow.Pump(sessions.At(c.Session));
                         }
                     }
                 }
             }
-        }
-
-        // The size of the complete packet at position; 0 when more bytes are needed, -1 after closing
-        // the connection for a malformed or oversized packet.
-        private int CompletePacketAt(Connection c, int position)
-        {
-            int available = c.ReceivedCount - position;
-            if (available < 2)
-            {
-                return 0;
-            }
-            int lengthBytes;
-            int remaining = RemainingLength.Decode(c.ReceiveBuffer, position + 1, available - 1, out lengthBytes);
-            if (remaining == RemainingLength.Malformed)
-            {
-                Violation(c, "malformed remaining length");
-                return -1;
-            }
-            if (remaining == RemainingLength.Incomplete)
-            {
-                return 0;
-            }
-            int size = 1 + lengthBytes + remaining;
-            if (size > options.MaxPacketSize || size < 0)
-            {
-                Violation(c, "packet of " + size + " bytes exceeds the maximum packet size " + options.MaxPacketSize);
-                return -1;
-            }
-            // A packet larger than the buffer waits for a large one (Process lends it when it is at the head).
-            return available < size || size > c.ReceiveBuffer.Length ? 0 : size;
         }
 
         // While the packet at the head waits, acknowledgements behind it may still be handled: they
@@ -441,7 +452,7 @@ namespace NanoBroker
         {
             while (c.State == ConnectionState.Connected)
             {
-                int size = CompletePacketAt(c, position);
+                int size = framing.CompletePacketAt(c, position);
                 if (size <= 0)
                 {
                     return;
@@ -456,7 +467,7 @@ namespace NanoBroker
                 // A PUBREL of a message the session holds frees a place in its QoS 2 window; any other PUBREL
                 // may release the PUBLISH that waits, so it keeps its turn.
                 bool ack = type == PacketType.PubAck || type == PacketType.PubRec || type == PacketType.PubComp || type == PacketType.PingReq
-                    || ReleasesHeldMessage(c.ReceiveBuffer, position, size, sessions[c.Session]);
+                    || Framing.ReleasesHeldMessage(c.ReceiveBuffer, position, size, sessions.At(c.Session));
                 if (!ack)
                 {
                     position += size;
@@ -491,45 +502,45 @@ namespace NanoBroker
             {
                 if (type != PacketType.Connect)
                 {
-                    Violation(c, "first packet is not CONNECT [MQTT-3.1.0-1]");
+                    disconnector.Violation(c, "first packet is not CONNECT [MQTT-3.1.0-1]");
                     return true;
                 }
-                return HandleConnect(c, flags, buffer, body, end);
+                return connectHandler.OnConnect(c, flags, buffer, body, end);
             }
             if (type != PacketType.Publish && flags != PacketType.RequiredFlags(type))
             {
-                Violation(c, "invalid fixed header flags [MQTT-2.2.2-2]");
+                disconnector.Violation(c, "invalid fixed header flags [MQTT-2.2.2-2]");
                 return true;
             }
             // An acknowledgement of a stored change waits until the change is durable (a retained message at QoS 0
             // has none: nothing of the connection waits for it); when a failure lost the batch meanwhile, it stays
             // held, and CloseWithheld closes the connection without it.
-            int urgentBefore = urgentJournaled;
-            int lostBefore = lostBatches;
+            int urgentBefore = keeper.UrgentJournaled;
+            int lostBefore = keeper.LostBatches;
             int outboxBefore = c.Outbox.Count;
             bool handled;
             switch (type)
             {
-                case PacketType.Publish: handled = HandlePublish(c, flags, buffer, body, end); break;
-                case PacketType.PubAck: handled = HandlePubAck(c, buffer, body, end); break;
-                case PacketType.PubRec: handled = HandlePubRec(c, buffer, body, end); break;
-                case PacketType.PubRel: handled = HandlePubRel(c, buffer, body, end); break;
-                case PacketType.PubComp: handled = HandlePubComp(c, buffer, body, end); break;
-                case PacketType.Subscribe: handled = HandleSubscribe(c, buffer, body, end); break;
-                case PacketType.Unsubscribe: handled = HandleUnsubscribe(c, buffer, body, end); break;
+                case PacketType.Publish: handled = publishHandler.OnPublish(c, flags, buffer, body, end); break;
+                case PacketType.PubAck: handled = publishHandler.OnPubAck(c, buffer, body, end); break;
+                case PacketType.PubRec: handled = publishHandler.OnPubRec(c, buffer, body, end); break;
+                case PacketType.PubRel: handled = publishHandler.OnPubRel(c, buffer, body, end); break;
+                case PacketType.PubComp: handled = publishHandler.OnPubComp(c, buffer, body, end); break;
+                case PacketType.Subscribe: handled = subscribeHandler.OnSubscribe(c, buffer, body, end); break;
+                case PacketType.Unsubscribe: handled = subscribeHandler.OnUnsubscribe(c, buffer, body, end); break;
                 case PacketType.PingReq: handled = HandlePingReq(c, body, end); break;
                 case PacketType.Disconnect: handled = HandleDisconnect(c, body, end); break;
                 case PacketType.Connect:
-                    Violation(c, "second CONNECT [MQTT-3.1.0-2]");
+                    disconnector.Violation(c, "second CONNECT [MQTT-3.1.0-2]");
                     return true;
                 default:
-                    Violation(c, "packet type " + type + " is not sent to a server");
+                    disconnector.Violation(c, "packet type " + type + " is not sent to a server");
                     return true;
             }
             if (handled)
             {
-                c.LastReceivedMs = now;
-                if (urgentJournaled != urgentBefore || lostBatches != lostBefore)
+                c.LastReceivedMs = context.Now;
+                if (keeper.UrgentJournaled != urgentBefore || keeper.LostBatches != lostBefore)
                 {
                     c.Outbox.Hold(outboxBefore);
                 }
@@ -541,10 +552,10 @@ namespace NanoBroker
         {
             if (end != body)
             {
-                Violation(c, "PINGREQ with a body");
+                disconnector.Violation(c, "PINGREQ with a body");
                 return true;
             }
-            int at = Reserve(c, 2);
+            int at = OutboxWriter.Reserve(c, 2, context.Now);
             if (at < 0)
             {
                 return false;
@@ -558,142 +569,39 @@ namespace NanoBroker
         {
             if (end != body)
             {
-                Violation(c, "DISCONNECT with a body");
+                disconnector.Violation(c, "DISCONNECT with a body");
                 return true;
             }
             // [MQTT-3.14.4-3] the will is discarded without being published.
-            End(c, false, "client sent DISCONNECT");
+            disconnector.End(c, false, "client sent DISCONNECT");
             return true;
-        }
-
-        /// <summary>Room for a packet of <paramref name="bytes"/> in the outbox: its offset, or -1.</summary>
-        private int Reserve(Connection c, int bytes)
-        {
-            if (c.Outbox.Count == 0)
-            {
-                c.OutboxWaitingSinceMs = now;
-            }
-            return c.Outbox.Append(bytes);
-        }
-
-        // Writes a two-byte-identifier acknowledgement (PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK).
-        private bool WriteAck(Connection c, int firstByte, int packetId)
-        {
-            int at = Reserve(c, 4);
-            if (at < 0)
-            {
-                return false;
-            }
-            byte[] b = c.Outbox.Buffer;
-            b[at] = (byte)firstByte;
-            b[at + 1] = 2;
-            Wire.WriteUInt16(b, at + 2, packetId);
-            return true;
-        }
-
-        private void Violation(Connection c, string reason)
-        {
-            Stats.ProtocolViolations++;
-            End(c, true, "protocol violation: " + reason);
-        }
-
-        /// <summary>
-        /// The engine is done with a connection: detaches its session, publishes the will when
-        /// <paramref name="publishWill"/> (any end but DISCONNECT), and marks it for the edge to close.
-        /// </summary>
-        private void End(Connection c, bool publishWill, string reason)
-        {
-            if (c.State == ConnectionState.Closing || c.State == ConnectionState.Free)
-            {
-                return;
-            }
-            bool wasConnected = c.State == ConnectionState.Connected;
-            c.State = ConnectionState.Closing;
-            c.CloseReason = reason;
-            c.ReceivedCount = 0;
-            c.WaitsForBuffer = false;
-            byte[] lent = c.TakeBackReceive();
-            if (lent != null)
-            {
-                receiveLender.Give(lent);
-            }
-            LetGo(c);
-            if (!wasConnected)
-            {
-                if (Verbose) Info("connection " + c.Id + " closed: " + reason);
-                return;
-            }
-            connectedCount--;
-            Session s = sessions[c.Session];
-            if (Verbose) Info("client " + ClientIdOf(s) + " disconnected: " + reason);
-            s.Connection = -1;
-            s.LastSeenMs = now;
-            c.Session = -1;
-            if (c.Will >= 0)
-            {
-                if (publishWill)
-                {
-                    RouteStoredMessage(c.Will, c.WillRetain);
-                }
-                pool.Release(c.Will);
-                c.Will = -1;
-                Journal(RecordKind.WillClear, 0, c.Id, null, null, 0, 0, null, 0, 0);
-            }
-            if (!s.Persistent)
-            {
-                DiscardSession(s);
-            }
-            else
-            {
-                JournalPendingOnDisconnect(s);
-            }
-            retryBlocked = true;
         }
 
         // Ends every call into the engine: sends retained messages due, and retries publishers held back,
         // until nothing changes.
         private void Settle()
         {
-            if (closeWithheld)
+            if (keeper.TakeCloseWithheld())
             {
                 CloseWithheld();
             }
             LetBufferWaitersTry();
-            SendRetainedDue();
-            while (retryBlocked && blockedCount > 0)
+            flow.SendRetainedDue();
+            while (context.RetryBlocked && connections.BlockedCount > 0)
             {
-                retryBlocked = false;
+                context.BlockedRetried();
                 for (int i = 0; i < connections.Length; i++)
                 {
-                    if (connections[i].Blocked)
+                    if (connections.At(i).Blocked)
                     {
-                        Process(connections[i]);
+                        Process(connections.At(i));
                     }
                 }
                 LetBufferWaitersTry();
-                SendRetainedDue();
+                flow.SendRetainedDue();
             }
-            retryBlocked = false;
+            context.BlockedRetried();
         }
 
-        private bool Verbose { get { return log != null && log.Verbose; } }
-
-        private void Info(string line)
-        {
-            log.Info(line);
-        }
-
-        private void Warn(string line)
-        {
-            if (log != null)
-            {
-                log.Warning(line);
-            }
-        }
-
-        private static string ClientIdOf(Session s)
-        {
-            return Utf8.GetString(s.ClientId, 0, s.ClientIdLength);
-        }
     }
 }

@@ -165,6 +165,14 @@ namespace NanoBroker.Routing
             return e;
         }
 
+        /// <summary>Sets an entry's granted QoS; false when it was that already.</summary>
+        public bool SetQos(int entry, int qos)
+        {
+            bool changed = Qos[entry] != qos;
+            Qos[entry] = (byte)qos;
+            return changed;
+        }
+
         /// <summary>Removes an entry.</summary>
         public void Remove(int entry)
         {

@@ -29,7 +29,6 @@ namespace NanoBroker.Sessions
             ReceiveBuffer = ownReceive;
             Outbox = new Outbox(outboxBytes, sendLender);
             Session = -1;
-            Will = -1;
         }
 
         public ConnectionState State { get; internal set; }
@@ -56,10 +55,6 @@ namespace NanoBroker.Sessions
         internal int KeepAliveMs;
         internal long OpenedAtMs;
         internal long LastReceivedMs;
-
-        // The will message (a pool handle, or -1) and its retain flag, published on an ungraceful end.
-        internal int Will;
-        internal bool WillRetain;
 
         // Set while a packet at the head of the receive buffer waits for room elsewhere.
         internal bool Blocked;
@@ -110,8 +105,6 @@ namespace NanoBroker.Sessions
             KeepAliveMs = 0;
             OpenedAtMs = nowMs;
             LastReceivedMs = nowMs;
-            Will = -1;
-            WillRetain = false;
             Blocked = false;
             WaitsForBuffer = false;
             BlockedBySession = -1;

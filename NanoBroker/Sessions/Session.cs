@@ -86,7 +86,19 @@ namespace NanoBroker.Sessions
             Connection = -1;
         }
 
+        /// <summary>
+        /// The place in the queue of a message a QueueDone record marked during replay (or that did not fit the
+        /// message store): it holds no pool handle, and Restorer takes such places out after the replay.
+        /// </summary>
+        internal const int Done = -1;
+
         internal bool IsOnline { get { return Connection >= 0; } }
+
+        /// <summary>The client identifier as text, for log lines.</summary>
+        internal string ClientIdText()
+        {
+            return NanoBroker.Protocol.Utf8.GetString(ClientId, 0, ClientIdLength);
+        }
 
         internal bool QueueFull { get { return QueueCount == QueueMessage.Length; } }
 

@@ -1,0 +1,207 @@
+using NanoBroker.Protocol;
+using NanoBroker.Security;
+using NanoBroker.Sessions;
+
+namespace NanoBroker
+{
+    /// <summary>
+    /// CONNECT (MQTT 3.1.1 section 3.1; MQTT 3.1 "MQIsdp" level 3 accepted): the checks, authentication, the
+    /// client identifier, session takeover, the session and the will, CONNACK or a refusal.
+    /// </summary>
+    internal sealed class ConnectHandler
+    {
+        // The longest client identifier MQTT 3.1 allows.
+        private const int Mqtt31MaxClientId = 23;
+
+        private readonly ConnectPacket connect = new ConnectPacket();
+        private readonly ConnectionTable connections;
+        private readonly SessionTable sessions;
+        private readonly Wills wills;
+        private readonly StorageKeeper keeper;
+        private readonly OutboundFlow flow;
+        private readonly Disconnector disconnector;
+        private readonly EngineContext context;
+
+        internal ConnectHandler(ConnectionTable connections, SessionTable sessions, Wills wills, StorageKeeper keeper, OutboundFlow flow, Disconnector disconnector, EngineContext context)
+        {
+            this.connections = connections;
+            this.sessions = sessions;
+            this.wills = wills;
+            this.keeper = keeper;
+            this.flow = flow;
+            this.disconnector = disconnector;
+            this.context = context;
+        }
+
+        /// <summary>Handles a CONNECT at [<paramref name="p"/>, <paramref name="end"/>) of <paramref name="b"/>; always true (it never waits).</summary>
+        internal bool OnConnect(Connection c, int flags, byte[] b, int p, int end)
+        {
+            // Parse.
+            byte decoded = connect.Decode(flags, b, p, end);
+            int level = connect.Version;
+            bool cleanSession = connect.CleanSession;
+            int idStart = connect.ClientIdStart;
+            int idLength = connect.ClientIdLength;
+            bool willFlag = connect.HasWill;
+
+            // Act.
+            BrokerOptions options = context.Options;
+            AccessControl access = context.Access;
+            if (decoded == ReasonCode.UnsupportedProtocolVersion || level == ProtocolVersion.Mqtt5)
+            {
+                // [MQTT-3.1.2-2] an unsupported protocol level (MQTT 5.0 too, until the engine speaks it).
+                return Refuse(c, ConnectReturnCode.UnacceptableProtocolVersion, "unsupported protocol level " + level);
+            }
+            if (decoded != ReasonCode.Success)
+            {
+                disconnector.Violation(c, connect.Problem);
+                return true;
+            }
+            if (idLength == 0 && (!cleanSession || level == ProtocolVersion.Mqtt31))
+            {
+                // [MQTT-3.1.3-8] an empty identifier needs clean session (MQTT 3.1 requires an identifier).
+                return Refuse(c, ConnectReturnCode.IdentifierRejected, "empty client identifier without clean session");
+            }
+            if (idLength > options.MaxClientIdBytes || (level == ProtocolVersion.Mqtt31 && idLength > Mqtt31MaxClientId))
+            {
+                return Refuse(c, ConnectReturnCode.IdentifierRejected, "client identifier of " + idLength + " bytes is too long");
+            }
+            int user = AccessControl.Anonymous;
+            if (access != null)
+            {
+                byte code = access.Authenticate(b, connect.UserNameStart, connect.UserNameLength, connect.HasUserName, connect.PasswordStart, connect.PasswordLength, connect.HasPassword, out user);
+                if (code != ConnectReturnCode.Accepted)
+                {
+                    return Refuse(c, code, connect.HasUserName ? "bad user name or password" : "anonymous clients are not allowed");
+                }
+            }
+            if (idLength == 0)
+            {
+                // [MQTT-3.1.3-6] assign a unique identifier.
+                idLength = sessions.AssignClientId();
+                b = sessions.AssignedId;
+                idStart = 0;
+            }
+            if (willFlag && access != null && !access.MayPublish(user, b, idStart, idLength, c.ReceiveBuffer, connect.WillTopicStart, connect.WillTopicLength))
+            {
+                return Refuse(c, ConnectReturnCode.NotAuthorized, "the will topic is not writable for this client");
+            }
+
+            Session existing = sessions.Find(b, idStart, idLength);
+            if (existing != null && access != null && existing.Owner != user)
+            {
+                // A session belongs to the identity that made it: another user (or an anonymous client)
+                // neither resumes it, nor ends it, nor takes its connection over.
+                return Refuse(c, ConnectReturnCode.NotAuthorized, "client id " + Utf8.GetString(b, idStart, idLength) + " belongs to another user's session");
+            }
+            bool takeover = existing != null && existing.IsOnline;
+            if (!takeover && connections.ConnectedCount >= options.MaxClients)
+            {
+                return Refuse(c, ConnectReturnCode.ServerUnavailable, "client limit of " + options.MaxClients + " reached");
+            }
+            if (keeper.Refuses && (willFlag || (!cleanSession && (existing == null || !existing.Persistent))))
+            {
+                // Storage full or failing: a will, or a persistent session that does not exist yet, cannot be made
+                // durable. CONNACK 3, as for a will that does not fit the message store or a full session table.
+                context.Stats.StorageRefused++;
+                return Refuse(c, ConnectReturnCode.ServerUnavailable, "storage " + StorageKeeper.StateName(keeper.State) + ": "
+                    + (willFlag ? "a will" : "a new persistent session") + " cannot be made durable");
+            }
+            int lostBefore = keeper.LostBatches;
+            int will = -1;
+            if (willFlag)
+            {
+                will = wills.Keep(c.ReceiveBuffer, connect.WillTopicStart, connect.WillTopicLength, connect.WillMessageStart, connect.WillMessageLength, connect.WillQos);
+                if (will < 0)
+                {
+                    return Refuse(c, ConnectReturnCode.ServerUnavailable, "no room to store the will message");
+                }
+            }
+            if (takeover)
+            {
+                // [MQTT-3.1.4-2] the existing client is disconnected. Its will is published only when its session
+                // ends here; one the new connection resumes goes on, as MQTT 5.0 rules ([MQTT-3.1.2-8] there:
+                // not when a new connection for the client id comes first), so a device that reconnects does
+                // not announce itself gone.
+                bool resumed = !cleanSession && existing.Persistent;
+                disconnector.End(connections.At(existing.Connection), !resumed, "session taken over by a new connection");
+                if (!existing.InUse)
+                {
+                    existing = null;
+                }
+            }
+            bool sessionPresent = false;
+            Session s;
+            if (cleanSession)
+            {
+                if (existing != null)
+                {
+                    sessions.Discard(existing);
+                }
+                s = sessions.New(b, idStart, idLength, false, user);
+            }
+            else if (existing != null)
+            {
+                s = existing;
+                sessionPresent = true;
+            }
+            else
+            {
+                s = sessions.New(b, idStart, idLength, true, user);
+            }
+            if (s == null)
+            {
+                if (will >= 0)
+                {
+                    wills.Forget(will);
+                }
+                return Refuse(c, ConnectReturnCode.ServerUnavailable, "session limit of " + options.MaxSessions + " reached");
+            }
+
+            c.ProtocolLevel = (byte)level;
+            c.User = user;
+            c.KeepAliveMs = connect.KeepAliveSeconds * 1000;
+            // [MQTT-3.1.2-24] the keep-alive period runs from this CONNECT, not from the socket's opening.
+            c.LastReceivedMs = context.Now;
+            connections.Attach(c, s, context.Now);
+            if (will >= 0)
+            {
+                wills.Attach(c.Id, s, will, connect.WillRetain);
+            }
+            // [MQTT-3.2.0-1] CONNACK first; [MQTT-3.2.2-2, MQTT-3.2.2-3] session present.
+            int connAckAt = c.Outbox.Count;
+            WriteConnAck(c, sessionPresent, ConnectReturnCode.Accepted);
+            if (keeper.UrgentPending || keeper.LostBatches != lostBefore)
+            {
+                // The session and will records must be durable before the client hears it is connected (a failure
+                // that lost them closes the connection without CONNACK: Broker.CloseWithheld).
+                c.Outbox.Hold(connAckAt);
+            }
+            if (context.Verbose) context.Info("client " + s.ClientIdText() + " connected (connection " + c.Id + ", MQTT " + (level == ProtocolVersion.Mqtt311 ? "3.1.1" : "3.1") + ", clean session " + (cleanSession ? 1 : 0) + ", keep-alive " + connect.KeepAliveSeconds + " s" + (sessionPresent ? ", session resumed" : "") + ")");
+
+            // [MQTT-4.4.0-1] re-send unacknowledged PUBLISH (with DUP) and PUBREL packets, in order.
+            flow.Resume(s);
+            return true;
+        }
+
+        // CONNACK with a refusal code, then close [MQTT-3.2.2-4, MQTT-3.2.2-5].
+        private bool Refuse(Connection c, byte code, string reason)
+        {
+            context.Stats.ConnectionsRefused++;
+            WriteConnAck(c, false, code);
+            context.Warn("connection " + c.Id + " refused (CONNACK " + code + "): " + reason);
+            disconnector.End(c, false, reason);
+            return true;
+        }
+
+        private void WriteConnAck(Connection c, bool sessionPresent, byte code)
+        {
+            int at = OutboxWriter.Reserve(c, 4, context.Now);
+            byte[] b = c.Outbox.Buffer;
+            b[at] = PacketType.ConnAck << 4;
+            b[at + 1] = 2;
+            b[at + 2] = (byte)(sessionPresent ? 1 : 0);
+            b[at + 3] = code;
+        }
+    }
+}

@@ -1,0 +1,473 @@
+using NanoBroker.Messages;
+using NanoBroker.Protocol;
+using NanoBroker.Routing;
+using NanoBroker.Sessions;
+
+namespace NanoBroker
+{
+    /// <summary>
+    /// Each session's outbound QoS flow: a message handed to a session (QoS 0 straight into the outbox, QoS 1/2
+    /// into its queue), the inflight window and its acknowledgements (PUBACK, PUBREC, PUBCOMP), PUBLISH and PUBREL
+    /// written as room allows, and the retained messages due to new subscriptions, taking turns with the queue.
+    /// </summary>
+    internal sealed class OutboundFlow
+    {
+        // PUBLISH fixed-header flag bits.
+        private const int RetainFlag = 0x01;
+        private const int QosMask = 0x06;
+        private const int QosOneFlags = 0x02;
+        private const int QosTwoFlags = 0x04;
+        private const int DupFlag = 0x08;
+
+        private readonly ConnectionTable connections;
+        private readonly SessionTable sessions;
+        private readonly SubscriptionTree subscriptions;
+        private readonly RetainedTree retained;
+        private readonly MessagePool pool;
+        private readonly Journal journal;
+        private readonly EngineContext context;
+
+        internal OutboundFlow(ConnectionTable connections, SessionTable sessions, SubscriptionTree subscriptions, RetainedTree retained, MessagePool pool, Journal journal, EngineContext context)
+        {
+            this.connections = connections;
+            this.sessions = sessions;
+            this.subscriptions = subscriptions;
+            this.retained = retained;
+            this.pool = pool;
+            this.journal = journal;
+            this.context = context;
+        }
+
+        /// <summary>
+        /// Hands one message to one session: QoS 0 straight into the outbox of an online client
+        /// (dropped and counted when it is full), QoS 1/2 into the session's queue.
+        /// </summary>
+        internal void Deliver(Session s, int publishFlags, byte[] buffer, int topicStart, int topicLength, int payloadStart, int payloadLength, int message)
+        {
+            if ((publishFlags & QosMask) == 0)
+            {
+                if (s.IsOnline && !WritePublish(connections.At(s.Connection), publishFlags, 0, buffer, topicStart, topicLength, payloadStart, payloadLength, message))
+                {
+                    context.Stats.MessagesDropped++;
+                }
+                return;
+            }
+            if (message < 0)
+            {
+                context.Stats.MessagesDropped++;
+                return;
+            }
+            if (s.QueueFull)
+            {
+                int droppedOrdinal = s.TakeJournalOrdinal();
+                int droppedFlags;
+                pool.Release(s.Dequeue(out droppedFlags));
+                context.Stats.MessagesDropped++;
+                journal.MessageDone(s, droppedOrdinal);
+            }
+            pool.AddRef(message);
+            s.Enqueue(message, publishFlags);
+            journal.MessageQueued(s, message, publishFlags);
+            Pump(s);
+        }
+
+        /// <summary>
+        /// A session's connection is back [MQTT-4.4.0-1]: unacknowledged PUBLISH packets are sent again (with DUP)
+        /// and PUBREL packets owed, in order; then the queue, and the retained messages its subscriptions had still to get.
+        /// </summary>
+        internal void Resume(Session s)
+        {
+            for (int i = 0; i < s.InflightCount; i++)
+            {
+                if (s.InflightState[i] == InflightState.AwaitingAck)
+                {
+                    s.InflightState[i] = InflightState.RepublishPending;
+                }
+                else if (s.InflightState[i] == InflightState.AwaitingComplete)
+                {
+                    s.InflightState[i] = InflightState.ReleasePending;
+                }
+            }
+            Pump(s);
+            if (s.RetainedPending)
+            {
+                context.RetainedMayBeDue();
+            }
+        }
+
+        /// <summary>PUBACK: the QoS 1 message of that identifier is delivered.</summary>
+        internal void Acknowledged(Session s, int packetId)
+        {
+            int i = s.FindInflight(packetId);
+            if (i >= 0 && s.InflightState[i] == InflightState.AwaitingAck && (s.InflightFlags[i] & QosMask) == QosOneFlags)
+            {
+                pool.Release(s.InflightMessage[i]);
+                journal.MessageDone(s, s.InflightJournal[i]);
+                s.RemoveInflight(i);
+                Pump(s);
+                journal.QueueDrained(s);
+                context.RetryBlockedPublishers();
+            }
+        }
+
+        /// <summary>PUBREC: the QoS 2 message of that identifier is received; its PUBREL is owed.</summary>
+        internal void Received(Session s, int packetId)
+        {
+            int i = s.FindInflight(packetId);
+            if (i >= 0 && (s.InflightFlags[i] & QosMask) == QosTwoFlags)
+            {
+                if (s.InflightMessage[i] >= 0)
+                {
+                    // [MQTT-4.3.3-1] after PUBREC the PUBLISH is never sent again: its bytes can go. What a
+                    // restart needs from here on is the PUBREL owed.
+                    pool.Release(s.InflightMessage[i]);
+                    s.InflightMessage[i] = -1;
+                    journal.ReleasePending(s, packetId);
+                    journal.MessageDone(s, s.InflightJournal[i]);
+                    s.InflightJournal[i] = -1;
+                    context.RetryBlockedPublishers();
+                }
+                s.InflightState[i] = InflightState.ReleasePending;
+                Pump(s);
+            }
+        }
+
+        /// <summary>PUBCOMP: the QoS 2 flow of that identifier is complete.</summary>
+        internal void Completed(Session s, int packetId)
+        {
+            int i = s.FindInflight(packetId);
+            if (i >= 0 && s.InflightState[i] == InflightState.AwaitingComplete)
+            {
+                journal.ReleaseDone(s, packetId);
+                s.RemoveInflight(i);
+                Pump(s);
+                journal.QueueDrained(s);
+                context.RetryBlockedPublishers();
+            }
+        }
+
+        /// <summary>
+        /// Writes what an online session can send now: re-sends and PUBRELs in inflight order, then
+        /// queued messages while the inflight window and the outbox have room.
+        /// </summary>
+        internal void Pump(Session s)
+        {
+            if (!s.IsOnline)
+            {
+                return;
+            }
+            Connection c = connections.At(s.Connection);
+            for (int i = 0; i < s.InflightCount; i++)
+            {
+                int state = s.InflightState[i];
+                if (state == InflightState.RepublishPending)
+                {
+                    if (!WritePublish(c, s.InflightFlags[i] | DupFlag, s.InflightPacketId[i], null, 0, 0, 0, 0, s.InflightMessage[i]))
+                    {
+                        return;
+                    }
+                    s.InflightState[i] = InflightState.AwaitingAck;
+                }
+                else if (state == InflightState.ReleasePending)
+                {
+                    // [MQTT-3.6.1-1] PUBREL carries flags 0010.
+                    if (!OutboxWriter.WriteAck(c, (PacketType.PubRel << 4) | 0x02, s.InflightPacketId[i], context.Now))
+                    {
+                        return;
+                    }
+                    s.InflightState[i] = InflightState.AwaitingComplete;
+                }
+            }
+            while (s.QueueCount > 0)
+            {
+                if (s.RetainedPending && s.RetainedTurn)
+                {
+                    return;
+                }
+                int i = SendInflight(s, c, s.QueueFlags[s.QueueHead], s.QueueMessage[s.QueueHead]);
+                if (i < 0)
+                {
+                    return;
+                }
+                s.InflightJournal[i] = s.TakeJournalOrdinal();
+                int flags;
+                s.Dequeue(out flags);
+                s.RetainedTurn = true;
+            }
+        }
+
+        /// <summary>
+        /// [MQTT-3.3.1-6, MQTT-3.8.4-3] a new subscription (or the same filter again) gets the retained messages
+        /// that match it: those set until now, sent by <see cref="SendRetainedDue"/> as room allows.
+        /// </summary>
+        internal void StartRetained(Session s, int entry)
+        {
+            subscriptions.RetainedUntil[entry] = retained.Stamp;
+            subscriptions.MoveRetainedCursor(entry, RetainedTree.None);
+            if (retained.Stamp > 0)
+            {
+                s.RetainedPending = true;
+                context.RetainedMayBeDue();
+            }
+        }
+
+        /// <summary>
+        /// Sends the retained messages due to new subscriptions, at the end of every call into the engine (after
+        /// the SUBACK), taking turns with each session's queue, as far as the outbox and the inflight window have
+        /// room; the rest goes as they free up. Nothing is dropped and nothing copied.
+        /// </summary>
+        internal void SendRetainedDue()
+        {
+            if (!context.TakeRetainedDue())
+            {
+                return;
+            }
+            bool stillDue = false;
+            for (int i = 0; i < sessions.Length; i++)
+            {
+                Session s = sessions.At(i);
+                if (s.RetainedPending && s.IsOnline)
+                {
+                    while (SendRetained(s))
+                    {
+                        Pump(s);
+                    }
+                    Pump(s);
+                }
+                // An offline session's rest waits for it to come back (Resume asks again), not every call.
+                stillDue |= s.RetainedPending && s.IsOnline;
+            }
+            if (stillDue)
+            {
+                context.RetainedMayBeDue();
+            }
+        }
+
+        /// <summary>Writes a PUBLISH to a connection now, from the pool (<paramref name="message"/> a handle) or from <paramref name="buffer"/>; false when it does not fit.</summary>
+        internal bool WritePublish(Connection c, int publishFlags, int packetId, byte[] buffer, int topicStart, int topicLength, int payloadStart, int payloadLength, int message)
+        {
+            if (message >= 0)
+            {
+                topicLength = pool.TopicLength(message);
+                payloadLength = pool.PayloadLength(message);
+            }
+            bool hasId = (publishFlags & QosMask) != 0;
+            int remaining = 2 + topicLength + (hasId ? 2 : 0) + payloadLength;
+            int at = OutboxWriter.Reserve(c, 1 + RemainingLength.SizeOf(remaining) + remaining, context.Now);
+            if (at < 0)
+            {
+                return false;
+            }
+            byte[] o = c.Outbox.Buffer;
+            o[at++] = (byte)((PacketType.Publish << 4) | publishFlags);
+            at += RemainingLength.Encode(remaining, o, at);
+            Wire.WriteUInt16(o, at, topicLength);
+            at += 2;
+            if (message >= 0)
+            {
+                pool.CopyOut(message, 0, o, at, topicLength);
+            }
+            else
+            {
+                System.Array.Copy(buffer, topicStart, o, at, topicLength);
+            }
+            at += topicLength;
+            if (hasId)
+            {
+                Wire.WriteUInt16(o, at, packetId);
+                at += 2;
+            }
+            if (message >= 0)
+            {
+                pool.CopyOut(message, topicLength, o, at, payloadLength);
+            }
+            else
+            {
+                System.Array.Copy(buffer, payloadStart, o, at, payloadLength);
+            }
+            context.Stats.MessagesSent++;
+            return true;
+        }
+
+        /// <summary>Replay: a journaled message queued for the session (<see cref="Session.Done"/> when it was dropped, keeping its place).</summary>
+        internal void RestoreQueued(Session s, int message, int publishFlags)
+        {
+            if (s.QueueFull)
+            {
+                // Replayed, every queued message is journaled: JournalNext is the ordinal of the head.
+                int dropped;
+                sessions.ReleaseQueued(s.Dequeue(out dropped));
+                s.JournalNext++;
+            }
+            s.Enqueue(message, publishFlags);
+            s.JournaledQueued++;
+        }
+
+        /// <summary>
+        /// Replay: the session owes the PUBREL of a packet identifier; it is sent when the session comes back, before
+        /// anything else [MQTT-4.4.0-1], and the identifier is not given to another message.
+        /// </summary>
+        internal void RestoreRelease(Session s, int packetId)
+        {
+            if (s.FindInflight(packetId) >= 0)
+            {
+                return;
+            }
+            if (s.InflightCount == s.InflightMessage.Length)
+            {
+                context.Warn("storage: a PUBREL owed to " + s.ClientIdText() + " is beyond this configuration's inflight window and was dropped");
+                return;
+            }
+            int i = s.InflightCount++;
+            s.InflightMessage[i] = -1;
+            s.InflightPacketId[i] = packetId;
+            s.InflightFlags[i] = QosTwoFlags;
+            s.InflightState[i] = InflightState.AwaitingComplete;
+            s.InflightJournal[i] = -1;
+        }
+
+        /// <summary>Replay: a ReleaseDone record; the PUBREL is no longer owed.</summary>
+        internal void RestoreReleaseDone(Session s, int packetId)
+        {
+            int inflight = s.FindInflight(packetId);
+            if (inflight >= 0)
+            {
+                s.RemoveInflight(inflight);
+            }
+        }
+
+        /// <summary>Replay: QueueDone: the message of that ordinal, still queued, is marked <see cref="Session.Done"/> and left out afterwards.</summary>
+        internal void RestoreDone(Session s, int ordinal)
+        {
+            if (ordinal < s.JournalNext || ordinal >= s.JournaledQueued)
+            {
+                return;
+            }
+            int at = (s.QueueHead + (ordinal - s.JournalNext)) % s.QueueMessage.Length;
+            sessions.ReleaseQueued(s.QueueMessage[at]);
+            s.QueueMessage[at] = Session.Done;
+        }
+
+        /// <summary>After replay: the places marked done leave the queue; true when any did.</summary>
+        internal bool DropDone(Session s)
+        {
+            int kept = 0;
+            int count = s.QueueCount;
+            for (int q = 0; q < count; q++)
+            {
+                int flags;
+                int m = s.Dequeue(out flags);
+                if (m != Session.Done)
+                {
+                    s.Enqueue(m, flags);
+                    kept++;
+                }
+            }
+            return kept < count;
+        }
+
+        // Sends a QoS 1/2 message with a new packet identifier and puts it in the inflight window, taking over
+        // the caller's reference; returns its inflight index, or -1, having done nothing, when the window or
+        // the outbox has no room.
+        private int SendInflight(Session s, Connection c, int publishFlags, int message)
+        {
+            if (s.InflightCount == s.InflightMessage.Length)
+            {
+                return -1;
+            }
+            int packetId = s.NextPacketId();
+            if (!WritePublish(c, publishFlags, packetId, null, 0, 0, 0, 0, message))
+            {
+                return -1;
+            }
+            int i = s.InflightCount++;
+            s.InflightMessage[i] = message;
+            s.InflightPacketId[i] = packetId;
+            s.InflightFlags[i] = (byte)publishFlags;
+            s.InflightState[i] = InflightState.AwaitingAck;
+            s.InflightJournal[i] = -1;
+            context.RetryBlockedPublishers();
+            return i;
+        }
+
+        // Sends the next retained message due to one of the session's new subscriptions, with RETAIN set
+        // [MQTT-3.3.1-8]; false when there is none left or no room for it now. The subscription's cursor holds
+        // the node of the message to send next, so a message that waits for room is not searched for again.
+        private bool SendRetained(Session s)
+        {
+            Connection c = connections.At(s.Connection);
+            int entry;
+            while ((entry = RetainedEntryOf(s)) >= 0)
+            {
+                long until = subscriptions.RetainedUntil[entry];
+                int node = subscriptions.RetainedCursor[entry];
+                if (node < 0)
+                {
+                    NextRetained(entry, RetainedTree.None, until);
+                    continue;
+                }
+                int m = retained.MessageAt(node);
+                if (m < 0 || retained.SetAt(node) > until)
+                {
+                    // Cleared, or replaced by a message the subscription got live, since the cursor came here.
+                    NextRetained(entry, node, until);
+                    continue;
+                }
+                int qos = pool.Qos(m) < subscriptions.Qos[entry] ? pool.Qos(m) : subscriptions.Qos[entry];
+                int flags = (qos << 1) | RetainFlag;
+                if (qos == 0)
+                {
+                    if (!WritePublish(c, flags, 0, null, 0, 0, 0, 0, m))
+                    {
+                        return false;
+                    }
+                }
+                else
+                {
+                    if (SendInflight(s, c, flags, m) < 0)
+                    {
+                        return false;
+                    }
+                    pool.AddRef(m);
+                }
+                NextRetained(entry, node, until);
+                s.RetainedTurn = false;
+                return true;
+            }
+            s.RetainedPending = false;
+            return false;
+        }
+
+        // Moves the subscription's cursor past `after` (None: to the first message); at the end of the walk the
+        // subscription has nothing left to send.
+        private void NextRetained(int entry, int after, long until)
+        {
+            int next = retained.NextMatch(subscriptions.NodeOf(entry), after, until);
+            subscriptions.MoveRetainedCursor(entry, next);
+            if (next < 0)
+            {
+                subscriptions.RetainedUntil[entry] = 0;
+            }
+        }
+
+        // The subscription whose retained messages the session sends now; when none is in progress, the first
+        // one waiting. -1 when none is left.
+        private int RetainedEntryOf(Session s)
+        {
+            int e = s.RetainedEntry;
+            if (e >= 0 && subscriptions.NodeOf(e) >= 0 && subscriptions.Session[e] == s.Id && subscriptions.RetainedUntil[e] != 0)
+            {
+                return e;
+            }
+            for (e = subscriptions.FirstOf(s.Id); e >= 0; e = subscriptions.NextOf(e))
+            {
+                if (subscriptions.RetainedUntil[e] != 0)
+                {
+                    s.RetainedEntry = e;
+                    return e;
+                }
+            }
+            return -1;
+        }
+    }
+}

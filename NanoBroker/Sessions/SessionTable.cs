@@ -1,0 +1,198 @@
+using NanoBroker.Messages;
+using NanoBroker.Routing;
+
+namespace NanoBroker.Sessions
+{
+    /// <summary>
+    /// The session slots: found by client identifier, made (dropping the least recently seen offline session
+    /// when none is free), given an assigned identifier, and discarded with everything they hold.
+    /// </summary>
+    internal sealed class SessionTable
+    {
+        private readonly Session[] sessions;
+        private readonly SubscriptionTree subscriptions;
+        private readonly MessagePool pool;
+        private readonly Journal journal;
+        private readonly EngineContext context;
+
+        // The last identifier assigned ("nb-" and eight hex digits), and where it is written.
+        private int assignedIds;
+        private readonly byte[] assignedId = new byte[11];
+
+        internal SessionTable(BrokerOptions options, SubscriptionTree subscriptions, MessagePool pool, Journal journal, EngineContext context)
+        {
+            sessions = new Session[options.MaxSessions];
+            for (int i = 0; i < sessions.Length; i++)
+            {
+                sessions[i] = new Session(i, options.MaxClientIdBytes, options.InflightWindow, options.QueueDepth);
+            }
+            this.subscriptions = subscriptions;
+            this.pool = pool;
+            this.journal = journal;
+            this.context = context;
+        }
+
+        /// <summary>Slots in all; session ids are 0 to this less one.</summary>
+        internal int Length { get { return sessions.Length; } }
+
+        internal Session At(int id)
+        {
+            return sessions[id];
+        }
+
+        /// <summary>Sessions in use, connected or persistent offline.</summary>
+        internal int Count
+        {
+            get
+            {
+                int n = 0;
+                for (int i = 0; i < sessions.Length; i++)
+                {
+                    if (sessions[i].InUse)
+                    {
+                        n++;
+                    }
+                }
+                return n;
+            }
+        }
+
+        internal Session Find(byte[] id, int offset, int count)
+        {
+            for (int i = 0; i < sessions.Length; i++)
+            {
+                if (sessions[i].HasClientId(id, offset, count))
+                {
+                    return sessions[i];
+                }
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// A fresh identifier "nb-&lt;hex&gt;" not used by any session [MQTT-3.1.3-6], in <see cref="AssignedId"/>;
+        /// returns its length.
+        /// </summary>
+        internal int AssignClientId()
+        {
+            while (true)
+            {
+                assignedIds++;
+                int n = 0;
+                assignedId[n++] = (byte)'n';
+                assignedId[n++] = (byte)'b';
+                assignedId[n++] = (byte)'-';
+                for (int shift = 28; shift >= 0; shift -= 4)
+                {
+                    int digit = (assignedIds >> shift) & 0xF;
+                    assignedId[n++] = (byte)(digit < 10 ? '0' + digit : 'a' + digit - 10);
+                }
+                if (Find(assignedId, 0, n) == null)
+                {
+                    return n;
+                }
+            }
+        }
+
+        /// <summary>The bytes of the identifier <see cref="AssignClientId"/> made last.</summary>
+        internal byte[] AssignedId { get { return assignedId; } }
+
+        /// <summary>A free session slot; when none is free, the least recently seen offline session is dropped. Null when all are online.</summary>
+        internal Session New(byte[] id, int offset, int count, bool persistent, int owner)
+        {
+            Session free = null;
+            Session oldestOffline = null;
+            for (int i = 0; i < sessions.Length && free == null; i++)
+            {
+                Session s = sessions[i];
+                if (!s.InUse)
+                {
+                    free = s;
+                }
+                else if (!s.IsOnline && (oldestOffline == null || s.LastSeenMs < oldestOffline.LastSeenMs))
+                {
+                    oldestOffline = s;
+                }
+            }
+            if (free == null && oldestOffline != null)
+            {
+                context.Stats.SessionsEvicted++;
+                context.Warn("session limit reached: dropped the offline session of " + oldestOffline.ClientIdText());
+                Discard(oldestOffline);
+                free = oldestOffline;
+            }
+            if (free == null)
+            {
+                return null;
+            }
+            free.InUse = true;
+            free.Persistent = persistent;
+            System.Array.Copy(id, offset, free.ClientId, 0, count);
+            free.ClientIdLength = count;
+            free.Owner = owner;
+            free.Connection = -1;
+            free.LastSeenMs = context.Now;
+            if (persistent)
+            {
+                journal.SessionSaved(free);
+            }
+            return free;
+        }
+
+        /// <summary>Forgets a session: its subscriptions, queued and inflight messages, pending QoS 2 state.</summary>
+        internal void Discard(Session s)
+        {
+            if (s.Persistent && s.InUse)
+            {
+                journal.SessionDropped(s);
+            }
+            subscriptions.RemoveSession(s.Id);
+            for (int i = 0; i < s.InflightCount; i++)
+            {
+                if (s.InflightMessage[i] >= 0)
+                {
+                    pool.Release(s.InflightMessage[i]);
+                }
+            }
+            s.InflightCount = 0;
+            ReleaseQueue(s);
+            s.QueueHead = 0;
+            s.ResetJournal();
+            s.AwaitingReleaseCount = 0;
+            s.LastPacketId = 0;
+            s.RetainedPending = false;
+            s.RetainedTurn = false;
+            s.InUse = false;
+            s.ClientIdLength = 0;
+            context.RetryBlockedPublishers();
+        }
+
+        /// <summary>Releases every queued message of a session.</summary>
+        internal void ReleaseQueue(Session s)
+        {
+            while (s.QueueCount > 0)
+            {
+                int flags;
+                ReleaseQueued(s.Dequeue(out flags));
+            }
+        }
+
+        /// <summary>Releases a queued message's pool handle; a place a replay marked <see cref="Session.Done"/> has none.</summary>
+        internal void ReleaseQueued(int message)
+        {
+            if (message != Session.Done)
+            {
+                pool.Release(message);
+            }
+        }
+
+        /// <summary>The route stamps start again from 0 (the router's counter wrapped).</summary>
+        internal void ResetRouteStamps()
+        {
+            for (int i = 0; i < sessions.Length; i++)
+            {
+                sessions[i].RouteStamp = 0;
+            }
+        }
+    }
+}
