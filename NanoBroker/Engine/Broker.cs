@@ -222,9 +222,9 @@ namespace NanoBroker
             for (int i = 0; i < connections.Length; i++)
             {
                 Connection c = connections.At(i);
-                if (c.State == ConnectionState.AwaitingConnect && context.Now - c.OpenedAtMs > context.Options.ConnectTimeoutMs)
+                if (c.State == ConnectionState.AwaitingConnect && context.Now - c.OpenedAtMs > options.ConnectTimeoutMs)
                 {
-                    disconnector.End(c, false, "no CONNECT within " + context.Options.ConnectTimeoutMs + " ms");
+                    disconnector.End(c, false, "no CONNECT within " + options.ConnectTimeoutMs + " ms");
                 }
                 else if (c.State == ConnectionState.Connected)
                 {
@@ -235,11 +235,11 @@ namespace NanoBroker
                     {
                         disconnector.End(c, true, "keep-alive timeout");
                     }
-                    else if (c.Outbox.Count > 0 && context.Now - c.OutboxWaitingSinceMs > context.Options.SlowClientTimeoutMs)
+                    else if (c.Outbox.Count > 0 && context.Now - c.OutboxWaitingSinceMs > options.SlowClientTimeoutMs)
                     {
-                        disconnector.End(c, true, "not reading: send buffer full for " + context.Options.SlowClientTimeoutMs + " ms");
+                        disconnector.End(c, true, "not reading: send buffer full for " + options.SlowClientTimeoutMs + " ms");
                     }
-                    else if (c.Blocked && context.Now - c.BlockedSinceMs >= context.Options.SlowClientTimeoutMs)
+                    else if (c.Blocked && context.Now - c.BlockedSinceMs >= options.SlowClientTimeoutMs)
                     {
                         ReleaseBlockedPublisher(c);
                     }
@@ -259,7 +259,7 @@ namespace NanoBroker
             int blocker = publisher.BlockedBySession;
             if (blocker >= 0 && sessions.At(blocker).IsOnline)
             {
-                disconnector.End(connections.At(sessions.At(blocker).Connection), true, "too slow: held publishers back for " + context.Options.SlowClientTimeoutMs + " ms");
+                disconnector.End(connections.At(sessions.At(blocker).Connection), true, "too slow: held publishers back for " + options.SlowClientTimeoutMs + " ms");
             }
             context.RetryBlockedPublishers();
         }
