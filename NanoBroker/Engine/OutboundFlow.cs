@@ -202,8 +202,7 @@ namespace NanoBroker
         /// </summary>
         internal void StartRetained(Session s, int entry)
         {
-            subscriptions.RetainedUntil[entry] = retained.Stamp;
-            subscriptions.MoveRetainedCursor(entry, RetainedTree.None);
+            subscriptions.StartRetained(entry, retained.Stamp);
             if (retained.Stamp > 0)
             {
                 s.RetainedPending = true;
@@ -446,7 +445,7 @@ namespace NanoBroker
             subscriptions.MoveRetainedCursor(entry, next);
             if (next < 0)
             {
-                subscriptions.RetainedUntil[entry] = 0;
+                subscriptions.RetainedSent(entry);
             }
         }
 

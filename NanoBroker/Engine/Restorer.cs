@@ -155,7 +155,7 @@ namespace NanoBroker
                 {
                     int filterLength = subscriptions.CopyFilter(e, copy.Bytes, 0);
                     bool denied = !access.MaySubscribe(s.Owner, s.ClientId, 0, s.ClientIdLength, copy.Bytes, 0, filterLength);
-                    subscriptions.Denied[e] = denied;
+                    subscriptions.SetDenied(e, denied);
                     if (denied)
                     {
                         context.Warn("storage: the subscription of " + s.ClientIdText() + " to " + Utf8.GetString(copy.Bytes, 0, filterLength)

@@ -205,6 +205,25 @@ namespace NanoBroker.Routing
             return nodes.CopyPath(entryNode[entry], buffer, offset);
         }
 
+        /// <summary>The entry is to get the retained messages set no later than <paramref name="until"/>, from the first one on.</summary>
+        public void StartRetained(int entry, long until)
+        {
+            RetainedUntil[entry] = until;
+            MoveRetainedCursor(entry, None);
+        }
+
+        /// <summary>The entry has no retained message left to get.</summary>
+        public void RetainedSent(int entry)
+        {
+            RetainedUntil[entry] = 0;
+        }
+
+        /// <summary>Whether the access rules grant the entry's filter to its session (checked when restored from the log).</summary>
+        public void SetDenied(int entry, bool denied)
+        {
+            Denied[entry] = denied;
+        }
+
         /// <summary>Moves the entry's retained cursor to <paramref name="node"/> (None: no node), holding it in the tree.</summary>
         public void MoveRetainedCursor(int entry, int node)
         {
