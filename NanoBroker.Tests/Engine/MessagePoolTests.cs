@@ -37,6 +37,36 @@ namespace NanoBroker.Tests.Engine
         }
 
         [TestMethod]
+        public void AllocatedMessageKeepsTopicPropertiesAndPayloadApartAndAnExpiry()
+        {
+            MessagePool pool = new MessagePool(2, 6, 8);
+            byte[] topic = Pattern(5, 1);
+            byte[] properties = Pattern(11, 30);
+            byte[] payload = Pattern(9, 90);
+            int m = pool.Allocate(topic.Length, properties.Length, payload.Length, 1);
+            Assert.AreEqual(MessagePool.NoExpiry, pool.ExpiresAt(m));
+            pool.Write(m, 0, topic, 0, topic.Length);
+            pool.Write(m, pool.PropertiesOffset(m), properties, 0, properties.Length);
+            pool.Write(m, pool.PayloadOffset(m), payload, 0, payload.Length);
+            pool.SetExpiresAt(m, 1234);
+            Assert.AreEqual(11, pool.PropertiesLength(m));
+            Assert.AreEqual(16, pool.PayloadOffset(m));
+            Assert.AreEqual(9, pool.PayloadLength(m));
+            Assert.AreEqual(25, pool.Length(m));
+            Assert.AreEqual(1234, pool.ExpiresAt(m));
+            Expect.Bytes(topic, TopicOf(pool, m), "topic");
+            byte[] read = new byte[11];
+            pool.CopyOut(m, pool.PropertiesOffset(m), read, 0, read.Length);
+            Expect.Bytes(properties, read, "properties");
+            read = new byte[9];
+            pool.CopyOut(m, pool.PayloadOffset(m), read, 0, read.Length);
+            Expect.Bytes(payload, read, "payload");
+            Assert.AreEqual(2, pool.FreeBlocks, "25 bytes take 4 blocks of 8");
+            pool.Release(m);
+            Assert.AreEqual(-1, pool.Allocate(40, 10, 0, 0), "50 bytes need 7 blocks of the 6");
+        }
+
+        [TestMethod]
         public void StoredMessageReadsBackAcrossBlockBoundaries()
         {
             MessagePool pool = new MessagePool(4, 10, 8);

@@ -4,11 +4,15 @@ namespace NanoBroker.Messages
     /// Messages that outlive their PUBLISH packet (queued, inflight, retained, wills), stored once and
     /// shared by reference count. Bytes live in a chain of fixed-size blocks taken from one
     /// preallocated slab, so there is no fragmentation and no allocation after start.
-    /// A message's bytes are its topic followed by its payload.
+    /// A message's bytes are its topic, its MQTT 5.0 properties (those forwarded to subscribers; none for a 3.x
+    /// publisher) and its payload, in that order, as in a PUBLISH.
     /// </summary>
     public sealed class MessagePool
     {
         private const int None = -1;
+
+        /// <summary>The <see cref="ExpiresAt"/> of a message that never expires.</summary>
+        public const int NoExpiry = int.MaxValue;
 
         private readonly int blockSize;
         private readonly byte[] blocks;
@@ -19,6 +23,8 @@ namespace NanoBroker.Messages
         private readonly int[] firstBlock;
         private readonly int[] length;
         private readonly int[] topicLength;
+        private readonly int[] propertiesLength;
+        private readonly int[] expiresAt;
         private readonly byte[] qos;
         private readonly int[] refs;
         private int freeSlot;
@@ -38,6 +44,8 @@ namespace NanoBroker.Messages
             firstBlock = new int[messages];
             length = new int[messages];
             topicLength = new int[messages];
+            propertiesLength = new int[messages];
+            expiresAt = new int[messages];
             qos = new byte[messages];
             refs = new int[messages];
             for (int i = 0; i < messages; i++)
@@ -67,12 +75,28 @@ namespace NanoBroker.Messages
         }
 
         /// <summary>
-        /// Stores a message with one reference held by the caller. The topic is copied from
+        /// Stores a message without properties, with one reference held by the caller. The topic is copied from
         /// one buffer and the payload from another. Returns the handle, or -1 when the pool is full.
         /// </summary>
         public int Store(byte[] topic, int topicOffset, int topicCount, byte[] payload, int payloadOffset, int payloadCount, int messageQos)
         {
-            int total = topicCount + payloadCount;
+            int slot = Allocate(topicCount, 0, payloadCount, messageQos);
+            if (slot != None)
+            {
+                Write(slot, 0, topic, topicOffset, topicCount);
+                Write(slot, topicCount, payload, payloadOffset, payloadCount);
+            }
+            return slot;
+        }
+
+        /// <summary>
+        /// Takes room for a message of the given parts, with one reference held by the caller and no expiry; the caller
+        /// fills its bytes with <see cref="Write"/> (topic at 0, properties at <see cref="PropertiesOffset"/>, payload at
+        /// <see cref="PayloadOffset"/>). Returns the handle, or -1 when the pool is full.
+        /// </summary>
+        public int Allocate(int topicCount, int propertiesCount, int payloadCount, int messageQos)
+        {
+            int total = topicCount + propertiesCount + payloadCount;
             if (!CanStore(total))
             {
                 return None;
@@ -95,10 +119,10 @@ namespace NanoBroker.Messages
             firstBlock[slot] = head;
             length[slot] = total;
             topicLength[slot] = topicCount;
+            propertiesLength[slot] = propertiesCount;
+            expiresAt[slot] = NoExpiry;
             qos[slot] = (byte)messageQos;
             refs[slot] = 1;
-            Write(head, 0, topic, topicOffset, topicCount);
-            Write(head, topicCount, payload, payloadOffset, payloadCount);
             return slot;
         }
 
@@ -132,7 +156,27 @@ namespace NanoBroker.Messages
 
         public int TopicLength(int message) { return topicLength[message]; }
 
-        public int PayloadLength(int message) { return length[message] - topicLength[message]; }
+        /// <summary>Where the message's properties start among its bytes (just after the topic).</summary>
+        public int PropertiesOffset(int message) { return topicLength[message]; }
+
+        /// <summary>The length of the message's MQTT 5.0 properties, without a length prefix; 0 for none.</summary>
+        public int PropertiesLength(int message) { return propertiesLength[message]; }
+
+        /// <summary>Where the message's payload starts among its bytes.</summary>
+        public int PayloadOffset(int message) { return topicLength[message] + propertiesLength[message]; }
+
+        public int PayloadLength(int message) { return length[message] - topicLength[message] - propertiesLength[message]; }
+
+        /// <summary>All of the message's bytes: topic, properties and payload.</summary>
+        public int Length(int message) { return length[message]; }
+
+        /// <summary>
+        /// When the message expires (MQTT 5.0 Message Expiry Interval), in whole seconds of the engine's clock, or
+        /// <see cref="NoExpiry"/>.
+        /// </summary>
+        public int ExpiresAt(int message) { return expiresAt[message]; }
+
+        public void SetExpiresAt(int message, int seconds) { expiresAt[message] = seconds; }
 
         public int Qos(int message) { return qos[message]; }
 
@@ -192,9 +236,10 @@ namespace NanoBroker.Messages
             return bytes == 0 ? 1 : (bytes + blockSize - 1) / blockSize;
         }
 
-        private void Write(int head, int at, byte[] source, int offset, int count)
+        /// <summary>Copies <paramref name="count"/> bytes into the message, from its byte <paramref name="at"/> on (0 = topic start).</summary>
+        public void Write(int message, int at, byte[] source, int offset, int count)
         {
-            int block = head;
+            int block = firstBlock[message];
             while (at >= blockSize)
             {
                 block = nextBlock[block];

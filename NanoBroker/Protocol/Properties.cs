@@ -372,22 +372,77 @@ namespace NanoBroker.Protocol
             byte[] b = Buffer;
             while (cursor < end)
             {
-                int id = b[cursor++];
-                int length;
-                switch (TypeOf[id])
+                if (b[cursor] == PropertyId.UserProperty)
                 {
-                    case TypeByte: cursor += 1; break;
-                    case TypeUInt16: cursor += 2; break;
-                    case TypeUInt32: cursor += 4; break;
-                    case TypeVarInt: Wire.ReadVarInt(b, ref cursor, end, out length); break;
-                    case TypePair:
-                        Wire.ReadField(b, ref cursor, end, out UserPropertyNameStart, out UserPropertyNameLength);
-                        Wire.ReadField(b, ref cursor, end, out UserPropertyValueStart, out UserPropertyValueLength);
-                        return true;
-                    default: Wire.ReadUInt16(b, ref cursor, end, out length); cursor += length; break;
+                    int at = cursor + 1;
+                    Wire.ReadField(b, ref at, end, out UserPropertyNameStart, out UserPropertyNameLength);
+                    Wire.ReadField(b, ref at, end, out UserPropertyValueStart, out UserPropertyValueLength);
+                    cursor = at;
+                    return true;
                 }
+                cursor = Skip(b, cursor, end);
             }
             return false;
+        }
+
+        /// <summary>The position after the property at <paramref name="at"/> of a block <see cref="Decode"/> accepted.</summary>
+        public static int Skip(byte[] b, int at, int end)
+        {
+            int id = b[at++];
+            int length;
+            switch (TypeOf[id])
+            {
+                case TypeByte: return at + 1;
+                case TypeUInt16: return at + 2;
+                case TypeUInt32: return at + 4;
+                case TypeVarInt: Wire.ReadVarInt(b, ref at, end, out length); return at;
+                case TypePair: Wire.ReadUInt16(b, ref at, end, out length); at += length; break;
+            }
+            Wire.ReadUInt16(b, ref at, end, out length);
+            return at + length;
+        }
+
+        /// <summary>
+        /// True for the properties a broker forwards with a message as they came (section 3.3.2.3): all but Topic Alias
+        /// (it names a topic on one connection only [MQTT-3.3.2-10]), Subscription Identifier (each subscriber gets its
+        /// own [MQTT-3.3.4-3]) and Message Expiry Interval (sent with the time left [MQTT-3.3.2-6]).
+        /// </summary>
+        public static bool IsForwarded(int id)
+        {
+            return id != PropertyId.TopicAlias && id != PropertyId.SubscriptionIdentifier && id != PropertyId.MessageExpiryInterval;
+        }
+
+        /// <summary>
+        /// The next run of consecutive forwarded properties (<see cref="IsForwarded"/>) of an accepted block, from
+        /// <paramref name="at"/> up to <paramref name="end"/>: false when none is left. Copying the runs in order copies
+        /// the forwarded properties unchanged and in order [MQTT-3.3.2-17, MQTT-3.3.2-18] without a buffer between.
+        /// </summary>
+        public static bool NextForwardedRun(byte[] b, ref int at, int end, out int runStart, out int runLength)
+        {
+            while (at < end && !IsForwarded(b[at]))
+            {
+                at = Skip(b, at, end);
+            }
+            runStart = at;
+            while (at < end && IsForwarded(b[at]))
+            {
+                at = Skip(b, at, end);
+            }
+            runLength = at - runStart;
+            return runLength > 0;
+        }
+
+        /// <summary>The bytes of the forwarded properties of an accepted block of <paramref name="length"/> bytes at <paramref name="start"/>.</summary>
+        public static int ForwardedLength(byte[] b, int start, int length)
+        {
+            int total = 0;
+            int at = start;
+            int runStart, runLength;
+            while (NextForwardedRun(b, ref at, start + length, out runStart, out runLength))
+            {
+                total += runLength;
+            }
+            return total;
         }
 
         /// <summary>The size of a block of <paramref name="length"/> bytes of properties, its length prefix included.</summary>

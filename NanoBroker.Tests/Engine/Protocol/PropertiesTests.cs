@@ -341,5 +341,56 @@ namespace NanoBroker.Tests.Engine.Protocol
                 Assert.AreEqual((int)want[i], (int)b[i], "byte " + i);
             }
         }
+
+        // A PUBLISH property block: Topic Alias, Content Type "t", Message Expiry, User Property a=b, Subscription
+        // Identifier 3, Payload Format 1, Correlation Data 0x07.
+        private static int[] Forwarding()
+        {
+            return new int[]
+            {
+            27,
+            0x23, 0, 5,
+            0x03, 0, 1, 't',
+            0x02, 0, 0, 0, 60,
+            0x26, 0, 1, 'a', 0, 1, 'b',
+            0x0B, 3,
+            0x01, 1,
+            0x09, 0, 1, 7,
+            };
+        }
+
+        [TestMethod]
+        public void ForwardedRunsLeaveOutTopicAliasSubscriptionIdentifierAndMessageExpiry_MQTT_3_3_2_17()
+        {
+            byte[] b = Raw.Bytes(Forwarding());
+            Properties p = Decoded(PacketType.Publish, Forwarding());
+            byte[] copied = new byte[40];
+            int n = 0;
+            int at = p.Start;
+            int runStart, runLength;
+            int runs = 0;
+            while (Properties.NextForwardedRun(b, ref at, p.Start + p.Length, out runStart, out runLength))
+            {
+                System.Array.Copy(b, runStart, copied, n, runLength);
+                n += runLength;
+                runs++;
+            }
+            Assert.AreEqual(3, runs, "content type; user property; payload format and correlation data");
+            Assert.AreEqual(n, Properties.ForwardedLength(b, p.Start, p.Length));
+            // [MQTT-3.3.2-18] the User Property and the others stay in the order sent.
+            Raw.Equal(Raw.Bytes(0x03, 0, 1, 't', 0x26, 0, 1, 'a', 0, 1, 'b', 0x01, 1, 0x09, 0, 1, 7), copied, 0, n);
+        }
+
+        [TestMethod]
+        public void NoForwardedRunInABlockOfOnlyPerConnectionProperties()
+        {
+            int[] full = new int[] { 8, 0x23, 0, 1, 0x02, 0, 0, 0, 9 };
+            byte[] b = Raw.Bytes(full);
+            Properties p = Decoded(PacketType.Publish, full);
+            int at = p.Start;
+            int runStart, runLength;
+            Assert.IsFalse(Properties.NextForwardedRun(b, ref at, p.Start + p.Length, out runStart, out runLength));
+            Assert.AreEqual(0, Properties.ForwardedLength(b, p.Start, p.Length));
+        }
     }
 }
