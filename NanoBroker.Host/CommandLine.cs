@@ -37,6 +37,11 @@ namespace NanoBroker.Host
             "own receive buffer per connection (0 = max packet size); larger packets borrow a large buffer",
             "large receive buffers (max packet size each) lent for one packet; none free: that client waits",
             "large send buffers (max packet size each) lent to an outbox; none free: QoS 0 dropped, QoS 1/2 wait",
+            "MQTT 5.0 topic aliases a client may set per connection; 0 = none; beyond: DISCONNECT 0x94",
+            "MQTT 5.0 topic aliases the broker uses toward a client per connection; 0 = none",
+            "bytes of aliased topics per connection and direction; beyond: inbound DISCONNECT 0x97, outbound no alias",
+            "longest MQTT 5.0 session expiry interval in seconds; 2147483647 = no cap",
+            "longest keep-alive in seconds (5.0: Server Keep Alive; 3.x asking more: CONNACK 2); 0 = no cap",
         };
 
         public IPAddress Bind = IPAddress.Loopback;
@@ -88,6 +93,11 @@ namespace NanoBroker.Host
             "0 (= --max-packet-size) or at least 16; below --max-packet-size needs --large-receive-buffers 1 or more",
             "0 or more; at least 1 when --receive-buffer-bytes is below --max-packet-size",
             "0 or more; at least 1 when --outbox-bytes is below --max-packet-size",
+            "0 to 65535",
+            "0 to 65535",
+            "0 or more",
+            "0 or more",
+            "0 to 65535",
         };
 
         // The BrokerOptions property of each limit, by BrokerLimits index: Validate names properties, the user typed options.
@@ -97,7 +107,8 @@ namespace NanoBroker.Host
             "MaxTopicNodes", "TopicLevelBytes", "InflightWindow", "QueueDepth", "MaxRetainedMessages", "MaxRetainedBytes",
             "MaxStoredMessages", "MessageStoreBytes", "MessageBlockBytes", "ConnectTimeoutMs", "SlowClientTimeoutMs",
             "SysIntervalMs", "StorageBatchBytes", "StorageCommitDelayMs", "StorageCompactBytes", "MaxStorageBytes",
-            "StorageRetainedDelayMs", "ReceiveBufferBytes", "LargeReceiveBuffers", "LargeSendBuffers",
+            "StorageRetainedDelayMs", "ReceiveBufferBytes", "LargeReceiveBuffers", "LargeSendBuffers", "MaxTopicAliases",
+            "MaxOutboundTopicAliases", "TopicAliasBytes", "MaxSessionExpirySeconds", "MaxKeepAliveSeconds",
         };
 
         /// <summary>The smallest value validation accepts for limit <paramref name="limit"/> alone, or -1 when it depends on others.</summary>

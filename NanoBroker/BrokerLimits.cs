@@ -8,7 +8,7 @@ namespace NanoBroker
     public static class BrokerLimits
     {
         /// <summary>How many limits there are; their indexes run from 0 to this less one.</summary>
-        public const int Count = 26;
+        public const int Count = 31;
 
         /// <summary>The name of limit <paramref name="index"/>.</summary>
         public static string Name(int index)
@@ -41,6 +41,11 @@ namespace NanoBroker
                 case 23: return "receive_buffer_bytes";
                 case 24: return "large_receive_buffers";
                 case 25: return "large_send_buffers";
+                case 26: return "max_topic_aliases";
+                case 27: return "max_topic_aliases_out";
+                case 28: return "topic_alias_bytes";
+                case 29: return "max_session_expiry";
+                case 30: return "max_keep_alive";
                 default: return null;
             }
         }
@@ -88,6 +93,11 @@ namespace NanoBroker
                 case 23: return o.ReceiveBufferBytes;
                 case 24: return o.LargeReceiveBuffers;
                 case 25: return o.LargeSendBuffers;
+                case 26: return o.MaxTopicAliases;
+                case 27: return o.MaxOutboundTopicAliases;
+                case 28: return o.TopicAliasBytes;
+                case 29: return o.MaxSessionExpirySeconds;
+                case 30: return o.MaxKeepAliveSeconds;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }
@@ -122,6 +132,11 @@ namespace NanoBroker
                 case 23: o.ReceiveBufferBytes = value; break;
                 case 24: o.LargeReceiveBuffers = value; break;
                 case 25: o.LargeSendBuffers = value; break;
+                case 26: o.MaxTopicAliases = value; break;
+                case 27: o.MaxOutboundTopicAliases = value; break;
+                case 28: o.TopicAliasBytes = value; break;
+                case 29: o.MaxSessionExpirySeconds = value; break;
+                case 30: o.MaxKeepAliveSeconds = value; break;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }

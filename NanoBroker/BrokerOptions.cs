@@ -136,6 +136,34 @@ namespace NanoBroker
         /// </summary>
         public bool PersistQueuedMessages;
 
+        /// <summary>
+        /// Topic aliases an MQTT 5.0 client may set per connection, announced as its Topic Alias Maximum; 0 = none. Beyond
+        /// it (an alias of 0 or above it): DISCONNECT 0x94 [MQTT-3.3.2-9].
+        /// </summary>
+        public int MaxTopicAliases;
+
+        /// <summary>Topic aliases the broker uses toward an MQTT 5.0 client per connection (at most the client's Topic Alias Maximum); 0 = none.</summary>
+        public int MaxOutboundTopicAliases;
+
+        /// <summary>
+        /// Bytes per connection and direction for the topics that aliases stand for. Beyond them: an inbound alias that does
+        /// not fit is refused with DISCONNECT 0x97 (quota exceeded); an outbound topic that does not fit is sent without an alias.
+        /// </summary>
+        public int TopicAliasBytes;
+
+        /// <summary>
+        /// Longest Session Expiry Interval an MQTT 5.0 client gets, in seconds; a longer one is cut to it and CONNACK says so.
+        /// 2147483647 = no cap (a client's 0xFFFFFFFF, never, stays).
+        /// </summary>
+        public int MaxSessionExpirySeconds;
+
+        /// <summary>
+        /// Longest keep-alive a client gets, in seconds; 0 = no cap. An MQTT 5.0 client asking for 0 or more is told
+        /// this value as Server Keep Alive [MQTT-3.2.2-21]; an MQTT 3.1.1 or 3.1 client asking for more is refused with
+        /// CONNACK 2, as mosquitto does (3.x cannot be told another value).
+        /// </summary>
+        public int MaxKeepAliveSeconds;
+
         /// <summary>Defaults for an ESP32 without PSRAM (about 100 KB of managed heap, 16 lwIP sockets).</summary>
         public static BrokerOptions Esp32()
         {
@@ -168,6 +196,11 @@ namespace NanoBroker
             o.StorageCompactBytes = 65536;
             o.MaxStorageBytes = 131072;
             o.PersistQueuedMessages = false;
+            o.MaxTopicAliases = 4;
+            o.MaxOutboundTopicAliases = 0;
+            o.TopicAliasBytes = 128;
+            o.MaxSessionExpirySeconds = int.MaxValue;
+            o.MaxKeepAliveSeconds = 0;
             return o;
         }
 
@@ -203,6 +236,11 @@ namespace NanoBroker
             o.StorageCompactBytes = 67108864;
             o.MaxStorageBytes = 536870912;
             o.PersistQueuedMessages = true;
+            o.MaxTopicAliases = 64;
+            o.MaxOutboundTopicAliases = 64;
+            o.TopicAliasBytes = 4096;
+            o.MaxSessionExpirySeconds = int.MaxValue;
+            o.MaxKeepAliveSeconds = 0;
             return o;
         }
 
@@ -230,6 +268,10 @@ namespace NanoBroker
             if (StorageCommitDelayMs < 0 || StorageCompactBytes < StorageBatchBytes) return "StorageCommitDelayMs must not be negative and StorageCompactBytes must be at least StorageBatchBytes";
             if (MaxStorageBytes < 8 * StorageBatchBytes) return "MaxStorageBytes must be at least 8 x StorageBatchBytes (the live state may take a quarter of it, and compaction and one packet's records need the rest)";
             if (StorageRetainedDelayMs < 0) return "StorageRetainedDelayMs must not be negative";
+            if (MaxTopicAliases < 0 || MaxTopicAliases > 65535 || MaxOutboundTopicAliases < 0 || MaxOutboundTopicAliases > 65535) return "MaxTopicAliases and MaxOutboundTopicAliases must be between 0 and 65535";
+            if (TopicAliasBytes < 0) return "TopicAliasBytes must not be negative";
+            if (MaxSessionExpirySeconds < 0) return "MaxSessionExpirySeconds must not be negative";
+            if (MaxKeepAliveSeconds < 0 || MaxKeepAliveSeconds > 65535) return "MaxKeepAliveSeconds must be between 0 and 65535";
             return null;
         }
     }

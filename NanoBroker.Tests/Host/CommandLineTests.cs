@@ -15,8 +15,9 @@ namespace NanoBroker.Tests.Host
             for (int i = 0; i < BrokerLimits.Count; i++)
             {
                 string option = "--" + BrokerLimits.Name(i).Replace('_', '-');
-                // A value that keeps the options valid: the desktop default itself, doubled.
-                int value = BrokerLimits.Get(BrokerOptions.Desktop(), i) * 2;
+                // A value that keeps the options valid: the desktop default doubled (halved when it is "no cap").
+                int defaultValue = BrokerLimits.Get(BrokerOptions.Desktop(), i);
+                int value = defaultValue <= int.MaxValue / 2 ? defaultValue * 2 : defaultValue / 2;
                 CommandLine parsed = CommandLine.Parse(new[] { option, value.ToString() });
                 Assert.AreEqual(value, BrokerLimits.Get(parsed.Broker, i), option);
                 StringAssert.Contains(help, option + " N", "--help lists " + option);
