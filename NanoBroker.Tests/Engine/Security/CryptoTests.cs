@@ -8,7 +8,7 @@ using NanoBroker.Security;
 
 namespace NanoBroker.Tests.Engine.Security
 {
-    /// <summary>SHA-256 and PBKDF2-HMAC-SHA-256 against published test vectors.</summary>
+    /// <summary>SHA-256, HMAC-SHA-256, PBKDF2-HMAC-SHA-256 and base64 against published test vectors.</summary>
     [TestClass]
     public class CryptoTests
     {
@@ -57,6 +57,150 @@ namespace NanoBroker.Tests.Engine.Security
         {
             // Python: hashlib.pbkdf2_hmac('sha256', b'k'*100, b'salt', 2).hex()
             Assert.AreEqual("2c1357648009149f57e4d5544c3435bbca87a6b231300fa3abb2a89b50f56ec3", Pbkdf2Hex(new string('k', 100), "salt", 2));
+        }
+
+        [TestMethod]
+        public void HmacSha256_Rfc4231Case1()
+        {
+            Assert.AreEqual("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+                HmacHex(FromHex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"), Utf8.GetBytes("Hi There")));
+        }
+
+        [TestMethod]
+        public void HmacSha256_Rfc4231Case2_KeyShorterThanTheMac()
+        {
+            Assert.AreEqual("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+                HmacHex(Utf8.GetBytes("Jefe"), Utf8.GetBytes("what do ya want for nothing?")));
+        }
+
+        [TestMethod]
+        public void HmacSha256_Rfc4231Case3_KeyAndDataPastABlock()
+        {
+            Assert.AreEqual("773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe",
+                HmacHex(FromHex("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+                    FromHex("dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd")));
+        }
+
+        [TestMethod]
+        public void HmacSha256_Rfc4231Case4()
+        {
+            Assert.AreEqual("82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b",
+                HmacHex(FromHex("0102030405060708090a0b0c0d0e0f10111213141516171819"),
+                    FromHex("cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd")));
+        }
+
+        [TestMethod]
+        public void HmacSha256_Rfc4231Case5_TruncatedTo128Bits()
+        {
+            string mac = HmacHex(FromHex("0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c"), Utf8.GetBytes("Test With Truncation"));
+            Assert.AreEqual("a3b6167473100ee06e0c796c2955552b", mac.Substring(0, 32));
+        }
+
+        [TestMethod]
+        public void HmacSha256_Rfc4231Case6_KeyLongerThanABlockIsHashedFirst()
+        {
+            Assert.AreEqual("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+                HmacHex(Repeat(0xaa, 131), Utf8.GetBytes("Test Using Larger Than Block-Size Key - Hash Key First")));
+        }
+
+        [TestMethod]
+        public void HmacSha256_Rfc4231Case7_LongKeyAndLongData()
+        {
+            Assert.AreEqual("9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
+                HmacHex(Repeat(0xaa, 131), Utf8.GetBytes("This is a test using a larger than block-size key and a larger than block-size data. The key needs to be hashed before being used by the HMAC algorithm.")));
+        }
+
+        [TestMethod]
+        public void HmacSha256_OneInstanceServesManyMessagesAndKeys()
+        {
+            // Final starts the next MAC under the same key; SetKey starts afresh whatever came before.
+            HmacSha256 hmac = new HmacSha256();
+            byte[] jefe = Utf8.GetBytes("Jefe");
+            byte[] data = Utf8.GetBytes("what do ya want for nothing?");
+            byte[] mac = new byte[HmacSha256.MacBytes];
+            hmac.SetKey(jefe, 0, jefe.Length);
+            hmac.Update(data, 0, 9);
+            hmac.Final(mac, 0);
+            hmac.Update(data, 0, 4);
+            hmac.Update(data, 4, data.Length - 4);
+            hmac.Final(mac, 0);
+            Assert.AreEqual("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", Hex(mac));
+            hmac.Update(data, 0, 3);
+            byte[] longKey = Repeat(0xaa, 131);
+            hmac.SetKey(longKey, 0, longKey.Length);
+            byte[] text = Utf8.GetBytes("Test Using Larger Than Block-Size Key - Hash Key First");
+            hmac.Update(text, 0, text.Length);
+            hmac.Final(mac, 0);
+            Assert.AreEqual("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54", Hex(mac));
+        }
+
+        [TestMethod]
+        public void Base64_Rfc4648Vectors()
+        {
+            string[] plain = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+            string[] coded = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
+            for (int i = 0; i < plain.Length; i++)
+            {
+                byte[] bytes = Utf8.GetBytes(plain[i]);
+                byte[] text = new byte[Base64.EncodedLength(bytes.Length)];
+                Assert.AreEqual(text.Length, Base64.Encode(bytes, 0, bytes.Length, text, 0));
+                Assert.AreEqual(coded[i], Utf8.GetString(text, 0, text.Length));
+                byte[] back = new byte[8];
+                int n = Base64.Decode(text, 0, text.Length, back, 0, back.Length);
+                Assert.AreEqual(plain[i], Utf8.GetString(back, 0, n));
+            }
+        }
+
+        [TestMethod]
+        public void Base64_DecodingIsStrict()
+        {
+            Assert.AreEqual(-1, Decode64("Zg="));       // length not a multiple of 4
+            Assert.AreEqual(-1, Decode64("Zh=="));      // unused bits set: not the one encoding of "f"
+            Assert.AreEqual(-1, Decode64("Zm9="));
+            Assert.AreEqual(-1, Decode64("Zg==Zg=="));  // padding before the end
+            Assert.AreEqual(-1, Decode64("Z==="));
+            Assert.AreEqual(-1, Decode64("===="));
+            Assert.AreEqual(-1, Decode64("Zm 9"));
+            Assert.AreEqual(-1, Decode64("Zm-_"));      // the URL alphabet is another encoding
+            Assert.AreEqual(-1, Decode64("Zm9vYmFy")); // 6 bytes into room for 4
+            Assert.AreEqual(4, Decode64("+/+/Zg=="));
+        }
+
+        private static int Decode64(string text)
+        {
+            byte[] bytes = Utf8.GetBytes(text);
+            return Base64.Decode(bytes, 0, bytes.Length, new byte[4], 0, 4);
+        }
+
+        private static string HmacHex(byte[] key, byte[] data)
+        {
+            HmacSha256 hmac = new HmacSha256();
+            hmac.SetKey(key, 0, key.Length);
+            hmac.Update(data, 0, data.Length);
+            byte[] mac = new byte[HmacSha256.MacBytes];
+            hmac.Final(mac, 0);
+            return Hex(mac);
+        }
+
+        private static byte[] Repeat(int value, int count)
+        {
+            byte[] bytes = new byte[count];
+            for (int i = 0; i < count; i++)
+            {
+                bytes[i] = (byte)value;
+            }
+            return bytes;
+        }
+
+        private static byte[] FromHex(string hex)
+        {
+            const string digits = "0123456789abcdef";
+            byte[] bytes = new byte[hex.Length / 2];
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                bytes[i] = (byte)(digits.IndexOf(hex[i * 2]) * 16 + digits.IndexOf(hex[i * 2 + 1]));
+            }
+            return bytes;
         }
 
         private static string Sha256Hex(string text)
