@@ -89,6 +89,27 @@ namespace NanoBroker.Security
             return -1;
         }
 
+        /// <summary>The password salt of user <paramref name="user"/> (the stored array: do not change it).</summary>
+        public byte[] PasswordSalt(int user)
+        {
+            return salts[user];
+        }
+
+        /// <summary>The PBKDF2 iteration count of user <paramref name="user"/>.</summary>
+        public int PasswordIterations(int user)
+        {
+            return iterations[user];
+        }
+
+        /// <summary>
+        /// The 32-byte PBKDF2-HMAC-SHA-256 password hash of user <paramref name="user"/>, which is SCRAM-SHA-256's
+        /// SaltedPassword (the stored array: do not change it).
+        /// </summary>
+        public byte[] PasswordHash(int user)
+        {
+            return hashes[user];
+        }
+
         /// <summary>
         /// Checks the credentials of a CONNECT: returns <see cref="ConnectReturnCode.Accepted"/> with the
         /// user's index in <paramref name="user"/> (<see cref="Anonymous"/> without a user name),
