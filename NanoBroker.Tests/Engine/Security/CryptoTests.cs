@@ -77,8 +77,7 @@ namespace NanoBroker.Tests.Engine.Security
         public void HmacSha256_Rfc4231Case3_KeyAndDataPastABlock()
         {
             Assert.AreEqual("773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe",
-                HmacHex(FromHex("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
-                    FromHex("dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd")));
+                HmacHex(Repeat(0xaa, 20), Repeat(0xdd, 50)));
         }
 
         [TestMethod]
@@ -86,7 +85,7 @@ namespace NanoBroker.Tests.Engine.Security
         {
             Assert.AreEqual("82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b",
                 HmacHex(FromHex("0102030405060708090a0b0c0d0e0f10111213141516171819"),
-                    FromHex("cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd")));
+                    Repeat(0xcd, 50)));
         }
 
         [TestMethod]

@@ -23,6 +23,7 @@ namespace NanoBroker.Tests.Engine.Security
         private const string ClientFinal = "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=";
         private const string ServerFinal = "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=";
         private const string Nonces = "rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
+        private const string RfcProof = "dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=";
         private const string SaltHex = "5b6d99689d12358eeca04b141236fa81"; // W22ZaJ0SNY7soEsUEjb6gQ==
         private const int Iterations = 4096;
 
@@ -85,11 +86,11 @@ namespace NanoBroker.Tests.Engine.Security
         public void WrongProofIsRefused()
         {
             // The RFC's proof with its first byte changed, and the proof from another SaltedPassword.
-            Assert.AreEqual(ScramSha256.Refused, Final("c=biws,r=" + Nonces + ",p=eHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="));
+            Assert.AreEqual(ScramSha256.Refused, Final(Head("biws") + ",p=eHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="));
             ScramSha256 scram = new ScramSha256(MaxMessage);
             Start(scram, ClientFirst);
             WriteServerFirst(scram, SaltedPassword());
-            string withoutProof = "c=biws,r=" + Nonces;
+            string withoutProof = Head("biws");
             string proof = Proof(OtherSaltedPassword(), "n=user,r=rOprNGfwEbeRWgbNEkqO," + ServerFirst + "," + withoutProof);
             Assert.AreEqual(ScramSha256.Refused, Verify(scram, withoutProof + ",p=" + proof));
             Assert.AreEqual(-1, scram.WriteServerFinal(new byte[MaxMessage], 0));
@@ -98,8 +99,8 @@ namespace NanoBroker.Tests.Engine.Security
         [TestMethod]
         public void WrongNonceIsRefused()
         {
-            Assert.AreEqual(ScramSha256.Refused, Final("c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k1,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="));
-            Assert.AreEqual(ScramSha256.Refused, Final("c=biws,r=rOprNGfwEbeRWgbNEkqO,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="));
+            Assert.AreEqual(ScramSha256.Refused, Final("c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k1" + Proof()));
+            Assert.AreEqual(ScramSha256.Refused, Final("c=biws,r=rOprNGfwEbeRWgbNEkqO" + Proof()));
         }
 
         [TestMethod]
@@ -121,8 +122,8 @@ namespace NanoBroker.Tests.Engine.Security
             ScramSha256 scram = new ScramSha256(MaxMessage);
             Assert.AreEqual(ScramSha256.Malformed, Start(scram, "p=tls-server-end-point,,n=user,r=rOprNGfwEbeRWgbNEkqO"));
             // ... c= must be the base64 of the gs2 header the client sent ("eSws" is "y,,") ...
-            Assert.AreEqual(ScramSha256.Refused, Final("c=eSws,r=" + Nonces + ",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="));
-            Assert.AreEqual(ScramSha256.Refused, Final("c=cD10bHMtdW5pcXVlLCw=,r=" + Nonces + ",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="));
+            Assert.AreEqual(ScramSha256.Refused, Final(Head("eSws") + Proof()));
+            Assert.AreEqual(ScramSha256.Refused, Final(Head("cD10bHMtdW5pcXVlLCw=") + Proof()));
         }
 
         [TestMethod]
@@ -133,7 +134,7 @@ namespace NanoBroker.Tests.Engine.Security
             byte[] salted = SaltedPassword();
             Assert.AreEqual(ScramSha256.Ok, Start(scram, "y,,n=user,r=rOprNGfwEbeRWgbNEkqO"));
             WriteServerFirst(scram, salted);
-            string withoutProof = "c=eSws,r=" + Nonces;
+            string withoutProof = Head("eSws");
             string proof = Proof(salted, "n=user,r=rOprNGfwEbeRWgbNEkqO," + ServerFirst + "," + withoutProof);
             Assert.AreEqual(ScramSha256.Ok, Verify(scram, withoutProof + ",p=" + proof));
             Assert.AreEqual(ServerFinal.Length, WriteServerFinal(scram).Length);
@@ -170,7 +171,7 @@ namespace NanoBroker.Tests.Engine.Security
             byte[] salted = SaltedPassword();
             Assert.AreEqual(ScramSha256.Ok, Start(scram, ClientFirst + ",x=first"));
             WriteServerFirst(scram, salted);
-            string withoutProof = "c=biws,r=" + Nonces + ",x=final";
+            string withoutProof = Head("biws") + ",x=final";
             string proof = Proof(salted, "n=user,r=rOprNGfwEbeRWgbNEkqO,x=first," + ServerFirst + "," + withoutProof);
             Assert.AreEqual(ScramSha256.Ok, Verify(scram, withoutProof + ",p=" + proof));
         }
@@ -221,14 +222,14 @@ namespace NanoBroker.Tests.Engine.Security
         {
             string[] messages =
             {
-                "", "c", "c=", "c=biws", "c=biws,", "c=biws,r=" + Nonces, "c=biws,r=" + Nonces + ",",
-                "c=biws,r=" + Nonces + ",p=", "r=" + Nonces + ",c=biws,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
-                "c=biws,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
-                "c=biws,r=" + Nonces + ",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ",   // unpadded
-                "c=biws,r=" + Nonces + ",p=dHzbZapWIk4jUhN!Ute9ytag9zjfMHgsqmmiz7AndVQ=",  // not the alphabet
-                "c=biws,r=" + Nonces + ",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVR=",  // unused bits set
-                "c=biws,r=" + Nonces + ",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7And",     // 31 bytes
-                "c=biws,r=" + Nonces + ",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=,x=after",
+                "", "c", "c=", "c=biws", "c=biws,", Head("biws"), Head("biws") + ",",
+                Head("biws") + ",p=", "r=" + Nonces + ",c=biws" + Proof(),
+                "c=biws" + Proof(),
+                Head("biws") + ",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ",   // unpadded
+                Head("biws") + ",p=dHzbZapWIk4jUhN!Ute9ytag9zjfMHgsqmmiz7AndVQ=",  // not the alphabet
+                Head("biws") + ",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVR=",  // unused bits set
+                Head("biws") + ",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7And",     // 31 bytes
+                Head("biws") + Proof() + ",x=after",
             };
             for (int i = 0; i < messages.Length; i++)
             {
@@ -265,6 +266,17 @@ namespace NanoBroker.Tests.Engine.Security
             WriteServerFirst(scram, SaltedPassword());
             Verify(scram, ClientFinal);
             Assert.AreEqual(-1, scram.WriteServerFinal(new byte[ServerFinal.Length], 1));
+        }
+
+        // "c=" binding ",r=" nonces, composed at run time: nanoFramework's string table per assembly is small.
+        private static string Head(string binding)
+        {
+            return "c=" + binding + ",r=" + Nonces;
+        }
+
+        private static string Proof()
+        {
+            return ",p=" + RfcProof;
         }
 
         // The client's side, written out from RFC 5802 section 3 to make proofs the RFC does not list.
