@@ -55,6 +55,7 @@ namespace NanoBroker
         private readonly PublishHandler publishHandler;
         private readonly SubscribeHandler subscribeHandler;
         private readonly SysPublisher sys;
+        private readonly DisconnectPacket disconnect = new DisconnectPacket();
 
         public readonly BrokerStats Stats = new BrokerStats();
 
@@ -355,7 +356,7 @@ namespace NanoBroker
                 {
                     break;
                 }
-                if (!Dispatch(c, position, size))
+                if (!Dispatch(c))
                 {
                     connections.HoldBack(c, context.Now);
                     HandleAcksBehind(c, position + size);
@@ -383,7 +384,7 @@ namespace NanoBroker
         // stops (backpressure), and it tries again when a buffer comes back. Nothing is dropped.
         private void FitReceiveBuffer(Connection c)
         {
-            int head = Framing.HeadPacketSize(c);
+            int head = framing.HeadPacketSize(c);
             if (!c.ReceiveBorrowing)
             {
                 if (head <= c.OwnReceiveBytes)
@@ -457,7 +458,7 @@ namespace NanoBroker
                 {
                     return;
                 }
-                int type = c.ReceiveBuffer[position] >> 4;
+                int type = framing.Packet.Type;
                 if (type == PacketType.Disconnect)
                 {
                     // Nothing behind a DISCONNECT is read [MQTT-3.14.4-1]: it ends the connection, its will
@@ -467,13 +468,13 @@ namespace NanoBroker
                 // A PUBREL of a message the session holds frees a place in its QoS 2 window; any other PUBREL
                 // may release the PUBLISH that waits, so it keeps its turn.
                 bool ack = type == PacketType.PubAck || type == PacketType.PubRec || type == PacketType.PubComp || type == PacketType.PingReq
-                    || Framing.ReleasesHeldMessage(c.ReceiveBuffer, position, size, sessions.At(c.Session));
+                    || framing.ReleasesHeldMessage(c, sessions.At(c.Session));
                 if (!ack)
                 {
                     position += size;
                     continue;
                 }
-                if (!Dispatch(c, position, size))
+                if (!Dispatch(c))
                 {
                     return;
                 }
@@ -486,30 +487,75 @@ namespace NanoBroker
             }
         }
 
-        // Handles one packet; false when it must wait for room (nothing was done then).
-        private bool Dispatch(Connection c, int start, int size)
+        // Handles the packet framing.Packet frames; false when it must wait for room (nothing was done then). Each
+        // packet is decoded into its handler's view first; a decode failure ends the connection here, in one place.
+        private bool Dispatch(Connection c)
         {
+            PacketFramer f = framing.Packet;
             byte[] buffer = c.ReceiveBuffer;
-            int first = buffer[start];
-            int type = first >> 4;
-            int flags = first & 0x0F;
-            int lengthBytes;
-            RemainingLength.Decode(buffer, start + 1, 4, out lengthBytes);
-            int body = start + 1 + lengthBytes;
-            int end = start + size;
+            int type = f.Type;
 
             if (c.State == ConnectionState.AwaitingConnect)
             {
                 if (type != PacketType.Connect)
                 {
-                    disconnector.Violation(c, "first packet is not CONNECT [MQTT-3.1.0-1]");
+                    disconnector.Violation(c, ReasonCode.ProtocolError, "first packet is not CONNECT [MQTT-3.1.0-1]");
                     return true;
                 }
-                return connectHandler.OnConnect(c, flags, buffer, body, end);
+                return connectHandler.OnConnect(c, f.Flags, buffer, f.Body, f.End);
             }
-            if (type != PacketType.Publish && flags != PacketType.RequiredFlags(type))
+            if (!f.FlagsValid)
             {
-                disconnector.Violation(c, "invalid fixed header flags [MQTT-2.2.2-2]");
+                disconnector.Violation(c, ReasonCode.MalformedPacket, "invalid fixed header flags [MQTT-2.2.2-2]");
+                return true;
+            }
+            byte decoded;
+            string problem;
+            switch (type)
+            {
+                case PacketType.Publish:
+                    decoded = publishHandler.Publish.Decode(c.Version, f.Flags, buffer, f.Body, f.End);
+                    problem = publishHandler.Publish.Problem;
+                    break;
+                case PacketType.PubAck:
+                case PacketType.PubRec:
+                case PacketType.PubRel:
+                case PacketType.PubComp:
+                    decoded = publishHandler.Ack.Decode(c.Version, type, f.Flags, buffer, f.Body, f.End);
+                    problem = publishHandler.Ack.Problem;
+                    break;
+                case PacketType.Subscribe:
+                    decoded = subscribeHandler.Subscribe.Decode(c.Version, f.Flags, buffer, f.Body, f.End);
+                    problem = subscribeHandler.Subscribe.Problem;
+                    break;
+                case PacketType.Unsubscribe:
+                    decoded = subscribeHandler.Unsubscribe.Decode(c.Version, f.Flags, buffer, f.Body, f.End);
+                    problem = subscribeHandler.Unsubscribe.Problem;
+                    break;
+                case PacketType.PingReq:
+                    decoded = PingPacket.DecodeRequest(f.Flags, f.Body, f.End);
+                    problem = "PINGREQ with a body";
+                    break;
+                case PacketType.Disconnect:
+                    decoded = disconnect.Decode(c.Version, f.Flags, buffer, f.Body, f.End);
+                    problem = disconnect.Problem;
+                    break;
+                case PacketType.Connect:
+                    decoded = ReasonCode.ProtocolError;
+                    problem = "second CONNECT [MQTT-3.1.0-2]";
+                    break;
+                case PacketType.Auth:
+                    decoded = ReasonCode.ProtocolError;
+                    problem = "AUTH without enhanced authentication begun at CONNECT (5.0 section 4.12)";
+                    break;
+                default:
+                    decoded = c.Version == ProtocolVersion.Mqtt5 ? ReasonCode.ProtocolError : ReasonCode.MalformedPacket;
+                    problem = "packet type " + type + " is not sent to a server";
+                    break;
+            }
+            if (decoded != ReasonCode.Success)
+            {
+                disconnector.Violation(c, decoded, problem);
                 return true;
             }
             // An acknowledgement of a stored change waits until the change is durable (a retained message at QoS 0
@@ -521,21 +567,15 @@ namespace NanoBroker
             bool handled;
             switch (type)
             {
-                case PacketType.Publish: handled = publishHandler.OnPublish(c, flags, buffer, body, end); break;
-                case PacketType.PubAck: handled = publishHandler.OnPubAck(c, buffer, body, end); break;
-                case PacketType.PubRec: handled = publishHandler.OnPubRec(c, buffer, body, end); break;
-                case PacketType.PubRel: handled = publishHandler.OnPubRel(c, buffer, body, end); break;
-                case PacketType.PubComp: handled = publishHandler.OnPubComp(c, buffer, body, end); break;
-                case PacketType.Subscribe: handled = subscribeHandler.OnSubscribe(c, buffer, body, end); break;
-                case PacketType.Unsubscribe: handled = subscribeHandler.OnUnsubscribe(c, buffer, body, end); break;
-                case PacketType.PingReq: handled = HandlePingReq(c, body, end); break;
-                case PacketType.Disconnect: handled = HandleDisconnect(c, body, end); break;
-                case PacketType.Connect:
-                    disconnector.Violation(c, "second CONNECT [MQTT-3.1.0-2]");
-                    return true;
-                default:
-                    disconnector.Violation(c, "packet type " + type + " is not sent to a server");
-                    return true;
+                case PacketType.Publish: handled = publishHandler.OnPublish(c); break;
+                case PacketType.PubAck: handled = publishHandler.OnPubAck(c); break;
+                case PacketType.PubRec: handled = publishHandler.OnPubRec(c); break;
+                case PacketType.PubRel: handled = publishHandler.OnPubRel(c); break;
+                case PacketType.PubComp: handled = publishHandler.OnPubComp(c); break;
+                case PacketType.Subscribe: handled = subscribeHandler.OnSubscribe(c); break;
+                case PacketType.Unsubscribe: handled = subscribeHandler.OnUnsubscribe(c); break;
+                case PacketType.PingReq: handled = OutboxWriter.WritePingResponse(c, context.Now); break;
+                default: handled = OnDisconnect(c); break;
             }
             if (handled)
             {
@@ -548,30 +588,8 @@ namespace NanoBroker
             return handled;
         }
 
-        private bool HandlePingReq(Connection c, int body, int end)
+        private bool OnDisconnect(Connection c)
         {
-            if (end != body)
-            {
-                disconnector.Violation(c, "PINGREQ with a body");
-                return true;
-            }
-            int at = OutboxWriter.Reserve(c, 2, context.Now);
-            if (at < 0)
-            {
-                return false;
-            }
-            c.Outbox.Buffer[at] = PacketType.PingResp << 4;
-            c.Outbox.Buffer[at + 1] = 0;
-            return true;
-        }
-
-        private bool HandleDisconnect(Connection c, int body, int end)
-        {
-            if (end != body)
-            {
-                disconnector.Violation(c, "DISCONNECT with a body");
-                return true;
-            }
             // [MQTT-3.14.4-3] the will is discarded without being published.
             disconnector.End(c, false, "client sent DISCONNECT");
             return true;

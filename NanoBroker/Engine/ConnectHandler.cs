@@ -50,21 +50,21 @@ namespace NanoBroker
             if (decoded == ReasonCode.UnsupportedProtocolVersion || level == ProtocolVersion.Mqtt5)
             {
                 // [MQTT-3.1.2-2] an unsupported protocol level (MQTT 5.0 too, until the engine speaks it).
-                return Refuse(c, ConnectReturnCode.UnacceptableProtocolVersion, "unsupported protocol level " + level);
+                return Refuse(c, ReasonCode.UnsupportedProtocolVersion, "unsupported protocol level " + level);
             }
             if (decoded != ReasonCode.Success)
             {
-                disconnector.Violation(c, connect.Problem);
+                disconnector.Violation(c, decoded, connect.Problem);
                 return true;
             }
             if (idLength == 0 && (!cleanSession || level == ProtocolVersion.Mqtt31))
             {
                 // [MQTT-3.1.3-8] an empty identifier needs clean session (MQTT 3.1 requires an identifier).
-                return Refuse(c, ConnectReturnCode.IdentifierRejected, "empty client identifier without clean session");
+                return Refuse(c, ReasonCode.ClientIdentifierNotValid, "empty client identifier without clean session");
             }
             if (idLength > options.MaxClientIdBytes || (level == ProtocolVersion.Mqtt31 && idLength > Mqtt31MaxClientId))
             {
-                return Refuse(c, ConnectReturnCode.IdentifierRejected, "client identifier of " + idLength + " bytes is too long");
+                return Refuse(c, ReasonCode.ClientIdentifierNotValid, "client identifier of " + idLength + " bytes is too long");
             }
             int user = AccessControl.Anonymous;
             if (access != null)
@@ -72,7 +72,7 @@ namespace NanoBroker
                 byte code = access.Authenticate(b, connect.UserNameStart, connect.UserNameLength, connect.HasUserName, connect.PasswordStart, connect.PasswordLength, connect.HasPassword, out user);
                 if (code != ConnectReturnCode.Accepted)
                 {
-                    return Refuse(c, code, connect.HasUserName ? "bad user name or password" : "anonymous clients are not allowed");
+                    return Refuse(c, code == ConnectReturnCode.BadUserNameOrPassword ? ReasonCode.BadUserNameOrPassword : ReasonCode.NotAuthorized, connect.HasUserName ? "bad user name or password" : "anonymous clients are not allowed");
                 }
             }
             if (idLength == 0)
@@ -84,7 +84,7 @@ namespace NanoBroker
             }
             if (willFlag && access != null && !access.MayPublish(user, b, idStart, idLength, c.ReceiveBuffer, connect.WillTopicStart, connect.WillTopicLength))
             {
-                return Refuse(c, ConnectReturnCode.NotAuthorized, "the will topic is not writable for this client");
+                return Refuse(c, ReasonCode.NotAuthorized, "the will topic is not writable for this client");
             }
 
             Session existing = sessions.Find(b, idStart, idLength);
@@ -92,19 +92,19 @@ namespace NanoBroker
             {
                 // A session belongs to the identity that made it: another user (or an anonymous client)
                 // neither resumes it, nor ends it, nor takes its connection over.
-                return Refuse(c, ConnectReturnCode.NotAuthorized, "client id " + Utf8.GetString(b, idStart, idLength) + " belongs to another user's session");
+                return Refuse(c, ReasonCode.NotAuthorized, "client id " + Utf8.GetString(b, idStart, idLength) + " belongs to another user's session");
             }
             bool takeover = existing != null && existing.IsOnline;
             if (!takeover && connections.ConnectedCount >= options.MaxClients)
             {
-                return Refuse(c, ConnectReturnCode.ServerUnavailable, "client limit of " + options.MaxClients + " reached");
+                return Refuse(c, ReasonCode.ServerUnavailable, "client limit of " + options.MaxClients + " reached");
             }
             if (keeper.Refuses && (willFlag || (!cleanSession && (existing == null || !existing.Persistent))))
             {
                 // Storage full or failing: a will, or a persistent session that does not exist yet, cannot be made
                 // durable. CONNACK 3, as for a will that does not fit the message store or a full session table.
                 context.Stats.StorageRefused++;
-                return Refuse(c, ConnectReturnCode.ServerUnavailable, "storage " + StorageKeeper.StateName(keeper.State) + ": "
+                return Refuse(c, ReasonCode.ServerUnavailable, "storage " + StorageKeeper.StateName(keeper.State) + ": "
                     + (willFlag ? "a will" : "a new persistent session") + " cannot be made durable");
             }
             int lostBefore = keeper.LostBatches;
@@ -114,7 +114,7 @@ namespace NanoBroker
                 will = wills.Keep(c.ReceiveBuffer, connect.WillTopicStart, connect.WillTopicLength, connect.WillMessageStart, connect.WillMessageLength, connect.WillQos);
                 if (will < 0)
                 {
-                    return Refuse(c, ConnectReturnCode.ServerUnavailable, "no room to store the will message");
+                    return Refuse(c, ReasonCode.ServerUnavailable, "no room to store the will message");
                 }
             }
             if (takeover)
@@ -155,10 +155,10 @@ namespace NanoBroker
                 {
                     wills.Forget(will);
                 }
-                return Refuse(c, ConnectReturnCode.ServerUnavailable, "session limit of " + options.MaxSessions + " reached");
+                return Refuse(c, ReasonCode.ServerUnavailable, "session limit of " + options.MaxSessions + " reached");
             }
 
-            c.ProtocolLevel = (byte)level;
+            c.Version = (byte)level;
             c.User = user;
             c.KeepAliveMs = connect.KeepAliveSeconds * 1000;
             // [MQTT-3.1.2-24] the keep-alive period runs from this CONNECT, not from the socket's opening.
@@ -170,7 +170,7 @@ namespace NanoBroker
             }
             // [MQTT-3.2.0-1] CONNACK first; [MQTT-3.2.2-2, MQTT-3.2.2-3] session present.
             int connAckAt = c.Outbox.Count;
-            WriteConnAck(c, sessionPresent, ConnectReturnCode.Accepted);
+            WriteConnAck(c, sessionPresent, ReasonCode.Success);
             if (keeper.UrgentPending || keeper.LostBatches != lostBefore)
             {
                 // The session and will records must be durable before the client hears it is connected (a failure
@@ -184,24 +184,21 @@ namespace NanoBroker
             return true;
         }
 
-        // CONNACK with a refusal code, then close [MQTT-3.2.2-4, MQTT-3.2.2-5].
+        // CONNACK with a refusal code (5.0's; the encoder maps it to the 3.x return code), then close
+        // [MQTT-3.2.2-4, MQTT-3.2.2-5].
         private bool Refuse(Connection c, byte code, string reason)
         {
             context.Stats.ConnectionsRefused++;
             WriteConnAck(c, false, code);
-            context.Warn("connection " + c.Id + " refused (CONNACK " + code + "): " + reason);
+            context.Warn("connection " + c.Id + " refused (CONNACK " + ConnAckPacket.ReturnCode(code) + "): " + reason);
             disconnector.End(c, false, reason);
             return true;
         }
 
         private void WriteConnAck(Connection c, bool sessionPresent, byte code)
         {
-            int at = OutboxWriter.Reserve(c, 4, context.Now);
-            byte[] b = c.Outbox.Buffer;
-            b[at] = PacketType.ConnAck << 4;
-            b[at + 1] = 2;
-            b[at + 2] = (byte)(sessionPresent ? 1 : 0);
-            b[at + 3] = code;
+            int at = OutboxWriter.Reserve(c, ConnAckPacket.SizeOf(c.Version, null), context.Now);
+            ConnAckPacket.Write(c.Version, c.Outbox.Buffer, at, sessionPresent, code, null);
         }
     }
 }

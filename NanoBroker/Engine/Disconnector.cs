@@ -1,3 +1,4 @@
+using NanoBroker.Protocol;
 using NanoBroker.Sessions;
 
 namespace NanoBroker
@@ -26,11 +27,33 @@ namespace NanoBroker
             this.context = context;
         }
 
-        /// <summary>A protocol violation: counted, and the connection ends with its will published.</summary>
-        internal void Violation(Connection c, string reason)
+        /// <summary>
+        /// The one place a packet the engine cannot accept ends its connection (as mosquitto's handle__packet): counted,
+        /// logged, and for a 5.0 connection a DISCONNECT with <paramref name="reasonCode"/> (0x81 malformed, 0x82
+        /// protocol error, 0x95 packet too large, 0x93 receive maximum exceeded, ...) before it closes with its will
+        /// published; a 3.x connection just closes [MQTT-4.8.0-1; 5.0: MQTT-4.13.1-1].
+        /// </summary>
+        internal void Violation(Connection c, byte reasonCode, string problem)
         {
             context.Stats.ProtocolViolations++;
-            End(c, true, "protocol violation: " + reason);
+            EndWith(c, reasonCode, true, "protocol violation: " + problem);
+        }
+
+        /// <summary>
+        /// Ends the connection as <see cref="End"/> does, a 5.0 connection first told why by a DISCONNECT with
+        /// <paramref name="reasonCode"/> (5.0 section 3.14; nothing when the outbox has no room for it).
+        /// </summary>
+        internal void EndWith(Connection c, byte reasonCode, bool publishWill, string reason)
+        {
+            if (c.Version == ProtocolVersion.Mqtt5 && c.State == ConnectionState.Connected)
+            {
+                int at = OutboxWriter.Reserve(c, DisconnectPacket.SizeOf(0), context.Now);
+                if (at >= 0)
+                {
+                    DisconnectPacket.Write(c.Outbox.Buffer, at, reasonCode, null, 0, 0);
+                }
+            }
+            End(c, publishWill, reason);
         }
 
         /// <summary>

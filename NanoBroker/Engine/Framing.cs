@@ -3,11 +3,21 @@ using NanoBroker.Sessions;
 
 namespace NanoBroker
 {
-    /// <summary>Where the packets in a connection's receive buffer begin and end (the fixed header and remaining length).</summary>
+    /// <summary>
+    /// Where the packets in a connection's receive buffer begin and end: the fixed header and remaining length,
+    /// decoded once by a <see cref="PacketFramer"/> (<see cref="Packet"/>) that dispatch then reads.
+    /// </summary>
     internal sealed class Framing
     {
         private readonly int maxPacketSize;
         private readonly Disconnector disconnector;
+
+        /// <summary>The packet <see cref="CompletePacketAt"/> framed last.</summary>
+        internal readonly PacketFramer Packet = new PacketFramer();
+
+        // Looks behind the head for a PUBREL without disturbing Packet (the head's handler is running then).
+        private readonly PacketFramer behind = new PacketFramer();
+        private readonly AckPacket release = new AckPacket();
 
         internal Framing(int maxPacketSize, Disconnector disconnector)
         {
@@ -16,53 +26,54 @@ namespace NanoBroker
         }
 
         /// <summary>
-        /// The size of the complete packet at <paramref name="position"/>; 0 when more bytes are needed, -1 after
-        /// closing the connection for a malformed or oversized packet.
+        /// The size of the complete packet at <paramref name="position"/>, framed into <see cref="Packet"/>; 0 when
+        /// more bytes are needed, -1 after closing the connection for a malformed or oversized packet.
         /// </summary>
         internal int CompletePacketAt(Connection c, int position)
         {
-            int available = c.ReceivedCount - position;
-            if (available < 2)
+            return Frame(Packet, c, position);
+        }
+
+        private int Frame(PacketFramer f, Connection c, int position)
+        {
+            int framed = f.Decode(c.ReceiveBuffer, position, c.ReceivedCount - position);
+            if (framed == PacketFramer.Malformed)
             {
-                return 0;
-            }
-            int lengthBytes;
-            int remaining = RemainingLength.Decode(c.ReceiveBuffer, position + 1, available - 1, out lengthBytes);
-            if (remaining == RemainingLength.Malformed)
-            {
-                disconnector.Violation(c, "malformed remaining length");
+                disconnector.Violation(c, ReasonCode.MalformedPacket, "malformed remaining length [MQTT-1.5.5-1]");
                 return -1;
             }
-            if (remaining == RemainingLength.Incomplete)
+            if (framed == PacketFramer.Incomplete)
             {
                 return 0;
             }
-            int size = 1 + lengthBytes + remaining;
-            if (size > maxPacketSize || size < 0)
+            if (f.Size > maxPacketSize || f.Size < 0)
             {
-                disconnector.Violation(c, "packet of " + size + " bytes exceeds the maximum packet size " + maxPacketSize);
+                // 5.0: DISCONNECT 0x95 [MQTT-3.2.2-15 is the client's side; the server announced its Maximum Packet Size].
+                disconnector.Violation(c, ReasonCode.PacketTooLarge, "packet of " + f.Size + " bytes exceeds the maximum packet size " + maxPacketSize);
                 return -1;
             }
             // A packet larger than the buffer waits for a large one (Broker.Process lends it when it is at the head).
-            return available < size || size > c.ReceiveBuffer.Length ? 0 : size;
+            return framed != PacketFramer.Complete || f.Size > c.ReceiveBuffer.Length ? 0 : f.Size;
         }
 
         /// <summary>The size of the packet at the head of the receive buffer as its fixed header tells, or 0 before it does.</summary>
-        internal static int HeadPacketSize(Connection c)
+        internal int HeadPacketSize(Connection c)
         {
-            if (c.ReceivedCount < 2)
-            {
-                return 0;
-            }
-            int lengthBytes;
-            int remaining = RemainingLength.Decode(c.ReceiveBuffer, 1, c.ReceivedCount - 1, out lengthBytes);
-            return remaining >= 0 ? 1 + lengthBytes + remaining : 0;
+            int framed = behind.Decode(c.ReceiveBuffer, 0, c.ReceivedCount);
+            return framed == PacketFramer.Complete || framed == PacketFramer.Truncated ? behind.Size : 0;
         }
 
-        /// <summary>True for a well-formed PUBREL of a QoS 2 message the session holds (its PUBREC sent).</summary>
-        internal static bool ReleasesHeldMessage(byte[] b, int start, int size, Session s)
+        /// <summary>True when the packet <see cref="Packet"/> frames is a well-formed PUBREL of a QoS 2 message the session holds (its PUBREC sent).</summary>
+        internal bool ReleasesHeldMessage(Connection c, Session s)
         {
-            return b[start] >> 4 == PacketType.PubRel && size == 4 && s.FindAwaitingRelease((b[start + 2] << 8) | b[start + 3]) >= 0;
+            return Releases(Packet, c, s);
+        }
+
+        private bool Releases(PacketFramer f, Connection c, Session s)
+        {
+            return f.Type == PacketType.PubRel
+                && release.Decode(c.Version, f.Type, f.Flags, c.ReceiveBuffer, f.Body, f.End) == ReasonCode.Success
+                && s.FindAwaitingRelease(release.PacketId) >= 0;
         }
 
         /// <summary>
@@ -72,9 +83,9 @@ namespace NanoBroker
         internal bool ReleaseWaitingBehind(Connection c, Session s, int from)
         {
             int size;
-            for (int p = from; (size = CompletePacketAt(c, p)) > 0; p += size)
+            for (int p = from; (size = Frame(behind, c, p)) > 0; p += size)
             {
-                if (ReleasesHeldMessage(c.ReceiveBuffer, p, size, s))
+                if (Releases(behind, c, s))
                 {
                     return true;
                 }

@@ -171,7 +171,7 @@ namespace NanoBroker
                 else if (state == InflightState.ReleasePending)
                 {
                     // [MQTT-3.6.1-1] PUBREL carries flags 0010.
-                    if (!OutboxWriter.WriteAck(c, (PacketType.PubRel << 4) | 0x02, s.InflightPacketId[i], context.Now))
+                    if (!OutboxWriter.WriteAck(c, PacketType.PubRel, s.InflightPacketId[i], ReasonCode.Success, context.Now))
                     {
                         return;
                     }
@@ -251,17 +251,14 @@ namespace NanoBroker
                 payloadLength = pool.PayloadLength(message);
             }
             bool hasId = (publishFlags & QosMask) != 0;
-            int remaining = 2 + topicLength + (hasId ? 2 : 0) + payloadLength;
-            int at = OutboxWriter.Reserve(c, 1 + RemainingLength.SizeOf(remaining) + remaining, context.Now);
+            // No properties yet: a 5.0 subscriber gets an empty property block (the pool keeps none).
+            int at = OutboxWriter.Reserve(c, PublishPacket.SizeOf(c.Version, topicLength, hasId, 0, payloadLength), context.Now);
             if (at < 0)
             {
                 return false;
             }
             byte[] o = c.Outbox.Buffer;
-            o[at++] = (byte)((PacketType.Publish << 4) | publishFlags);
-            at += RemainingLength.Encode(remaining, o, at);
-            Wire.WriteUInt16(o, at, topicLength);
-            at += 2;
+            at = PublishPacket.WriteHeader(c.Version, o, at, publishFlags, topicLength, hasId, 0, payloadLength);
             if (message >= 0)
             {
                 pool.CopyOut(message, 0, o, at, topicLength);
@@ -270,12 +267,7 @@ namespace NanoBroker
             {
                 System.Array.Copy(buffer, topicStart, o, at, topicLength);
             }
-            at += topicLength;
-            if (hasId)
-            {
-                Wire.WriteUInt16(o, at, packetId);
-                at += 2;
-            }
+            at = PublishPacket.WriteAfterTopic(c.Version, o, at + topicLength, hasId, packetId, 0);
             if (message >= 0)
             {
                 pool.CopyOut(message, topicLength, o, at, payloadLength);

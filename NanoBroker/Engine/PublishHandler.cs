@@ -29,32 +29,23 @@ namespace NanoBroker
             this.context = context;
         }
 
-        internal bool OnPublish(Connection c, int flags, byte[] b, int p, int end)
-        {
-            // Parse.
-            int qos = (flags >> 1) & 0x03;
-            bool retain = (flags & 0x01) != 0;
-            if (qos == 3)
-            {
-                disconnector.Violation(c, "PUBLISH with QoS 3 [MQTT-3.3.1-4]");
-                return true;
-            }
-            int topicStart, topicLength;
-            if (!Wire.ReadField(b, ref p, end, out topicStart, out topicLength) || !Topic.IsValidName(b, topicStart, topicLength))
-            {
-                disconnector.Violation(c, "missing or invalid topic name [MQTT-3.3.2-2, MQTT-4.7.3-1]");
-                return true;
-            }
-            int packetId = 0;
-            if (qos > 0 && (!Wire.ReadUInt16(b, ref p, end, out packetId) || packetId == 0))
-            {
-                disconnector.Violation(c, "QoS 1/2 PUBLISH without a packet identifier [MQTT-2.3.1-1]");
-                return true;
-            }
+        /// <summary>The PUBLISH view Broker.Dispatch decodes into before <see cref="OnPublish"/>.</summary>
+        internal readonly PublishPacket Publish = new PublishPacket();
 
-            // Act.
+        /// <summary>The PUBACK/PUBREC/PUBREL/PUBCOMP view Broker.Dispatch decodes into.</summary>
+        internal readonly AckPacket Ack = new AckPacket();
+
+        internal bool OnPublish(Connection c)
+        {
+            PublishPacket p = Publish;
+            byte[] b = c.ReceiveBuffer;
+            int qos = p.Qos;
+            int packetId = p.PacketId;
+            int topicStart = p.TopicStart;
+            int topicLength = p.TopicLength;
+
             Session s = sessions.At(c.Session);
-            if (qos > 0 && c.Outbox.Free < 4)
+            if (qos > 0 && !OutboxWriter.HasRoomForAck(c))
             {
                 c.BlockedBySession = -1;
                 return false;
@@ -62,7 +53,7 @@ namespace NanoBroker
             if (qos == 2 && s.FindAwaitingRelease(packetId) >= 0)
             {
                 // [MQTT-4.3.3-2] a re-sent QoS 2 PUBLISH is acknowledged again, not routed again.
-                OutboxWriter.WriteAck(c, PacketType.PubRec << 4, packetId, context.Now);
+                OutboxWriter.WriteAck(c, PacketType.PubRec, packetId, ReasonCode.Success, context.Now);
                 return true;
             }
             bool recordId = true;
@@ -73,7 +64,7 @@ namespace NanoBroker
                 // buffer is full with no PUBREL in it (the client pipelined more than it holds) is the message
                 // taken without keeping its identifier, which would otherwise deadlock: it is delivered, and
                 // only a re-send of it after a reconnect could be delivered twice.
-                if (c.ReceiveSpace > 0 || framing.ReleaseWaitingBehind(c, s, end))
+                if (c.ReceiveSpace > 0 || framing.ReleaseWaitingBehind(c, s, p.PayloadStart + p.PayloadLength))
                 {
                     c.BlockedBySession = -1;
                     return false;
@@ -86,104 +77,86 @@ namespace NanoBroker
                 recordId = false;
             }
 
+            byte reason = ReasonCode.Success;
             if (Topic.IsSys(b, topicStart, topicLength)
                 || (context.Access != null && !context.Access.MayPublish(c.User, s.ClientId, 0, s.ClientIdLength, b, topicStart, topicLength)))
             {
                 // Only the broker writes $SYS topics, and the rules may forbid others. The PUBLISH is
                 // still acknowledged, as MQTT 3.1.1 has no way to refuse it, and counted.
                 context.Stats.PublishesDenied++;
+                reason = ReasonCode.NotAuthorized;
                 if (context.Verbose) context.Info("client " + s.ClientIdText() + " may not publish to " + Utf8.GetString(b, topicStart, topicLength));
             }
-            else if (!router.Route(c, b, topicStart, topicLength, p, end - p, qos, retain, -1))
+            else if (!router.Route(c, b, topicStart, topicLength, p.PayloadStart, p.PayloadLength, qos, p.Retain, -1))
             {
                 return false;
             }
             context.Stats.MessagesReceived++;
             if (qos == 1)
             {
-                OutboxWriter.WriteAck(c, PacketType.PubAck << 4, packetId, context.Now);
+                OutboxWriter.WriteAck(c, PacketType.PubAck, packetId, reason, context.Now);
             }
             else if (qos == 2)
             {
                 if (recordId)
                 {
-                    s.AwaitingRelease[s.AwaitingReleaseCount++] = packetId;
+                    // A refused 5.0 QoS 2 PUBLISH: its PUBREC ends the exchange, no PUBREL follows.
+                    if (!AckPacket.EndsExchange(c.Version, reason))
+                    {
+                        s.AwaitingRelease[s.AwaitingReleaseCount++] = packetId;
+                    }
                 }
                 else
                 {
                     context.Stats.InboundWindowOverflows++;
                     context.Warn("client " + s.ClientIdText() + " sent more QoS 2 messages than its receive buffer holds before their PUBRELs: packet " + packetId + " was taken without keeping its identifier");
                 }
-                OutboxWriter.WriteAck(c, PacketType.PubRec << 4, packetId, context.Now);
+                OutboxWriter.WriteAck(c, PacketType.PubRec, packetId, reason, context.Now);
             }
             return true;
         }
 
-        internal bool OnPubAck(Connection c, byte[] b, int p, int end)
+        internal bool OnPubAck(Connection c)
         {
-            int packetId;
-            if (!ReadAckId(c, b, p, end, out packetId))
-            {
-                return true;
-            }
-            flow.Acknowledged(sessions.At(c.Session), packetId);
+            flow.Acknowledged(sessions.At(c.Session), Ack.PacketId);
             return true;
         }
 
-        internal bool OnPubRec(Connection c, byte[] b, int p, int end)
+        internal bool OnPubRec(Connection c)
         {
-            int packetId;
-            if (!ReadAckId(c, b, p, end, out packetId))
-            {
-                return true;
-            }
-            flow.Received(sessions.At(c.Session), packetId);
+            flow.Received(sessions.At(c.Session), Ack.PacketId);
             return true;
         }
 
-        internal bool OnPubRel(Connection c, byte[] b, int p, int end)
+        internal bool OnPubRel(Connection c)
         {
-            int packetId;
-            if (!ReadAckId(c, b, p, end, out packetId))
-            {
-                return true;
-            }
-            if (c.Outbox.Free < 4)
+            int packetId = Ack.PacketId;
+            if (!OutboxWriter.HasRoomForAck(c))
             {
                 c.BlockedBySession = -1;
                 return false;
             }
             Session s = sessions.At(c.Session);
             int i = s.FindAwaitingRelease(packetId);
+            byte reason = ReasonCode.Success;
             if (i >= 0)
             {
                 s.RemoveAwaitingRelease(i);
                 context.RetryBlockedPublishers();
             }
+            else
+            {
+                // 5.0: "Packet Identifier not found" (section 3.7.2.1); 3.x never sees the code.
+                reason = ReasonCode.PacketIdentifierNotFound;
+            }
             // [MQTT-4.3.3-2] PUBCOMP with the same packet identifier, known or not.
-            OutboxWriter.WriteAck(c, PacketType.PubComp << 4, packetId, context.Now);
+            OutboxWriter.WriteAck(c, PacketType.PubComp, packetId, reason, context.Now);
             return true;
         }
 
-        internal bool OnPubComp(Connection c, byte[] b, int p, int end)
+        internal bool OnPubComp(Connection c)
         {
-            int packetId;
-            if (!ReadAckId(c, b, p, end, out packetId))
-            {
-                return true;
-            }
-            flow.Completed(sessions.At(c.Session), packetId);
-            return true;
-        }
-
-        // PUBACK, PUBREC, PUBREL and PUBCOMP carry exactly a packet identifier.
-        private bool ReadAckId(Connection c, byte[] b, int p, int end, out int packetId)
-        {
-            if (!Wire.ReadUInt16(b, ref p, end, out packetId) || p != end)
-            {
-                disconnector.Violation(c, "acknowledgement with a remaining length other than 2");
-                return false;
-            }
+            flow.Completed(sessions.At(c.Session), Ack.PacketId);
             return true;
         }
     }

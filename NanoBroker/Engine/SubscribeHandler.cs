@@ -6,13 +6,11 @@ namespace NanoBroker
 {
     /// <summary>
     /// SUBSCRIBE and UNSUBSCRIBE (sections 3.8 to 3.11): the session's subscriptions, journaled for a persistent
-    /// session, and the retained messages a new subscription gets. Each handler parses at its top and acts below;
-    /// false means it must wait for room (nothing was done then).
+    /// session, and the retained messages a new subscription gets. Each handler gets its packet decoded and every
+    /// filter checked (Broker.Dispatch); false means it must wait for room (nothing was done then).
     /// </summary>
     internal sealed class SubscribeHandler
     {
-        private const byte SubscribeFailure = 0x80;
-
         private readonly SessionTable sessions;
         private readonly SubscriptionTree subscriptions;
         private readonly StorageKeeper keeper;
@@ -32,40 +30,17 @@ namespace NanoBroker
             this.context = context;
         }
 
-        internal bool OnSubscribe(Connection c, byte[] b, int p, int end)
-        {
-            int packetId;
-            if (!Wire.ReadUInt16(b, ref p, end, out packetId) || packetId == 0)
-            {
-                disconnector.Violation(c, "SUBSCRIBE without a packet identifier [MQTT-2.3.1-1]");
-                return true;
-            }
-            // Parse: validate every filter before acting on any.
-            int filters = 0;
-            for (int q = p; q < end;)
-            {
-                int start, length;
-                if (!Wire.ReadField(b, ref q, end, out start, out length) || q >= end || !Topic.IsValidFilter(b, start, length))
-                {
-                    disconnector.Violation(c, "invalid topic filter in SUBSCRIBE [MQTT-4.7.1-1, MQTT-4.7.3-1]");
-                    return true;
-                }
-                if ((b[q++] & 0xFC) != 0 || b[q - 1] > 2)
-                {
-                    disconnector.Violation(c, "invalid requested QoS in SUBSCRIBE [MQTT-3.8.3-4]");
-                    return true;
-                }
-                filters++;
-            }
-            if (filters == 0)
-            {
-                disconnector.Violation(c, "SUBSCRIBE without a topic filter [MQTT-3.8.3-3]");
-                return true;
-            }
+        /// <summary>The SUBSCRIBE view Broker.Dispatch decodes into (every filter checked) before <see cref="OnSubscribe"/>.</summary>
+        internal readonly SubscribePacket Subscribe = new SubscribePacket();
 
-            // Act.
-            int remaining = 2 + filters;
-            int at = OutboxWriter.Reserve(c, 1 + RemainingLength.SizeOf(remaining) + remaining, context.Now);
+        /// <summary>The UNSUBSCRIBE view Broker.Dispatch decodes into before <see cref="OnUnsubscribe"/>.</summary>
+        internal readonly UnsubscribePacket Unsubscribe = new UnsubscribePacket();
+
+        internal bool OnSubscribe(Connection c)
+        {
+            SubscribePacket p = Subscribe;
+            byte[] b = c.ReceiveBuffer;
+            int at = OutboxWriter.Reserve(c, SubAckPacket.SizeOf(c.Version, p.Count), context.Now);
             if (at < 0)
             {
                 c.BlockedBySession = -1;
@@ -75,21 +50,21 @@ namespace NanoBroker
             // [MQTT-3.8.4-1, MQTT-3.8.4-5] one SUBACK, one return code per filter, in order.
             Session s = sessions.At(c.Session);
             byte[] o = c.Outbox.Buffer;
-            o[at++] = PacketType.SubAck << 4;
-            at += RemainingLength.Encode(remaining, o, at);
-            Wire.WriteUInt16(o, at, packetId);
-            at += 2;
-            for (int q = p; q < end;)
+            at = SubAckPacket.WriteHeader(c.Version, o, at, p.PacketId, p.Count);
+            p.First();
+            do
             {
-                int start, length;
-                Wire.ReadField(b, ref q, end, out start, out length);
-                int requested = b[q++];
+                int start = p.FilterStart;
+                int length = p.FilterLength;
+                int requested = p.Qos;
                 int entry = -1;
                 bool unchanged = false;
                 string refusal = null;
+                byte code = ReasonCode.UnspecifiedError;
                 if (context.Access != null && !context.Access.MaySubscribe(c.User, s.ClientId, 0, s.ClientIdLength, b, start, length))
                 {
                     refusal = "not allowed to read it";
+                    code = ReasonCode.NotAuthorized;
                 }
                 else if ((entry = subscriptions.Find(s.Id, b, start, length)) >= 0)
                 {
@@ -105,6 +80,7 @@ namespace NanoBroker
                 else if ((entry = subscriptions.Add(s.Id, b, start, length, requested)) < 0)
                 {
                     refusal = "no room for it (max_subscriptions, max_topic_nodes or topic_level_bytes)";
+                    code = ReasonCode.QuotaExceeded;
                 }
                 if (refusal != null)
                 {
@@ -113,6 +89,7 @@ namespace NanoBroker
                 }
                 else
                 {
+                    code = (byte)requested;
                     if (s.Persistent && !unchanged)
                     {
                         // A device that subscribes again at each reconnect changes nothing durable: nothing is
@@ -125,49 +102,34 @@ namespace NanoBroker
                 {
                     flow.StartRetained(s, entry);
                 }
-                // MQTT 3.1 has no failure code: its client is told the QoS it asked for and is not subscribed,
-                // as mosquitto does.
-                o[at++] = entry < 0 && c.ProtocolLevel != ProtocolVersion.Mqtt31 ? SubscribeFailure : (byte)requested;
+                // The encoder says what a refusal looks like: 0x80 in 3.1.1, the requested QoS in 3.1 (no failure
+                // code there; as mosquitto), the reason code in 5.0.
+                o[at++] = SubAckPacket.Code(c.Version, code, requested);
             }
+            while (p.Next());
             return true;
         }
 
-        internal bool OnUnsubscribe(Connection c, byte[] b, int p, int end)
+        internal bool OnUnsubscribe(Connection c)
         {
-            int packetId;
-            if (!Wire.ReadUInt16(b, ref p, end, out packetId) || packetId == 0)
-            {
-                disconnector.Violation(c, "UNSUBSCRIBE without a packet identifier [MQTT-2.3.1-1]");
-                return true;
-            }
-            int filters = 0;
-            for (int q = p; q < end;)
-            {
-                int start, length;
-                if (!Wire.ReadField(b, ref q, end, out start, out length) || !Topic.IsValidFilter(b, start, length))
-                {
-                    disconnector.Violation(c, "invalid topic filter in UNSUBSCRIBE [MQTT-4.7.1-1, MQTT-4.7.3-1]");
-                    return true;
-                }
-                filters++;
-            }
-            if (filters == 0)
-            {
-                disconnector.Violation(c, "UNSUBSCRIBE without a topic filter [MQTT-3.10.3-2]");
-                return true;
-            }
-
-            // Act.
-            if (c.Outbox.Free < 4)
+            UnsubscribePacket p = Unsubscribe;
+            byte[] b = c.ReceiveBuffer;
+            int at = OutboxWriter.Reserve(c, UnsubAckPacket.SizeOf(c.Version, p.Count), context.Now);
+            if (at < 0)
             {
                 c.BlockedBySession = -1;
                 return false;
             }
+            // [MQTT-3.10.4-4, MQTT-3.10.4-5] UNSUBACK even when nothing matched; 5.0 has a code per filter.
             Session s = sessions.At(c.Session);
-            for (int q = p; q < end;)
+            byte[] o = c.Outbox.Buffer;
+            int end = at + UnsubAckPacket.SizeOf(c.Version, p.Count);
+            at = UnsubAckPacket.WriteHeader(c.Version, o, at, p.PacketId, p.Count);
+            p.First();
+            do
             {
-                int start, length;
-                Wire.ReadField(b, ref q, end, out start, out length);
+                int start = p.FilterStart;
+                int length = p.FilterLength;
                 int entry = subscriptions.Find(s.Id, b, start, length);
                 if (entry >= 0)
                 {
@@ -178,9 +140,12 @@ namespace NanoBroker
                     }
                     if (context.Verbose) context.Info("client " + s.ClientIdText() + " unsubscribed from " + Utf8.GetString(b, start, length));
                 }
+                if (at < end)
+                {
+                    o[at++] = entry >= 0 ? ReasonCode.Success : ReasonCode.NoSubscriptionExisted;
+                }
             }
-            // [MQTT-3.10.4-4, MQTT-3.10.4-5] UNSUBACK even when nothing matched.
-            OutboxWriter.WriteAck(c, PacketType.UnsubAck << 4, packetId, context.Now);
+            while (p.Next());
             return true;
         }
     }

@@ -95,6 +95,15 @@ namespace NanoBroker.Protocol
             return code;
         }
 
+        /// <summary>
+        /// True when a PUBREC with <paramref name="reasonCode"/> ends the QoS 2 exchange: a 5.0 failure code, after
+        /// which no PUBREL comes (section 4.3.3); a 3.x PUBREC carries no code and always awaits its PUBREL.
+        /// </summary>
+        public static bool EndsExchange(int version, byte reasonCode)
+        {
+            return version == ProtocolVersion.Mqtt5 && reasonCode >= Protocol.ReasonCode.UnspecifiedError;
+        }
+
         /// <summary>The size of the acknowledgement: 4 bytes, or 5 for a 5.0 reason code other than Success.</summary>
         public static int SizeOf(int version, byte reasonCode)
         {

@@ -34,10 +34,11 @@ namespace NanoBroker.Protocol
         }
 
         /// <summary>
-        /// Writes the SUBACK for the first <paramref name="count"/> of <paramref name="codes"/> (5.0 codes) and
-        /// <paramref name="requestedQos"/> (each filter's requested QoS, for 3.1). Returns the position after it.
+        /// Writes everything before the return codes of a SUBACK for <paramref name="count"/> filters (the 5.0 property
+        /// block empty); returns where the caller writes each filter's <see cref="Code"/>, in order. Lets the engine
+        /// write the codes straight into its outbox as it acts on each filter, with no array per packet.
         /// </summary>
-        public static int Write(int version, byte[] buffer, int at, int packetId, byte[] codes, byte[] requestedQos, int count)
+        public static int WriteHeader(int version, byte[] buffer, int at, int packetId, int count)
         {
             buffer[at++] = PacketType.SubAck << 4;
             at = Wire.WriteVarInt(buffer, at, Remaining(version, count));
@@ -47,6 +48,16 @@ namespace NanoBroker.Protocol
             {
                 buffer[at++] = 0;
             }
+            return at;
+        }
+
+        /// <summary>
+        /// Writes the SUBACK for the first <paramref name="count"/> of <paramref name="codes"/> (5.0 codes) and
+        /// <paramref name="requestedQos"/> (each filter's requested QoS, for 3.1). Returns the position after it.
+        /// </summary>
+        public static int Write(int version, byte[] buffer, int at, int packetId, byte[] codes, byte[] requestedQos, int count)
+        {
+            at = WriteHeader(version, buffer, at, packetId, count);
             for (int i = 0; i < count; i++)
             {
                 buffer[at++] = Code(version, codes[i], requestedQos[i]);

@@ -18,18 +18,32 @@ namespace NanoBroker.Protocol
             return version == ProtocolVersion.Mqtt5 ? 3 + count : 2;
         }
 
-        /// <summary>Writes the UNSUBACK (3.x: <paramref name="codes"/> unused, may be null). Returns the position after it.</summary>
-        public static int Write(int version, byte[] buffer, int at, int packetId, byte[] codes, int count)
+        /// <summary>
+        /// Writes everything before the reason codes of an UNSUBACK for <paramref name="count"/> filters (the 5.0
+        /// property block empty); returns where the caller writes one reason code per filter, in order (5.0 only:
+        /// a 3.x UNSUBACK ends here).
+        /// </summary>
+        public static int WriteHeader(int version, byte[] buffer, int at, int packetId, int count)
         {
             buffer[at++] = PacketType.UnsubAck << 4;
             at = Wire.WriteVarInt(buffer, at, Remaining(version, count));
             Wire.WriteUInt16(buffer, at, packetId);
             at += 2;
+            if (version == ProtocolVersion.Mqtt5)
+            {
+                buffer[at++] = 0;
+            }
+            return at;
+        }
+
+        /// <summary>Writes the UNSUBACK (3.x: <paramref name="codes"/> unused, may be null). Returns the position after it.</summary>
+        public static int Write(int version, byte[] buffer, int at, int packetId, byte[] codes, int count)
+        {
+            at = WriteHeader(version, buffer, at, packetId, count);
             if (version != ProtocolVersion.Mqtt5)
             {
                 return at;
             }
-            buffer[at++] = 0;
             for (int i = 0; i < count; i++)
             {
                 buffer[at++] = codes[i];

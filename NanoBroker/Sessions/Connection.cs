@@ -48,7 +48,8 @@ namespace NanoBroker.Sessions
         /// <summary>The session slot this connection is attached to, or -1.</summary>
         internal int Session;
 
-        internal byte ProtocolLevel;
+        // The protocol version (ProtocolVersion) from CONNECT: the encoders write for it.
+        internal byte Version;
 
         // The authenticated user's index in Broker.Access, or AccessControl.Anonymous.
         internal int User;
@@ -100,7 +101,7 @@ namespace NanoBroker.Sessions
             ReceivedCount = 0;
             Outbox.Clear();
             Session = -1;
-            ProtocolLevel = 0;
+            Version = 0;
             User = -1;
             KeepAliveMs = 0;
             OpenedAtMs = nowMs;
