@@ -2,10 +2,11 @@
 # Checks the nanoFramework projects, which list their files and packages by hand:
 #   - NanoBroker/NanoBroker.nfproj lists every .cs of NanoBroker/ (bin/ and obj/ aside) and nothing else;
 #   - hardware/esp32/NanoBroker.Esp32.nfproj likewise for hardware/esp32/;
-#   - the portable tests (NanoBroker.Tests/Engine/**/*.cs) are listed by two test projects, as one assembly would
+#   - the portable tests (NanoBroker.Tests/Engine/**/*.cs) are listed by three test projects, as one assembly would
 #     pass the MetadataProcessor's 64 KB of byte code: NanoBroker.Tests.Storage/NanoBroker.Tests.Storage.nfproj
-#     lists Engine/Storage/, Engine/Protocol/ and the harness (Engine/Harness/), NanoBroker.Tests/NanoBroker.Tests.nfproj everything
-#     else (with the harness); each file once, none that does not exist;
+#     lists Engine/Storage/, Engine/Protocol/ and the harness (Engine/Harness/), NanoBroker.Tests.Mqtt5/NanoBroker.Tests.Mqtt5.nfproj
+#     Engine/Mqtt5/ and the harness, NanoBroker.Tests/NanoBroker.Tests.nfproj everything else (with the harness); each
+#     file once, none that does not exist;
 #   - every <HintPath>..\packages\<id>.<version>\lib\... names a package of the project's packages.config,
 #     the packages.config files agree on versions, and every <ProjectReference> exists.
 # Prints what to add or remove and exits 1 on any problem. Plain python3 (stdlib only).
@@ -89,15 +90,18 @@ projects = {
     'device': 'hardware/esp32/NanoBroker.Esp32.nfproj',
     'tests': 'NanoBroker.Tests/NanoBroker.Tests.nfproj',
     'storage-tests': 'NanoBroker.Tests.Storage/NanoBroker.Tests.Storage.nfproj',
+    'mqtt5-tests': 'NanoBroker.Tests.Mqtt5/NanoBroker.Tests.Mqtt5.nfproj',
 }
 
 def check_split_tests():
-    """The two test projects together list NanoBroker.Tests/Engine: Storage/ and Protocol/ in one, the rest in the other, the harness in both."""
+    """The three test projects together list NanoBroker.Tests/Engine: Storage/ and Protocol/ in one, Mqtt5/ in another, the rest in the third, the harness in all."""
     engine = cs_files('NanoBroker.Tests', 'Engine')
     storage = {f for f in engine if f.startswith('Engine\\Storage\\') or f.startswith('Engine\\Protocol\\')}
+    mqtt5 = {f for f in engine if f.startswith('Engine\\Mqtt5\\')}
     harness = {f for f in engine if f.startswith('Engine\\Harness\\')}
-    check_listed(projects['tests'], '', engine - storage)
+    check_listed(projects['tests'], '', engine - storage - mqtt5)
     check_listed(projects['storage-tests'], '..\\NanoBroker.Tests\\', storage | harness)
+    check_listed(projects['mqtt5-tests'], '..\\NanoBroker.Tests\\', mqtt5 | harness)
 
 def check_listed(project, prefix, expected):
     listed, _ = items(project, 'Compile')
@@ -128,5 +132,5 @@ if problems:
         print('check-nfproj: ' + p, file=sys.stderr)
     print('check-nfproj: %d problem(s)' % len(problems), file=sys.stderr)
     sys.exit(1)
-print('check-nfproj: NanoBroker.nfproj, NanoBroker.Esp32.nfproj and the two test projects list every source and only pinned packages')
+print('check-nfproj: NanoBroker.nfproj, NanoBroker.Esp32.nfproj and the three test projects list every source and only pinned packages')
 PY

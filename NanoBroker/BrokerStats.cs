@@ -20,6 +20,9 @@ namespace NanoBroker
         public long ConnectionsRefused;
         public long ProtocolViolations;
         public long SessionsEvicted;
+
+        /// <summary>Offline sessions discarded because their Session Expiry Interval ran out (MQTT 5.0).</summary>
+        public long SessionsExpired;
         public long SubscriptionsRefused;
 
         /// <summary>Durable state refused while the storage was full or failing: retained messages, persistent sessions, wills, subscriptions.</summary>

@@ -234,7 +234,7 @@ namespace NanoBroker
                     // timed out (with room, a PINGREQ behind the waiting packet is handled: HandleAcksBehind).
                     if (c.KeepAliveMs > 0 && (!c.Blocked || c.ReceiveSpace > 0) && context.Now - c.LastReceivedMs > c.KeepAliveMs + c.KeepAliveMs / 2)
                     {
-                        disconnector.End(c, true, "keep-alive timeout");
+                        disconnector.EndWith(c, ReasonCode.KeepAliveTimeout, true, "keep-alive timeout");
                     }
                     else if (c.Outbox.Count > 0 && context.Now - c.OutboxWaitingSinceMs > options.SlowClientTimeoutMs)
                     {
@@ -246,6 +246,8 @@ namespace NanoBroker
                     }
                 }
             }
+            // 5.0: an offline session whose expiry interval ran out ends, as an evicted one.
+            sessions.ExpireOffline();
             if (keeper.RetryIfDue(live))
             {
                 connections.ReleaseHeldAcks();
@@ -588,10 +590,22 @@ namespace NanoBroker
             return handled;
         }
 
+        // DISCONNECT: 5.0 may set a new Session Expiry Interval, never from 0 to another [MQTT-3.14.2-2]; reason 0x04
+        // publishes the will, any other discards it [MQTT-3.14.4-3] (3.x: no reason, no properties: discarded).
         private bool OnDisconnect(Connection c)
         {
-            // [MQTT-3.14.4-3] the will is discarded without being published.
-            disconnector.End(c, false, "client sent DISCONNECT");
+            if (disconnect.Properties.Has(PropertyId.SessionExpiryInterval))
+            {
+                Session s = sessions.At(c.Session);
+                uint expiry = (uint)disconnect.Properties.SessionExpiryInterval;
+                if (s.ExpirySeconds == 0 && expiry != 0)
+                {
+                    disconnector.Violation(c, ReasonCode.ProtocolError, "DISCONNECT sets a session expiry on a session that had 0 [MQTT-3.14.2-2]");
+                    return true;
+                }
+                sessions.SetExpiry(s, expiry);
+            }
+            disconnector.End(c, disconnect.ReasonCode == ReasonCode.DisconnectWithWill, "client sent DISCONNECT");
             return true;
         }
 

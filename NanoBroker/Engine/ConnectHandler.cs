@@ -14,6 +14,7 @@ namespace NanoBroker
         private const int Mqtt31MaxClientId = 23;
 
         private readonly ConnectPacket connect = new ConnectPacket();
+        private readonly ConnAckProperties connAck = new ConnAckProperties();
         private readonly ConnectionTable connections;
         private readonly SessionTable sessions;
         private readonly Wills wills;
@@ -47,9 +48,11 @@ namespace NanoBroker
             // Act.
             BrokerOptions options = context.Options;
             AccessControl access = context.Access;
-            if (decoded == ReasonCode.UnsupportedProtocolVersion || level == ProtocolVersion.Mqtt5)
+            bool v5 = level == ProtocolVersion.Mqtt5;
+            if (decoded == ReasonCode.UnsupportedProtocolVersion || (v5 && !options.Mqtt5))
             {
-                // [MQTT-3.1.2-2] an unsupported protocol level (MQTT 5.0 too, until the engine speaks it).
+                // [MQTT-3.1.2-2] an unsupported protocol level (MQTT 5.0 too, until BrokerOptions.Mqtt5), answered
+                // with a 3.1.1 CONNACK 1, as a 3.1.1 server does.
                 return Refuse(c, ReasonCode.UnsupportedProtocolVersion, "unsupported protocol level " + level);
             }
             if (decoded != ReasonCode.Success)
@@ -57,9 +60,19 @@ namespace NanoBroker
                 disconnector.Violation(c, decoded, connect.Problem);
                 return true;
             }
-            if (idLength == 0 && (!cleanSession || level == ProtocolVersion.Mqtt31))
+            // From here CONNACK is written for the client's version (a 5.0 refusal carries its reason code).
+            c.Version = (byte)level;
+            // 5.0: Clean Start and the Session Expiry Interval; 3.x: clean session 1 ends with the connection, 0 never expires.
+            uint expiry = v5 ? (uint)connect.Properties.SessionExpiryInterval : cleanSession ? 0 : Session.Never;
+            if (v5 && connect.Properties.Has(PropertyId.AuthenticationMethod))
             {
-                // [MQTT-3.1.3-8] an empty identifier needs clean session (MQTT 3.1 requires an identifier).
+                // Enhanced authentication (5.0 section 4.12): no method is known yet.
+                return Refuse(c, ReasonCode.BadAuthenticationMethod, "unknown authentication method");
+            }
+            if (idLength == 0 && ((!cleanSession && !v5) || level == ProtocolVersion.Mqtt31))
+            {
+                // [MQTT-3.1.3-8] an empty identifier needs clean session (MQTT 3.1 requires an identifier; 5.0 takes
+                // one with any Clean Start [MQTT-3.1.3-6]: its session expiry decides).
                 return Refuse(c, ReasonCode.ClientIdentifierNotValid, "empty client identifier without clean session");
             }
             if (idLength > options.MaxClientIdBytes || (level == ProtocolVersion.Mqtt31 && idLength > Mqtt31MaxClientId))
@@ -75,7 +88,8 @@ namespace NanoBroker
                     return Refuse(c, code == ConnectReturnCode.BadUserNameOrPassword ? ReasonCode.BadUserNameOrPassword : ReasonCode.NotAuthorized, connect.HasUserName ? "bad user name or password" : "anonymous clients are not allowed");
                 }
             }
-            if (idLength == 0)
+            bool assigned = idLength == 0;
+            if (assigned)
             {
                 // [MQTT-3.1.3-6] assign a unique identifier.
                 idLength = sessions.AssignClientId();
@@ -99,7 +113,7 @@ namespace NanoBroker
             {
                 return Refuse(c, ReasonCode.ServerUnavailable, "client limit of " + options.MaxClients + " reached");
             }
-            if (keeper.Refuses && (willFlag || (!cleanSession && (existing == null || !existing.Persistent))))
+            if (keeper.Refuses && (willFlag || (expiry != 0 && (cleanSession || existing == null || !existing.Persistent))))
             {
                 // Storage full or failing: a will, or a persistent session that does not exist yet, cannot be made
                 // durable. CONNACK 3, as for a will that does not fit the message store or a full session table.
@@ -124,7 +138,8 @@ namespace NanoBroker
                 // not when a new connection for the client id comes first), so a device that reconnects does
                 // not announce itself gone.
                 bool resumed = !cleanSession && existing.Persistent;
-                disconnector.End(connections.At(existing.Connection), !resumed, "session taken over by a new connection");
+                // 5.0: the old connection is told why [MQTT-3.1.4-3] (DISCONNECT 0x8E).
+                disconnector.EndWith(connections.At(existing.Connection), ReasonCode.SessionTakenOver, !resumed, "session taken over by a new connection");
                 if (!existing.InUse)
                 {
                     existing = null;
@@ -138,16 +153,17 @@ namespace NanoBroker
                 {
                     sessions.Discard(existing);
                 }
-                s = sessions.New(b, idStart, idLength, false, user);
+                s = sessions.New(b, idStart, idLength, expiry, user);
             }
             else if (existing != null)
             {
                 s = existing;
                 sessionPresent = true;
+                sessions.SetExpiry(s, expiry);
             }
             else
             {
-                s = sessions.New(b, idStart, idLength, true, user);
+                s = sessions.New(b, idStart, idLength, expiry, user);
             }
             if (s == null)
             {
@@ -158,8 +174,11 @@ namespace NanoBroker
                 return Refuse(c, ReasonCode.ServerUnavailable, "session limit of " + options.MaxSessions + " reached");
             }
 
-            c.Version = (byte)level;
             c.User = user;
+            c.ReceiveMaximum = connect.Properties.ReceiveMaximum;
+            c.MaximumPacketSize = connect.Properties.MaximumPacketSize > int.MaxValue ? 0 : (int)connect.Properties.MaximumPacketSize;
+            c.TopicAliasMaximum = connect.Properties.TopicAliasMaximum;
+            c.RequestProblemInformation = connect.Properties.RequestProblemInformation != 0;
             c.KeepAliveMs = connect.KeepAliveSeconds * 1000;
             // [MQTT-3.1.2-24] the keep-alive period runs from this CONNECT, not from the socket's opening.
             c.LastReceivedMs = context.Now;
@@ -170,14 +189,14 @@ namespace NanoBroker
             }
             // [MQTT-3.2.0-1] CONNACK first; [MQTT-3.2.2-2, MQTT-3.2.2-3] session present.
             int connAckAt = c.Outbox.Count;
-            WriteConnAck(c, sessionPresent, ReasonCode.Success);
+            WriteConnAck(c, sessionPresent, ReasonCode.Success, Announce(assigned, idLength));
             if (keeper.UrgentPending || keeper.LostBatches != lostBefore)
             {
                 // The session and will records must be durable before the client hears it is connected (a failure
                 // that lost them closes the connection without CONNACK: Broker.CloseWithheld).
                 c.Outbox.Hold(connAckAt);
             }
-            if (context.Verbose) context.Info("client " + s.ClientIdText() + " connected (connection " + c.Id + ", MQTT " + (level == ProtocolVersion.Mqtt311 ? "3.1.1" : "3.1") + ", clean session " + (cleanSession ? 1 : 0) + ", keep-alive " + connect.KeepAliveSeconds + " s" + (sessionPresent ? ", session resumed" : "") + ")");
+            if (context.Verbose) context.Info("client " + s.ClientIdText() + " connected (connection " + c.Id + ", MQTT " + (v5 ? "5.0" : level == ProtocolVersion.Mqtt311 ? "3.1.1" : "3.1") + ", clean session " + (cleanSession ? 1 : 0) + ", keep-alive " + connect.KeepAliveSeconds + " s" + (sessionPresent ? ", session resumed" : "") + ")");
 
             // [MQTT-4.4.0-1] re-send unacknowledged PUBLISH (with DUP) and PUBREL packets, in order.
             flow.Resume(s);
@@ -189,16 +208,41 @@ namespace NanoBroker
         private bool Refuse(Connection c, byte code, string reason)
         {
             context.Stats.ConnectionsRefused++;
-            WriteConnAck(c, false, code);
+            WriteConnAck(c, false, code, null);
             context.Warn("connection " + c.Id + " refused (CONNACK " + ConnAckPacket.ReturnCode(code) + "): " + reason);
             disconnector.End(c, false, reason);
             return true;
         }
 
-        private void WriteConnAck(Connection c, bool sessionPresent, byte code)
+        private void WriteConnAck(Connection c, bool sessionPresent, byte code, ConnAckProperties properties)
         {
-            int at = OutboxWriter.Reserve(c, ConnAckPacket.SizeOf(c.Version, null), context.Now);
-            ConnAckPacket.Write(c.Version, c.Outbox.Buffer, at, sessionPresent, code, null);
+            int at = OutboxWriter.Reserve(c, ConnAckPacket.SizeOf(c.Version, properties), context.Now);
+            ConnAckPacket.Write(c.Version, c.Outbox.Buffer, at, sessionPresent, code, properties);
+        }
+
+        // The broker's limits a 5.0 CONNACK announces (3.x: none are written): Receive Maximum, Maximum Packet Size,
+        // what is not built yet (Shared and Subscription Identifiers: 0; Topic Alias Maximum 0 by omission) and the
+        // identifier the broker made [MQTT-3.2.2-16]. Maximum QoS, Retain and Wildcard available are omitted (all
+        // supported); the Session Expiry Interval is never changed, so not sent.
+        private ConnAckProperties Announce(bool assigned, int idLength)
+        {
+            BrokerOptions options = context.Options;
+            connAck.Clear();
+            connAck.HasReceiveMaximum = true;
+            connAck.ReceiveMaximum = options.InflightWindow;
+            connAck.HasMaximumPacketSize = true;
+            connAck.MaximumPacketSize = options.MaxPacketSize;
+            connAck.HasSharedSubscriptionAvailable = true;
+            connAck.SharedSubscriptionAvailable = false;
+            connAck.HasSubscriptionIdentifiersAvailable = true;
+            connAck.SubscriptionIdentifiersAvailable = false;
+            if (assigned)
+            {
+                connAck.AssignedClientIdentifier = sessions.AssignedId;
+                connAck.AssignedClientIdentifierStart = 0;
+                connAck.AssignedClientIdentifierLength = idLength;
+            }
+            return connAck;
         }
     }
 }

@@ -35,7 +35,8 @@ namespace NanoBroker
         internal void SessionSaved(Session s)
         {
             byte[] owner = context.Access != null ? context.Access.UserName(s.Owner) : null;
-            Append(RecordKind.SessionSet, 0, 0, s, owner, 0, owner == null ? 0 : owner.Length, null, 0, 0);
+            // Value: the session expiry interval (Session.Never for a 3.1.1 clean session 0), docs/record-format.md.
+            Append(RecordKind.SessionSet, 0, 0, s.ExpirySeconds, s, owner, 0, owner == null ? 0 : owner.Length, null, 0, 0);
         }
 
         internal void SessionDropped(Session s)
@@ -240,7 +241,7 @@ namespace NanoBroker
         private void AppendRetained(int kind, int qos, int flags, byte[] topic, int topicStart, int topicLength, byte[] payload, int payloadStart, int payloadLength)
         {
             bool urgent = qos > 0 && context.Options.StorageRetainedDelayMs <= context.Options.StorageCommitDelayMs;
-            if (keeper.Append(urgent, kind, flags, 0, null, 0, topic, topicStart, topicLength, payload, payloadStart, payloadLength))
+            if (keeper.Append(urgent, kind, flags, 0, Record.DefaultValue(kind), null, 0, topic, topicStart, topicLength, payload, payloadStart, payloadLength))
             {
                 keeper.CoalesceRetained();
             }
@@ -249,7 +250,12 @@ namespace NanoBroker
         // Appends a record something may wait for; the session (or null) supplies the client id field.
         private void Append(int kind, int flags, int key, Session s, byte[] b, int bStart, int bLength, byte[] c, int cStart, int cLength)
         {
-            keeper.Append(true, kind, flags, key, s == null ? null : s.ClientId, s == null ? 0 : s.ClientIdLength, b, bStart, bLength, c, cStart, cLength);
+            Append(kind, flags, key, Record.DefaultValue(kind), s, b, bStart, bLength, c, cStart, cLength);
+        }
+
+        private void Append(int kind, int flags, int key, uint value, Session s, byte[] b, int bStart, int bLength, byte[] c, int cStart, int cLength)
+        {
+            keeper.Append(true, kind, flags, key, value, s == null ? null : s.ClientId, s == null ? 0 : s.ClientIdLength, b, bStart, bLength, c, cStart, cLength);
         }
     }
 }

@@ -184,6 +184,16 @@ namespace NanoBroker
                 {
                     return;
                 }
+                if (TooLarge(c, s.QueueMessage[s.QueueHead]))
+                {
+                    // Larger than the client's Maximum Packet Size: never sent to it [MQTT-3.1.2-25].
+                    int droppedOrdinal = s.TakeJournalOrdinal();
+                    int droppedFlags;
+                    sessions.ReleaseQueued(s.Dequeue(out droppedFlags));
+                    context.Stats.MessagesDropped++;
+                    journal.MessageDone(s, droppedOrdinal);
+                    continue;
+                }
                 int i = SendInflight(s, c, s.QueueFlags[s.QueueHead], s.QueueMessage[s.QueueHead]);
                 if (i < 0)
                 {
@@ -252,7 +262,13 @@ namespace NanoBroker
             }
             bool hasId = (publishFlags & QosMask) != 0;
             // No properties yet: a 5.0 subscriber gets an empty property block (the pool keeps none).
-            int at = OutboxWriter.Reserve(c, PublishPacket.SizeOf(c.Version, topicLength, hasId, 0, payloadLength), context.Now);
+            int size = PublishPacket.SizeOf(c.Version, topicLength, hasId, 0, payloadLength);
+            if (c.MaximumPacketSize > 0 && size > c.MaximumPacketSize)
+            {
+                // [MQTT-3.1.2-25] never sent to this client (the caller counts it dropped); the others still get it.
+                return false;
+            }
+            int at = OutboxWriter.Reserve(c, size, context.Now);
             if (at < 0)
             {
                 return false;
@@ -357,12 +373,20 @@ namespace NanoBroker
             return kept < count;
         }
 
+        // True when a PUBLISH of the pooled message (QoS 1/2 size, the larger) exceeds the client's Maximum Packet Size.
+        private bool TooLarge(Connection c, int message)
+        {
+            return c.MaximumPacketSize > 0 && message >= 0
+                && PublishPacket.SizeOf(c.Version, pool.TopicLength(message), true, 0, pool.PayloadLength(message)) > c.MaximumPacketSize;
+        }
+
         // Sends a QoS 1/2 message with a new packet identifier and puts it in the inflight window, taking over
         // the caller's reference; returns its inflight index, or -1, having done nothing, when the window or
         // the outbox has no room.
         private int SendInflight(Session s, Connection c, int publishFlags, int message)
         {
-            if (s.InflightCount == s.InflightMessage.Length)
+            // The window: InflightWindow, or less when the client's Receive Maximum says so [MQTT-3.3.4-9].
+            if (s.InflightCount == s.InflightMessage.Length || s.InflightCount >= c.ReceiveMaximum)
             {
                 return -1;
             }
@@ -401,6 +425,12 @@ namespace NanoBroker
                 if (m < 0 || retained.SetAt(node) > until)
                 {
                     // Cleared, or replaced by a message the subscription got live, since the cursor came here.
+                    NextRetained(entry, node, until);
+                    continue;
+                }
+                if (TooLarge(c, m))
+                {
+                    context.Stats.MessagesDropped++;
                     NextRetained(entry, node, until);
                     continue;
                 }

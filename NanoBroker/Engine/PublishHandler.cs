@@ -57,6 +57,13 @@ namespace NanoBroker
                 return true;
             }
             bool recordId = true;
+            if (qos == 2 && s.AwaitingReleaseCount == s.AwaitingRelease.Length && c.Version == ProtocolVersion.Mqtt5)
+            {
+                // 5.0 tells the client the window (CONNACK Receive Maximum = InflightWindow): one more unacknowledged
+                // QoS 2 message is a violation [MQTT-3.3.4-7], answered with DISCONNECT 0x93 (section 3.3.4).
+                disconnector.Violation(c, ReasonCode.ReceiveMaximumExceeded, "more unacknowledged QoS 2 PUBLISH packets than the Receive Maximum " + s.AwaitingRelease.Length + " [MQTT-3.3.4-7]");
+                return true;
+            }
             if (qos == 2 && s.AwaitingReleaseCount == s.AwaitingRelease.Length)
             {
                 // MQTT 3.1.1 cannot tell a client the broker's window: one that sends more QoS 2 messages

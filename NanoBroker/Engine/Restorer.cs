@@ -55,9 +55,16 @@ namespace NanoBroker
                     wills.RestoreCleared(r.Key);
                     return;
                 case RecordKind.SessionSet:
-                    if (sessions.Find(b, r.AStart, r.ALength) == null && r.ALength <= context.Options.MaxClientIdBytes)
+                    // Value: the expiry interval (Session.Never, or seconds counted anew from this restart: the board
+                    // has no trusted clock). A later SessionSet of the same client (DISCONNECT changed it) updates it.
+                    Session known = sessions.Find(b, r.AStart, r.ALength);
+                    if (known != null)
                     {
-                        sessions.New(b, r.AStart, r.ALength, true, OwnerOf(r));
+                        known.ExpirySeconds = r.Value == 0 ? Session.Never : r.Value;
+                    }
+                    else if (r.ALength <= context.Options.MaxClientIdBytes)
+                    {
+                        sessions.New(b, r.AStart, r.ALength, r.Value == 0 ? Session.Never : r.Value, OwnerOf(r));
                     }
                     return;
             }

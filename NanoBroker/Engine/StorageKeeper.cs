@@ -173,7 +173,7 @@ namespace NanoBroker
         /// fails, the batch is lost (Failing) and nothing more is appended. An urgent record is one something waits
         /// for: it is written within StorageCommitDelayMs, the others within StorageRetainedDelayMs.
         /// </summary>
-        internal bool Append(bool urgent, int kind, int flags, int key, byte[] a, int aLength, byte[] b, int bStart, int bLength, byte[] c, int cStart, int cLength)
+        internal bool Append(bool urgent, int kind, int flags, int key, uint value, byte[] a, int aLength, byte[] b, int bStart, int bLength, byte[] c, int cStart, int cLength)
         {
             if (measuring)
             {
@@ -219,7 +219,7 @@ namespace NanoBroker
                     urgentJournaled++;
                 }
             }
-            storage.Append(kind, flags, key, a, 0, aLength, b, bStart, bLength, c, cStart, cLength);
+            storage.Append(kind, flags, key, value, a, 0, aLength, b, bStart, bLength, null, 0, 0, c, cStart, cLength);
             return true;
         }
 

@@ -40,6 +40,12 @@ namespace NanoBroker
         {
             SubscribePacket p = Subscribe;
             byte[] b = c.ReceiveBuffer;
+            if (p.Properties.Has(PropertyId.SubscriptionIdentifier))
+            {
+                // CONNACK announced Subscription Identifiers Available 0 (5.0 section 3.8.2.1.2, [MQTT-3.2.2-...]).
+                disconnector.Violation(c, ReasonCode.SubscriptionIdentifiersNotSupported, "Subscription Identifier while not announced as available");
+                return true;
+            }
             int at = OutboxWriter.Reserve(c, SubAckPacket.SizeOf(c.Version, p.Count), context.Now);
             if (at < 0)
             {
@@ -61,7 +67,13 @@ namespace NanoBroker
                 bool unchanged = false;
                 string refusal = null;
                 byte code = ReasonCode.UnspecifiedError;
-                if (context.Access != null && !context.Access.MaySubscribe(c.User, s.ClientId, 0, s.ClientIdLength, b, start, length))
+                if (p.IsShared)
+                {
+                    // 5.0 only (in 3.x "$share/..." is an ordinary filter): CONNACK said Shared Subscription Available 0.
+                    refusal = "shared subscriptions are not supported";
+                    code = ReasonCode.SharedSubscriptionsNotSupported;
+                }
+                else if (context.Access != null && !context.Access.MaySubscribe(c.User, s.ClientId, 0, s.ClientIdLength, b, start, length))
                 {
                     refusal = "not allowed to read it";
                     code = ReasonCode.NotAuthorized;

@@ -51,6 +51,14 @@ namespace NanoBroker.Sessions
         // The protocol version (ProtocolVersion) from CONNECT: the encoders write for it.
         internal byte Version;
 
+        // The client's limits from a 5.0 CONNECT (3.x: the defaults). Receive Maximum caps the session's outbound
+        // inflight [MQTT-3.3.4-9]; a PUBLISH larger than Maximum Packet Size (0: none) is not sent [MQTT-3.1.2-25];
+        // Topic Alias Maximum is kept for outbound aliases (none used yet).
+        internal int ReceiveMaximum;
+        internal int MaximumPacketSize;
+        internal int TopicAliasMaximum;
+        internal bool RequestProblemInformation;
+
         // The authenticated user's index in Broker.Access, or AccessControl.Anonymous.
         internal int User;
         internal int KeepAliveMs;
@@ -102,6 +110,10 @@ namespace NanoBroker.Sessions
             Outbox.Clear();
             Session = -1;
             Version = 0;
+            ReceiveMaximum = 65535;
+            MaximumPacketSize = 0;
+            TopicAliasMaximum = 0;
+            RequestProblemInformation = true;
             User = -1;
             KeepAliveMs = 0;
             OpenedAtMs = nowMs;

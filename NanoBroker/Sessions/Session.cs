@@ -16,6 +16,19 @@ namespace NanoBroker.Sessions
         /// <summary>Clean session = 0: the session outlives its connection [MQTT-3.1.2-4].</summary>
         internal bool Persistent;
 
+        // The Session Expiry Interval in seconds: 0 ends the session with its connection, Never keeps it until
+        // evicted (MQTT 3.1.1 clean session 0); another value discards it that long after its connection ended.
+        internal uint ExpirySeconds;
+
+        /// <summary>The expiry interval of a session that never expires (MQTT 5.0 section 3.1.2.11.2).</summary>
+        internal const uint Never = 0xFFFFFFFF;
+
+        /// <summary>True when the offline session's expiry interval has run out at <paramref name="nowMs"/>.</summary>
+        internal bool Expired(long nowMs)
+        {
+            return !IsOnline && ExpirySeconds != Never && nowMs - LastSeenMs >= ExpirySeconds * 1000L;
+        }
+
         /// <summary>
         /// Who made the session: a user index in Broker.Access, or AccessControl.Anonymous. Only a client of the
         /// same identity may take the session up again.

@@ -97,8 +97,11 @@ namespace NanoBroker.Sessions
         /// <summary>The bytes of the identifier <see cref="AssignClientId"/> made last.</summary>
         internal byte[] AssignedId { get { return assignedId; } }
 
-        /// <summary>A free session slot; when none is free, the least recently seen offline session is dropped. Null when all are online.</summary>
-        internal Session New(byte[] id, int offset, int count, bool persistent, int owner)
+        /// <summary>
+        /// A free session slot; when none is free, the least recently seen offline session is dropped. Null when all are
+        /// online. A session with an <paramref name="expirySeconds"/> other than 0 outlives its connection and is journaled.
+        /// </summary>
+        internal Session New(byte[] id, int offset, int count, uint expirySeconds, int owner)
         {
             Session free = null;
             Session oldestOffline = null;
@@ -126,7 +129,9 @@ namespace NanoBroker.Sessions
                 return null;
             }
             free.InUse = true;
+            bool persistent = expirySeconds != 0;
             free.Persistent = persistent;
+            free.ExpirySeconds = expirySeconds;
             System.Array.Copy(id, offset, free.ClientId, 0, count);
             free.ClientIdLength = count;
             free.Owner = owner;
@@ -137,6 +142,38 @@ namespace NanoBroker.Sessions
                 journal.SessionSaved(free);
             }
             return free;
+        }
+
+        /// <summary>
+        /// A new Session Expiry Interval (CONNECT resuming it, DISCONNECT): journaled for a session that outlives its
+        /// connection; one set to 0 ends with its connection and is cleared then (Disconnector.End).
+        /// </summary>
+        internal void SetExpiry(Session s, uint expirySeconds)
+        {
+            if (s.ExpirySeconds == expirySeconds)
+            {
+                return;
+            }
+            s.ExpirySeconds = expirySeconds;
+            if (s.Persistent && expirySeconds != 0)
+            {
+                journal.SessionSaved(s);
+            }
+        }
+
+        /// <summary>Discards the offline sessions whose expiry interval ran out (their SessionClear journaled), as evicted ones.</summary>
+        internal void ExpireOffline()
+        {
+            for (int i = 0; i < sessions.Length; i++)
+            {
+                Session s = sessions[i];
+                if (s.InUse && s.Expired(context.Now))
+                {
+                    context.Stats.SessionsExpired++;
+                    if (context.Verbose) context.Info("session of " + s.ClientIdText() + " expired");
+                    Discard(s);
+                }
+            }
         }
 
         /// <summary>Forgets a session: its subscriptions, queued and inflight messages, pending QoS 2 state.</summary>
