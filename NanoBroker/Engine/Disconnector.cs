@@ -86,7 +86,7 @@ namespace NanoBroker
             if (context.Verbose) context.Info("client " + s.ClientIdText() + " disconnected: " + reason);
             connections.Detach(c, s, context.Now);
             wills.End(c.Id, publishWill);
-            if (!s.Persistent || s.ExpirySeconds == 0)
+            if (!s.Persistent)
             {
                 sessions.Discard(s);
             }

@@ -145,8 +145,9 @@ namespace NanoBroker.Sessions
         }
 
         /// <summary>
-        /// A new Session Expiry Interval (CONNECT resuming it, DISCONNECT): journaled for a session that outlives its
-        /// connection; one set to 0 ends with its connection and is cleared then (Disconnector.End).
+        /// A new Session Expiry Interval (CONNECT resuming it, DISCONNECT), journaled. A session set to 0 ends with its
+        /// connection (Disconnector.End): it is no longer persistent, and its SessionClear is written now, so that a
+        /// restart before then does not bring it back.
         /// </summary>
         internal void SetExpiry(Session s, uint expirySeconds)
         {
@@ -155,9 +156,18 @@ namespace NanoBroker.Sessions
                 return;
             }
             s.ExpirySeconds = expirySeconds;
-            if (s.Persistent && expirySeconds != 0)
+            if (!s.Persistent)
+            {
+                return;
+            }
+            if (expirySeconds != 0)
             {
                 journal.SessionSaved(s);
+            }
+            else
+            {
+                journal.SessionDropped(s);
+                s.Persistent = false;
             }
         }
 

@@ -72,6 +72,20 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         }
 
         [TestMethod]
+        public void ResumedWithExpiryZeroIsNotBroughtBackByARestart_MQTT_3_1_2_11_2()
+        {
+            RamStorage ram = new RamStorage();
+            BrokerOptions o = TestBroker.StorageOptions();
+            o.Mqtt5 = true;
+            TestBroker b = TestBroker.Restored(ram, o);
+            V5Clients.ConnectWithExpiry(b, "dev", 60, false).Drop();
+            V5Clients.ConnectWithExpiry(b, "dev", 0, true);
+            b.CommitStorage();
+            TestBroker again = TestBroker.Restored(ram, o);
+            Assert.AreEqual(0, again.Broker.SessionCount, "the session ends with its connection, which the restart ended");
+        }
+
+        [TestMethod]
         public void Mqtt311CleanSession0NeverExpires()
         {
             TestBroker b = V5Clients.Broker();
