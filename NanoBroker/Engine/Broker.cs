@@ -102,10 +102,11 @@ namespace NanoBroker
             router = new Router(sessions, subscriptions, retained, pool, flow, journal, keeper, copy, context);
             wills = new Wills(connections.Length, pool, router, journal, context);
             disconnector = new Disconnector(connections, sessions, wills, journal, receiveLender, context);
-            framing = new Framing(options.MaxPacketSize, disconnector);
+            AckPacket ack = new AckPacket();
+            framing = new Framing(options.MaxPacketSize, disconnector, ack);
             live = new LiveSet(options, sessions, subscriptions, retained, pool, wills, journal, keeper, copy);
             connectHandler = new ConnectHandler(connections, sessions, wills, keeper, flow, disconnector, context);
-            publishHandler = new PublishHandler(sessions, router, flow, framing, disconnector, context);
+            publishHandler = new PublishHandler(sessions, router, flow, framing, ack, disconnector, context);
             subscribeHandler = new SubscribeHandler(sessions, subscriptions, keeper, journal, flow, disconnector, context);
             sys = new SysPublisher(connections, sessions, subscriptions, retained, pool, keeper, router, copy, context);
         }

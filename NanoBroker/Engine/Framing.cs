@@ -17,12 +17,16 @@ namespace NanoBroker
 
         // Looks behind the head for a PUBREL without disturbing Packet (the head's handler is running then).
         private readonly PacketFramer behind = new PacketFramer();
-        private readonly AckPacket release = new AckPacket();
 
-        internal Framing(int maxPacketSize, Disconnector disconnector)
+        // The engine's one acknowledgement view (PublishHandler.Ack): free whenever a PUBREL is looked for, as the
+        // PUBLISH handler that looks uses its own view, and an acknowledgement found is decoded again for its handler.
+        private readonly AckPacket release;
+
+        internal Framing(int maxPacketSize, Disconnector disconnector, AckPacket ack)
         {
             this.maxPacketSize = maxPacketSize;
             this.disconnector = disconnector;
+            release = ack;
         }
 
         /// <summary>

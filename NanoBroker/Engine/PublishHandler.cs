@@ -19,8 +19,9 @@ namespace NanoBroker
         private readonly Disconnector disconnector;
         private readonly EngineContext context;
 
-        internal PublishHandler(SessionTable sessions, Router router, OutboundFlow flow, Framing framing, Disconnector disconnector, EngineContext context)
+        internal PublishHandler(SessionTable sessions, Router router, OutboundFlow flow, Framing framing, AckPacket ack, Disconnector disconnector, EngineContext context)
         {
+            Ack = ack;
             this.sessions = sessions;
             this.router = router;
             this.flow = flow;
@@ -33,7 +34,7 @@ namespace NanoBroker
         internal readonly PublishPacket Publish = new PublishPacket();
 
         /// <summary>The PUBACK/PUBREC/PUBREL/PUBCOMP view Broker.Dispatch decodes into.</summary>
-        internal readonly AckPacket Ack = new AckPacket();
+        internal readonly AckPacket Ack;
 
         internal bool OnPublish(Connection c)
         {
@@ -44,6 +45,12 @@ namespace NanoBroker
             int topicStart = p.TopicStart;
             int topicLength = p.TopicLength;
 
+            if (p.Properties.Has(PropertyId.TopicAlias))
+            {
+                // CONNACK announced Topic Alias Maximum 0 (by omission): any alias is out of range [MQTT-3.3.2-9].
+                disconnector.Violation(c, ReasonCode.TopicAliasInvalid, "Topic Alias while the broker's Topic Alias Maximum is 0 [MQTT-3.3.2-9]");
+                return true;
+            }
             Session s = sessions.At(c.Session);
             if (qos > 0 && !OutboxWriter.HasRoomForAck(c))
             {

@@ -105,6 +105,15 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         }
 
         [TestMethod]
+        public void TopicAliasBeyondTheMaximumGetsDisconnect0x94_MQTT_3_3_2_9()
+        {
+            TestBroker b = V5Clients.Broker();
+            TestClient c = V5Clients.Connect(b, "dev");
+            c.Send(V5Packets.Publish("a/b", "x", 0, false, false, 0, new V5PropertyWriter().TopicAlias(1)));
+            V5Clients.ExpectDisconnect(c, ReasonCode.TopicAliasInvalid);
+        }
+
+        [TestMethod]
         public void MalformedPacketGetsDisconnect0x81_MQTT_4_13_1_1()
         {
             TestBroker b = V5Clients.Broker();
