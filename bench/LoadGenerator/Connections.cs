@@ -11,7 +11,7 @@ namespace LoadGenerator
     public static class Connections
     {
         /// <summary>Workers each open a socket, send CONNECT, wait for CONNACK 0, send DISCONNECT and close, for a fixed time.</summary>
-        public static Flow.Outcome Rate(IPEndPoint broker, string runId, double seconds, int workers)
+        public static Flow.Outcome Rate(IPEndPoint broker, Protocol protocol, string runId, double seconds, int workers)
         {
             long done = 0;
             int failures = 0;
@@ -32,8 +32,8 @@ namespace LoadGenerator
                         {
                             using (Socket s = Wire.Open(broker, 5000))
                             {
-                                int rc = Wire.Handshake(s, runId + "-c" + worker + "-" + i++);
-                                if (rc != 0) throw new InvalidOperationException("CONNACK " + rc);
+                                ConnAck a = protocol.Handshake(s, runId + "-c" + worker + "-" + i++);
+                                if (a == null || a.Code != 0) throw new InvalidOperationException(Protocol.Refusal(a));
                                 Wire.SendAll(s, disconnect, 0, 2);
                                 s.Shutdown(SocketShutdown.Send);
                                 // Wait for the broker to close its side, so a cycle ends with the broker done with it.
@@ -65,7 +65,7 @@ namespace LoadGenerator
         /// Opens connections one after another (CONNECT, CONNACK 0) up to <paramref name="limit"/>, stopping at the
         /// first refusal; then checks that every one still answers PINGREQ. The value is the count that answered.
         /// </summary>
-        public static Flow.Outcome Held(IPEndPoint broker, string runId, int limit, out string stoppedBy)
+        public static Flow.Outcome Held(IPEndPoint broker, Protocol protocol, string runId, int limit, out string stoppedBy)
         {
             List<Socket> held = new List<Socket>();
             stoppedBy = "reached the limit of " + limit;
@@ -84,10 +84,10 @@ namespace LoadGenerator
                         break;
                     }
                     held.Add(s);
-                    int rc;
+                    ConnAck a;
                     try
                     {
-                        rc = Wire.Handshake(s, runId + "-h" + i);
+                        a = protocol.Handshake(s, runId + "-h" + i);
                     }
                     catch (Exception e) when (e is SocketException || e is InvalidOperationException)
                     {
@@ -96,9 +96,9 @@ namespace LoadGenerator
                         s.Close();
                         break;
                     }
-                    if (rc != 0)
+                    if (a == null || a.Code != 0)
                     {
-                        stoppedBy = "connection #" + (i + 1) + " refused: " + (rc < 0 ? "closed without CONNACK" : "CONNACK " + rc);
+                        stoppedBy = "connection #" + (i + 1) + " refused: " + (a == null ? "closed without CONNACK" : "CONNACK " + a.Code);
                         held.RemoveAt(held.Count - 1);
                         s.Close();
                         break;

@@ -45,6 +45,12 @@ namespace LoadGenerator
         /// </summary>
         public int Filters;
 
+        /// <summary>The MQTT version of every client.</summary>
+        public Protocol Protocol = Protocol.Mqtt311;
+
+        /// <summary>At 5.0: what each PUBLISH carries besides topic and payload (receivers check it arrived as it must).</summary>
+        public PublishExtras Extras;
+
         private IPEndPoint broker;
         private string prefix;
         // The filters scenario's first topic level, the run's own: its topics have a site's four levels (site/c17/dev42/state).
@@ -53,6 +59,12 @@ namespace LoadGenerator
         // topics[p]: the topics publisher p cycles over, one per message.
         private byte[][][] topics;
         private int longestTopic;
+        // The largest property block a PUBLISH of this run carries (5.0).
+        private int propertyBytes;
+        // QoS 1/2 PUBLISH packets a publisher has unacknowledged at most: InflightWindow, or less when a 5.0 broker's Receive Maximum says so.
+        private int inflightLimit;
+        // Topic aliases each publisher may set: the lowest Topic Alias Maximum of the publishers' CONNACKs (Alias runs).
+        private int aliasLimit;
         private long endTicks;
         private long startTicks;
         private volatile bool stopSubscribers;
@@ -98,8 +110,12 @@ namespace LoadGenerator
                 topics[p] = TopicsOf(p);
                 foreach (byte[] t in topics[p]) longestTopic = Math.Max(longestTopic, t.Length);
             }
-            int packet = Wire.PublishSize(longestTopic, Qos, Payload);
+            if (Extras != PublishExtras.None && !Protocol.IsMqtt5) throw new ArgumentException("PUBLISH properties and topic aliases need MQTT 5.0");
+            propertyBytes = Extras == PublishExtras.Properties ? ForwardedProperties.Block.Length : Extras == PublishExtras.Alias ? 3 : 0;
+            int packet = Protocol.PublishSize(longestTopic, Qos, propertyBytes, Payload);
             window = Math.Max(Qos == 0 ? 4 : InflightWindow, EndToEndWindowBytes / packet);
+            inflightLimit = InflightWindow;
+            aliasLimit = int.MaxValue;
             stride = Filters > 0 ? Subscribers : 1;
             delivered = new int[Publishers * Subscribers];
             if (Filters > 0)
@@ -123,9 +139,9 @@ namespace LoadGenerator
                 {
                     subs[s] = Wire.Open(broker, 10000);
                     all.Add(subs[s]);
-                    int rc = Wire.Handshake(subs[s], runId + "-s" + s);
-                    if (rc != 0) throw new InvalidOperationException("subscriber refused: CONNACK " + rc);
-                    Wire.SubscribeAndWait(subs[s], FiltersOf(s), Qos);
+                    ConnAck a = Protocol.Handshake(subs[s], runId + "-s" + s);
+                    if (a == null || a.Code != 0) throw new InvalidOperationException("subscriber refused: " + Protocol.Refusal(a));
+                    Protocol.SubscribeAndWait(subs[s], FiltersOf(s), Qos);
                     subs[s].ReceiveTimeout = 200;
                     latencies[s] = new List<int>(RatePerPublisher > 0 ? (int)(RatePerPublisher * Publishers * Seconds * 1.2) : 0);
                 }
@@ -133,8 +149,16 @@ namespace LoadGenerator
                 {
                     pubs[p] = Wire.Open(broker, 10000);
                     all.Add(pubs[p]);
-                    int rc = Wire.Handshake(pubs[p], runId + "-p" + p);
-                    if (rc != 0) throw new InvalidOperationException("publisher refused: CONNACK " + rc);
+                    ConnAck a = Protocol.Handshake(pubs[p], runId + "-p" + p);
+                    if (a == null || a.Code != 0) throw new InvalidOperationException("publisher refused: " + Protocol.Refusal(a));
+                    inflightLimit = Math.Min(inflightLimit, a.ReceiveMaximum);
+                    aliasLimit = Math.Min(aliasLimit, a.TopicAliasMaximum);
+                }
+                if (Extras == PublishExtras.Alias && aliasLimit == 0)
+                {
+                    CloseAll(all);
+                    outcome.Problem = Report.NotRun + " the broker's CONNACK allows no topic aliases (Topic Alias Maximum 0)";
+                    return outcome;
                 }
             }
             catch (Exception e) when (e is SocketException || e is InvalidOperationException)
@@ -283,6 +307,16 @@ namespace LoadGenerator
             return min;
         }
 
+        private static bool SameTopic(byte[] b, int at, int length, byte[] topic)
+        {
+            if (length != topic.Length) return false;
+            for (int i = 0; i < length; i++)
+            {
+                if (b[at + i] != topic[i]) return false;
+            }
+            return true;
+        }
+
         private void Error(string what)
         {
             lock (errorLock)
@@ -303,9 +337,16 @@ namespace LoadGenerator
         private void RunPublisher(int index, Socket socket)
         {
             byte[][] own = topics[index];
-            int packet = Wire.PublishSize(longestTopic, Qos, Payload);
+            int packet = Protocol.PublishSize(longestTopic, Qos, propertyBytes, Payload);
             int batchMax = Math.Max(1, 65536 / packet);
-            byte[] output = new byte[(batchMax + InflightWindow + 2) * Math.Max(packet, 4) + 1024];
+            byte[] output = new byte[(batchMax + inflightLimit + 2) * Math.Max(packet, 4) + 1024];
+            byte[] properties = Extras == PublishExtras.Properties ? ForwardedProperties.Block : ForwardedProperties.Empty;
+            // Alias runs: topic k < aliases goes with alias k + 1, its topic sent with the alias the first time only.
+            int aliases = Extras == PublishExtras.Alias ? Math.Min(aliasLimit, own.Length) : 0;
+            byte[][] aliasProperties = new byte[aliases][];
+            for (int k = 0; k < aliases; k++) aliasProperties[k] = Wire5.AliasProperty(k + 1);
+            bool[] aliasSet = new bool[aliases];
+            byte[] noTopic = new byte[0];
             byte[] input = new byte[65536];
             int inputCount = 0;
             bool[] outstanding = new bool[65536];
@@ -325,7 +366,7 @@ namespace LoadGenerator
                     if (!timeUp)
                     {
                         int allowed = window - (seq - MinDelivered(index));
-                        if (Qos > 0) allowed = Math.Min(allowed, InflightWindow - inflight);
+                        if (Qos > 0) allowed = Math.Min(allowed, inflightLimit - inflight);
                         allowed = Math.Min(allowed, batchMax);
                         if (periodTicks > 0)
                         {
@@ -342,7 +383,16 @@ namespace LoadGenerator
                                 outstanding[id] = true;
                                 inflight++;
                             }
-                            length += Wire.WritePublish(output, length, own[seq % own.Length], Qos, id, Payload, index, seq, Stopwatch.GetTimestamp());
+                            int k = seq % own.Length;
+                            byte[] topic = own[k];
+                            byte[] extra = properties;
+                            if (k < aliases)
+                            {
+                                extra = aliasProperties[k];
+                                if (aliasSet[k]) topic = noTopic;
+                                aliasSet[k] = true;
+                            }
+                            length += Protocol.WritePublish(output, length, topic, Qos, id, extra, Payload, index, seq, Stopwatch.GetTimestamp());
                             seq++;
                         }
                         if (allowed > 0 && periodTicks > 0) nextDue += periodTicks;
@@ -380,10 +430,25 @@ namespace LoadGenerator
                     {
                         int type = input[at] >> 4;
                         int id = (input[at + 2] << 8) | input[at + 3];
-                        if (input[at + 1] != 2 || !outstanding[id]
+                        int size = 4;
+                        int reason = 0;
+                        bool wellFormed = input[at + 1] == 2;
+                        if (Protocol.IsMqtt5)
+                        {
+                            // 5.0 acknowledgements may add a reason code and properties [MQTT 5.0, 3.4.2.1].
+                            int used;
+                            int remaining = Wire.ReadLength(input, at + 1, inputCount, out used);
+                            if (remaining < 0 || inputCount - at < 1 + used + remaining) break;
+                            size = 1 + used + remaining;
+                            id = (input[at + 1 + used] << 8) | input[at + 2 + used];
+                            reason = remaining > 2 ? input[at + 3 + used] : 0;
+                            wellFormed = remaining >= 2 && reason < 0x80;
+                        }
+                        if (!wellFormed || !outstanding[id]
                             || !(Qos == 1 && type == Wire.PubAck || Qos == 2 && (type == Wire.PubRec || type == Wire.PubComp)))
                         {
-                            Error("publisher " + index + ": unexpected packet 0x" + input[at].ToString("x2") + " for id " + id);
+                            Error("publisher " + index + ": unexpected packet 0x" + input[at].ToString("x2") + " for id " + id
+                                + (reason != 0 ? " (reason code 0x" + reason.ToString("x2") + ")" : ""));
                             abort = true;
                             return;
                         }
@@ -396,7 +461,7 @@ namespace LoadGenerator
                             outstanding[id] = false;
                             inflight--;
                         }
-                        at += 4;
+                        at += size;
                     }
                     Buffer.BlockCopy(input, at, input, 0, inputCount - at);
                     inputCount -= at;
@@ -466,12 +531,22 @@ namespace LoadGenerator
                         int qos = (input[at] >> 1) & 3;
                         int p = at + 1 + used;
                         int topicLength = (input[p] << 8) | input[p + 1];
+                        int topicAt = p + 2;
                         p += 2 + topicLength;
                         int id = 0;
                         if (qos > 0)
                         {
                             id = (input[p] << 8) | input[p + 1];
                             p += 2;
+                        }
+                        if (Protocol.IsMqtt5)
+                        {
+                            int propertiesUsed;
+                            int propertiesLength = Wire.ReadLength(input, p, at + size, out propertiesUsed);
+                            p += propertiesUsed;
+                            string wrong = propertiesLength < 0 ? "malformed property length" : ForwardedProperties.Check(Extras, input, p, p + propertiesLength);
+                            if (wrong != null) Error("subscriber " + index + ": PUBLISH properties: " + wrong);
+                            p += Math.Max(0, propertiesLength);
                         }
                         int payload = at + size - p;
                         if (qos != Qos || payload != Payload)
@@ -490,6 +565,10 @@ namespace LoadGenerator
                             }
                             else
                             {
+                                if (Extras == PublishExtras.Alias && !SameTopic(input, topicAt, topicLength, topics[pub][seq % topics[pub].Length]))
+                                {
+                                    Error("subscriber " + index + ": PUBLISH #" + seq + " from publisher " + pub + " with a topic other than the one its alias stands for");
+                                }
                                 int slot = index * Publishers + pub;
                                 int expected = delivered[slot];
                                 if (seq != expected)

@@ -34,8 +34,9 @@ namespace LoadGenerator
                 s.AppendLine();
                 if (machine != null) s.AppendLine(File.ReadAllText(machine).TrimEnd()).AppendLine();
                 s.AppendLine(table);
-                s.AppendLine("Ratios are NanoBroker's value divided by the other broker's: above 1 is better for NanoBroker where higher is better,");
-                s.AppendLine("below 1 is better for NanoBroker for latencies. INVALID: the broker lost, duplicated or reordered messages");
+                string first = brokers[0].Broker == "nanobroker" ? "NanoBroker" : brokers[0].Broker;
+                s.AppendLine("Ratios are " + first + "'s value divided by the other broker's: above 1 is better for " + first + " where higher is better,");
+                s.AppendLine("below 1 is better for " + first + " for latencies. INVALID: the broker lost, duplicated or reordered messages");
                 s.AppendLine("(or refused the test's connections), so it gets no number." + (svg == null ? "" : " Chart: [" + Path.GetFileName(svg) + "](" + Path.GetFileName(svg) + ")."));
                 s.AppendLine();
                 s.AppendLine("Notes per broker:");
@@ -46,7 +47,7 @@ namespace LoadGenerator
                     {
                         if (!r.Valid || r.Id == "conn-held" || (r.Note != null && r.Note.Contains(';')))
                         {
-                            s.AppendLine("- " + b.Broker + ", " + r.Id + ": " + (r.Valid ? "" : "INVALID: ") + r.Note);
+                            s.AppendLine("- " + b.Broker + ", " + r.Id + ": " + (r.Valid || Cell(r) != "INVALID" ? "" : "INVALID: ") + r.Note);
                         }
                     }
                 }
@@ -62,6 +63,9 @@ namespace LoadGenerator
             return v.ToString("0.##", CultureInfo.InvariantCulture);
         }
 
+        /// <summary>How a row's note starts when the scenario could not run against that broker (a 5.0 feature it does not offer).</summary>
+        public const string NotRun = "not run:";
+
         private static Row Find(BrokerResults b, string id)
         {
             foreach (Row r in b.Rows) if (r.Id == id) return r;
@@ -71,7 +75,8 @@ namespace LoadGenerator
         private static string Cell(Row r)
         {
             if (r == null) return "—";
-            return r.Valid ? Format(r.Value) : "INVALID";
+            if (r.Valid) return Format(r.Value);
+            return r.Note != null && r.Note.StartsWith(NotRun, StringComparison.Ordinal) ? "not run" : "INVALID";
         }
 
         private static string Table(List<BrokerResults> brokers)
@@ -147,7 +152,7 @@ namespace LoadGenerator
                     }
                     else
                     {
-                        s.AppendLine("<text x=\"" + (labelWidth + 5) + "\" y=\"" + (by + bar - 2) + "\" fill=\"#c00\">" + (r == null ? "not run" : "INVALID") + "</text>");
+                        s.AppendLine("<text x=\"" + (labelWidth + 5) + "\" y=\"" + (by + bar - 2) + "\" fill=\"#c00\">" + (r == null ? "not run" : Cell(r)) + "</text>");
                     }
                     by += bar;
                 }

@@ -15,12 +15,12 @@ namespace LoadGenerator
     public static class Scale
     {
         /// <summary>Median milliseconds of each acknowledgement over <paramref name="tries"/> persistent clients, one at a time, idle between.</summary>
-        public static AckLatencies[] AckLatency(IPEndPoint broker, string runId, int tries)
+        public static AckLatencies[] AckLatency(IPEndPoint broker, Protocol protocol, string runId, int tries)
         {
             List<double>[] ms = { new List<double>(), new List<double>(), new List<double>() };
             string problem = null;
             byte[] head = new byte[2];
-            byte[] body = new byte[16];
+            byte[] body = new byte[64];
             byte[] disconnect = { Wire.Disconnect << 4, 0 };
             Random random = new Random(12);
             for (int i = 0; i < tries && problem == null; i++)
@@ -33,37 +33,38 @@ namespace LoadGenerator
                     using (Socket s = Wire.Open(broker, 5000))
                     {
                         long t = Stopwatch.GetTimestamp();
-                        byte[] connect = Wire.ConnectPacket(id, 60, false);
+                        byte[] connect = protocol.ConnectPacket(id, 60, true);
                         Wire.SendAll(s, connect, 0, connect.Length);
-                        Expect(s, head, body, Wire.ConnAck);
+                        Expect(s, protocol, head, ref body, Wire.ConnAck);
                         ms[0].Add(Since(t));
 
                         t = Stopwatch.GetTimestamp();
-                        byte[] sub = Wire.SubscribePacket(1, new[] { "bench/" + id }, 1);
+                        byte[] sub = protocol.SubscribePacket(1, new[] { "bench/" + id }, 1);
                         Wire.SendAll(s, sub, 0, sub.Length);
-                        Expect(s, head, body, Wire.SubAck);
+                        Expect(s, protocol, head, ref body, Wire.SubAck);
                         ms[1].Add(Since(t));
 
                         t = Stopwatch.GetTimestamp();
                         byte[] topic = Encoding.UTF8.GetBytes("bench/" + id + "/retained");
-                        byte[] pub = new byte[Wire.PublishSize(topic.Length, 1, 16)];
-                        Wire.WritePublish(pub, 0, topic, 1, 2, 16, 0, i, 0);
+                        byte[] pub = new byte[protocol.PublishSize(topic.Length, 1, 0, 16)];
+                        protocol.WritePublish(pub, 0, topic, 1, 2, ForwardedProperties.Empty, 16, 0, i, 0);
                         pub[0] |= 1; // retain
                         Wire.SendAll(s, pub, 0, pub.Length);
-                        Expect(s, head, body, Wire.PubAck);
+                        Expect(s, protocol, head, ref body, Wire.PubAck);
                         ms[2].Add(Since(t));
 
                         // Clear what this try left: the retained message and the session.
-                        byte[] clear = new byte[Wire.PublishSize(topic.Length, 0, 0)];
+                        int propertyLength = protocol.IsMqtt5 ? 1 : 0;
+                        byte[] clear = new byte[protocol.PublishSize(topic.Length, 0, 0, 0)];
                         clear[0] = (Wire.Publish << 4) | 1;
-                        int at = 1 + Wire.WriteLength(clear, 1, 2 + topic.Length);
-                        Wire.WriteString(clear, at, topic);
+                        int at = 1 + Wire.WriteLength(clear, 1, 2 + topic.Length + propertyLength);
+                        Wire.WriteString(clear, at, topic); // and at 5.0 an empty property block (the 0 already there)
                         Wire.SendAll(s, clear, 0, clear.Length);
                         Wire.SendAll(s, disconnect, 0, 2);
                     }
                     using (Socket s = Wire.Open(broker, 5000))
                     {
-                        Wire.Handshake(s, id);
+                        protocol.Handshake(s, id);
                         Wire.SendAll(s, disconnect, 0, 2);
                     }
                 }
@@ -99,8 +100,16 @@ namespace LoadGenerator
             return (Stopwatch.GetTimestamp() - t) * 1000.0 / Stopwatch.Frequency;
         }
 
-        private static void Expect(Socket s, byte[] head, byte[] body, int type)
+        private static void Expect(Socket s, Protocol protocol, byte[] head, ref byte[] body, int type)
         {
+            if (protocol.IsMqtt5)
+            {
+                // 5.0 acknowledgements carry property blocks: a CONNACK's may not fit in one length byte.
+                int first;
+                if (Wire5.ReadPacket(s, ref body, out first) < 0) throw new InvalidOperationException("closed before packet type " + type);
+                if (first >> 4 != type) throw new InvalidOperationException("expected packet type " + type + ", got 0x" + first.ToString("x2"));
+                return;
+            }
             if (!Wire.ReadExactly(s, head, 2)) throw new InvalidOperationException("closed before packet type " + type);
             if (head[0] >> 4 != type) throw new InvalidOperationException("expected packet type " + type + ", got 0x" + head[0].ToString("x2"));
             if (head[1] > body.Length || !Wire.ReadExactly(s, body, head[1])) throw new InvalidOperationException("bad packet of type " + type);
@@ -111,7 +120,7 @@ namespace LoadGenerator
         /// keeps them; the first outcome is connects/s. Then the 4x4 QoS 0 64 B flow runs for <paramref name="seconds"/>
         /// beside them: the second outcome is its deliveries/s. Finally every held connection must answer PINGREQ.
         /// </summary>
-        public static Flow.Outcome[] Held(IPEndPoint broker, string runId, int count, double seconds, int pubs, int subs)
+        public static Flow.Outcome[] Held(IPEndPoint broker, Protocol protocol, string runId, int count, double seconds, int pubs, int subs)
         {
             const int workers = 4;
             Socket[] held = new Socket[count];
@@ -131,8 +140,8 @@ namespace LoadGenerator
                         {
                             Socket s = Wire.Open(broker, 10000);
                             held[i] = s;
-                            int rc = Wire.Handshake(s, runId + "-n" + i);
-                            if (rc != 0) throw new InvalidOperationException("connection #" + (i + 1) + ": CONNACK " + rc);
+                            ConnAck a = protocol.Handshake(s, runId + "-n" + i);
+                            if (a == null || a.Code != 0) throw new InvalidOperationException("connection #" + (i + 1) + ": " + Protocol.Refusal(a));
                         }
                         catch (Exception e) when (e is SocketException || e is InvalidOperationException)
                         {
@@ -151,7 +160,7 @@ namespace LoadGenerator
             {
                 if (failures == 0)
                 {
-                    flow = new Flow { Publishers = pubs, Subscribers = subs, Qos = 0, Payload = 64, Seconds = seconds }.Run(broker, runId + "f");
+                    flow = new Flow { Publishers = pubs, Subscribers = subs, Qos = 0, Payload = 64, Seconds = seconds, Protocol = protocol }.Run(broker, runId + "f");
                     byte[] ping = { Wire.PingReq << 4, 0 };
                     byte[] resp = new byte[2];
                     int alive = 0;

@@ -5,7 +5,7 @@ using System.Text;
 
 namespace LoadGenerator
 {
-    /// <summary>Hand-written MQTT 3.1.1 packets (no client library) and a blocking socket helper.</summary>
+    /// <summary>Hand-written MQTT 3.1.1 packets (no client library) and a blocking socket helper; 5.0's are in <see cref="Wire5"/>.</summary>
     public static class Wire
     {
         public const int Connect = 1, ConnAck = 2, Publish = 3, PubAck = 4, PubRec = 5, PubRel = 6, PubComp = 7,
@@ -132,6 +132,13 @@ namespace LoadGenerator
                 b[p++] = (byte)(packetId >> 8);
                 b[p++] = (byte)packetId;
             }
+            WritePayload(b, p, payload, publisher, seq, timestamp);
+            return p + payload - at;
+        }
+
+        /// <summary>A payload of <paramref name="payload"/> bytes at b[p]: publisher index, sequence number, Stopwatch timestamp (14 bytes), then filler.</summary>
+        public static void WritePayload(byte[] b, int p, int payload, int publisher, int seq, long timestamp)
+        {
             b[p] = (byte)(publisher >> 8);
             b[p + 1] = (byte)publisher;
             b[p + 2] = (byte)(seq >> 24);
@@ -146,7 +153,6 @@ namespace LoadGenerator
             {
                 b[p + i] = (byte)i;
             }
-            return p + payload - at;
         }
 
         public static int WriteAck(byte[] b, int at, int type, int packetId)
