@@ -106,6 +106,63 @@ namespace EngineBench
             return b;
         }
 
+#if ENGINE_MQTT5
+        /// <summary><paramref name="o"/> with MQTT 5.0 clients accepted.</summary>
+        public static BrokerOptions Mqtt5(BrokerOptions o)
+        {
+            o.Mqtt5 = true;
+            return o;
+        }
+
+        /// <summary>Connects a 5.0 client (clean start, no session expiry); throws unless the CONNACK's reason code is 0.</summary>
+        public Connection Connect5(string clientId)
+        {
+            Connection c = Broker.Open(Now);
+            if (c == null) throw new InvalidOperationException("no free connection slot");
+            Feed(c, Wire5.ConnectPacket(clientId, 0, true, 0));
+            byte[] b = c.Outbox.Buffer;
+            int at = c.Outbox.Start;
+            int used;
+            Wire.ReadLength(b, at + 1, at + c.Outbox.Sendable, out used);
+            if (b[at] != Wire.ConnAck << 4 || b[at + 1 + used + 1] != 0) throw new InvalidOperationException("5.0 CONNECT refused");
+            Drain(c);
+            return c;
+        }
+
+        /// <summary>SUBSCRIBE of one filter at 5.0; throws unless the SUBACK's one reason code (its last byte) grants <paramref name="qos"/>.</summary>
+        public void Subscribe5(Connection c, string filter, int qos)
+        {
+            Feed(c, Wire5.SubscribePacket(1, new[] { filter }, qos));
+            if (c.Outbox.Sendable < 5 || c.Outbox.Buffer[c.Outbox.Start + c.Outbox.Sendable - 1] != qos) throw new InvalidOperationException("SUBSCRIBE of " + filter + " refused");
+            Drain(c);
+        }
+
+        /// <summary>
+        /// A 5.0 PUBLISH of 64 B with <paramref name="extras"/>. With an alias: alias 1, and the topic only when
+        /// <paramref name="setsAlias"/> (the first PUBLISH, which sets it); an empty topic otherwise.
+        /// </summary>
+        public static byte[] PublishMqtt5(string topic, int qos, int packetId, PublishExtras extras, bool setsAlias)
+        {
+            byte[] t = System.Text.Encoding.UTF8.GetBytes(topic);
+            byte[] properties = extras == PublishExtras.Properties ? ForwardedProperties.Block : ForwardedProperties.Empty;
+            if (extras == PublishExtras.Alias)
+            {
+                properties = Wire5.AliasProperty(1);
+                if (!setsAlias) t = new byte[0];
+            }
+            byte[] b = new byte[Wire5.PublishSize(t.Length, qos, properties.Length, 64)];
+            Wire5.WritePublish(b, 0, t, qos, packetId, properties, 64, 0, 0, 0);
+            return b;
+        }
+
+        /// <summary>Bytes of the PUBLISH a 5.0 subscriber gets: the whole topic, no alias, and the forwarded properties (the expiry not yet counted down).</summary>
+        public static int ForwardedSize(string topic, int qos, PublishExtras extras)
+        {
+            int properties = extras == PublishExtras.Properties ? ForwardedProperties.Block.Length : 0;
+            return Wire5.PublishSize(System.Text.Encoding.UTF8.GetByteCount(topic), qos, properties, 64);
+        }
+#endif
+
         public static byte[] Ack(int type, int packetId)
         {
             byte[] b = new byte[4];
