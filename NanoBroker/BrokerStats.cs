@@ -11,6 +11,9 @@ namespace NanoBroker
         /// <summary>QoS 0 messages dropped for a slow reader, and QoS 1/2 messages dropped from full queues.</summary>
         public long MessagesDropped;
 
+        /// <summary>MQTT 5.0 messages whose Message Expiry Interval passed before they were sent: queued ones dropped, retained ones removed [MQTT-3.3.2-5].</summary>
+        public long MessagesExpired;
+
         /// <summary>Retained messages delivered but not stored because the retained budget was full (the topic's earlier one is cleared).</summary>
         public long RetainedRefused;
 

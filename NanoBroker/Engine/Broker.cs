@@ -57,6 +57,9 @@ namespace NanoBroker
         private readonly SysPublisher sys;
         private readonly DisconnectPacket disconnect = new DisconnectPacket();
 
+        // The engine second of the last sweep for expired retained messages (MQTT 5.0).
+        private int retainedExpiryCheckedAt;
+
         public readonly BrokerStats Stats = new BrokerStats();
 
         public Broker(BrokerOptions options, long nowMs, IBrokerLog log)
@@ -72,7 +75,8 @@ namespace NanoBroker
             int receiveBytes = options.ReceiveBytes;
             receiveLender = new BufferPool(receiveBytes < options.MaxPacketSize ? options.LargeReceiveBuffers : 0, options.MaxPacketSize);
             sendLender = new BufferPool(options.OutboxBytes < options.MaxPacketSize ? options.LargeSendBuffers : 0, options.MaxPacketSize);
-            connections = new ConnectionTable(options.MaxClients + SpareConnections, receiveBytes, options.OutboxBytes, sendLender);
+            connections = new ConnectionTable(options.MaxClients + SpareConnections, receiveBytes, options.OutboxBytes, sendLender,
+                options.Mqtt5 ? options.MaxTopicAliases : 0, options.Mqtt5 ? options.MaxOutboundTopicAliases : 0, options.TopicAliasBytes);
             // $SYS statistics are retained messages too; they get room of their own in the topic tree and both
             // stores (and one more message, as a new value is stored before the old one goes), so the user's limits hold.
             int sysMessages = options.SysIntervalMs > 0 ? SysTopics.All.Length : 0;
@@ -249,6 +253,12 @@ namespace NanoBroker
             }
             // 5.0: an offline session whose expiry interval ran out ends, as an evicted one.
             sessions.ExpireOffline();
+            // 5.0: retained messages whose Message Expiry Interval passed leave, checked once a second.
+            if (options.Mqtt5 && MessageExpiry.Seconds(context.Now) != retainedExpiryCheckedAt)
+            {
+                retainedExpiryCheckedAt = MessageExpiry.Seconds(context.Now);
+                router.ExpireRetained();
+            }
             if (keeper.RetryIfDue(live))
             {
                 connections.ReleaseHeldAcks();

@@ -177,7 +177,8 @@ namespace NanoBroker
             c.User = user;
             c.ReceiveMaximum = connect.Properties.ReceiveMaximum;
             c.MaximumPacketSize = connect.Properties.MaximumPacketSize > int.MaxValue ? 0 : (int)connect.Properties.MaximumPacketSize;
-            c.TopicAliasMaximum = connect.Properties.TopicAliasMaximum;
+            // Outbound aliases: at most what the client accepts [MQTT-3.3.2-11] and what its slot's table holds.
+            c.TopicAliasMaximum = connect.Properties.TopicAliasMaximum < c.OutboundAliases.Capacity ? connect.Properties.TopicAliasMaximum : c.OutboundAliases.Capacity;
             c.RequestProblemInformation = connect.Properties.RequestProblemInformation != 0;
             c.KeepAliveMs = connect.KeepAliveSeconds * 1000;
             // [MQTT-3.1.2-24] the keep-alive period runs from this CONNECT, not from the socket's opening.
@@ -221,8 +222,8 @@ namespace NanoBroker
         }
 
         // The broker's limits a 5.0 CONNACK announces (3.x: none are written): Receive Maximum, Maximum Packet Size,
-        // what is not built yet (Shared and Subscription Identifiers: 0; Topic Alias Maximum 0 by omission) and the
-        // identifier the broker made [MQTT-3.2.2-16]. Maximum QoS, Retain and Wildcard available are omitted (all
+        // Topic Alias Maximum = MaxTopicAliases when there are any (omitted: 0, no alias may be sent [MQTT-3.3.2-9]),
+        // what is not built yet (Shared and Subscription Identifiers: 0) and the identifier the broker made [MQTT-3.2.2-16]. Maximum QoS, Retain and Wildcard available are omitted (all
         // supported); the Session Expiry Interval is never changed, so not sent.
         private ConnAckProperties Announce(bool assigned, int idLength)
         {
@@ -236,6 +237,11 @@ namespace NanoBroker
             connAck.SharedSubscriptionAvailable = false;
             connAck.HasSubscriptionIdentifiersAvailable = true;
             connAck.SubscriptionIdentifiersAvailable = false;
+            if (options.MaxTopicAliases > 0)
+            {
+                connAck.HasTopicAliasMaximum = true;
+                connAck.TopicAliasMaximum = options.MaxTopicAliases;
+            }
             if (assigned)
             {
                 connAck.AssignedClientIdentifier = sessions.AssignedId;

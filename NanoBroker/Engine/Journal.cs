@@ -60,28 +60,46 @@ namespace NanoBroker
         /// setting trades the durability of the latest retained values for flash life (the board: one commit costs
         /// an erase, and 20 retained updates a minute at QoS 1 would wear the partition out in months).
         /// </summary>
-        internal void RetainedSet(int qos, byte[] topic, int topicStart, int topicLength, byte[] payload, int payloadStart, int payloadLength)
+        internal void RetainedSet(int qos, int message)
         {
-            AppendRetained(RecordKind.RetainedSet, qos, qos, topic, topicStart, topicLength, payload, payloadStart, payloadLength);
+            int topicLength = copy.CopyOut(message);
+            int propertiesLength = pool.PropertiesLength(message);
+            AppendRetained(RecordKind.RetainedSet, qos, qos, MessageExpiry.RecordValue(pool.ExpiresAt(message), context.Now), copy.Bytes, topicLength,
+                propertiesLength, pool.PayloadLength(message));
         }
 
         /// <summary>A retained message as a compaction rewrites it (no pending record of its topic to replace).</summary>
-        internal void RetainedRewritten(int qos, byte[] topic, int topicStart, int topicLength, byte[] payload, int payloadStart, int payloadLength)
+        internal void RetainedRewritten(int message)
         {
-            Append(RecordKind.RetainedSet, qos, 0, null, topic, topicStart, topicLength, payload, payloadStart, payloadLength);
+            int topicLength = copy.CopyOut(message);
+            int propertiesLength = pool.PropertiesLength(message);
+            keeper.Append(true, RecordKind.RetainedSet, pool.Qos(message), 0, MessageExpiry.RecordValue(pool.ExpiresAt(message), context.Now), null, 0,
+                copy.Bytes, 0, topicLength, copy.Bytes, topicLength, propertiesLength, copy.Bytes, topicLength + propertiesLength, pool.PayloadLength(message));
+        }
+
+        /// <summary>A retained message that expired (MQTT 5.0 Message Expiry Interval) left its topic: a tombstone, written without haste.</summary>
+        internal void RetainedExpired(int message)
+        {
+            int topicLength = pool.TopicLength(message);
+            pool.CopyOut(message, 0, copy.Bytes, 0, topicLength);
+            RetainedCleared(0, copy.Bytes, 0, topicLength);
         }
 
         /// <summary>A retained message cleared (a tombstone), urgent as a set at <paramref name="qos"/> would be.</summary>
         internal void RetainedCleared(int qos, byte[] topic, int topicStart, int topicLength)
         {
-            AppendRetained(RecordKind.RetainedClear, qos, 0, topic, topicStart, topicLength, null, 0, 0);
+            bool urgent = qos > 0 && context.Options.StorageRetainedDelayMs <= context.Options.StorageCommitDelayMs;
+            if (keeper.Append(urgent, RecordKind.RetainedClear, 0, 0, 0, null, 0, topic, topicStart, topicLength, null, 0, 0, null, 0, 0))
+            {
+                keeper.CoalesceRetained();
+            }
         }
 
         /// <summary>The will of the client on connection slot <paramref name="slot"/>, published should the broker stop before it ends.</summary>
         internal void WillSet(int slot, Session s, int will, bool retain)
         {
             int topicLength = copy.CopyOut(will);
-            Append(RecordKind.WillSet, pool.Qos(will) | (retain ? 0x04 : 0), slot, s, copy.Bytes, 0, topicLength, copy.Bytes, topicLength, pool.PayloadLength(will));
+            Append(RecordKind.WillSet, pool.Qos(will) | (retain ? 0x04 : 0), slot, s, copy.Bytes, 0, topicLength, copy.Bytes, pool.PayloadOffset(will), pool.PayloadLength(will));
         }
 
         internal void WillCleared(int slot)
@@ -227,21 +245,25 @@ namespace NanoBroker
         // A QoS 1/2 message queued for an offline persistent session (PersistQueuedMessages).
         private void Queued(Session s, int message, int publishFlags)
         {
+            // D: its properties; Value: the seconds of its expiry left (docs/record-format.md).
             int topicLength = pool.TopicLength(message);
-            pool.CopyOut(message, 0, queuedCopy, 0, topicLength + pool.PayloadLength(message));
-            Append(RecordKind.QueuedMessage, publishFlags, 0, s, queuedCopy, 0, topicLength, queuedCopy, topicLength, pool.PayloadLength(message));
+            int propertiesLength = pool.PropertiesLength(message);
+            pool.CopyOut(message, 0, queuedCopy, 0, pool.Length(message));
+            keeper.Append(true, RecordKind.QueuedMessage, publishFlags, 0, MessageExpiry.RecordValue(pool.ExpiresAt(message), context.Now), s.ClientId, s.ClientIdLength,
+                queuedCopy, 0, topicLength, queuedCopy, topicLength, propertiesLength, queuedCopy, topicLength + propertiesLength, pool.PayloadLength(message));
             s.JournaledQueued++;
         }
 
         private int QueuedRecordBytes(Session s, int message)
         {
-            return Record.SizeOf(s.ClientIdLength, pool.TopicLength(message), pool.PayloadLength(message));
+            return Record.SizeOf(s.ClientIdLength, pool.TopicLength(message), pool.PropertiesLength(message), pool.PayloadLength(message));
         }
 
-        private void AppendRetained(int kind, int qos, int flags, byte[] topic, int topicStart, int topicLength, byte[] payload, int payloadStart, int payloadLength)
+        // A retained record from a message's bytes (topic at 0, then properties, then payload).
+        private void AppendRetained(int kind, int qos, int flags, uint value, byte[] bytes, int topicLength, int propertiesLength, int payloadLength)
         {
             bool urgent = qos > 0 && context.Options.StorageRetainedDelayMs <= context.Options.StorageCommitDelayMs;
-            if (keeper.Append(urgent, kind, flags, 0, Record.DefaultValue(kind), null, 0, topic, topicStart, topicLength, payload, payloadStart, payloadLength))
+            if (keeper.Append(urgent, kind, flags, 0, value, null, 0, bytes, 0, topicLength, bytes, topicLength, propertiesLength, bytes, topicLength + propertiesLength, payloadLength))
             {
                 keeper.CoalesceRetained();
             }
@@ -255,7 +277,7 @@ namespace NanoBroker
 
         private void Append(int kind, int flags, int key, uint value, Session s, byte[] b, int bStart, int bLength, byte[] c, int cStart, int cLength)
         {
-            keeper.Append(true, kind, flags, key, value, s == null ? null : s.ClientId, s == null ? 0 : s.ClientIdLength, b, bStart, bLength, c, cStart, cLength);
+            keeper.Append(true, kind, flags, key, value, s == null ? null : s.ClientId, s == null ? 0 : s.ClientIdLength, b, bStart, bLength, null, 0, 0, c, cStart, cLength);
         }
     }
 }

@@ -78,7 +78,7 @@ namespace NanoBroker
                 int topicLength = copy.CopyOut(m);
                 if (!Topic.IsSys(copy.Bytes, 0, topicLength))
                 {
-                    journal.RetainedRewritten(pool.Qos(m), copy.Bytes, 0, topicLength, copy.Bytes, topicLength, pool.PayloadLength(m));
+                    journal.RetainedRewritten(m);
                 }
             }
             wills.WriteLive();

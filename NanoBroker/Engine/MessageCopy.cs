@@ -3,7 +3,7 @@ using NanoBroker.Messages;
 namespace NanoBroker
 {
     /// <summary>
-    /// One message the engine itself routes or records, as bytes: topic, then payload (a will being published, a
+    /// One message the engine itself routes or records, as bytes: topic, properties, then payload (a will being published, a
     /// $SYS value, a retained message, will or filter a compaction writes). One packet's worth, allocated once.
     /// Whoever fills it reads it before anything else fills it: routing from it may journal it, but never
     /// fills it anew (a queued message is journaled through the journal's own copy).
@@ -21,12 +21,14 @@ namespace NanoBroker
             Bytes = new byte[maxPacketSize];
         }
 
-        /// <summary>Copies a pooled message (topic, then payload) to <see cref="Bytes"/>; returns the topic length.</summary>
+        /// <summary>
+        /// Copies a pooled message (topic, properties, payload: the properties at the topic length, the payload at
+        /// <see cref="MessagePool.PayloadOffset"/>) to <see cref="Bytes"/>; returns the topic length.
+        /// </summary>
         internal int CopyOut(int message)
         {
-            int topicLength = pool.TopicLength(message);
-            pool.CopyOut(message, 0, Bytes, 0, topicLength + pool.PayloadLength(message));
-            return topicLength;
+            pool.CopyOut(message, 0, Bytes, 0, pool.Length(message));
+            return pool.TopicLength(message);
         }
     }
 }

@@ -26,6 +26,7 @@ namespace NanoBroker
         private readonly MessagePool pool;
         private readonly Journal journal;
         private readonly EngineContext context;
+        private readonly PublishProperties properties;
 
         internal OutboundFlow(ConnectionTable connections, SessionTable sessions, SubscriptionTree subscriptions, RetainedTree retained, MessagePool pool, Journal journal, EngineContext context)
         {
@@ -36,17 +37,18 @@ namespace NanoBroker
             this.pool = pool;
             this.journal = journal;
             this.context = context;
+            properties = new PublishProperties(pool);
         }
 
         /// <summary>
         /// Hands one message to one session: QoS 0 straight into the outbox of an online client
         /// (dropped and counted when it is full), QoS 1/2 into the session's queue.
         /// </summary>
-        internal void Deliver(Session s, int publishFlags, byte[] buffer, int topicStart, int topicLength, int payloadStart, int payloadLength, int message)
+        internal void Deliver(Session s, int publishFlags, InboundMessage m, int message)
         {
             if ((publishFlags & QosMask) == 0)
             {
-                if (s.IsOnline && !WritePublish(connections.At(s.Connection), publishFlags, 0, buffer, topicStart, topicLength, payloadStart, payloadLength, message))
+                if (s.IsOnline && !WritePublish(connections.At(s.Connection), publishFlags, 0, m, message))
                 {
                     context.Stats.MessagesDropped++;
                 }
@@ -162,7 +164,7 @@ namespace NanoBroker
                 int state = s.InflightState[i];
                 if (state == InflightState.RepublishPending)
                 {
-                    if (!WritePublish(c, s.InflightFlags[i] | DupFlag, s.InflightPacketId[i], null, 0, 0, 0, 0, s.InflightMessage[i]))
+                    if (!WritePublish(c, s.InflightFlags[i] | DupFlag, s.InflightPacketId[i], null, s.InflightMessage[i]))
                     {
                         return;
                     }
@@ -184,13 +186,22 @@ namespace NanoBroker
                 {
                     return;
                 }
-                if (TooLarge(c, s.QueueMessage[s.QueueHead]))
+                bool expired = MessageExpiry.HasPassed(pool.ExpiresAt(s.QueueMessage[s.QueueHead]), context.Now);
+                if (expired || TooLarge(c, s.QueueMessage[s.QueueHead]))
                 {
-                    // Larger than the client's Maximum Packet Size: never sent to it [MQTT-3.1.2-25].
+                    // Expired before it could be sent [MQTT-3.3.2-5], or larger than the client's Maximum Packet
+                    // Size: never sent to it [MQTT-3.1.2-25].
+                    if (expired)
+                    {
+                        context.Stats.MessagesExpired++;
+                    }
+                    else
+                    {
+                        context.Stats.MessagesDropped++;
+                    }
                     int droppedOrdinal = s.TakeJournalOrdinal();
                     int droppedFlags;
                     sessions.ReleaseQueued(s.Dequeue(out droppedFlags));
-                    context.Stats.MessagesDropped++;
                     journal.MessageDone(s, droppedOrdinal);
                     continue;
                 }
@@ -252,47 +263,126 @@ namespace NanoBroker
             }
         }
 
-        /// <summary>Writes a PUBLISH to a connection now, from the pool (<paramref name="message"/> a handle) or from <paramref name="buffer"/>; false when it does not fit.</summary>
-        internal bool WritePublish(Connection c, int publishFlags, int packetId, byte[] buffer, int topicStart, int topicLength, int payloadStart, int payloadLength, int message)
+        /// <summary>
+        /// Writes a PUBLISH to a connection now, from the pool (<paramref name="message"/> a handle) or from
+        /// <paramref name="m"/>; false when it does not fit. A 5.0 subscriber gets the per-subscriber properties
+        /// (<see cref="PublishProperties"/>), and a Topic Alias when it accepts them; a 3.x one gets no properties.
+        /// </summary>
+        internal bool WritePublish(Connection c, int publishFlags, int packetId, InboundMessage m, int message)
         {
-            if (message >= 0)
-            {
-                topicLength = pool.TopicLength(message);
-                payloadLength = pool.PayloadLength(message);
-            }
+            int topicLength = message >= 0 ? pool.TopicLength(message) : m.TopicLength;
+            int payloadLength = message >= 0 ? pool.PayloadLength(message) : m.PayloadLength;
             bool hasId = (publishFlags & QosMask) != 0;
-            // No properties yet: a 5.0 subscriber gets an empty property block (the pool keeps none).
-            int size = PublishPacket.SizeOf(c.Version, topicLength, hasId, 0, payloadLength);
+            StartProperties(c, message, m);
+            int size = PublishPacket.SizeOf(c.Version, topicLength, hasId, properties.Length, payloadLength);
             if (c.MaximumPacketSize > 0 && size > c.MaximumPacketSize)
             {
                 // [MQTT-3.1.2-25] never sent to this client (the caller counts it dropped); the others still get it.
                 return false;
             }
+            // Outbound Topic Alias (section 3.3.2.3.4): a topic mapped already goes as an empty topic and its alias; a new
+            // one takes a free or the least recently used alias, sent with its topic, when it fits the arena and the
+            // client's Maximum Packet Size; else it goes with its topic only.
+            int alias = c.TopicAliasMaximum > 0 ? KnownAlias(c, message, m, topicLength) : 0;
+            bool setsAlias = false;
+            if (alias > 0)
+            {
+                c.OutboundAliases.Touch(alias);
+                properties.AddTopicAlias(alias);
+                topicLength = 0;
+            }
+            else if (c.TopicAliasMaximum > 0)
+            {
+                alias = c.OutboundAliases.Victim(c.TopicAliasMaximum);
+                int withAlias = PublishPacket.SizeOf(c.Version, topicLength, hasId, properties.Length + Properties.SizeOfUInt16, payloadLength);
+                if (c.OutboundAliases.Fits(alias, topicLength) && (c.MaximumPacketSize == 0 || withAlias <= c.MaximumPacketSize))
+                {
+                    properties.AddTopicAlias(alias);
+                    setsAlias = true;
+                }
+            }
+            size = PublishPacket.SizeOf(c.Version, topicLength, hasId, properties.Length, payloadLength);
             int at = OutboxWriter.Reserve(c, size, context.Now);
             if (at < 0)
             {
                 return false;
             }
             byte[] o = c.Outbox.Buffer;
-            at = PublishPacket.WriteHeader(c.Version, o, at, publishFlags, topicLength, hasId, 0, payloadLength);
+            at = PublishPacket.WriteHeader(c.Version, o, at, publishFlags, topicLength, hasId, properties.Length, payloadLength);
             if (message >= 0)
             {
                 pool.CopyOut(message, 0, o, at, topicLength);
             }
             else
             {
-                System.Array.Copy(buffer, topicStart, o, at, topicLength);
+                System.Array.Copy(m.Topic, m.TopicStart, o, at, topicLength);
             }
-            at = PublishPacket.WriteAfterTopic(c.Version, o, at + topicLength, hasId, packetId, 0);
+            if (setsAlias)
+            {
+                c.OutboundAliases.Set(alias, o, at, topicLength);
+            }
+            at = PublishPacket.WriteAfterTopic(c.Version, o, at + topicLength, hasId, packetId, properties.Length);
+            if (c.Version == ProtocolVersion.Mqtt5)
+            {
+                at = properties.Write(o, at, message, m);
+            }
             if (message >= 0)
             {
-                pool.CopyOut(message, topicLength, o, at, payloadLength);
+                pool.CopyOut(message, pool.PayloadOffset(message), o, at, payloadLength);
             }
             else
             {
-                System.Array.Copy(buffer, payloadStart, o, at, payloadLength);
+                System.Array.Copy(m.Body, m.PayloadStart, o, at, payloadLength);
             }
             context.Stats.MessagesSent++;
+            return true;
+        }
+
+        // The properties every 5.0 PUBLISH of the message carries to this client, the Topic Alias aside: Message Expiry
+        // with the time left, then the forwarded ones. A 3.x client gets none.
+        private void StartProperties(Connection c, int message, InboundMessage m)
+        {
+            properties.Start();
+            if (c.Version != ProtocolVersion.Mqtt5)
+            {
+                return;
+            }
+            int expiresAt = message >= 0 ? pool.ExpiresAt(message) : m.ExpiresAt;
+            if (expiresAt != MessagePool.NoExpiry)
+            {
+                properties.AddMessageExpiry(MessageExpiry.Left(expiresAt, context.Now));
+            }
+            properties.AddForwarded(message >= 0 ? pool.PropertiesLength(message) : m.ForwardedLength);
+        }
+
+        // The outbound alias the client knows for the message's topic, or 0.
+        private int KnownAlias(Connection c, int message, InboundMessage m, int topicLength)
+        {
+            TopicAliases aliases = c.OutboundAliases;
+            for (int a = 1; a <= c.TopicAliasMaximum; a++)
+            {
+                if (aliases.LengthOf(a) != topicLength)
+                {
+                    continue;
+                }
+                if (message >= 0 ? pool.TopicEquals(message, aliases.Arena, aliases.StartOf(a), topicLength)
+                    : SameBytes(m.Topic, m.TopicStart, aliases.Arena, aliases.StartOf(a), topicLength))
+                {
+                    return a;
+                }
+            }
+            return 0;
+        }
+
+        private static bool SameBytes(byte[] a, int aStart, byte[] b, int bStart, int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (a[aStart + i] != b[bStart + i])
+                {
+                    return false;
+                }
+            }
             return true;
         }
 
@@ -373,11 +463,16 @@ namespace NanoBroker
             return kept < count;
         }
 
-        // True when a PUBLISH of the pooled message (QoS 1/2 size, the larger) exceeds the client's Maximum Packet Size.
+        // True when a PUBLISH of the pooled message (QoS 1/2 size, the larger; its properties for this client, no Topic
+        // Alias, which WritePublish uses only where it fits) exceeds the client's Maximum Packet Size.
         private bool TooLarge(Connection c, int message)
         {
-            return c.MaximumPacketSize > 0 && message >= 0
-                && PublishPacket.SizeOf(c.Version, pool.TopicLength(message), true, 0, pool.PayloadLength(message)) > c.MaximumPacketSize;
+            if (c.MaximumPacketSize == 0 || message < 0)
+            {
+                return false;
+            }
+            StartProperties(c, message, null);
+            return PublishPacket.SizeOf(c.Version, pool.TopicLength(message), true, properties.Length, pool.PayloadLength(message)) > c.MaximumPacketSize;
         }
 
         // Sends a QoS 1/2 message with a new packet identifier and puts it in the inflight window, taking over
@@ -391,7 +486,7 @@ namespace NanoBroker
                 return -1;
             }
             int packetId = s.NextPacketId();
-            if (!WritePublish(c, publishFlags, packetId, null, 0, 0, 0, 0, message))
+            if (!WritePublish(c, publishFlags, packetId, null, message))
             {
                 return -1;
             }
@@ -428,6 +523,15 @@ namespace NanoBroker
                     NextRetained(entry, node, until);
                     continue;
                 }
+                if (MessageExpiry.HasPassed(pool.ExpiresAt(m), context.Now))
+                {
+                    // Expired: not sent [MQTT-3.3.2-5], and no longer the topic's retained message.
+                    context.Stats.MessagesExpired++;
+                    journal.RetainedExpired(m);
+                    retained.ClearAt(node);
+                    NextRetained(entry, node, until);
+                    continue;
+                }
                 if (TooLarge(c, m))
                 {
                     context.Stats.MessagesDropped++;
@@ -438,7 +542,7 @@ namespace NanoBroker
                 int flags = (qos << 1) | RetainFlag;
                 if (qos == 0)
                 {
-                    if (!WritePublish(c, flags, 0, null, 0, 0, 0, 0, m))
+                    if (!WritePublish(c, flags, 0, null, m))
                     {
                         return false;
                     }

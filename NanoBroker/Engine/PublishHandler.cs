@@ -36,21 +36,22 @@ namespace NanoBroker
         /// <summary>The PUBACK/PUBREC/PUBREL/PUBCOMP view Broker.Dispatch decodes into.</summary>
         internal readonly AckPacket Ack;
 
+        // The PUBLISH being routed: its topic resolved (a Topic Alias), properties and expiry.
+        private readonly InboundMessage inbound = new InboundMessage();
+
         internal bool OnPublish(Connection c)
         {
             PublishPacket p = Publish;
             byte[] b = c.ReceiveBuffer;
             int qos = p.Qos;
             int packetId = p.PacketId;
-            int topicStart = p.TopicStart;
-            int topicLength = p.TopicLength;
-
-            if (p.Properties.Has(PropertyId.TopicAlias))
+            if (!ResolveTopic(c, p))
             {
-                // CONNACK announced Topic Alias Maximum 0 (by omission): any alias is out of range [MQTT-3.3.2-9].
-                disconnector.Violation(c, ReasonCode.TopicAliasInvalid, "Topic Alias while the broker's Topic Alias Maximum is 0 [MQTT-3.3.2-9]");
                 return true;
             }
+            byte[] topic = inbound.Topic;
+            int topicStart = inbound.TopicStart;
+            int topicLength = inbound.TopicLength;
             Session s = sessions.At(c.Session);
             if (qos > 0 && !OutboxWriter.HasRoomForAck(c))
             {
@@ -92,16 +93,16 @@ namespace NanoBroker
             }
 
             byte reason = ReasonCode.Success;
-            if (Topic.IsSys(b, topicStart, topicLength)
-                || (context.Access != null && !context.Access.MayPublish(c.User, s.ClientId, 0, s.ClientIdLength, b, topicStart, topicLength)))
+            if (Topic.IsSys(topic, topicStart, topicLength)
+                || (context.Access != null && !context.Access.MayPublish(c.User, s.ClientId, 0, s.ClientIdLength, topic, topicStart, topicLength)))
             {
                 // Only the broker writes $SYS topics, and the rules may forbid others. The PUBLISH is
                 // still acknowledged, as MQTT 3.1.1 has no way to refuse it, and counted.
                 context.Stats.PublishesDenied++;
                 reason = ReasonCode.NotAuthorized;
-                if (context.Verbose) context.Info("client " + s.ClientIdText() + " may not publish to " + Utf8.GetString(b, topicStart, topicLength));
+                if (context.Verbose) context.Info("client " + s.ClientIdText() + " may not publish to " + Utf8.GetString(topic, topicStart, topicLength));
             }
-            else if (!router.Route(c, b, topicStart, topicLength, p.PayloadStart, p.PayloadLength, qos, p.Retain, -1))
+            else if (!router.Route(c, inbound, -1))
             {
                 return false;
             }
@@ -127,6 +128,57 @@ namespace NanoBroker
                 }
                 OutboxWriter.WriteAck(c, PacketType.PubRec, packetId, reason, context.Now);
             }
+            return true;
+        }
+
+        // The PUBLISH's topic, its 5.0 Topic Alias resolved (section 3.3.2.3.4), properties and expiry into `inbound`;
+        // false when the alias is a violation (DISCONNECT sent). A Payload Format Indicator of 1 is forwarded without
+        // checking the payload: the receiver MAY check it (section 3.3.2.3.2), which would cost a UTF-8 scan of every
+        // payload; subscribers see the indicator and can.
+        private bool ResolveTopic(Connection c, PublishPacket p)
+        {
+            byte[] b = c.ReceiveBuffer;
+            Properties properties = p.Properties;
+            inbound.Set(b, p.TopicStart, p.TopicLength, p.PayloadStart, p.PayloadLength, p.Qos, p.Retain);
+            if (c.Version != ProtocolVersion.Mqtt5)
+            {
+                return true;
+            }
+            inbound.SetProperties(properties.Start, properties.Length);
+            if (properties.Has(PropertyId.MessageExpiryInterval))
+            {
+                inbound.ExpiresAt = MessageExpiry.At(context.Now, properties.MessageExpiryInterval);
+            }
+            if (!properties.Has(PropertyId.TopicAlias))
+            {
+                return true;
+            }
+            int alias = properties.TopicAlias;
+            TopicAliases aliases = c.InboundAliases;
+            if (alias == 0 || alias > context.Options.MaxTopicAliases)
+            {
+                // CONNACK announced Topic Alias Maximum = MaxTopicAliases (omitted when 0).
+                disconnector.Violation(c, ReasonCode.TopicAliasInvalid, "Topic Alias " + alias + " outside 1.." + context.Options.MaxTopicAliases + " [MQTT-3.3.2-8, MQTT-3.3.2-9]");
+                return false;
+            }
+            if (p.TopicLength > 0)
+            {
+                if (!aliases.Set(alias, b, p.TopicStart, p.TopicLength))
+                {
+                    // The topics the client's aliases stand for take more than TopicAliasBytes (BrokerOptions).
+                    disconnector.Violation(c, ReasonCode.QuotaExceeded, "Topic Alias topics beyond " + context.Options.TopicAliasBytes + " bytes");
+                    return false;
+                }
+                return true;
+            }
+            if (aliases.LengthOf(alias) == 0)
+            {
+                disconnector.Violation(c, ReasonCode.ProtocolError, "empty topic with Topic Alias " + alias + ", which has no mapping (5.0 section 3.3.2.3.4)");
+                return false;
+            }
+            inbound.Topic = aliases.Arena;
+            inbound.TopicStart = aliases.StartOf(alias);
+            inbound.TopicLength = aliases.LengthOf(alias);
             return true;
         }
 

@@ -206,7 +206,7 @@ namespace NanoBroker
                 context.Stats.MessagesDropped++;
                 context.Warn("storage: a message queued for " + s.ClientIdText() + " was dropped: the access rules no longer let it read " + Utf8.GetString(r.Buffer, r.BStart, r.BLength));
             }
-            else if ((m = pool.Store(r.Buffer, r.BStart, r.BLength, r.Buffer, r.CStart, r.CLength, (r.Flags >> 1) & 0x03)) < 0)
+            else if ((m = StoreMessage(r, (r.Flags >> 1) & 0x03)) < 0)
             {
                 context.Warn("storage: a queued message did not fit the message store and was dropped");
             }
@@ -217,7 +217,7 @@ namespace NanoBroker
         // was published: an earlier value of the topic must not come back [MQTT-3.3.1-5].
         private void RestoreRetained(RecordView r)
         {
-            int m = pool.Store(r.Buffer, r.BStart, r.BLength, r.Buffer, r.CStart, r.CLength, r.Flags & 0x03);
+            int m = StoreMessage(r, r.Flags & 0x03);
             bool cleared;
             bool kept = m >= 0 && retained.Set(m, r.Buffer, r.BStart, r.BLength, out cleared);
             if (m >= 0)
@@ -229,6 +229,14 @@ namespace NanoBroker
                 retained.Clear(r.Buffer, r.BStart, r.BLength);
                 context.Warn("storage: a retained message did not fit the retained limits and was dropped");
             }
+        }
+
+        // A retained or queued message record: topic B, properties D, payload C; Value the seconds of expiry left when
+        // written, counted down anew from now (the board has no trusted clock), docs/record-format.md.
+        private int StoreMessage(RecordView r, int qos)
+        {
+            return pool.Store(r.Buffer, r.BStart, r.BLength, r.Buffer, r.DStart, r.DLength, r.Buffer, r.CStart, r.CLength, qos,
+                MessageExpiry.FromRecord(r.Value, context.Now));
         }
     }
 }

@@ -40,18 +40,31 @@ namespace NanoBroker
             routeTargets = new int[sessions.Length];
         }
 
+        // The message routed by the overloads that take buffers (a $SYS value, a will).
+        private readonly InboundMessage own = new InboundMessage();
+
         /// <summary>
-        /// Delivers a message to every session with a matching subscription, once per session at the
-        /// highest QoS its subscriptions grant [MQTT-3.3.5-1], and updates the retained store. The topic
-        /// is at <paramref name="buffer"/>[<paramref name="topicStart"/>..]; the payload is in the pool
-        /// when <paramref name="message"/> is a handle, else at <paramref name="buffer"/>[<paramref name="payloadStart"/>..].
-        /// Returns false, having done nothing, when the publisher <paramref name="from"/> must wait for room.
+        /// Delivers a message without properties to every session with a matching subscription (see the overload with
+        /// an <see cref="InboundMessage"/>); its topic and payload lie in <paramref name="buffer"/>.
         /// </summary>
         internal bool Route(Connection from, byte[] buffer, int topicStart, int topicLength, int payloadStart, int payloadLength, int qos, bool retain, int message)
         {
+            own.Set(buffer, topicStart, topicLength, payloadStart, payloadLength, qos, retain);
+            return Route(from, own, message);
+        }
+
+        /// <summary>
+        /// Delivers a message to every session with a matching subscription, once per session at the
+        /// highest QoS its subscriptions grant [MQTT-3.3.5-1], and updates the retained store. The message's bytes
+        /// are in the pool when <paramref name="message"/> is a handle, else where <paramref name="m"/> says.
+        /// Returns false, having done nothing, when the publisher <paramref name="from"/> must wait for room.
+        /// </summary>
+        internal bool Route(Connection from, InboundMessage m, int message)
+        {
+            int qos = m.Qos;
             int stamp = NextRouteStamp();
             int targets = 0;
-            subscriptions.StartMatch(buffer, topicStart, topicLength);
+            subscriptions.StartMatch(m.Topic, m.TopicStart, m.TopicLength);
             for (int i = subscriptions.NextMatch(); i >= 0; i = subscriptions.NextMatch())
             {
                 if (subscriptions.Denied[i])
@@ -75,7 +88,7 @@ namespace NanoBroker
             BrokerOptions options = context.Options;
             bool mayWait = from != null && options.QueueFull == QueueFullPolicy.Backpressure
                 && !(from.Blocked && context.Now - from.BlockedSinceMs >= options.SlowClientTimeoutMs);
-            bool needsCopy = retain && payloadLength > 0;
+            bool needsCopy = m.Retain && m.PayloadLength > 0;
             for (int t = 0; t < targets; t++)
             {
                 Session s = sessions.At(routeTargets[t]);
@@ -93,9 +106,9 @@ namespace NanoBroker
             bool copied = false;
             if (needsCopy && message < 0)
             {
-                if (pool.CanStore(topicLength + payloadLength))
+                if (pool.CanStore(m.TopicLength + m.ForwardedLength + m.PayloadLength))
                 {
-                    message = pool.Store(buffer, topicStart, topicLength, buffer, payloadStart, payloadLength, qos);
+                    message = Store(m);
                     copied = true;
                 }
                 else if (mayWait)
@@ -105,15 +118,15 @@ namespace NanoBroker
                 }
             }
 
-            if (retain)
+            if (m.Retain)
             {
-                UpdateRetained(buffer, topicStart, topicLength, payloadStart, payloadLength, qos, message);
+                UpdateRetained(m, message);
             }
             for (int t = 0; t < targets; t++)
             {
                 Session s = sessions.At(routeTargets[t]);
                 // [MQTT-3.3.1-9] RETAIN is 0 on delivery to established subscriptions.
-                flow.Deliver(s, s.RouteQos << 1, buffer, topicStart, topicLength, payloadStart, payloadLength, message);
+                flow.Deliver(s, s.RouteQos << 1, m, message);
             }
             if (copied)
             {
@@ -132,7 +145,45 @@ namespace NanoBroker
                 context.Stats.PublishesDenied++;
                 return;
             }
-            Route(null, copy.Bytes, 0, topicLength, topicLength, pool.PayloadLength(message), pool.Qos(message), retain, message);
+            own.Set(copy.Bytes, 0, topicLength, pool.PayloadOffset(message), pool.PayloadLength(message), pool.Qos(message), retain);
+            own.PropertiesStart = topicLength;
+            own.PropertiesLength = own.ForwardedLength = pool.PropertiesLength(message);
+            own.ExpiresAt = pool.ExpiresAt(message);
+            Route(null, own, message);
+        }
+
+        /// <summary>Removes the retained messages whose Message Expiry Interval passed [MQTT-3.3.2-5]; a tombstone each.</summary>
+        internal void ExpireRetained()
+        {
+            for (int node = retained.Next(RetainedTree.None); node >= 0; node = retained.Next(node))
+            {
+                int message = retained.MessageAt(node);
+                if (MessageExpiry.HasPassed(pool.ExpiresAt(message), context.Now))
+                {
+                    journal.RetainedExpired(message);
+                    retained.ClearAt(node);
+                    context.Stats.MessagesExpired++;
+                }
+            }
+        }
+
+        // A copy of the message in the pool: topic, forwarded properties, payload, expiry; the caller checked it fits.
+        private int Store(InboundMessage m)
+        {
+            int message = pool.Allocate(m.TopicLength, m.ForwardedLength, m.PayloadLength, m.Qos);
+            pool.Write(message, 0, m.Topic, m.TopicStart, m.TopicLength);
+            int at = m.TopicLength;
+            int p = m.PropertiesStart;
+            int end = p + m.PropertiesLength;
+            int runStart, runLength;
+            while (Properties.NextForwardedRun(m.Body, ref p, end, out runStart, out runLength))
+            {
+                pool.Write(message, at, m.Body, runStart, runLength);
+                at += runLength;
+            }
+            pool.Write(message, pool.PayloadOffset(message), m.Body, m.PayloadStart, m.PayloadLength);
+            pool.SetExpiresAt(message, m.ExpiresAt);
+            return message;
         }
 
         private int NextRouteStamp()
@@ -146,15 +197,19 @@ namespace NanoBroker
         }
 
         // $SYS statistics are made anew at every start: they are kept in memory only, sparing the flash.
-        private void UpdateRetained(byte[] buffer, int topicStart, int topicLength, int payloadStart, int payloadLength, int qos, int message)
+        private void UpdateRetained(InboundMessage m, int message)
         {
-            bool durable = !Topic.IsSys(buffer, topicStart, topicLength);
-            if (payloadLength == 0)
+            byte[] topic = m.Topic;
+            int topicStart = m.TopicStart;
+            int topicLength = m.TopicLength;
+            int qos = m.Qos;
+            bool durable = !Topic.IsSys(topic, topicStart, topicLength);
+            if (m.PayloadLength == 0)
             {
                 // [MQTT-3.3.1-10, MQTT-3.3.1-11] an empty retained message clears the topic and is not stored.
-                if (retained.Clear(buffer, topicStart, topicLength) && durable)
+                if (retained.Clear(topic, topicStart, topicLength) && durable)
                 {
-                    journal.RetainedCleared(qos, buffer, topicStart, topicLength);
+                    journal.RetainedCleared(qos, topic, topicStart, topicLength);
                 }
                 return;
             }
@@ -165,13 +220,15 @@ namespace NanoBroker
             bool cleared;
             if (message < 0 || storageRefuses)
             {
-                cleared = retained.Clear(buffer, topicStart, topicLength);
+                cleared = retained.Clear(topic, topicStart, topicLength);
             }
-            else if (retained.Set(message, buffer, topicStart, topicLength, out cleared))
+            else if (retained.Set(message, topic, topicStart, topicLength, out cleared))
             {
                 if (durable)
                 {
-                    journal.RetainedSet(qos, buffer, topicStart, topicLength, buffer, payloadStart, payloadLength);
+                    // From the pooled copy (topic, properties, payload): the message copy may be what is routed,
+                    // and it holds the same bytes.
+                    journal.RetainedSet(qos, message);
                 }
                 return;
             }
@@ -179,15 +236,15 @@ namespace NanoBroker
             if (storageRefuses)
             {
                 context.Stats.StorageRefused++;
-                if (context.Verbose) context.Info("storage " + StorageKeeper.StateName(keeper.State) + ": " + RetainedNotStored(buffer, topicStart, topicLength, cleared));
+                if (context.Verbose) context.Info("storage " + StorageKeeper.StateName(keeper.State) + ": " + RetainedNotStored(topic, topicStart, topicLength, cleared));
             }
             else
             {
-                context.Warn("retained store full: " + RetainedNotStored(buffer, topicStart, topicLength, cleared));
+                context.Warn("retained store full: " + RetainedNotStored(topic, topicStart, topicLength, cleared));
             }
             if (cleared && durable)
             {
-                journal.RetainedCleared(qos, buffer, topicStart, topicLength);
+                journal.RetainedCleared(qos, topic, topicStart, topicLength);
             }
         }
 

@@ -173,11 +173,11 @@ namespace NanoBroker
         /// fails, the batch is lost (Failing) and nothing more is appended. An urgent record is one something waits
         /// for: it is written within StorageCommitDelayMs, the others within StorageRetainedDelayMs.
         /// </summary>
-        internal bool Append(bool urgent, int kind, int flags, int key, uint value, byte[] a, int aLength, byte[] b, int bStart, int bLength, byte[] c, int cStart, int cLength)
+        internal bool Append(bool urgent, int kind, int flags, int key, uint value, byte[] a, int aLength, byte[] b, int bStart, int bLength, byte[] d, int dStart, int dLength, byte[] c, int cStart, int cLength)
         {
             if (measuring)
             {
-                measuredBytes += Record.SizeOf(aLength, bLength, cLength);
+                measuredBytes += Record.SizeOf(aLength, bLength, dLength, cLength);
                 return false;
             }
             if (storage == null || restoring)
@@ -190,7 +190,7 @@ namespace NanoBroker
                 {
                     return false;
                 }
-                int size = Record.SizeOf(aLength, bLength, cLength);
+                int size = Record.SizeOf(aLength, bLength, dLength, cLength);
                 if (size > storage.Room)
                 {
                     if (storage.Length + storage.PendingBytes + liveBound > options.MaxStorageBytes)
@@ -219,7 +219,7 @@ namespace NanoBroker
                     urgentJournaled++;
                 }
             }
-            storage.Append(kind, flags, key, value, a, 0, aLength, b, bStart, bLength, null, 0, 0, c, cStart, cLength);
+            storage.Append(kind, flags, key, value, a, 0, aLength, b, bStart, bLength, d, dStart, dLength, c, cStart, cLength);
             return true;
         }
 

@@ -90,6 +90,25 @@ namespace NanoBroker.Messages
         }
 
         /// <summary>
+        /// Stores a message with MQTT 5.0 properties (those forwarded, <paramref name="propertiesCount"/> bytes without a
+        /// length prefix) and an expiry (<see cref="ExpiresAt"/>), with one reference held by the caller. Returns the
+        /// handle, or -1 when the pool is full.
+        /// </summary>
+        public int Store(byte[] topic, int topicOffset, int topicCount, byte[] properties, int propertiesOffset, int propertiesCount,
+            byte[] payload, int payloadOffset, int payloadCount, int messageQos, int expiresAtSeconds)
+        {
+            int slot = Allocate(topicCount, propertiesCount, payloadCount, messageQos);
+            if (slot != None)
+            {
+                Write(slot, 0, topic, topicOffset, topicCount);
+                Write(slot, topicCount, properties, propertiesOffset, propertiesCount);
+                Write(slot, topicCount + propertiesCount, payload, payloadOffset, payloadCount);
+                expiresAt[slot] = expiresAtSeconds;
+            }
+            return slot;
+        }
+
+        /// <summary>
         /// Takes room for a message of the given parts, with one reference held by the caller and no expiry; the caller
         /// fills its bytes with <see cref="Write"/> (topic at 0, properties at <see cref="PropertiesOffset"/>, payload at
         /// <see cref="PayloadOffset"/>). Returns the handle, or -1 when the pool is full.

@@ -168,6 +168,12 @@ namespace NanoBroker.Routing
             return true;
         }
 
+        /// <summary>Removes the retained message of a node (one that expired); the count and bytes follow.</summary>
+        public void ClearAt(int node)
+        {
+            Remove(node);
+        }
+
         /// <summary>
         /// The next node, after <paramref name="after"/> (None: from the start), in the walk of the filter at
         /// <paramref name="filter"/> that holds a retained message set no later than <paramref name="until"/>;

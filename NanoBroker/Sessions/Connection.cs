@@ -23,8 +23,16 @@ namespace NanoBroker.Sessions
         private readonly byte[] ownReceive;
 
         public Connection(int id, int receiveBytes, int outboxBytes, BufferPool sendLender)
+            : this(id, receiveBytes, outboxBytes, sendLender, 0, 0, 0)
+        {
+        }
+
+        /// <summary>A slot with MQTT 5.0 Topic Alias tables: <paramref name="inboundAliases"/> the client may set, <paramref name="outboundAliases"/> the broker may use, each over <paramref name="aliasBytes"/> of topics.</summary>
+        public Connection(int id, int receiveBytes, int outboxBytes, BufferPool sendLender, int inboundAliases, int outboundAliases, int aliasBytes)
         {
             Id = id;
+            InboundAliases = new TopicAliases(inboundAliases, aliasBytes);
+            OutboundAliases = new TopicAliases(outboundAliases, aliasBytes);
             ownReceive = new byte[receiveBytes];
             ReceiveBuffer = ownReceive;
             Outbox = new Outbox(outboxBytes, sendLender);
@@ -53,11 +61,16 @@ namespace NanoBroker.Sessions
 
         // The client's limits from a 5.0 CONNECT (3.x: the defaults). Receive Maximum caps the session's outbound
         // inflight [MQTT-3.3.4-9]; a PUBLISH larger than Maximum Packet Size (0: none) is not sent [MQTT-3.1.2-25];
-        // Topic Alias Maximum is kept for outbound aliases (none used yet).
+        // Topic Alias Maximum caps the outbound aliases [MQTT-3.3.2-11].
         internal int ReceiveMaximum;
         internal int MaximumPacketSize;
         internal int TopicAliasMaximum;
         internal bool RequestProblemInformation;
+
+        // 5.0 Topic Alias mappings of this network connection: those the client set (resolved before routing) and
+        // those the broker set toward it. Cleared at every connection [MQTT-3.3.2-7].
+        internal readonly TopicAliases InboundAliases;
+        internal readonly TopicAliases OutboundAliases;
 
         // The authenticated user's index in Broker.Access, or AccessControl.Anonymous.
         internal int User;
@@ -114,6 +127,8 @@ namespace NanoBroker.Sessions
             MaximumPacketSize = 0;
             TopicAliasMaximum = 0;
             RequestProblemInformation = true;
+            InboundAliases.Clear();
+            OutboundAliases.Clear();
             User = -1;
             KeepAliveMs = 0;
             OpenedAtMs = nowMs;

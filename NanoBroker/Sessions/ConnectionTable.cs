@@ -10,12 +10,12 @@ namespace NanoBroker.Sessions
         private int connectedCount;
         private int blockedCount;
 
-        internal ConnectionTable(int count, int receiveBytes, int outboxBytes, BufferPool sendLender)
+        internal ConnectionTable(int count, int receiveBytes, int outboxBytes, BufferPool sendLender, int inboundAliases, int outboundAliases, int aliasBytes)
         {
             slots = new Connection[count];
             for (int i = 0; i < slots.Length; i++)
             {
-                slots[i] = new Connection(i, receiveBytes, outboxBytes, sendLender);
+                slots[i] = new Connection(i, receiveBytes, outboxBytes, sendLender, inboundAliases, outboundAliases, aliasBytes);
             }
         }
 

@@ -38,7 +38,7 @@ namespace NanoBroker.Tests.Engine.Mqtt5
             Assert.AreEqual(b.Broker.Options.MaxPacketSize, (int)ack.Properties.Number(V5Property.MaximumPacketSize), "Maximum Packet Size");
             Assert.AreEqual(0, (int)ack.Properties.Number(V5Property.SharedSubscriptionAvailable), "Shared Subscription Available");
             Assert.AreEqual(0, (int)ack.Properties.Number(V5Property.SubscriptionIdentifierAvailable), "Subscription Identifiers Available");
-            Assert.IsFalse(ack.Properties.Has(V5Property.TopicAliasMaximum), "Topic Alias Maximum omitted (0)");
+            Assert.AreEqual(b.Broker.Options.MaxTopicAliases, (int)ack.Properties.Number(V5Property.TopicAliasMaximum), "Topic Alias Maximum");
             Assert.IsFalse(ack.Properties.Has(V5Property.AssignedClientIdentifier), "no assigned id for a given one");
             Assert.IsFalse(ack.Properties.Has(V5Property.SessionExpiryInterval), "the client's expiry is kept");
             Assert.IsFalse(ack.Properties.Has(V5Property.MaximumQoS));

@@ -35,7 +35,7 @@ namespace NanoBroker.Tests.Engine.Mqtt5
             Assert.AreEqual(PacketType.Publish, got5.Type);
             Assert.AreEqual("to/v5", got5.TopicText);
             Assert.AreEqual("hello 5", got5.PayloadText);
-            Assert.AreEqual(0, got5.Properties.Count, "no properties yet");
+            Assert.AreEqual(0, got5.Properties.Count, "a 3.1.1 publisher's message has no properties");
         }
 
         [TestMethod]
@@ -109,7 +109,7 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         {
             TestBroker b = V5Clients.Broker();
             TestClient c = V5Clients.Connect(b, "dev");
-            c.Send(V5Packets.Publish("a/b", "x", 0, false, false, 0, new V5PropertyWriter().TopicAlias(1)));
+            c.Send(V5Packets.Publish("a/b", "x", 0, false, false, 0, new V5PropertyWriter().TopicAlias(b.Broker.Options.MaxTopicAliases + 1)));
             V5Clients.ExpectDisconnect(c, ReasonCode.TopicAliasInvalid);
         }
 
