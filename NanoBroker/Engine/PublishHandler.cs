@@ -155,10 +155,10 @@ namespace NanoBroker
             }
             int alias = properties.TopicAlias;
             TopicAliases aliases = c.InboundAliases;
-            if (alias == 0 || alias > context.Options.MaxTopicAliases)
+            if (alias > context.Options.MaxTopicAliases)
             {
-                // CONNACK announced Topic Alias Maximum = MaxTopicAliases (omitted when 0).
-                disconnector.Violation(c, ReasonCode.TopicAliasInvalid, "Topic Alias " + alias + " outside 1.." + context.Options.MaxTopicAliases + " [MQTT-3.3.2-8, MQTT-3.3.2-9]");
+                // CONNACK announced Topic Alias Maximum = MaxTopicAliases (omitted when 0); alias 0 fails decoding.
+                disconnector.Violation(c, ReasonCode.TopicAliasInvalid, "Topic Alias " + alias + " above the Topic Alias Maximum " + context.Options.MaxTopicAliases + " [MQTT-3.3.2-9]");
                 return false;
             }
             if (p.TopicLength > 0)

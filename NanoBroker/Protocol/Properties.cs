@@ -325,7 +325,8 @@ namespace NanoBroker.Protocol
                 case PropertyId.TopicAlias:
                     if (value == 0)
                     {
-                        return Fail(ReasonCode.ProtocolError, "Topic Alias 0 [MQTT-3.3.2-8]");
+                        // A Protocol Error whose DISCONNECT says Topic Alias invalid, as for one above the maximum (mosquitto alike).
+                        return Fail(ReasonCode.TopicAliasInvalid, "Topic Alias 0 [MQTT-3.3.2-8]");
                     }
                     TopicAlias = value;
                     TopicAliasAt = idAt;

@@ -70,6 +70,51 @@ namespace NanoBroker.Tests.Engine.Mqtt5
             Assert.AreEqual(qos, (int)suback.ReasonCodes[0], "granted QoS");
         }
 
+        /// <summary>A PUBLISH's property block as received, its length prefix included (compare with V5PropertyWriter.BlockOf).</summary>
+        public static byte[] PropertyBlock(V5Packet publish)
+        {
+            byte[] raw = publish.Raw;
+            int at = 1;
+            while ((raw[at] & 0x80) != 0)
+            {
+                at++;
+            }
+            at++;
+            at += 2 + ((raw[at] << 8) | raw[at + 1]);
+            if (publish.Qos > 0)
+            {
+                at += 2;
+            }
+            int length = 0;
+            int shift = 0;
+            int start = at;
+            while (true)
+            {
+                length |= (raw[at] & 0x7F) << shift;
+                shift += 7;
+                if ((raw[at++] & 0x80) == 0)
+                {
+                    break;
+                }
+            }
+            byte[] block = new byte[at - start + length];
+            System.Array.Copy(raw, start, block, 0, block.Length);
+            return block;
+        }
+
+        /// <summary>The next packet is a PUBLISH with this topic (empty: sent with a Topic Alias only), payload and QoS.</summary>
+        public static V5Packet ExpectPublish(TestClient c, string topic, string payload, int qos)
+        {
+            V5Packet p = c.Read5();
+            Assert.IsNotNull(p, "PUBLISH on " + topic);
+            Assert.IsNull(p.Problem, p.Problem);
+            Assert.AreEqual(PacketType.Publish, p.Type, "PUBLISH type");
+            Assert.AreEqual(topic, p.TopicText, "topic");
+            Assert.AreEqual(payload, p.PayloadText, "payload");
+            Assert.AreEqual(qos, p.Qos, "QoS");
+            return p;
+        }
+
         /// <summary>The next packet is a DISCONNECT with <paramref name="reasonCode"/>, and the connection closes.</summary>
         public static void ExpectDisconnect(TestClient c, int reasonCode)
         {

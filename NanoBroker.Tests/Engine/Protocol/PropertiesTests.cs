@@ -205,7 +205,7 @@ namespace NanoBroker.Tests.Engine.Protocol
             Properties p = Decoded(PacketType.Publish, 5, 0x01, 0, 0x23, 0, 7);
             Assert.AreEqual(7, p.TopicAlias);
             Assert.AreEqual(3, p.TopicAliasAt, "where a verbatim copy leaves it out");
-            Assert.AreEqual((int)ReasonCode.ProtocolError, Code(PacketType.Publish, 3, 0x23, 0, 0), "0 is not permitted [MQTT-3.3.2-8]");
+            Assert.AreEqual((int)ReasonCode.TopicAliasInvalid, Code(PacketType.Publish, 3, 0x23, 0, 0), "0 is not permitted [MQTT-3.3.2-8]: a Protocol Error, DISCONNECT 0x94 as for one above the maximum");
         }
 
         [TestMethod]
