@@ -31,8 +31,8 @@ namespace NanoBroker.Sessions
         public Connection(int id, int receiveBytes, int outboxBytes, BufferPool sendLender, int inboundAliases, int outboundAliases, int aliasBytes)
         {
             Id = id;
-            InboundAliases = new TopicAliases(inboundAliases, aliasBytes);
-            OutboundAliases = new TopicAliases(outboundAliases, aliasBytes);
+            InboundAliases = inboundAliases > 0 ? new TopicAliases(inboundAliases, aliasBytes) : TopicAliases.None;
+            OutboundAliases = outboundAliases > 0 ? new TopicAliases(outboundAliases, aliasBytes) : TopicAliases.None;
             ownReceive = new byte[receiveBytes];
             ReceiveBuffer = ownReceive;
             Outbox = new Outbox(outboxBytes, sendLender);

@@ -18,6 +18,9 @@ namespace NanoBroker.Sessions
         private int clock;
         private int end;
 
+        /// <summary>The table of a direction without aliases, shared by every connection slot (it holds nothing).</summary>
+        public static readonly TopicAliases None = new TopicAliases(0, 0);
+
         /// <summary>Mappings for aliases 1..<paramref name="capacity"/> over an arena of <paramref name="arenaBytes"/> bytes.</summary>
         public TopicAliases(int capacity, int arenaBytes)
         {
