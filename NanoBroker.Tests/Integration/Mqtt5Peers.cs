@@ -29,6 +29,16 @@ namespace NanoBroker.Tests.Integration
 
         private readonly string run = Guid.NewGuid().ToString("N").Substring(0, 8);
 
+        /// <summary>The in-process broker accepts MQTT 5.0 (BrokerOptions.Mqtt5, until 5.0 is complete); none is started for an external one.</summary>
+        [TestInitialize]
+        public void StartMqtt5Broker()
+        {
+            if (ExternalPort == null)
+            {
+                StartBroker(o => o.Mqtt5 = true);
+            }
+        }
+
         /// <summary>The port of the broker under test.</summary>
         protected int Port
         {
