@@ -142,6 +142,22 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         }
 
         [TestMethod]
+        public void PayloadFormatIndicatorIsForwardedWithoutCheckingThePayload_Section_3_3_2_3_2()
+        {
+            // The broker MAY refuse a payload that is not UTF-8 (PUBACK 0x99); NanoBroker does not scan payloads.
+            TestBroker b = V5Clients.Broker();
+            TestClient sub = V5Clients.Connect(b, "sub");
+            V5Clients.Subscribe(sub, "a/b", 1);
+            TestClient pub = V5Clients.Connect(b, "pub");
+            pub.Send(V5Packets.Publish(Packets.Bytes("a/b"), new byte[] { 0xC0, 0xFF }, 1, false, false, 3, new V5PropertyWriter().PayloadFormatIndicator(1)));
+            Assert.AreEqual(ReasonCode.Success, pub.Read5().ReasonCode, "PUBACK success");
+            V5Packet got = sub.Read5();
+            Assert.AreEqual(PacketType.Publish, got.Type);
+            Assert.AreEqual(1, (int)got.Properties.Number(V5Property.PayloadFormatIndicator));
+            Assert.AreEqual(2, got.Payload.Length);
+        }
+
+        [TestMethod]
         public void MaximumPacketSizeCountsTheProperties_MQTT_3_1_2_25()
         {
             TestBroker b = V5Clients.Broker();
