@@ -42,6 +42,7 @@ namespace NanoBroker.Host
             "bytes of aliased topics per connection and direction; beyond: inbound DISCONNECT 0x97, outbound no alias",
             "longest MQTT 5.0 session expiry interval in seconds; 2147483647 = no cap",
             "longest keep-alive in seconds (5.0: Server Keep Alive; 3.x asking more: CONNACK 2); 0 = no cap",
+            "5.0 shared subscription groups ($share/name/filter); 0 = shared subscriptions not available",
         };
 
         public IPAddress Bind = IPAddress.Loopback;
@@ -98,6 +99,7 @@ namespace NanoBroker.Host
             "0 or more",
             "0 or more",
             "0 to 65535",
+            "0 or more",
         };
 
         // The BrokerOptions property of each limit, by BrokerLimits index: Validate names properties, the user typed options.
@@ -109,6 +111,7 @@ namespace NanoBroker.Host
             "SysIntervalMs", "StorageBatchBytes", "StorageCommitDelayMs", "StorageCompactBytes", "MaxStorageBytes",
             "StorageRetainedDelayMs", "ReceiveBufferBytes", "LargeReceiveBuffers", "LargeSendBuffers", "MaxTopicAliases",
             "MaxOutboundTopicAliases", "TopicAliasBytes", "MaxSessionExpirySeconds", "MaxKeepAliveSeconds",
+            "MaxShareGroups",
         };
 
         /// <summary>The smallest value validation accepts for limit <paramref name="limit"/> alone, or -1 when it depends on others.</summary>

@@ -8,7 +8,7 @@ namespace NanoBroker
     public static class BrokerLimits
     {
         /// <summary>How many limits there are; their indexes run from 0 to this less one.</summary>
-        public const int Count = 31;
+        public const int Count = 32;
 
         /// <summary>The name of limit <paramref name="index"/>.</summary>
         public static string Name(int index)
@@ -46,6 +46,7 @@ namespace NanoBroker
                 case 28: return "topic_alias_bytes";
                 case 29: return "max_session_expiry";
                 case 30: return "max_keep_alive";
+                case 31: return "max_share_groups";
                 default: return null;
             }
         }
@@ -98,6 +99,7 @@ namespace NanoBroker
                 case 28: return o.TopicAliasBytes;
                 case 29: return o.MaxSessionExpirySeconds;
                 case 30: return o.MaxKeepAliveSeconds;
+                case 31: return o.MaxShareGroups;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }
@@ -137,6 +139,7 @@ namespace NanoBroker
                 case 28: o.TopicAliasBytes = value; break;
                 case 29: o.MaxSessionExpirySeconds = value; break;
                 case 30: o.MaxKeepAliveSeconds = value; break;
+                case 31: o.MaxShareGroups = value; break;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }

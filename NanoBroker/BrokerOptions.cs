@@ -167,6 +167,13 @@ namespace NanoBroker
         /// </summary>
         public int MaxKeepAliveSeconds;
 
+        /// <summary>
+        /// MQTT 5.0 shared subscription groups ("$share/{ShareName}/{filter}", one per ShareName and filter) the broker
+        /// holds; beyond them a shared SUBSCRIBE gets 0x97 (quota exceeded). 0: shared subscriptions are not available
+        /// (CONNACK says so, SUBACK 0x9E).
+        /// </summary>
+        public int MaxShareGroups;
+
         /// <summary>Defaults for an ESP32 without PSRAM (about 100 KB of managed heap, 16 lwIP sockets).</summary>
         public static BrokerOptions Esp32()
         {
@@ -204,6 +211,7 @@ namespace NanoBroker
             o.TopicAliasBytes = 128;
             o.MaxSessionExpirySeconds = int.MaxValue;
             o.MaxKeepAliveSeconds = 0;
+            o.MaxShareGroups = 8;
             return o;
         }
 
@@ -244,6 +252,7 @@ namespace NanoBroker
             o.TopicAliasBytes = 4096;
             o.MaxSessionExpirySeconds = int.MaxValue;
             o.MaxKeepAliveSeconds = 0;
+            o.MaxShareGroups = 1024;
             return o;
         }
 
@@ -275,6 +284,7 @@ namespace NanoBroker
             if (TopicAliasBytes < 0) return "TopicAliasBytes must not be negative";
             if (MaxSessionExpirySeconds < 0) return "MaxSessionExpirySeconds must not be negative";
             if (MaxKeepAliveSeconds < 0 || MaxKeepAliveSeconds > 65535) return "MaxKeepAliveSeconds must be between 0 and 65535";
+            if (MaxShareGroups < 0) return "MaxShareGroups must not be negative";
             return null;
         }
     }

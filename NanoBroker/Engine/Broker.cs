@@ -87,7 +87,7 @@ namespace NanoBroker
                 TopicNodes.Measure(SysTopics.All, out sysNodes, out sysLevelBytes);
             }
             TopicNodes topics = new TopicNodes(options.MaxTopicNodes + sysNodes, options.TopicLevelBytes + sysLevelBytes);
-            subscriptions = new SubscriptionTree(topics, options.MaxSubscriptions, options.MaxSessions);
+            subscriptions = new SubscriptionTree(topics, options.MaxSubscriptions, options.MaxSessions, options.MaxShareGroups);
             int sysPoolMessages = sysMessages > 0 ? sysMessages + 1 : 0;
             int sysBlocks = sysPoolMessages * ((SysTopics.MaxMessageBytes + options.MessageBlockBytes - 1) / options.MessageBlockBytes);
             pool = new MessagePool(options.MaxStoredMessages + sysPoolMessages, options.MessageStoreBytes / options.MessageBlockBytes + sysBlocks, options.MessageBlockBytes);
@@ -102,7 +102,7 @@ namespace NanoBroker
             keeper = new StorageKeeper(options, context);
             journal = new Journal(options, keeper, pool, copy, context);
             sessions = new SessionTable(options, subscriptions, pool, journal, context);
-            flow = new OutboundFlow(connections, sessions, subscriptions, retained, pool, journal, context);
+            flow = new OutboundFlow(connections, sessions, subscriptions, retained, pool, journal, copy, context);
             router = new Router(sessions, subscriptions, retained, pool, flow, journal, keeper, copy, context);
             wills = new Wills(connections.Length, pool, router, journal, context);
             disconnector = new Disconnector(connections, sessions, wills, journal, receiveLender, context);

@@ -223,7 +223,8 @@ namespace NanoBroker
 
         // The broker's limits a 5.0 CONNACK announces (3.x: none are written): Receive Maximum, Maximum Packet Size,
         // Topic Alias Maximum = MaxTopicAliases when there are any (omitted: 0, no alias may be sent [MQTT-3.3.2-9]),
-        // what is not built yet (Shared and Subscription Identifiers: 0) and the identifier the broker made [MQTT-3.2.2-16]. Maximum QoS, Retain and Wildcard available are omitted (all
+        // what is not available (Shared when max_share_groups is 0) and the identifier the broker made [MQTT-3.2.2-16].
+        // Maximum QoS, Retain, Wildcard and Subscription Identifiers available are omitted (all
         // supported); the Session Expiry Interval is never changed, so not sent.
         private ConnAckProperties Announce(bool assigned, int idLength)
         {
@@ -233,10 +234,9 @@ namespace NanoBroker
             connAck.ReceiveMaximum = options.InflightWindow;
             connAck.HasMaximumPacketSize = true;
             connAck.MaximumPacketSize = options.MaxPacketSize;
-            connAck.HasSharedSubscriptionAvailable = true;
+            // Shared subscriptions are available unless max_share_groups is 0 (omitted: available).
+            connAck.HasSharedSubscriptionAvailable = options.MaxShareGroups == 0;
             connAck.SharedSubscriptionAvailable = false;
-            connAck.HasSubscriptionIdentifiersAvailable = true;
-            connAck.SubscriptionIdentifiersAvailable = false;
             if (options.MaxTopicAliases > 0)
             {
                 connAck.HasTopicAliasMaximum = true;

@@ -44,9 +44,16 @@ namespace NanoBroker
             Append(RecordKind.SessionClear, 0, 0, s, null, 0, 0, null, 0, 0);
         }
 
-        internal void SubscriptionSet(Session s, int qos, byte[] filter, int start, int length)
+        /// <summary>The SubscriptionSet flag of a shared subscription (B then holds "$share/{ShareName}/{filter}").</summary>
+        internal const int SharedFlag = 0x10;
+
+        /// <summary>
+        /// A subscription: <paramref name="flags"/> are its QoS, 5.0 options (SubscriptionTree.NoLocal, RetainAsPublished)
+        /// and <see cref="SharedFlag"/>; Value its Subscription Identifier (0: none), docs/record-format.md.
+        /// </summary>
+        internal void SubscriptionSet(Session s, int flags, int identifier, byte[] filter, int start, int length)
         {
-            Append(RecordKind.SubscriptionSet, qos, 0, s, filter, start, length, null, 0, 0);
+            Append(RecordKind.SubscriptionSet, flags, 0, (uint)identifier, s, filter, start, length, null, 0, 0);
         }
 
         internal void SubscriptionCleared(Session s, byte[] filter, int start, int length)

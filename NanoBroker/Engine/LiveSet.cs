@@ -48,7 +48,8 @@ namespace NanoBroker
                 for (int e = subscriptions.FirstOf(s.Id); e >= 0; e = subscriptions.NextOf(e))
                 {
                     int filterLength = subscriptions.CopyFilter(e, copy.Bytes, 0);
-                    journal.SubscriptionSet(s, subscriptions.Qos[e], copy.Bytes, 0, filterLength);
+                    int flags = subscriptions.Qos[e] | subscriptions.Options[e] | (subscriptions.Group[e] != SubscriptionTree.None ? Journal.SharedFlag : 0);
+                    journal.SubscriptionSet(s, flags, subscriptions.Identifier[e], copy.Bytes, 0, filterLength);
                 }
                 // What is still unacknowledged, oldest first; after a restart it is queued anew. An offline session
                 // whose messages were kept in memory only (storage full or failing) has them written now.

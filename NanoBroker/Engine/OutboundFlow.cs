@@ -13,11 +13,19 @@ namespace NanoBroker
     internal sealed class OutboundFlow
     {
         // PUBLISH fixed-header flag bits.
-        private const int RetainFlag = 0x01;
+        internal const int RetainFlag = 0x01;
         private const int QosMask = 0x06;
         private const int QosOneFlags = 0x02;
         private const int QosTwoFlags = 0x04;
         private const int DupFlag = 0x08;
+        private const int HeaderFlags = 0x0F;
+
+        /// <summary>
+        /// Not a PUBLISH bit: the engine's mark (in the queue's and inflight flags) of a copy delivered through a
+        /// shared subscription, which carries the Subscription Identifiers of the session's shared subscriptions only
+        /// [MQTT-3.3.4-5]. Left out of the fixed header.
+        /// </summary>
+        internal const int SharedCopy = 0x10;
 
         private readonly ConnectionTable connections;
         private readonly SessionTable sessions;
@@ -25,11 +33,17 @@ namespace NanoBroker
         private readonly RetainedTree retained;
         private readonly MessagePool pool;
         private readonly Journal journal;
+        private readonly MessageCopy copy;
         private readonly EngineContext context;
         private readonly PublishProperties properties;
 
-        internal OutboundFlow(ConnectionTable connections, SessionTable sessions, SubscriptionTree subscriptions, RetainedTree retained, MessagePool pool, Journal journal, EngineContext context)
+        // The subscription whose retained message SendRetained is writing: its PUBLISH carries that subscription's
+        // identifier only (none: the identifiers of every matching subscription).
+        private int retainedFor = SubscriptionTree.None;
+
+        internal OutboundFlow(ConnectionTable connections, SessionTable sessions, SubscriptionTree subscriptions, RetainedTree retained, MessagePool pool, Journal journal, MessageCopy copy, EngineContext context)
         {
+            this.copy = copy;
             this.connections = connections;
             this.sessions = sessions;
             this.subscriptions = subscriptions;
@@ -274,6 +288,28 @@ namespace NanoBroker
             int payloadLength = message >= 0 ? pool.PayloadLength(message) : m.PayloadLength;
             bool hasId = (publishFlags & QosMask) != 0;
             StartProperties(c, message, m);
+            // The Subscription Identifiers of the session's matching subscriptions [MQTT-3.3.4-3], looked up on the
+            // topic as it is written: matching needs it contiguous (a pooled one is copied out).
+            Session s = sessions.At(c.Session);
+            byte[] topic = null;
+            int topicStart = 0;
+            int fullTopicLength = topicLength;
+            int ids = 0;
+            if (c.Version == ProtocolVersion.Mqtt5 && s.HasSubscriptionIds)
+            {
+                if (message >= 0)
+                {
+                    pool.CopyOut(message, 0, copy.Bytes, 0, topicLength);
+                    topic = copy.Bytes;
+                }
+                else
+                {
+                    topic = m.Topic;
+                    topicStart = m.TopicStart;
+                }
+                ids = SubscriptionIds(s, publishFlags, topic, topicStart, topicLength, null, 0);
+                properties.AddSubscriptionIdentifiers(ids);
+            }
             int size = PublishPacket.SizeOf(c.Version, topicLength, hasId, properties.Length, payloadLength);
             if (c.MaximumPacketSize > 0 && size > c.MaximumPacketSize)
             {
@@ -308,7 +344,7 @@ namespace NanoBroker
                 return false;
             }
             byte[] o = c.Outbox.Buffer;
-            at = PublishPacket.WriteHeader(c.Version, o, at, publishFlags, topicLength, hasId, properties.Length, payloadLength);
+            at = PublishPacket.WriteHeader(c.Version, o, at, publishFlags & HeaderFlags, topicLength, hasId, properties.Length, payloadLength);
             if (message >= 0)
             {
                 pool.CopyOut(message, 0, o, at, topicLength);
@@ -325,6 +361,10 @@ namespace NanoBroker
             if (c.Version == ProtocolVersion.Mqtt5)
             {
                 at = properties.Write(o, at, message, m);
+            }
+            if (ids > 0)
+            {
+                at = SubscriptionIds(s, publishFlags, topic, topicStart, fullTopicLength, o, at);
             }
             if (message >= 0)
             {
@@ -384,6 +424,47 @@ namespace NanoBroker
                 }
             }
             return true;
+        }
+
+        // The Subscription Identifier properties of a PUBLISH to the session: those of its subscriptions that match
+        // the topic, all in one copy [MQTT-3.3.4-4] (of the shared ones for a shared copy, of the others otherwise
+        // [MQTT-3.3.4-5]), or of the one subscription whose retained message it is. With `o` null: their length;
+        // else written at `at`, returning where they end. Matching the topic again costs its levels, no allocation.
+        private int SubscriptionIds(Session s, int publishFlags, byte[] topic, int topicStart, int topicLength, byte[] o, int at)
+        {
+            int length = 0;
+            if (retainedFor != SubscriptionTree.None)
+            {
+                at = WriteId(subscriptions.Identifier[retainedFor], o, at, ref length);
+                return o == null ? length : at;
+            }
+            bool shared = (publishFlags & SharedCopy) != 0;
+            subscriptions.StartMatch(topic, topicStart, topicLength);
+            for (int e = subscriptions.NextMatch(); e >= 0; e = subscriptions.NextMatch())
+            {
+                if (subscriptions.Session[e] == s.Id && subscriptions.Identifier[e] != 0 && !subscriptions.Denied[e]
+                    && (subscriptions.Group[e] != SubscriptionTree.None) == shared)
+                {
+                    at = WriteId(subscriptions.Identifier[e], o, at, ref length);
+                }
+            }
+            return o == null ? length : at;
+        }
+
+        // Adds one identifier's property to `length` and, unless `o` is null, writes it at `at`; returns where it ends.
+        private static int WriteId(int identifier, byte[] o, int at, ref int length)
+        {
+            if (identifier == 0)
+            {
+                return at;
+            }
+            length += 1 + RemainingLength.SizeOf(identifier);
+            if (o == null)
+            {
+                return at;
+            }
+            o[at++] = (byte)PropertyId.SubscriptionIdentifier;
+            return Wire.WriteVarInt(o, at, identifier);
         }
 
         /// <summary>Replay: a journaled message queued for the session (<see cref="Session.Done"/> when it was dropped, keeping its place).</summary>
@@ -540,19 +621,15 @@ namespace NanoBroker
                 }
                 int qos = pool.Qos(m) < subscriptions.Qos[entry] ? pool.Qos(m) : subscriptions.Qos[entry];
                 int flags = (qos << 1) | RetainFlag;
-                if (qos == 0)
+                retainedFor = entry;
+                bool sent = qos == 0 ? WritePublish(c, flags, 0, null, m) : SendInflight(s, c, flags, m) >= 0;
+                retainedFor = SubscriptionTree.None;
+                if (!sent)
                 {
-                    if (!WritePublish(c, flags, 0, null, m))
-                    {
-                        return false;
-                    }
+                    return false;
                 }
-                else
+                if (qos > 0)
                 {
-                    if (SendInflight(s, c, flags, m) < 0)
-                    {
-                        return false;
-                    }
                     pool.AddRef(m);
                 }
                 NextRetained(entry, node, until);

@@ -50,6 +50,15 @@ namespace NanoBroker
             Length += Properties.SizeOfUInt16;
         }
 
+        /// <summary>
+        /// The Subscription Identifiers, <paramref name="length"/> bytes: counted here, written by the caller after
+        /// <see cref="Write"/> (OutboundFlow looks them up on the topic).
+        /// </summary>
+        internal void AddSubscriptionIdentifiers(int length)
+        {
+            Length += length;
+        }
+
         /// <summary>The publisher's forwarded properties, <paramref name="length"/> bytes.</summary>
         internal void AddForwarded(int length)
         {

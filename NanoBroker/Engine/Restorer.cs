@@ -186,14 +186,33 @@ namespace NanoBroker
 
         private void RestoreSubscription(Session s, RecordView r)
         {
-            int entry = subscriptions.Find(s.Id, r.Buffer, r.BStart, r.BLength);
+            int qos = r.Flags & 0x03;
+            int options = r.Flags & (SubscriptionTree.NoLocal | SubscriptionTree.RetainAsPublished);
+            int identifier = (int)r.Value;
+            bool shared = (r.Flags & Journal.SharedFlag) != 0;
+            int shareStart = 0, shareLength = 0, filterStart = r.BStart, filterLength = r.BLength;
+            if (shared && !TopicSyntax.SplitShared(r.Buffer, r.BStart, r.BLength, out shareStart, out shareLength, out filterStart, out filterLength))
+            {
+                context.Warn("storage: an invalid shared subscription was dropped");
+                return;
+            }
+            int shareCount = shareStart + shareLength - r.BStart;
+            int entry = shared ? subscriptions.FindShared(s.Id, r.Buffer, r.BStart, shareCount, r.Buffer, filterStart, filterLength)
+                : subscriptions.Find(s.Id, r.Buffer, r.BStart, r.BLength);
             if (entry >= 0)
             {
-                subscriptions.SetQos(entry, r.Flags & 0x03);
+                subscriptions.SetQos(entry, qos);
             }
-            else if (subscriptions.Add(s.Id, r.Buffer, r.BStart, r.BLength, r.Flags & 0x03) < 0)
+            else if ((entry = shared ? subscriptions.AddShared(s.Id, r.Buffer, r.BStart, shareCount, r.Buffer, filterStart, filterLength, qos)
+                : subscriptions.Add(s.Id, r.Buffer, r.BStart, r.BLength, qos)) < 0)
             {
                 context.Warn("storage: a subscription did not fit the subscription limits and was dropped");
+                return;
+            }
+            subscriptions.SetOptions(entry, options, identifier);
+            if (identifier != 0)
+            {
+                s.HasSubscriptionIds = true;
             }
         }
 

@@ -26,6 +26,11 @@ namespace NanoBroker
         private readonly int[] routeTargets;
         private int routeStamp;
 
+        // The members chosen in the shared subscription groups the publish reached: entry and granted QoS.
+        private readonly ShareGroups groups;
+        private readonly int[] shareTargets;
+        private readonly int[] shareQos;
+
         internal Router(SessionTable sessions, SubscriptionTree subscriptions, RetainedTree retained, MessagePool pool, OutboundFlow flow, Journal journal, StorageKeeper keeper, MessageCopy copy, EngineContext context)
         {
             this.sessions = sessions;
@@ -38,6 +43,9 @@ namespace NanoBroker
             this.copy = copy;
             this.context = context;
             routeTargets = new int[sessions.Length];
+            groups = subscriptions.Groups;
+            shareTargets = new int[groups.Capacity];
+            shareQos = new int[groups.Capacity];
         }
 
         // The message routed by the overloads that take buffers (a $SYS value, a will).
@@ -64,6 +72,8 @@ namespace NanoBroker
             int qos = m.Qos;
             int stamp = NextRouteStamp();
             int targets = 0;
+            int shares = 0;
+            int publisher = from != null ? from.Session : -1;
             subscriptions.StartMatch(m.Topic, m.TopicStart, m.TopicLength);
             for (int i = subscriptions.NextMatch(); i >= 0; i = subscriptions.NextMatch())
             {
@@ -71,17 +81,45 @@ namespace NanoBroker
                 {
                     continue;
                 }
+                int group = subscriptions.Group[i];
+                if (group != SubscriptionTree.None)
+                {
+                    // [MQTT-4.8.2-...] one member of each matching group gets it, apart from the session's other subscriptions.
+                    if (groups.RouteStamp[group] != stamp)
+                    {
+                        groups.RouteStamp[group] = stamp;
+                        int member = ChooseMember(group);
+                        if (member != SubscriptionTree.None)
+                        {
+                            shareTargets[shares] = member;
+                            shareQos[shares++] = subscriptions.Qos[member] < qos ? subscriptions.Qos[member] : qos;
+                        }
+                    }
+                    continue;
+                }
+                int subscriptionOptions = subscriptions.Options[i];
+                if ((subscriptionOptions & SubscriptionTree.NoLocal) != 0 && subscriptions.Session[i] == publisher)
+                {
+                    // [MQTT-3.8.3-3] not to the publisher's own session through this subscription.
+                    continue;
+                }
                 Session s = sessions.At(subscriptions.Session[i]);
                 int granted = subscriptions.Qos[i] < qos ? subscriptions.Qos[i] : qos;
+                bool keepRetain = (subscriptionOptions & SubscriptionTree.RetainAsPublished) != 0;
                 if (s.RouteStamp != stamp)
                 {
                     s.RouteStamp = stamp;
                     s.RouteQos = granted;
+                    s.RouteRetain = keepRetain;
                     routeTargets[targets++] = s.Id;
                 }
-                else if (granted > s.RouteQos)
+                else
                 {
-                    s.RouteQos = granted;
+                    if (granted > s.RouteQos)
+                    {
+                        s.RouteQos = granted;
+                    }
+                    s.RouteRetain |= keepRetain;
                 }
             }
 
@@ -89,10 +127,10 @@ namespace NanoBroker
             bool mayWait = from != null && options.QueueFull == QueueFullPolicy.Backpressure
                 && !(from.Blocked && context.Now - from.BlockedSinceMs >= options.SlowClientTimeoutMs);
             bool needsCopy = m.Retain && m.PayloadLength > 0;
-            for (int t = 0; t < targets; t++)
+            for (int t = 0; t < targets + shares; t++)
             {
-                Session s = sessions.At(routeTargets[t]);
-                if (s.RouteQos == 0)
+                Session s = sessions.At(t < targets ? routeTargets[t] : subscriptions.Session[shareTargets[t - targets]]);
+                if ((t < targets ? s.RouteQos : shareQos[t - targets]) == 0)
                 {
                     continue;
                 }
@@ -125,8 +163,15 @@ namespace NanoBroker
             for (int t = 0; t < targets; t++)
             {
                 Session s = sessions.At(routeTargets[t]);
-                // [MQTT-3.3.1-9] RETAIN is 0 on delivery to established subscriptions.
-                flow.Deliver(s, s.RouteQos << 1, m, message);
+                // [MQTT-3.3.1-12, MQTT-3.3.1-13] RETAIN is 0 on delivery to established subscriptions, unless one is
+                // Retain As Published.
+                flow.Deliver(s, (s.RouteQos << 1) | (m.Retain && s.RouteRetain ? OutboundFlow.RetainFlag : 0), m, message);
+            }
+            for (int t = 0; t < shares; t++)
+            {
+                int member = shareTargets[t];
+                bool keepRetain = m.Retain && (subscriptions.Options[member] & SubscriptionTree.RetainAsPublished) != 0;
+                flow.Deliver(sessions.At(subscriptions.Session[member]), (shareQos[t] << 1) | (keepRetain ? OutboundFlow.RetainFlag : 0) | OutboundFlow.SharedCopy, m, message);
             }
             if (copied)
             {
@@ -186,11 +231,58 @@ namespace NanoBroker
             return message;
         }
 
+        // The member of the group the message goes to: round robin from the one after the last chosen, the first
+        // online one with room in its queue, else the first online one, else (no member online) the first: an
+        // offline member's session queues it until it comes back (section 4.8.2: the Server MAY queue for a
+        // disconnected member). Costs the entries at the group's filter node, only when the group matched.
+        private int ChooseMember(int group)
+        {
+            int node = groups.FilterNode[group];
+            int cursor = groups.Cursor[group];
+            int start = cursor != SubscriptionTree.None ? subscriptions.NextInNode(cursor) : SubscriptionTree.None;
+            if (start == SubscriptionTree.None)
+            {
+                start = subscriptions.FirstInNode(node);
+            }
+            int best = SubscriptionTree.None;
+            int bestRank = -1;
+            int e = start;
+            do
+            {
+                if (subscriptions.Group[e] == group && !subscriptions.Denied[e])
+                {
+                    Session s = sessions.At(subscriptions.Session[e]);
+                    int rank = !s.IsOnline ? 0 : s.QueueFull ? 1 : 2;
+                    if (rank > bestRank)
+                    {
+                        best = e;
+                        bestRank = rank;
+                        if (rank == 2)
+                        {
+                            break;
+                        }
+                    }
+                }
+                e = subscriptions.NextInNode(e);
+                if (e == SubscriptionTree.None)
+                {
+                    e = subscriptions.FirstInNode(node);
+                }
+            }
+            while (e != start);
+            groups.Cursor[group] = best;
+            return best;
+        }
+
         private int NextRouteStamp()
         {
             if (routeStamp == int.MaxValue)
             {
                 sessions.ResetRouteStamps();
+                for (int g = 0; g < groups.Capacity; g++)
+                {
+                    groups.RouteStamp[g] = 0;
+                }
                 routeStamp = 0;
             }
             return ++routeStamp;

@@ -40,12 +40,6 @@ namespace NanoBroker
         {
             SubscribePacket p = Subscribe;
             byte[] b = c.ReceiveBuffer;
-            if (p.Properties.Has(PropertyId.SubscriptionIdentifier))
-            {
-                // CONNACK announced Subscription Identifiers Available 0 (5.0 section 3.8.2.1.2, [MQTT-3.2.2-...]).
-                disconnector.Violation(c, ReasonCode.SubscriptionIdentifiersNotSupported, "Subscription Identifier while not announced as available");
-                return true;
-            }
             int at = OutboxWriter.Reserve(c, SubAckPacket.SizeOf(c.Version, p.Count), context.Now);
             if (at < 0)
             {
@@ -56,6 +50,8 @@ namespace NanoBroker
             // [MQTT-3.8.4-1, MQTT-3.8.4-5] one SUBACK, one return code per filter, in order.
             Session s = sessions.At(c.Session);
             byte[] o = c.Outbox.Buffer;
+            // The Subscription Identifier applies to every filter of the packet (5.0 section 3.8.2.1.2); 0: none.
+            int identifier = p.Properties.Has(PropertyId.SubscriptionIdentifier) ? p.Properties.SubscriptionIdentifier : 0;
             at = SubAckPacket.WriteHeader(c.Version, o, at, p.PacketId, p.Count);
             p.First();
             do
@@ -63,25 +59,29 @@ namespace NanoBroker
                 int start = p.FilterStart;
                 int length = p.FilterLength;
                 int requested = p.Qos;
+                int options = (p.NoLocal ? SubscriptionTree.NoLocal : 0) | (p.RetainAsPublished ? SubscriptionTree.RetainAsPublished : 0);
                 int entry = -1;
+                bool existed = false;
                 bool unchanged = false;
                 string refusal = null;
                 byte code = ReasonCode.UnspecifiedError;
-                if (p.IsShared)
+                if (p.IsShared && subscriptions.Groups.Capacity == 0)
                 {
                     // 5.0 only (in 3.x "$share/..." is an ordinary filter): CONNACK said Shared Subscription Available 0.
-                    refusal = "shared subscriptions are not supported";
+                    refusal = "shared subscriptions are not available (max_share_groups 0)";
                     code = ReasonCode.SharedSubscriptionsNotSupported;
                 }
-                else if (context.Access != null && !context.Access.MaySubscribe(c.User, s.ClientId, 0, s.ClientIdLength, b, start, length))
+                else if (context.Access != null && !context.Access.MaySubscribe(c.User, s.ClientId, 0, s.ClientIdLength, b, p.TopicStart, p.TopicLength))
                 {
                     refusal = "not allowed to read it";
                     code = ReasonCode.NotAuthorized;
                 }
-                else if ((entry = subscriptions.Find(s.Id, b, start, length)) >= 0)
+                else if ((entry = FindEntry(s, p.IsShared, b, start, length)) >= 0)
                 {
-                    // [MQTT-3.8.4-3] the same filter again replaces the subscription.
+                    // [MQTT-3.8.4-3] the same filter again replaces the subscription, its options included.
+                    existed = true;
                     unchanged = !subscriptions.SetQos(entry, requested);
+                    unchanged &= !subscriptions.SetOptions(entry, options, identifier);
                 }
                 else if (s.Persistent && keeper.Refuses)
                 {
@@ -89,10 +89,16 @@ namespace NanoBroker
                     context.Stats.StorageRefused++;
                     refusal = "storage " + StorageKeeper.StateName(keeper.State);
                 }
-                else if ((entry = subscriptions.Add(s.Id, b, start, length, requested)) < 0)
+                else if ((entry = p.IsShared
+                    ? subscriptions.AddShared(s.Id, b, start, p.ShareNameStart + p.ShareNameLength - start, b, p.TopicStart, p.TopicLength, requested)
+                    : subscriptions.Add(s.Id, b, start, length, requested)) < 0)
                 {
-                    refusal = "no room for it (max_subscriptions, max_topic_nodes or topic_level_bytes)";
+                    refusal = "no room for it (max_subscriptions, max_share_groups, max_topic_nodes or topic_level_bytes)";
                     code = ReasonCode.QuotaExceeded;
+                }
+                else
+                {
+                    subscriptions.SetOptions(entry, options, identifier);
                 }
                 if (refusal != null)
                 {
@@ -102,15 +108,21 @@ namespace NanoBroker
                 else
                 {
                     code = (byte)requested;
+                    if (identifier != 0)
+                    {
+                        s.HasSubscriptionIds = true;
+                    }
                     if (s.Persistent && !unchanged)
                     {
                         // A device that subscribes again at each reconnect changes nothing durable: nothing is
                         // written, and its SUBACK does not wait for a commit (the board's flash).
-                        journal.SubscriptionSet(s, requested, b, start, length);
+                        journal.SubscriptionSet(s, requested | options | (p.IsShared ? Journal.SharedFlag : 0), identifier, b, start, length);
                     }
                     if (context.Verbose) context.Info("client " + s.ClientIdText() + " subscribed to " + Utf8.GetString(b, start, length) + " (QoS " + requested + ")");
                 }
-                if (entry >= 0)
+                // Retained messages at SUBSCRIBE: Retain Handling 0 sends them, 1 only for a new subscription, 2 never
+                // [MQTT-3.3.1-9, MQTT-3.3.1-10, MQTT-3.3.1-11]; a shared subscription never gets them (section 4.8.2).
+                if (entry >= 0 && !p.IsShared && (p.RetainHandling == 0 || (p.RetainHandling == 1 && !existed)))
                 {
                     flow.StartRetained(s, entry);
                 }
@@ -120,6 +132,21 @@ namespace NanoBroker
             }
             while (p.Next());
             return true;
+        }
+
+        // The session's entry of a filter as sent: a shared one ("$share/{ShareName}/{filter}", 5.0) in its group.
+        private int FindEntry(Session s, bool shared, byte[] b, int start, int length)
+        {
+            if (!shared)
+            {
+                return subscriptions.Find(s.Id, b, start, length);
+            }
+            int shareStart, shareLength, filterStart, filterLength;
+            if (!TopicSyntax.SplitShared(b, start, length, out shareStart, out shareLength, out filterStart, out filterLength))
+            {
+                return SubscriptionTree.None;
+            }
+            return subscriptions.FindShared(s.Id, b, start, shareStart + shareLength - start, b, filterStart, filterLength);
         }
 
         internal bool OnUnsubscribe(Connection c)
@@ -142,7 +169,7 @@ namespace NanoBroker
             {
                 int start = p.FilterStart;
                 int length = p.FilterLength;
-                int entry = subscriptions.Find(s.Id, b, start, length);
+                int entry = FindEntry(s, c.Version == ProtocolVersion.Mqtt5 && TopicSyntax.IsShared(b, start, length), b, start, length);
                 if (entry >= 0)
                 {
                     subscriptions.Remove(entry);

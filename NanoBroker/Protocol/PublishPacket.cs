@@ -73,6 +73,11 @@ namespace NanoBroker.Protocol
                     Problem = Properties.Problem;
                     return code;
                 }
+                if (Properties.Has(PropertyId.SubscriptionIdentifier))
+                {
+                    // Only a server sends it (5.0 section 3.3.2.3.8).
+                    return Fail(ReasonCode.ProtocolError, "PUBLISH from a client with a Subscription Identifier [MQTT-3.3.4-6]");
+                }
             }
             else
             {

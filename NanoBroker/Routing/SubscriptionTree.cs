@@ -30,6 +30,19 @@ namespace NanoBroker.Routing
         internal readonly byte[] Qos;
         private readonly int[] entryNode;
 
+        /// <summary>5.0 option bits of an entry, as the SubscriptionSet record's flags (docs/record-format.md).</summary>
+        public const int NoLocal = 0x04;
+        public const int RetainAsPublished = 0x08;
+
+        // The entry's 5.0 options (NoLocal, RetainAsPublished), its Subscription Identifier (0: none), and its
+        // shared subscription group in Groups (None: not shared).
+        internal readonly byte[] Options;
+        internal readonly int[] Identifier;
+        internal readonly int[] Group;
+
+        /// <summary>The shared subscription groups the shared entries belong to.</summary>
+        public readonly ShareGroups Groups;
+
         // The access rules no longer grant the filter to its session (checked when restored from the log): the
         // entry stays, so that a rule granted again at a later start takes effect, but nothing is delivered.
         internal readonly bool[] Denied;
@@ -63,10 +76,20 @@ namespace NanoBroker.Routing
         private int matchPending;
 
         public SubscriptionTree(TopicNodes nodes, int maxEntries, int maxSessions)
+            : this(nodes, maxEntries, maxSessions, 0)
+        {
+        }
+
+        /// <summary>A tree with room for <paramref name="maxShareGroups"/> shared subscription groups.</summary>
+        public SubscriptionTree(TopicNodes nodes, int maxEntries, int maxSessions, int maxShareGroups)
         {
             this.nodes = nodes;
             Session = new int[maxEntries];
             Qos = new byte[maxEntries];
+            Options = new byte[maxEntries];
+            Identifier = new int[maxEntries];
+            Group = new int[maxEntries];
+            Groups = new ShareGroups(nodes, maxShareGroups);
             entryNode = new int[maxEntries];
             Denied = new bool[maxEntries];
             RetainedUntil = new long[maxEntries];
@@ -121,17 +144,44 @@ namespace NanoBroker.Routing
             return nextOfSession[entry];
         }
 
-        /// <summary>The entry of this session with exactly this filter, or None.</summary>
+        /// <summary>The first entry at a node (its filter's subscriptions), or None; <see cref="NextInNode"/> gives the rest.</summary>
+        public int FirstInNode(int node)
+        {
+            return firstInNode[node];
+        }
+
+        /// <summary>The entry after <paramref name="entry"/> at its node, or None.</summary>
+        public int NextInNode(int entry)
+        {
+            return nextInNode[entry];
+        }
+
+        /// <summary>The (not shared) entry of this session with exactly this filter, or None.</summary>
         public int Find(int session, byte[] filter, int offset, int count)
         {
+            return FindIn(session, nodes.Find(filter, offset, count), None);
+        }
+
+        /// <summary>
+        /// The shared entry of this session in the group of <paramref name="share"/> ("$share/{ShareName}") and the
+        /// filter, or None.
+        /// </summary>
+        public int FindShared(int session, byte[] share, int shareOffset, int shareCount, byte[] filter, int offset, int count)
+        {
             int node = nodes.Find(filter, offset, count);
+            int group = node == None ? None : Groups.Find(share, shareOffset, shareCount, node);
+            return group == None ? None : FindIn(session, node, group);
+        }
+
+        private int FindIn(int session, int node, int group)
+        {
             if (node == None)
             {
                 return None;
             }
             for (int e = firstInNode[node]; e != None; e = nextInNode[e])
             {
-                if (Session[e] == session)
+                if (Session[e] == session && Group[e] == group)
                 {
                     return e;
                 }
@@ -155,6 +205,9 @@ namespace NanoBroker.Routing
             freeHead = nextOfSession[e];
             Session[e] = session;
             Qos[e] = (byte)qos;
+            Options[e] = 0;
+            Identifier[e] = 0;
+            Group[e] = None;
             entryNode[e] = node;
             Denied[e] = false;
             RetainedUntil[e] = 0;
@@ -163,6 +216,36 @@ namespace NanoBroker.Routing
             Push(firstOfSession, session, nextOfSession, prevOfSession, e);
             Count++;
             return e;
+        }
+
+        /// <summary>
+        /// Adds a shared entry: the filter's subscription in the group of <paramref name="share"/> ("$share/{ShareName}",
+        /// made when it is the first member); None when the entries, the groups, the nodes or the level arena are full.
+        /// </summary>
+        public int AddShared(int session, byte[] share, int shareOffset, int shareCount, byte[] filter, int offset, int count, int qos)
+        {
+            int e = Add(session, filter, offset, count, qos);
+            if (e == None)
+            {
+                return None;
+            }
+            int group = Groups.Join(share, shareOffset, shareCount, entryNode[e]);
+            if (group == None)
+            {
+                Remove(e);
+                return None;
+            }
+            Group[e] = group;
+            return e;
+        }
+
+        /// <summary>Sets an entry's 5.0 options and Subscription Identifier; false when they were those already.</summary>
+        public bool SetOptions(int entry, int options, int identifier)
+        {
+            bool changed = Options[entry] != options || Identifier[entry] != identifier;
+            Options[entry] = (byte)options;
+            Identifier[entry] = identifier;
+            return changed;
         }
 
         /// <summary>Sets an entry's granted QoS; false when it was that already.</summary>
@@ -181,6 +264,11 @@ namespace NanoBroker.Routing
             Unlink(firstInNode, node, nextInNode, prevInNode, entry);
             Unlink(firstOfSession, Session[entry], nextOfSession, prevOfSession, entry);
             entryNode[entry] = None;
+            if (Group[entry] != None)
+            {
+                Groups.Leave(Group[entry], entry);
+                Group[entry] = None;
+            }
             nextOfSession[entry] = freeHead;
             freeHead = entry;
             Count--;
@@ -199,10 +287,16 @@ namespace NanoBroker.Routing
             return removed;
         }
 
-        /// <summary>Writes the entry's filter at <paramref name="offset"/>; returns its length.</summary>
+        /// <summary>Writes the entry's filter at <paramref name="offset"/> ("$share/{ShareName}/{filter}" when shared); returns its length.</summary>
         public int CopyFilter(int entry, byte[] buffer, int offset)
         {
-            return nodes.CopyPath(entryNode[entry], buffer, offset);
+            int at = offset;
+            if (Group[entry] != None)
+            {
+                at += nodes.CopyPath(Groups.ShareNode[Group[entry]], buffer, at);
+                buffer[at++] = Topic.Separator;
+            }
+            return at - offset + nodes.CopyPath(entryNode[entry], buffer, at);
         }
 
         /// <summary>The entry is to get the retained messages set no later than <paramref name="until"/>, from the first one on.</summary>

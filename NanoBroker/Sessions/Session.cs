@@ -80,9 +80,13 @@ namespace NanoBroker.Sessions
         internal int RetainedEntry;
         internal bool RetainedTurn;
 
-        // Per-publish routing scratch: deduplicates overlapping subscriptions.
+        // Per-publish routing scratch: deduplicates overlapping subscriptions; RouteRetain: one of them is Retain As Published.
         internal int RouteStamp;
         internal int RouteQos;
+        internal bool RouteRetain;
+
+        // One of the session's subscriptions has (or had) a Subscription Identifier: its PUBLISH packets look theirs up.
+        internal bool HasSubscriptionIds;
 
         public Session(int id, int maxClientIdBytes, int inflight, int queueDepth)
         {

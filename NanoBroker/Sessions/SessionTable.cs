@@ -209,6 +209,7 @@ namespace NanoBroker.Sessions
             s.LastPacketId = 0;
             s.RetainedPending = false;
             s.RetainedTurn = false;
+            s.HasSubscriptionIds = false;
             s.InUse = false;
             s.ClientIdLength = 0;
             context.RetryBlockedPublishers();
