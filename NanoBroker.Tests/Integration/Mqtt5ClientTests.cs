@@ -282,6 +282,39 @@ namespace NanoBroker.Tests.Integration
             await pub.PublishAsync(topic, "", MqttQualityOfServiceLevel.AtLeastOnce, m => m.WithRetainFlag(true), Timeout);
         }
 
+        // [MQTT-4.8.2] shared subscriptions: two MQTTnet clients in the group "$share/workers/{topic}" share the
+        // messages, each one to exactly one of them; a normal subscriber of the same topic gets every one.
+        [TestMethod]
+        [Timeout(15000)]
+        public async Task MqttNetV5_SharedSubscriptionGivesEachMessageToOneMember_MQTT_4_8_2()
+        {
+            string topic = Unique("v5/net/shared");
+            await using MqttNet5Peer one = await MqttNet5Peer.ConnectAsync(Port, Unique("net-share1"), cancel: Timeout);
+            Assert.IsTrue(one.ConnectResult.SharedSubscriptionAvailable, "CONNACK: shared subscriptions available");
+            await one.SubscribeAsync("$share/workers/" + topic, MqttQualityOfServiceLevel.AtLeastOnce, cancel: Timeout);
+            await using MqttNet5Peer two = await MqttNet5Peer.ConnectAsync(Port, Unique("net-share2"), cancel: Timeout);
+            await two.SubscribeAsync("$share/workers/" + topic, MqttQualityOfServiceLevel.AtLeastOnce, cancel: Timeout);
+            await using MqttNet5Peer all = await MqttNet5Peer.ConnectAsync(Port, Unique("net-share-all"), cancel: Timeout);
+            await all.SubscribeAsync(topic, MqttQualityOfServiceLevel.AtLeastOnce, cancel: Timeout);
+            await using MqttNet5Peer pub = await MqttNet5Peer.ConnectAsync(Port, Unique("net-share-pub"), cancel: Timeout);
+            const int Count = 6;
+            for (int i = 0; i < Count; i++)
+            {
+                await pub.PublishAsync(topic, "m" + i, MqttQualityOfServiceLevel.AtLeastOnce, cancel: Timeout);
+            }
+            List<string> everyone = new List<string>();
+            for (int i = 0; i < Count; i++)
+            {
+                everyone.Add((await all.NextAsync(Wait, "the normal subscriber's copy")).Text);
+            }
+            await Task.Delay(Quiet);
+            List<Received5> toOne = one.Drain();
+            List<Received5> toTwo = two.Drain();
+            List<string> shared = toOne.Concat(toTwo).Select(m => m.Text).ToList();
+            CollectionAssert.AreEquivalent(everyone, shared, "each message to exactly one member: " + string.Join(",", shared));
+            Assert.IsTrue(toOne.Count > 0 && toTwo.Count > 0, "both members take turns (" + toOne.Count + "/" + toTwo.Count + ")");
+        }
+
         // [MQTT-3.3.2-12] a client may publish with a topic alias once the server allows it (CONNACK Topic Alias
         // Maximum > 0): the first PUBLISH sets alias 1, the next uses it with an empty topic name; the subscriber
         // gets the full topic both times (the server's own aliases toward it are its choice [MQTT-3.3.2-11]).

@@ -50,6 +50,12 @@ namespace NanoBroker.Tests.Integration
             get { return Port.ToString(); }
         }
 
+        /// <summary>The broker accepts MQTT 5.0 clients (BrokerOptions.Mqtt5, off by default while 5.0 is built).</summary>
+        protected override void Configure(BrokerOptions options)
+        {
+            options.Mqtt5 = true;
+        }
+
         /// <summary><paramref name="name"/> made unique to this test run (topics, client ids).</summary>
         protected string Unique(string name)
         {
