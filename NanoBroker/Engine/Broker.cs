@@ -104,6 +104,7 @@ namespace NanoBroker
             sessions = new SessionTable(options, subscriptions, pool, journal, context);
             flow = new OutboundFlow(connections, sessions, subscriptions, retained, pool, journal, copy, context);
             router = new Router(sessions, subscriptions, retained, pool, flow, journal, keeper, copy, context);
+            sessions.SharedHandOff = router;
             wills = new Wills(connections.Length, pool, router, journal, context);
             disconnector = new Disconnector(connections, sessions, wills, journal, receiveLender, context);
             AckPacket ack = new AckPacket();
@@ -289,7 +290,10 @@ namespace NanoBroker
         {
             keeper.Open(log);
             Restorer restorer = new Restorer(sessions, subscriptions, retained, pool, flow, wills, journal, copy, context);
+            // A SessionClear replayed handed its shared messages off when it was written: they are in the log already.
+            sessions.SharedHandOff = null;
             keeper.Replay(restorer);
+            sessions.SharedHandOff = router;
             keeper.Restored();
             restorer.SettleQueues();
             restorer.ApplyAccess();

@@ -88,7 +88,7 @@ namespace NanoBroker
                     if (groups.RouteStamp[group] != stamp)
                     {
                         groups.RouteStamp[group] = stamp;
-                        int member = ChooseMember(group);
+                        int member = ChooseMember(group, -1);
                         if (member != SubscriptionTree.None)
                         {
                             shareTargets[shares] = member;
@@ -235,7 +235,7 @@ namespace NanoBroker
         // online one with room in its queue, else the first online one, else (no member online) the first: an
         // offline member's session queues it until it comes back (section 4.8.2: the Server MAY queue for a
         // disconnected member). Costs the entries at the group's filter node, only when the group matched.
-        private int ChooseMember(int group)
+        private int ChooseMember(int group, int exceptSession)
         {
             int node = groups.FilterNode[group];
             int cursor = groups.Cursor[group];
@@ -249,7 +249,7 @@ namespace NanoBroker
             int e = start;
             do
             {
-                if (subscriptions.Group[e] == group && !subscriptions.Denied[e])
+                if (subscriptions.Group[e] == group && !subscriptions.Denied[e] && subscriptions.Session[e] != exceptSession)
                 {
                     Session s = sessions.At(subscriptions.Session[e]);
                     int rank = !s.IsOnline ? 0 : s.QueueFull ? 1 : 2;
@@ -272,6 +272,70 @@ namespace NanoBroker
             while (e != start);
             groups.Cursor[group] = best;
             return best;
+        }
+
+        /// <summary>
+        /// A session ends: the QoS 1/2 messages it got through a shared subscription and has not acknowledged (sent
+        /// and not acknowledged, or still queued) go to another member of that group, at its QoS (section 4.8.2: "If
+        /// the Client's Session terminates before the Client reconnects, the Server SHOULD send the Application
+        /// Message to another Client that is subscribed to the same Shared Subscription"). None left: they go with it.
+        /// </summary>
+        internal void HandOffShared(Session s)
+        {
+            bool member = false;
+            for (int e = subscriptions.FirstOf(s.Id); e >= 0 && !member; e = subscriptions.NextOf(e))
+            {
+                member = subscriptions.Group[e] != SubscriptionTree.None;
+            }
+            if (!member)
+            {
+                return;
+            }
+            for (int i = 0; i < s.InflightCount; i++)
+            {
+                // A QoS 2 message past PUBREC (no message left) was received: only its PUBREL is owed.
+                if (s.InflightMessage[i] >= 0)
+                {
+                    HandOff(s, s.InflightMessage[i], s.InflightFlags[i]);
+                }
+            }
+            for (int q = 0; q < s.QueueCount; q++)
+            {
+                int at = (s.QueueHead + q) % s.QueueMessage.Length;
+                if (s.QueueMessage[at] != Session.Done)
+                {
+                    HandOff(s, s.QueueMessage[at], s.QueueFlags[at]);
+                }
+            }
+        }
+
+        // Gives one message of the ending session to another member of the group it came through (the first of the
+        // session's groups whose filter matches its topic).
+        private void HandOff(Session s, int message, int flags)
+        {
+            if ((flags & OutboundFlow.SharedCopy) == 0)
+            {
+                return;
+            }
+            int topicLength = pool.TopicLength(message);
+            pool.CopyOut(message, 0, copy.Bytes, 0, topicLength);
+            int group = SubscriptionTree.None;
+            subscriptions.StartMatch(copy.Bytes, 0, topicLength);
+            for (int e = subscriptions.NextMatch(); e >= 0; e = subscriptions.NextMatch())
+            {
+                if (group == SubscriptionTree.None && subscriptions.Session[e] == s.Id)
+                {
+                    group = subscriptions.Group[e];
+                }
+            }
+            int to = group == SubscriptionTree.None ? SubscriptionTree.None : ChooseMember(group, s.Id);
+            if (to == SubscriptionTree.None)
+            {
+                return;
+            }
+            int qos = subscriptions.Qos[to] < pool.Qos(message) ? subscriptions.Qos[to] : pool.Qos(message);
+            flow.Deliver(sessions.At(subscriptions.Session[to]), (qos << 1) | (flags & OutboundFlow.RetainFlag) | OutboundFlow.SharedCopy,
+                copy.Bytes, 0, topicLength, topicLength, 0, message);
         }
 
         private int NextRouteStamp()

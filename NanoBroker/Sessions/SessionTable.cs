@@ -19,6 +19,12 @@ namespace NanoBroker.Sessions
         private int assignedIds;
         private readonly byte[] assignedId = new byte[11];
 
+        /// <summary>
+        /// Who takes the unacknowledged messages an ending session got through its shared subscriptions (the Router,
+        /// set once it is made): they go to other members of their groups (section 4.8.2).
+        /// </summary>
+        internal Router SharedHandOff;
+
         internal SessionTable(BrokerOptions options, SubscriptionTree subscriptions, MessagePool pool, Journal journal, EngineContext context)
         {
             sessions = new Session[options.MaxSessions];
@@ -192,6 +198,10 @@ namespace NanoBroker.Sessions
             if (s.Persistent && s.InUse)
             {
                 journal.SessionDropped(s);
+            }
+            if (SharedHandOff != null)
+            {
+                SharedHandOff.HandOffShared(s);
             }
             subscriptions.RemoveSession(s.Id);
             for (int i = 0; i < s.InflightCount; i++)

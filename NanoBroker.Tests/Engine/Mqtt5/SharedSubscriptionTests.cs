@@ -121,6 +121,40 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         }
 
         [TestMethod]
+        public void EndingMemberHandsItsUnacknowledgedMessagesToAnother_MQTT_4_8_2()
+        {
+            BrokerOptions o = V5Clients.Options();
+            o.InflightWindow = 1;
+            TestBroker b = new TestBroker(o);
+            TestClient leaving = V5Clients.Connect(b, "leaving");
+            Subscribe(leaving, "$share/g/a/b", 1, 0);
+            TestClient pub = V5Clients.Connect(b, "pub");
+            pub.Send(V5Packets.Publish("a/b", "sent", 1, false, false, 1, null));
+            pub.Send(V5Packets.Publish("a/b", "queued", 1, false, false, 2, null));
+            Assert.AreEqual("sent", leaving.Read5().PayloadText, "sent, not acknowledged; the next waits for the window");
+            TestClient staying = V5Clients.ConnectWithExpiry(b, "staying", 600, false);
+            Subscribe(staying, "$share/g/a/b", 2, 0);
+            leaving.Drop();
+            V5Packet first = staying.Read5();
+            Assert.AreEqual("sent", first.PayloadText, "the unacknowledged one");
+            Assert.AreEqual(1, first.Qos, "at the message's QoS, no more than the member's");
+            staying.Send(V5Packets.PubAck(first.PacketId, 0, null));
+            Assert.AreEqual("queued", staying.Read5().PayloadText, "the queued one");
+        }
+
+        [TestMethod]
+        public void EndingSessionWithoutAnotherMemberTakesItsMessagesAlong_MQTT_4_8_2()
+        {
+            TestBroker b = V5Clients.Broker();
+            TestClient only = V5Clients.Connect(b, "only");
+            Subscribe(only, "$share/g/a/b", 1, 0);
+            V5Clients.Connect(b, "pub").Send(V5Packets.Publish("a/b", "x", 1, false, false, 1, null));
+            only.Drop();
+            Assert.AreEqual(0, b.Broker.Subscriptions.Groups.Count, "the group went with its last member");
+            Assert.AreEqual(0, b.Broker.Subscriptions.Count);
+        }
+
+        [TestMethod]
         public void NoRetainedMessagesOnASharedSubscribe_MQTT_4_8_2()
         {
             TestBroker b = V5Clients.Broker();
