@@ -201,7 +201,7 @@ namespace NanoBroker
                     return;
                 }
                 bool expired = MessageExpiry.HasPassed(pool.ExpiresAt(s.QueueMessage[s.QueueHead]), context.Now);
-                if (expired || TooLarge(c, s.QueueMessage[s.QueueHead]))
+                if (expired || TooLarge(c, s.QueueFlags[s.QueueHead], s.QueueMessage[s.QueueHead]))
                 {
                     // Expired before it could be sent [MQTT-3.3.2-5], or larger than the client's Maximum Packet
                     // Size: never sent to it [MQTT-3.1.2-25].
@@ -544,16 +544,24 @@ namespace NanoBroker
             return kept < count;
         }
 
-        // True when a PUBLISH of the pooled message (QoS 1/2 size, the larger; its properties for this client, no Topic
-        // Alias, which WritePublish uses only where it fits) exceeds the client's Maximum Packet Size.
-        private bool TooLarge(Connection c, int message)
+        // True when a PUBLISH of the pooled message (QoS 1/2 size, the larger; its properties for this client with its
+        // Subscription Identifiers, no Topic Alias, which WritePublish uses only where it fits) exceeds the client's
+        // Maximum Packet Size.
+        private bool TooLarge(Connection c, int publishFlags, int message)
         {
             if (c.MaximumPacketSize == 0 || message < 0)
             {
                 return false;
             }
             StartProperties(c, message, null);
-            return PublishPacket.SizeOf(c.Version, pool.TopicLength(message), true, properties.Length, pool.PayloadLength(message)) > c.MaximumPacketSize;
+            int topicLength = pool.TopicLength(message);
+            Session s = sessions.At(c.Session);
+            if (c.Version == ProtocolVersion.Mqtt5 && s.HasSubscriptionIds)
+            {
+                pool.CopyOut(message, 0, copy.Bytes, 0, topicLength);
+                properties.AddSubscriptionIdentifiers(SubscriptionIds(s, publishFlags, copy.Bytes, 0, topicLength, null, 0));
+            }
+            return PublishPacket.SizeOf(c.Version, topicLength, true, properties.Length, pool.PayloadLength(message)) > c.MaximumPacketSize;
         }
 
         // Sends a QoS 1/2 message with a new packet identifier and puts it in the inflight window, taking over
@@ -613,7 +621,10 @@ namespace NanoBroker
                     NextRetained(entry, node, until);
                     continue;
                 }
-                if (TooLarge(c, m))
+                retainedFor = entry;
+                bool tooLarge = TooLarge(c, RetainFlag, m);
+                retainedFor = SubscriptionTree.None;
+                if (tooLarge)
                 {
                     context.Stats.MessagesDropped++;
                     NextRetained(entry, node, until);

@@ -334,8 +334,7 @@ namespace NanoBroker
                 return;
             }
             int qos = subscriptions.Qos[to] < pool.Qos(message) ? subscriptions.Qos[to] : pool.Qos(message);
-            flow.Deliver(sessions.At(subscriptions.Session[to]), (qos << 1) | (flags & OutboundFlow.RetainFlag) | OutboundFlow.SharedCopy,
-                copy.Bytes, 0, topicLength, topicLength, 0, message);
+            flow.Deliver(sessions.At(subscriptions.Session[to]), (qos << 1) | (flags & OutboundFlow.RetainFlag) | OutboundFlow.SharedCopy, null, message);
         }
 
         private int NextRouteStamp()

@@ -85,6 +85,22 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         }
 
         [TestMethod]
+        public void IdentifiersCountTowardsTheClientsMaximumPacketSize_MQTT_3_1_2_25()
+        {
+            TestBroker b = V5Clients.Broker();
+            // 18 bytes without properties, 20 with the identifier: over the client's maximum, dropped; the queue goes on.
+            TestClient c = V5Clients.Connect(b, "dev", true, new V5PropertyWriter().MaximumPacketSize(19));
+            Subscribe(c, "a/b", 1, 1);
+            TestClient pub = V5Clients.Connect(b, "pub");
+            pub.Send(V5Packets.Publish("a/b", "xxxxxxxx", 1, false, false, 1, null));
+            pub.Send(V5Packets.Publish("a/b", "x", 1, false, false, 2, null));
+            V5Packet got = c.Read5();
+            Assert.AreEqual("x", got.PayloadText, "the larger one was dropped, not left blocking the queue");
+            Assert.AreEqual(1, (int)got.Properties.Number(V5Property.SubscriptionIdentifier));
+            Assert.AreEqual(1, (int)b.Stats.MessagesDropped);
+        }
+
+        [TestMethod]
         public void ReplacedSubscriptionWithoutIdentifierHasNone_MQTT_3_8_4_3()
         {
             TestBroker b = V5Clients.Broker();
