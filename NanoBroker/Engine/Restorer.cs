@@ -160,7 +160,8 @@ namespace NanoBroker
                 Session s = sessions.At(i);
                 for (int e = subscriptions.FirstOf(s.Id); e >= 0; e = subscriptions.NextOf(e))
                 {
-                    int filterLength = subscriptions.CopyFilter(e, copy.Bytes, 0);
+                    // The filter proper, as SUBSCRIBE checks it: a shared subscription's without "$share/{ShareName}/".
+                    int filterLength = subscriptions.Nodes.CopyPath(subscriptions.NodeOf(e), copy.Bytes, 0);
                     bool denied = !access.MaySubscribe(s.Owner, s.ClientId, 0, s.ClientIdLength, copy.Bytes, 0, filterLength);
                     subscriptions.SetDenied(e, denied);
                     if (denied)

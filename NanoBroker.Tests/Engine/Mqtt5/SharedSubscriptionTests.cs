@@ -210,6 +210,31 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         }
 
         [TestMethod]
+        public void AccessRulesCheckTheFilterOfASharedSubscriptionAlsoAfterARestart_MQTT_4_8_2()
+        {
+            RamStorage ram = new RamStorage();
+            BrokerOptions o = TestBroker.StorageOptions();
+            o.Mqtt5 = true;
+            string rules = "user alice\ntopic readwrite a/#\n";
+            TestBroker b = TestBroker.Restored(ram, o, TestAccess.Make(rules, false));
+            TestClient m = b.Open();
+            m.Send(V5Packets.Connect("m", false, 0, new V5PropertyWriter().SessionExpiryInterval(600), null, null, 0, false, null, "alice", Utf8.GetBytes("secret")));
+            V5Clients.ExpectConnAck(m.Read5(), ReasonCode.Success);
+            Subscribe(m, "$share/g/a/b", 0, 0);
+            m.Send(V5Packets.Subscribe(4, "$share/g/b/c", 0, 0));
+            Assert.AreEqual(ReasonCode.NotAuthorized, (int)m.Read5().ReasonCodes[0], "b/c is not granted");
+            m.Drop();
+            b.CommitStorage();
+
+            TestBroker again = TestBroker.Restored(ram, o, TestAccess.Make(rules, false));
+            TestClient back = again.Open();
+            back.Send(V5Packets.Connect("m", false, 0, new V5PropertyWriter().SessionExpiryInterval(600), null, null, 0, false, null, "alice", Utf8.GetBytes("secret")));
+            V5Clients.ExpectConnAck(back.Read5(), ReasonCode.Success);
+            back.Send(V5Packets.Publish("a/b", "x", 0, false, false, 0, null));
+            Assert.AreEqual("x", back.Read5().PayloadText, "the restored shared subscription is granted by a/#");
+        }
+
+        [TestMethod]
         public void GroupIsKeptAcrossARestart_RecordFormat_SubscriptionSet()
         {
             RamStorage ram = new RamStorage();
