@@ -613,6 +613,11 @@ namespace NanoBroker
             {
                 Session s = sessions.At(c.Session);
                 uint expiry = (uint)disconnect.Properties.SessionExpiryInterval;
+                if (options.MaxSessionExpirySeconds != int.MaxValue && expiry > (uint)options.MaxSessionExpirySeconds)
+                {
+                    // The cap CONNACK announced holds for the interval DISCONNECT sets too.
+                    expiry = (uint)options.MaxSessionExpirySeconds;
+                }
                 if (s.ExpirySeconds == 0 && expiry != 0)
                 {
                     disconnector.Violation(c, ReasonCode.ProtocolError, "DISCONNECT sets a session expiry on a session that had 0 [MQTT-3.14.2-2]");

@@ -79,6 +79,24 @@ namespace NanoBroker
             {
                 return Refuse(c, ReasonCode.ClientIdentifierNotValid, "client identifier of " + idLength + " bytes is too long");
             }
+            int keepAlive = connect.KeepAliveSeconds;
+            bool serverKeepAlive = options.MaxKeepAliveSeconds > 0 && (keepAlive == 0 || keepAlive > options.MaxKeepAliveSeconds);
+            if (serverKeepAlive)
+            {
+                if (!v5)
+                {
+                    // 3.x cannot be told another keep-alive: refused with CONNACK 2, as mosquitto's max_keepalive does.
+                    return Refuse(c, ReasonCode.ClientIdentifierNotValid, "keep-alive of " + keepAlive + " s is over the limit of " + options.MaxKeepAliveSeconds + " s");
+                }
+                // [MQTT-3.2.2-21, MQTT-3.2.2-22] 5.0: CONNACK's Server Keep Alive sets the value, which the broker uses.
+                keepAlive = options.MaxKeepAliveSeconds;
+            }
+            bool expiryCut = v5 && expiry > (uint)options.MaxSessionExpirySeconds && options.MaxSessionExpirySeconds != int.MaxValue;
+            if (expiryCut)
+            {
+                // CONNACK tells the Session Expiry Interval the broker uses in place of the client's (section 3.2.2.3.2).
+                expiry = (uint)options.MaxSessionExpirySeconds;
+            }
             int user = AccessControl.Anonymous;
             if (access != null)
             {
@@ -180,7 +198,7 @@ namespace NanoBroker
             // Outbound aliases: at most what the client accepts [MQTT-3.3.2-11] and what its slot's table holds.
             c.TopicAliasMaximum = connect.Properties.TopicAliasMaximum < c.OutboundAliases.Capacity ? connect.Properties.TopicAliasMaximum : c.OutboundAliases.Capacity;
             c.RequestProblemInformation = connect.Properties.RequestProblemInformation != 0;
-            c.KeepAliveMs = connect.KeepAliveSeconds * 1000;
+            c.KeepAliveMs = keepAlive * 1000;
             // [MQTT-3.1.2-24] the keep-alive period runs from this CONNECT, not from the socket's opening.
             c.LastReceivedMs = context.Now;
             connections.Attach(c, s, context.Now);
@@ -190,14 +208,25 @@ namespace NanoBroker
             }
             // [MQTT-3.2.0-1] CONNACK first; [MQTT-3.2.2-2, MQTT-3.2.2-3] session present.
             int connAckAt = c.Outbox.Count;
-            WriteConnAck(c, sessionPresent, ReasonCode.Success, Announce(assigned, idLength));
+            ConnAckProperties announced = Announce(assigned, idLength);
+            if (serverKeepAlive)
+            {
+                announced.HasServerKeepAlive = true;
+                announced.ServerKeepAlive = keepAlive;
+            }
+            if (expiryCut)
+            {
+                announced.HasSessionExpiryInterval = true;
+                announced.SessionExpiryInterval = expiry;
+            }
+            WriteConnAck(c, sessionPresent, ReasonCode.Success, announced);
             if (keeper.UrgentPending || keeper.LostBatches != lostBefore)
             {
                 // The session and will records must be durable before the client hears it is connected (a failure
                 // that lost them closes the connection without CONNACK: Broker.CloseWithheld).
                 c.Outbox.Hold(connAckAt);
             }
-            if (context.Verbose) context.Info("client " + s.ClientIdText() + " connected (connection " + c.Id + ", MQTT " + (v5 ? "5.0" : level == ProtocolVersion.Mqtt311 ? "3.1.1" : "3.1") + ", clean session " + (cleanSession ? 1 : 0) + ", keep-alive " + connect.KeepAliveSeconds + " s" + (sessionPresent ? ", session resumed" : "") + ")");
+            if (context.Verbose) context.Info("client " + s.ClientIdText() + " connected (connection " + c.Id + ", MQTT " + (v5 ? "5.0" : level == ProtocolVersion.Mqtt311 ? "3.1.1" : "3.1") + ", clean session " + (cleanSession ? 1 : 0) + ", keep-alive " + keepAlive + " s" + (sessionPresent ? ", session resumed" : "") + ")");
 
             // [MQTT-4.4.0-1] re-send unacknowledged PUBLISH (with DUP) and PUBREL packets, in order.
             flow.Resume(s);
@@ -224,8 +253,8 @@ namespace NanoBroker
         // The broker's limits a 5.0 CONNACK announces (3.x: none are written): Receive Maximum, Maximum Packet Size,
         // Topic Alias Maximum = MaxTopicAliases when there are any (omitted: 0, no alias may be sent [MQTT-3.3.2-9]),
         // what is not available (Shared when max_share_groups is 0) and the identifier the broker made [MQTT-3.2.2-16].
-        // Maximum QoS, Retain, Wildcard and Subscription Identifiers available are omitted (all
-        // supported); the Session Expiry Interval is never changed, so not sent.
+        // Maximum QoS, Retain, Wildcard and Subscription Identifiers available are omitted (all supported). Server Keep
+        // Alive and a cut Session Expiry Interval are added by OnConnect.
         private ConnAckProperties Announce(bool assigned, int idLength)
         {
             BrokerOptions options = context.Options;
