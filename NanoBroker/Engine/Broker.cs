@@ -105,7 +105,8 @@ namespace NanoBroker
             flow = new OutboundFlow(connections, sessions, subscriptions, retained, pool, journal, copy, context);
             router = new Router(sessions, subscriptions, retained, pool, flow, journal, keeper, copy, context);
             sessions.SharedHandOff = router;
-            wills = new Wills(connections.Length, pool, router, journal, context);
+            wills = new Wills(sessions.Length, pool, router, journal, context);
+            sessions.EndObserver = wills;
             disconnector = new Disconnector(connections, sessions, wills, journal, receiveLender, context);
             AckPacket ack = new AckPacket();
             framing = new Framing(options.MaxPacketSize, disconnector, ack);
@@ -252,7 +253,9 @@ namespace NanoBroker
                     }
                 }
             }
-            // 5.0: an offline session whose expiry interval ran out ends, as an evicted one.
+            // 5.0: wills whose Will Delay Interval ran out; an offline session whose expiry interval ran out ends, as an
+            // evicted one (publishing a will still waiting).
+            wills.PublishDue();
             sessions.ExpireOffline();
             // 5.0: retained messages whose Message Expiry Interval passed leave, checked once a second.
             if (options.Mqtt5 && MessageExpiry.Seconds(context.Now) != retainedExpiryCheckedAt)
@@ -301,7 +304,7 @@ namespace NanoBroker
             keeper.UpgradeIfNeeded(live);
             CommitStorage();
             string summary = "restored " + retained.Count + " retained messages, " + SessionCount + " sessions, "
-                + subscriptions.Count + " subscriptions; published " + published + " wills of clients connected at the last stop";
+                + subscriptions.Count + " subscriptions; published " + published + " wills of clients connected, or whose will waited its delay, at the last stop";
             if (keeper.ReplayCut > 0)
             {
                 context.Warn("storage: cut " + keeper.ReplayCut + " bytes of torn or corrupt records off the end of " + RecordLog.FileName);

@@ -143,7 +143,7 @@ namespace NanoBroker
             int will = -1;
             if (willFlag)
             {
-                will = wills.Keep(c.ReceiveBuffer, connect.WillTopicStart, connect.WillTopicLength, connect.WillMessageStart, connect.WillMessageLength, connect.WillQos);
+                will = wills.Keep(connect, c.ReceiveBuffer);
                 if (will < 0)
                 {
                     return Refuse(c, ReasonCode.ServerUnavailable, "no room to store the will message");
@@ -178,6 +178,8 @@ namespace NanoBroker
                 s = existing;
                 sessionPresent = true;
                 sessions.SetExpiry(s, expiry);
+                // [MQTT-3.1.3-9] a will still waiting its delay is not published: the client is back.
+                wills.Discard(s);
             }
             else
             {
@@ -204,7 +206,8 @@ namespace NanoBroker
             connections.Attach(c, s, context.Now);
             if (will >= 0)
             {
-                wills.Attach(c.Id, s, will, connect.WillRetain);
+                Properties wp = connect.WillProperties;
+                wills.Attach(s, will, connect.WillRetain, (uint)wp.WillDelayInterval, wp.Has(PropertyId.MessageExpiryInterval) ? wp.MessageExpiryInterval : -1);
             }
             // [MQTT-3.2.0-1] CONNACK first; [MQTT-3.2.2-2, MQTT-3.2.2-3] session present.
             int connAckAt = c.Outbox.Count;

@@ -85,7 +85,7 @@ namespace NanoBroker
             Session s = sessions.At(c.Session);
             if (context.Verbose) context.Info("client " + s.ClientIdText() + " disconnected: " + reason);
             connections.Detach(c, s, context.Now);
-            wills.End(c.Id, publishWill);
+            wills.End(s, publishWill);
             if (!s.Persistent)
             {
                 sessions.Discard(s);

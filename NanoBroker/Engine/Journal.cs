@@ -102,16 +102,21 @@ namespace NanoBroker
             }
         }
 
-        /// <summary>The will of the client on connection slot <paramref name="slot"/>, published should the broker stop before it ends.</summary>
-        internal void WillSet(int slot, Session s, int will, bool retain)
+        /// <summary>
+        /// The will of session <paramref name="s"/> (key: its slot; A: its client id; D: the will properties; Value: the
+        /// Will Delay Interval), published should the broker stop before it is.
+        /// </summary>
+        internal void WillSet(Session s, int will, bool retain, uint delaySeconds)
         {
-            int topicLength = copy.CopyOut(will);
-            Append(RecordKind.WillSet, pool.Qos(will) | (retain ? 0x04 : 0), slot, s, copy.Bytes, 0, topicLength, copy.Bytes, pool.PayloadOffset(will), pool.PayloadLength(will));
+            pool.CopyOut(will, 0, copy.Bytes, 0, pool.Length(will));
+            keeper.Append(true, RecordKind.WillSet, pool.Qos(will) | (retain ? 0x04 : 0), s.Id, delaySeconds, s.ClientId, s.ClientIdLength,
+                copy.Bytes, 0, pool.TopicLength(will), copy.Bytes, pool.PropertiesOffset(will), pool.PropertiesLength(will), copy.Bytes, pool.PayloadOffset(will), pool.PayloadLength(will));
         }
 
-        internal void WillCleared(int slot)
+        /// <summary>The will of session slot <paramref name="slot"/> is gone (published or discarded); <paramref name="s"/> its session, or null for a restored will.</summary>
+        internal void WillCleared(int slot, Session s)
         {
-            Append(RecordKind.WillClear, 0, slot, null, null, 0, 0, null, 0, 0);
+            Append(RecordKind.WillClear, 0, slot, s, null, 0, 0, null, 0, 0);
         }
 
         /// <summary>

@@ -183,7 +183,9 @@ namespace NanoBroker
         /// <summary>[MQTT-3.1.2-8] a pooled message (a will) published as an ordinary message with its QoS and retain flag.</summary>
         internal void RouteStored(int message, bool retain)
         {
-            int topicLength = copy.CopyOut(message);
+            // The whole message (topic, properties, payload): its payload is at its PayloadOffset.
+            pool.CopyOut(message, 0, copy.Bytes, 0, pool.Length(message));
+            int topicLength = pool.TopicLength(message);
             if (Topic.IsSys(copy.Bytes, 0, topicLength))
             {
                 // Only the broker writes $SYS topics, wills included.

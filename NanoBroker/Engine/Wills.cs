@@ -1,46 +1,82 @@
 using NanoBroker.Messages;
+using NanoBroker.Protocol;
 using NanoBroker.Sessions;
 using NanoBroker.Storage;
 
 namespace NanoBroker
 {
     /// <summary>
-    /// The will of each connection slot (a pool handle and its retain flag), published when its connection ends
-    /// without DISCONNECT; at a restore, the wills the log held for clients connected when the broker stopped,
-    /// published once the replay is over.
+    /// The will of each session (one at most; a pool handle holding its topic, forwarded will properties and payload,
+    /// its retain flag, Will Delay Interval and Message Expiry Interval). A will outlives its connection: an end
+    /// without DISCONNECT (or with DISCONNECT 0x04) publishes it at once, or after its delay [MQTT-3.1.3-9] unless a
+    /// new connection resumes the session first; a session that ends publishes a will still waiting [MQTT-3.1.2-8].
+    /// At a restore, the wills the log held are published once the replay is over.
     /// </summary>
-    internal sealed class Wills
+    internal sealed class Wills : ISessionEndObserver
     {
+        // The Message Expiry Interval of a will that has none.
+        private const long NoExpiry = -1;
+
+        // The waitingUntil of a will whose connection is still on (or a restored one).
+        private const long NotWaiting = long.MaxValue;
+
         private readonly MessagePool pool;
         private readonly Router router;
         private readonly Journal journal;
         private readonly EngineContext context;
 
-        // By connection slot: the will (or -1), its retain flag, and the session of its client (null for a will
-        // restored from the log).
+        // By session slot: the will (or -1), its retain flag, Will Delay Interval (s), Message Expiry Interval (s, or
+        // NoExpiry), when its delay runs out (NotWaiting while its connection is on), its session (null for a will
+        // restored from the log, which is published after the replay and never waits).
         private readonly int[] message;
         private readonly bool[] retain;
+        private readonly uint[] delaySeconds;
+        private readonly long[] expirySeconds;
+        private readonly long[] waitingUntil;
         private readonly Session[] owner;
 
-        internal Wills(int slots, MessagePool pool, Router router, Journal journal, EngineContext context)
+        internal Wills(int sessions, MessagePool pool, Router router, Journal journal, EngineContext context)
         {
             this.pool = pool;
             this.router = router;
             this.journal = journal;
             this.context = context;
-            message = new int[slots];
-            retain = new bool[slots];
-            owner = new Session[slots];
-            for (int i = 0; i < slots; i++)
+            message = new int[sessions];
+            retain = new bool[sessions];
+            delaySeconds = new uint[sessions];
+            expirySeconds = new long[sessions];
+            waitingUntil = new long[sessions];
+            owner = new Session[sessions];
+            for (int i = 0; i < sessions; i++)
             {
                 message[i] = -1;
             }
         }
 
-        /// <summary>Copies a will from a CONNECT into the message store: its handle, or -1 when it does not fit.</summary>
-        internal int Keep(byte[] buffer, int topicStart, int topicLength, int messageStart, int messageLength, int qos)
+        /// <summary>
+        /// Copies the will of a decoded CONNECT into the message store: topic, the will properties a broker forwards
+        /// (Will Delay and Message Expiry are kept apart) and payload. Its handle, or -1 when it does not fit.
+        /// </summary>
+        internal int Keep(ConnectPacket connect, byte[] buffer)
         {
-            return pool.Store(buffer, topicStart, topicLength, buffer, messageStart, messageLength, qos);
+            Properties p = connect.WillProperties;
+            int propertiesLength = Properties.ForwardedLength(buffer, p.Start, p.Length);
+            int will = pool.Allocate(connect.WillTopicLength, propertiesLength, connect.WillMessageLength, connect.WillQos);
+            if (will < 0)
+            {
+                return -1;
+            }
+            pool.Write(will, 0, buffer, connect.WillTopicStart, connect.WillTopicLength);
+            int at = pool.PropertiesOffset(will);
+            int scan = p.Start;
+            int runStart, runLength;
+            while (Properties.NextForwardedRun(buffer, ref scan, p.Start + p.Length, out runStart, out runLength))
+            {
+                pool.Write(will, at, buffer, runStart, runLength);
+                at += runLength;
+            }
+            pool.Write(will, pool.PayloadOffset(will), buffer, connect.WillMessageStart, connect.WillMessageLength);
+            return will;
         }
 
         /// <summary>A will kept for a CONNECT that was then refused.</summary>
@@ -49,54 +85,122 @@ namespace NanoBroker
             pool.Release(will);
         }
 
-        /// <summary>The CONNECT was accepted: the will belongs to the connection slot from now on, and is journaled.</summary>
-        internal void Attach(int slot, Session s, int will, bool willRetain)
+        /// <summary>
+        /// The CONNECT was accepted: the will belongs to session <paramref name="s"/> from now on (replacing one it had),
+        /// and is journaled. <paramref name="messageExpiry"/>: seconds, or -1 for none.
+        /// </summary>
+        internal void Attach(Session s, int will, bool willRetain, uint delay, long messageExpiry)
         {
+            Discard(s);
+            int slot = s.Id;
             message[slot] = will;
             retain[slot] = willRetain;
+            delaySeconds[slot] = delay;
+            expirySeconds[slot] = messageExpiry;
+            waitingUntil[slot] = NotWaiting;
             owner[slot] = s;
-            journal.WillSet(slot, s, will, willRetain);
+            journal.WillSet(s, will, willRetain, delay);
         }
 
-        /// <summary>The connection ends: its will is published when <paramref name="publish"/> (any end but DISCONNECT), then gone.</summary>
-        internal void End(int slot, bool publish)
+        /// <summary>
+        /// The session's connection ends: with <paramref name="publish"/> (any end but a normal DISCONNECT) its will is
+        /// published now, or waits its Will Delay Interval [MQTT-3.1.3-9] (a session that ends sooner publishes it:
+        /// SessionEnded); without, it is discarded [MQTT-3.14.4-3].
+        /// </summary>
+        internal void End(Session s, bool publish)
         {
-            int will = message[slot];
-            if (will < 0)
+            int slot = s.Id;
+            if (message[slot] < 0 || owner[slot] != s)
             {
                 return;
             }
-            if (publish)
+            if (!publish)
             {
-                router.RouteStored(will, retain[slot]);
+                Discard(s);
             }
-            Clear(slot);
-            journal.WillCleared(slot);
+            else if (delaySeconds[slot] == 0)
+            {
+                Publish(slot);
+            }
+            else
+            {
+                waitingUntil[slot] = context.Now + delaySeconds[slot] * 1000L;
+            }
         }
 
-        /// <summary>Compaction: the will of every connected client, as records.</summary>
-        internal void WriteLive()
+        /// <summary>
+        /// A new connection takes session <paramref name="s"/> up: a will still waiting is not published [MQTT-3.1.3-9],
+        /// and a will of a connection still on (taken over) ends with it unpublished.
+        /// </summary>
+        internal void Discard(Session s)
+        {
+            int slot = s.Id;
+            if (message[slot] >= 0 && owner[slot] == s)
+            {
+                Clear(slot);
+                journal.WillCleared(slot, s);
+            }
+        }
+
+        /// <summary>[MQTT-3.1.2-8] a session that ends (expiry, Clean Start, eviction) publishes the will it still has.</summary>
+        public void SessionEnded(Session s)
+        {
+            if (message[s.Id] >= 0 && owner[s.Id] == s)
+            {
+                Publish(s.Id);
+            }
+        }
+
+        /// <summary>Time passes: the wills whose delay ran out are published.</summary>
+        internal void PublishDue()
         {
             for (int slot = 0; slot < message.Length; slot++)
             {
-                if (message[slot] >= 0)
+                if (message[slot] >= 0 && owner[slot] != null && waitingUntil[slot] <= context.Now)
                 {
-                    journal.WillSet(slot, owner[slot], message[slot], retain[slot]);
+                    Publish(slot);
                 }
             }
         }
 
-        /// <summary>Replay: a WillSet record, the will of the client on slot <see cref="RecordView.Key"/> when the broker stopped.</summary>
+        /// <summary>Compaction: every will held (of a connected client or waiting its delay), as records.</summary>
+        internal void WriteLive()
+        {
+            for (int slot = 0; slot < message.Length; slot++)
+            {
+                if (message[slot] >= 0 && owner[slot] != null)
+                {
+                    journal.WillSet(owner[slot], message[slot], retain[slot], delaySeconds[slot]);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Replay: a WillSet record, the will of the session on slot <see cref="RecordView.Key"/> when the broker
+        /// stopped (slots are those of the run that wrote it; every restart publishes and clears the wills it finds).
+        /// </summary>
         internal void Restore(RecordView r)
         {
             if (r.Key >= message.Length)
             {
-                context.Warn("storage: the will of connection slot " + r.Key + " is beyond this configuration's slots and was dropped");
+                context.Warn("storage: the will of session slot " + r.Key + " is beyond this configuration's sessions and was dropped");
                 return;
             }
             RestoreCleared(r.Key);
-            message[r.Key] = pool.Store(r.Buffer, r.BStart, r.BLength, r.Buffer, r.CStart, r.CLength, r.Flags & 0x03);
+            int will = pool.Allocate(r.BLength, r.DLength, r.CLength, r.Flags & 0x03);
+            if (will < 0)
+            {
+                context.Warn("storage: no room in the message store for a will; it was dropped");
+                return;
+            }
+            pool.Write(will, 0, r.Buffer, r.BStart, r.BLength);
+            pool.Write(will, pool.PropertiesOffset(will), r.Buffer, r.DStart, r.DLength);
+            pool.Write(will, pool.PayloadOffset(will), r.Buffer, r.CStart, r.CLength);
+            message[r.Key] = will;
             retain[r.Key] = (r.Flags & 0x04) != 0;
+            delaySeconds[r.Key] = r.Value;
+            expirySeconds[r.Key] = NoExpiry;
+            waitingUntil[r.Key] = NotWaiting;
         }
 
         /// <summary>Replay: a WillClear record.</summary>
@@ -108,22 +212,43 @@ namespace NanoBroker
             }
         }
 
-        /// <summary>After replay: publishes every restored will (its client never sent DISCONNECT) and records it as gone.</summary>
+        /// <summary>
+        /// After replay: publishes every restored will and records it as gone. Its connection ended with the broker, at
+        /// a time unknown (the board has no trusted clock), so a delay is not waited again: as mosquitto does.
+        /// </summary>
         internal int PublishRestored()
         {
             int published = 0;
             for (int slot = 0; slot < message.Length; slot++)
             {
-                if (message[slot] < 0)
+                if (message[slot] < 0 || owner[slot] != null)
                 {
                     continue;
                 }
                 router.RouteStored(message[slot], retain[slot]);
-                journal.WillCleared(slot);
+                journal.WillCleared(slot, null);
                 Clear(slot);
                 published++;
             }
             return published;
+        }
+
+        // Publishes the will of a slot (its Message Expiry counting from now) and records it as gone.
+        private void Publish(int slot)
+        {
+            int will = message[slot];
+            Session s = owner[slot];
+            if (expirySeconds[slot] != NoExpiry)
+            {
+                long at = (context.Now + 999) / 1000 + expirySeconds[slot];
+                pool.SetExpiresAt(will, at >= MessagePool.NoExpiry ? MessagePool.NoExpiry - 1 : (int)at);
+            }
+            // Cleared before routing: a will reaching an offline session may end another session, never this one again.
+            message[slot] = -1;
+            owner[slot] = null;
+            journal.WillCleared(slot, s);
+            router.RouteStored(will, retain[slot]);
+            pool.Release(will);
         }
 
         private void Clear(int slot)

@@ -406,11 +406,13 @@ namespace NanoBroker.Protocol
         /// <summary>
         /// True for the properties a broker forwards with a message as they came (section 3.3.2.3): all but Topic Alias
         /// (it names a topic on one connection only [MQTT-3.3.2-10]), Subscription Identifier (each subscriber gets its
-        /// own [MQTT-3.3.4-3]) and Message Expiry Interval (sent with the time left [MQTT-3.3.2-6]).
+        /// own [MQTT-3.3.4-3]) and Message Expiry Interval (sent with the time left [MQTT-3.3.2-6]); of a will's
+        /// properties, Will Delay Interval too (it is the server's, not a PUBLISH property: section 3.1.3.2).
         /// </summary>
         public static bool IsForwarded(int id)
         {
-            return id != PropertyId.TopicAlias && id != PropertyId.SubscriptionIdentifier && id != PropertyId.MessageExpiryInterval;
+            return id != PropertyId.TopicAlias && id != PropertyId.SubscriptionIdentifier && id != PropertyId.MessageExpiryInterval
+                && id != PropertyId.WillDelayInterval;
         }
 
         /// <summary>

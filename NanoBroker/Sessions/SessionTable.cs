@@ -24,6 +24,8 @@ namespace NanoBroker.Sessions
         /// set once it is made): they go to other members of their groups (section 4.8.2).
         /// </summary>
         internal Router SharedHandOff;
+        /// <summary>Told of every session discarded (the wills); set once by the broker after it builds the parts above.</summary>
+        internal ISessionEndObserver EndObserver;
 
         internal SessionTable(BrokerOptions options, SubscriptionTree subscriptions, MessagePool pool, Journal journal, EngineContext context)
         {
@@ -220,6 +222,11 @@ namespace NanoBroker.Sessions
             s.RetainedPending = false;
             s.RetainedTurn = false;
             s.HasSubscriptionIds = false;
+            if (EndObserver != null)
+            {
+                // With its subscriptions gone (its own will does not reach it) and its client id still known.
+                EndObserver.SessionEnded(s);
+            }
             s.InUse = false;
             s.ClientIdLength = 0;
             context.RetryBlockedPublishers();
