@@ -41,6 +41,7 @@ namespace NanoBroker.Host
             Broker = new Broker(options, 0, log);
             Broker.HeapBytesInUse = () => GC.GetTotalMemory(false);
             Broker.Access = access;
+            Broker.Random = new SystemRandomSource();
             if (dataFolder != null)
             {
                 storage = new FileStorage(dataFolder);

@@ -43,6 +43,7 @@ namespace NanoBroker.Host
             "longest MQTT 5.0 session expiry interval in seconds; 2147483647 = no cap",
             "longest keep-alive in seconds (5.0: Server Keep Alive; 3.x asking more: CONNACK 2); 0 = no cap",
             "5.0 shared subscription groups ($share/name/filter); 0 = shared subscriptions not available",
+            "MQTT 5.0 SCRAM-SHA-256 exchanges at once (beyond: CONNACK 0x89); 0 = enhanced authentication off",
         };
 
         public IPAddress Bind = IPAddress.Loopback;
@@ -100,6 +101,7 @@ namespace NanoBroker.Host
             "0 or more",
             "0 to 65535",
             "0 or more",
+            "0 or more",
         };
 
         // The BrokerOptions property of each limit, by BrokerLimits index: Validate names properties, the user typed options.
@@ -112,6 +114,7 @@ namespace NanoBroker.Host
             "StorageRetainedDelayMs", "ReceiveBufferBytes", "LargeReceiveBuffers", "LargeSendBuffers", "MaxTopicAliases",
             "MaxOutboundTopicAliases", "TopicAliasBytes", "MaxSessionExpirySeconds", "MaxKeepAliveSeconds",
             "MaxShareGroups",
+            "MaxAuthExchanges",
         };
 
         /// <summary>The smallest value validation accepts for limit <paramref name="limit"/> alone, or -1 when it depends on others.</summary>

@@ -8,7 +8,7 @@ namespace NanoBroker
     public static class BrokerLimits
     {
         /// <summary>How many limits there are; their indexes run from 0 to this less one.</summary>
-        public const int Count = 32;
+        public const int Count = 33;
 
         /// <summary>The name of limit <paramref name="index"/>.</summary>
         public static string Name(int index)
@@ -47,6 +47,7 @@ namespace NanoBroker
                 case 29: return "max_session_expiry";
                 case 30: return "max_keep_alive";
                 case 31: return "max_share_groups";
+                case 32: return "max_auth_exchanges";
                 default: return null;
             }
         }
@@ -100,6 +101,7 @@ namespace NanoBroker
                 case 29: return o.MaxSessionExpirySeconds;
                 case 30: return o.MaxKeepAliveSeconds;
                 case 31: return o.MaxShareGroups;
+                case 32: return o.MaxAuthExchanges;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }
@@ -140,6 +142,7 @@ namespace NanoBroker
                 case 29: o.MaxSessionExpirySeconds = value; break;
                 case 30: o.MaxKeepAliveSeconds = value; break;
                 case 31: o.MaxShareGroups = value; break;
+                case 32: o.MaxAuthExchanges = value; break;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }

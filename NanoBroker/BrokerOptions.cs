@@ -174,6 +174,12 @@ namespace NanoBroker
         /// </summary>
         public int MaxShareGroups;
 
+        /// <summary>
+        /// MQTT 5.0 enhanced authentication (SCRAM-SHA-256) exchanges under way at once, each from CONNECT to CONNACK;
+        /// 0 = enhanced authentication off (CONNACK 0x8C). A CONNECT beyond them is refused with CONNACK 0x89 (server busy).
+        /// </summary>
+        public int MaxAuthExchanges;
+
         /// <summary>Defaults for an ESP32 without PSRAM (about 100 KB of managed heap, 16 lwIP sockets).</summary>
         public static BrokerOptions Esp32()
         {
@@ -212,6 +218,7 @@ namespace NanoBroker
             o.MaxSessionExpirySeconds = int.MaxValue;
             o.MaxKeepAliveSeconds = 0;
             o.MaxShareGroups = 8;
+            o.MaxAuthExchanges = 1;
             return o;
         }
 
@@ -253,6 +260,7 @@ namespace NanoBroker
             o.MaxSessionExpirySeconds = int.MaxValue;
             o.MaxKeepAliveSeconds = 0;
             o.MaxShareGroups = 1024;
+            o.MaxAuthExchanges = 8;
             return o;
         }
 
@@ -285,6 +293,7 @@ namespace NanoBroker
             if (MaxSessionExpirySeconds < 0) return "MaxSessionExpirySeconds must not be negative";
             if (MaxKeepAliveSeconds < 0 || MaxKeepAliveSeconds > 65535) return "MaxKeepAliveSeconds must be between 0 and 65535";
             if (MaxShareGroups < 0) return "MaxShareGroups must not be negative";
+            if (MaxAuthExchanges < 0) return "MaxAuthExchanges must not be negative";
             return null;
         }
     }

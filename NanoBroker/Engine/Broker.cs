@@ -111,7 +111,7 @@ namespace NanoBroker
             AckPacket ack = new AckPacket();
             framing = new Framing(options.MaxPacketSize, disconnector, ack);
             live = new LiveSet(options, sessions, subscriptions, retained, pool, wills, journal, keeper, copy);
-            connectHandler = new ConnectHandler(connections, sessions, wills, keeper, flow, disconnector, context);
+            connectHandler = new ConnectHandler(connections, sessions, wills, keeper, flow, disconnector, new EnhancedAuth(options, context), context);
             publishHandler = new PublishHandler(sessions, router, flow, framing, ack, disconnector, context);
             subscribeHandler = new SubscribeHandler(sessions, subscriptions, keeper, journal, flow, disconnector, context);
             sys = new SysPublisher(connections, sessions, subscriptions, retained, pool, keeper, router, copy, context);
@@ -125,6 +125,16 @@ namespace NanoBroker
         {
             get { return context.Access; }
             set { context.Access = value; }
+        }
+
+        /// <summary>
+        /// Unpredictable bytes from the edge, for MQTT 5.0 enhanced authentication (SCRAM-SHA-256 nonces and the decoy
+        /// secret); null (the default) refuses every Authentication Method with CONNACK 0x8C.
+        /// </summary>
+        public Security.IRandomSource Random
+        {
+            get { return context.Random; }
+            set { context.Random = value; }
         }
 
         /// <summary>Set by the edge that can measure the heap (GC on .NET, nanoFramework's GC.Run).</summary>
@@ -230,7 +240,8 @@ namespace NanoBroker
             for (int i = 0; i < connections.Length; i++)
             {
                 Connection c = connections.At(i);
-                if (c.State == ConnectionState.AwaitingConnect && context.Now - c.OpenedAtMs > options.ConnectTimeoutMs)
+                // Enhanced authentication runs within the connect timeout too: CONNACK must come within it.
+                if ((c.State == ConnectionState.AwaitingConnect || c.State == ConnectionState.Authenticating) && context.Now - c.OpenedAtMs > options.ConnectTimeoutMs)
                 {
                     disconnector.End(c, false, "no CONNECT within " + options.ConnectTimeoutMs + " ms");
                 }
@@ -524,6 +535,10 @@ namespace NanoBroker
                 }
                 return connectHandler.OnConnect(c, f.Flags, buffer, f.Body, f.End);
             }
+            if (c.State == ConnectionState.Authenticating)
+            {
+                return connectHandler.OnAuthenticating(c, type, f.Flags, buffer, f.Body, f.End);
+            }
             if (!f.FlagsValid)
             {
                 disconnector.Violation(c, ReasonCode.MalformedPacket, "invalid fixed header flags [MQTT-2.2.2-2]");
@@ -565,6 +580,13 @@ namespace NanoBroker
                     problem = "second CONNECT [MQTT-3.1.0-2]";
                     break;
                 case PacketType.Auth:
+                    if (c.ScramAuthenticated)
+                    {
+                        // Re-authentication (5.0 section 4.12.1) is not supported: ended as one that fails, with
+                        // DISCONNECT and a reason [MQTT-4.12.1-2]: 0x8C, the method does not re-authenticate here.
+                        disconnector.EndWith(c, ReasonCode.BadAuthenticationMethod, true, "re-authentication is not supported");
+                        return true;
+                    }
                     decoded = ReasonCode.ProtocolError;
                     problem = "AUTH without enhanced authentication begun at CONNECT (5.0 section 4.12)";
                     break;

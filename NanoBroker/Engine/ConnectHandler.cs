@@ -14,6 +14,7 @@ namespace NanoBroker
         private const int Mqtt31MaxClientId = 23;
 
         private readonly ConnectPacket connect = new ConnectPacket();
+        private readonly AuthPacket auth = new AuthPacket();
         private readonly ConnAckProperties connAck = new ConnAckProperties();
         private readonly ConnectionTable connections;
         private readonly SessionTable sessions;
@@ -21,10 +22,12 @@ namespace NanoBroker
         private readonly StorageKeeper keeper;
         private readonly OutboundFlow flow;
         private readonly Disconnector disconnector;
+        private readonly EnhancedAuth exchanges;
         private readonly EngineContext context;
 
-        internal ConnectHandler(ConnectionTable connections, SessionTable sessions, Wills wills, StorageKeeper keeper, OutboundFlow flow, Disconnector disconnector, EngineContext context)
+        internal ConnectHandler(ConnectionTable connections, SessionTable sessions, Wills wills, StorageKeeper keeper, OutboundFlow flow, Disconnector disconnector, EnhancedAuth exchanges, EngineContext context)
         {
+            this.exchanges = exchanges;
             this.connections = connections;
             this.sessions = sessions;
             this.wills = wills;
@@ -37,6 +40,85 @@ namespace NanoBroker
         /// <summary>Handles a CONNECT at [<paramref name="p"/>, <paramref name="end"/>) of <paramref name="b"/>; always true (it never waits).</summary>
         internal bool OnConnect(Connection c, int flags, byte[] b, int p, int end)
         {
+            return Connect(c, flags, b, p, end, -1);
+        }
+
+        /// <summary>
+        /// A packet of a connection Authenticating (5.0 section 4.12): AUTH 0x18 with the SCRAM client-final message ends
+        /// the exchange; its success handles the CONNECT kept from its start with the user SCRAM authenticated, and
+        /// CONNACK carries the server-final message [MQTT-4.12.0-...]. A failure is refused with CONNACK 0x87 (0x86 for a
+        /// message that is not SCRAM), telling nothing of which check failed; any other packet is a protocol error.
+        /// </summary>
+        internal bool OnAuthenticating(Connection c, int type, int flags, byte[] b, int p, int end)
+        {
+            int slot = c.AuthExchange;
+            if (type != PacketType.Auth)
+            {
+                return Refuse(c, ReasonCode.ProtocolError, "packet type " + type + " during enhanced authentication [MQTT-4.12.0-...]");
+            }
+            byte decoded = auth.Decode(c.Version, flags, b, p, end);
+            if (decoded != ReasonCode.Success)
+            {
+                return Refuse(c, decoded, auth.Problem);
+            }
+            Properties ap = auth.Properties;
+            if (auth.ReasonCode != ReasonCode.ContinueAuthentication || !EnhancedAuth.IsScram(b, ap.AuthenticationMethodStart, ap.AuthenticationMethodLength))
+            {
+                // [MQTT-4.12.0-5] the method is the CONNECT's; the client continues with 0x18.
+                return Refuse(c, ReasonCode.ProtocolError, "AUTH not continuing the SCRAM-SHA-256 exchange");
+            }
+            int result = ap.Has(PropertyId.AuthenticationData) ? exchanges.Verify(slot, b, ap.AuthenticationDataStart, ap.AuthenticationDataLength) : ScramSha256.Malformed;
+            if (result != ScramSha256.Ok)
+            {
+                return Refuse(c, ScramRefusal(result), "SCRAM-SHA-256 authentication failed");
+            }
+            c.ScramAuthenticated = true;
+            return Connect(c, exchanges.ConnectFlags(slot), exchanges.Connect(slot), 0, exchanges.ConnectLength(slot), exchanges.User(slot));
+        }
+
+        // ScramSha256's result as a CONNACK code: Malformed 0x86, Refused (unknown user, wrong proof, nonce) 0x87.
+        private static byte ScramRefusal(int result)
+        {
+            return result == ScramSha256.Malformed ? ReasonCode.BadUserNameOrPassword : ReasonCode.NotAuthorized;
+        }
+
+        // CONNECT 5.0 with the Authentication Method SCRAM-SHA-256 and the client-first message: AUTH 0x18 with the
+        // server-first message, the CONNECT kept until the client-final message comes (OnAuthenticating). Other
+        // methods, or no password file (the users) or random source: CONNACK 0x8C.
+        private bool BeginAuthentication(Connection c, int flags, byte[] b, int p, int end)
+        {
+            Properties cp = connect.Properties;
+            if (!exchanges.Enabled || !EnhancedAuth.IsScram(b, cp.AuthenticationMethodStart, cp.AuthenticationMethodLength))
+            {
+                return Refuse(c, ReasonCode.BadAuthenticationMethod, "unknown authentication method (SCRAM-SHA-256 needs a password file)");
+            }
+            if (!cp.Has(PropertyId.AuthenticationData))
+            {
+                return Refuse(c, ReasonCode.BadUserNameOrPassword, "SCRAM-SHA-256 without the client-first message");
+            }
+            int slot = exchanges.Take(c);
+            if (slot < 0)
+            {
+                return Refuse(c, ReasonCode.ServerBusy, "all " + context.Options.MaxAuthExchanges + " enhanced authentication exchanges are under way");
+            }
+            int result = exchanges.Challenge(slot, b, cp.AuthenticationDataStart, cp.AuthenticationDataLength);
+            if (result != ScramSha256.Ok)
+            {
+                return Refuse(c, ScramRefusal(result), "SCRAM-SHA-256 client-first message refused");
+            }
+            exchanges.KeepConnect(slot, flags, b, p, end);
+            int at = OutboxWriter.Reserve(c, AuthPacket.SizeOf(exchanges.MethodLength, exchanges.ReplyLength), context.Now);
+            AuthPacket.Write(c.Outbox.Buffer, at, ReasonCode.ContinueAuthentication, exchanges.Reply, 0, exchanges.MethodLength, exchanges.MethodLength, exchanges.ReplyLength);
+            c.State = ConnectionState.Authenticating;
+            c.AuthExchange = slot;
+            return true;
+        }
+
+        // The CONNECT of [p, end) of b; authenticated: the user an enhanced authentication exchange authenticated (b
+        // is then the CONNECT kept by it), or -1.
+        private bool Connect(Connection c, int flags, byte[] b, int p, int end, int authenticated)
+        {
+            byte[] packet = b;
             // Parse.
             byte decoded = connect.Decode(flags, b, p, end);
             int level = connect.Version;
@@ -64,10 +146,10 @@ namespace NanoBroker
             c.Version = (byte)level;
             // 5.0: Clean Start and the Session Expiry Interval; 3.x: clean session 1 ends with the connection, 0 never expires.
             uint expiry = v5 ? (uint)connect.Properties.SessionExpiryInterval : cleanSession ? 0 : Session.Never;
-            if (v5 && connect.Properties.Has(PropertyId.AuthenticationMethod))
+            if (v5 && connect.Properties.Has(PropertyId.AuthenticationMethod) && authenticated < 0)
             {
-                // Enhanced authentication (5.0 section 4.12): no method is known yet.
-                return Refuse(c, ReasonCode.BadAuthenticationMethod, "unknown authentication method");
+                // Enhanced authentication (5.0 section 4.12).
+                return BeginAuthentication(c, flags, b, p, end);
             }
             if (idLength == 0 && ((!cleanSession && !v5) || level == ProtocolVersion.Mqtt31))
             {
@@ -97,8 +179,8 @@ namespace NanoBroker
                 // CONNACK tells the Session Expiry Interval the broker uses in place of the client's (section 3.2.2.3.2).
                 expiry = (uint)options.MaxSessionExpirySeconds;
             }
-            int user = AccessControl.Anonymous;
-            if (access != null)
+            int user = authenticated >= 0 ? authenticated : AccessControl.Anonymous;
+            if (access != null && authenticated < 0)
             {
                 byte code = access.Authenticate(b, connect.UserNameStart, connect.UserNameLength, connect.HasUserName, connect.PasswordStart, connect.PasswordLength, connect.HasPassword, out user);
                 if (code != ConnectReturnCode.Accepted)
@@ -114,7 +196,7 @@ namespace NanoBroker
                 b = sessions.AssignedId;
                 idStart = 0;
             }
-            if (willFlag && access != null && !access.MayPublish(user, b, idStart, idLength, c.ReceiveBuffer, connect.WillTopicStart, connect.WillTopicLength))
+            if (willFlag && access != null && !access.MayPublish(user, b, idStart, idLength, packet, connect.WillTopicStart, connect.WillTopicLength))
             {
                 return Refuse(c, ReasonCode.NotAuthorized, "the will topic is not writable for this client");
             }
@@ -143,7 +225,7 @@ namespace NanoBroker
             int will = -1;
             if (willFlag)
             {
-                will = wills.Keep(connect, c.ReceiveBuffer);
+                will = wills.Keep(connect, packet);
                 if (will < 0)
                 {
                     return Refuse(c, ReasonCode.ServerUnavailable, "no room to store the will message");
@@ -221,6 +303,16 @@ namespace NanoBroker
             {
                 announced.HasSessionExpiryInterval = true;
                 announced.SessionExpiryInterval = expiry;
+            }
+            if (authenticated >= 0)
+            {
+                // [MQTT-4.12.0-...] CONNACK ends the exchange with the method and the SCRAM server-final message.
+                announced.AuthenticationMethod = exchanges.Reply;
+                announced.AuthenticationMethodStart = 0;
+                announced.AuthenticationMethodLength = exchanges.MethodLength;
+                announced.AuthenticationData = exchanges.Reply;
+                announced.AuthenticationDataStart = exchanges.MethodLength;
+                announced.AuthenticationDataLength = exchanges.ReplyLength;
             }
             WriteConnAck(c, sessionPresent, ReasonCode.Success, announced);
             if (keeper.UrgentPending || keeper.LostBatches != lostBefore)

@@ -29,6 +29,9 @@ namespace NanoBroker
         /// <summary>Authentication and access rules; null lets every client connect, read and write.</summary>
         internal AccessControl Access { get; set; }
 
+        /// <summary>The edge's random source (SCRAM nonces); null: enhanced authentication is off.</summary>
+        internal IRandomSource Random { get; set; }
+
         /// <summary>Something freed room (a queue place, an inflight slot, a buffer): publishers held back try again.</summary>
         internal void RetryBlockedPublishers()
         {

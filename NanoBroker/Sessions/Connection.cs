@@ -74,6 +74,11 @@ namespace NanoBroker.Sessions
 
         // The authenticated user's index in Broker.Access, or AccessControl.Anonymous.
         internal int User;
+
+        // The enhanced authentication exchange slot (EnhancedAuth) while Authenticating; whether the client
+        // authenticated with SCRAM-SHA-256 (re-authentication is refused then: Broker.OnAuth).
+        internal int AuthExchange;
+        internal bool ScramAuthenticated;
         internal int KeepAliveMs;
         internal long OpenedAtMs;
         internal long LastReceivedMs;
@@ -130,6 +135,8 @@ namespace NanoBroker.Sessions
             InboundAliases.Clear();
             OutboundAliases.Clear();
             User = -1;
+            AuthExchange = -1;
+            ScramAuthenticated = false;
             KeepAliveMs = 0;
             OpenedAtMs = nowMs;
             LastReceivedMs = nowMs;

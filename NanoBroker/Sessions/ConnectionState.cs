@@ -9,6 +9,11 @@ namespace NanoBroker.Sessions
         /// <summary>Open; the first packet must be CONNECT.</summary>
         AwaitingConnect = 1,
 
+        /// <summary>
+        /// MQTT 5.0 enhanced authentication under way (section 4.12): CONNECT began it, only AUTH may come until
+        /// CONNACK; the connect timeout still runs.
+        /// </summary>
+        Authenticating = 4,
         /// <summary>CONNECT accepted; the connection is attached to a session.</summary>
         Connected = 2,
 

@@ -63,6 +63,7 @@ namespace NanoBroker.Esp32
                 Broker broker = CreateBroker(options, SystemInfo.TargetName, settings, log);
                 options = broker.Options;
                 broker.Access = access;
+                broker.Random = new BoardRandomSource();
                 log.Info(broker.Restore(new RecordLog(new FlashStorage(DataFolder), options.StorageBatchBytes)));
                 broker.HeapBytesInUse = HeapInUse;
                 log.Info("broker tables take " + HeapInUse() + " bytes; " + nanoFramework.Runtime.Native.GC.Run(false) + " bytes free");
@@ -119,6 +120,8 @@ namespace NanoBroker.Esp32
                 o.MaxRetainedBytes = 2048;
                 o.MaxStoredMessages = 64;
                 o.MessageStoreBytes = 6144;
+                // SCRAM-SHA-256 exchanges take 4 KB each (hardware/README.md): off unless max_auth_exchanges asks.
+                o.MaxAuthExchanges = 0;
             }
             return o;
         }
