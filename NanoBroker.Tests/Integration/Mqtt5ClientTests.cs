@@ -556,6 +556,54 @@ say('DONE')
             JsonElement at5 = MqttJs.Events(v5).Single(e => e.GetProperty("event").GetString() == "message");
             Assert.AreEqual("from 3.1.1", at5.GetProperty("payload").GetString());
         }
+        // ---- enhanced authentication (5.0 section 4.12): SCRAM-SHA-256 against the host's password file
+
+        // [MQTT-4.12.0-...] CONNECT with the method and client-first, AUTH 0x18 both ways, CONNACK 0x00 with the
+        // server-final message, which proves the broker knows alice's password; the session works as any other.
+        [TestMethod]
+        [Timeout(15000)]
+        public async Task MqttNetV5_ScramSha256EnhancedAuthenticationConnects_MQTT_4_12_0()
+        {
+            using HostAccess access = new HostAccess("user alice\ntopic readwrite #\n", false);
+            StartBroker(null, access.Control);
+            ScramSha256Client scram = new ScramSha256Client("alice", "secret");
+            await using MqttNet5Peer peer = await MqttNet5Peer.ConnectAsync(Port, Unique("scram"),
+                configure: b => b.WithEnhancedAuthentication(ScramSha256Client.Method, scram.ClientFirst()).WithEnhancedAuthenticationHandler(scram));
+            Assert.AreEqual(ScramSha256Client.Method, peer.ConnectResult.AuthenticationMethod);
+            Assert.IsTrue(scram.VerifyServerFinal(peer.ConnectResult.AuthenticationData), "CONNACK's server-final message");
+            string topic = Unique("scram/t");
+            await peer.SubscribeAsync(topic, MqttQualityOfServiceLevel.AtLeastOnce);
+            await peer.PublishAsync(topic, "hello", MqttQualityOfServiceLevel.AtLeastOnce);
+            Assert.AreEqual("hello", (await peer.NextAsync(Wait)).Text);
+        }
+
+        // A wrong password and an unknown user end alike: CONNACK 0x87, nothing told of which check failed.
+        [TestMethod]
+        [Timeout(15000)]
+        public async Task MqttNetV5_ScramSha256WithAWrongPasswordIsRefusedWith0x87_MQTT_4_12_0()
+        {
+            using HostAccess access = new HostAccess("", false);
+            StartBroker(null, access.Control);
+            foreach ((string user, string password) in new[] { ("alice", "wrong"), ("mallory", "secret") })
+            {
+                ScramSha256Client scram = new ScramSha256Client(user, password);
+                using IMqttClient client = new MqttClientFactory().CreateMqttClient();
+                MqttClientOptions options = new MqttClientOptionsBuilder()
+                    .WithTcpServer(TestBroker.Host, Port).WithClientId(Unique("scram-" + user)).WithProtocolVersion(MqttProtocolVersion.V500)
+                    .WithTimeout(TimeSpan.FromSeconds(5))
+                    .WithEnhancedAuthentication(ScramSha256Client.Method, scram.ClientFirst()).WithEnhancedAuthenticationHandler(scram).Build();
+                string outcome;
+                try
+                {
+                    outcome = (await client.ConnectAsync(options, Timeout)).ResultCode.ToString();
+                }
+                catch (MQTTnet.Adapter.MqttConnectingFailedException e)
+                {
+                    outcome = e.Message;
+                }
+                StringAssert.Contains(outcome, "NotAuthorized", user + "/" + password);
+            }
+        }
     }
 }
 #endif

@@ -77,6 +77,61 @@ namespace NanoBroker.Tests.Integration
         }
     }
 
+    /// <summary>
+    /// The client side of SCRAM-SHA-256 (RFC 5802, RFC 7677) for MQTTnet's enhanced authentication, written from the
+    /// RFC with .NET's own PBKDF2, HMAC-SHA-256 and SHA-256: an implementation independent of the broker's.
+    /// </summary>
+    public sealed class ScramSha256Client : IMqttEnhancedAuthenticationHandler
+    {
+        public const string Method = "SCRAM-SHA-256";
+
+        private readonly string user;
+        private readonly string password;
+        private readonly string clientNonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+        private byte[] expectedServerSignature;
+
+        public ScramSha256Client(string user, string password)
+        {
+            this.user = user;
+            this.password = password;
+        }
+
+        private string ClientFirstBare { get { return "n=" + user + ",r=" + clientNonce; } }
+
+        /// <summary>The CONNECT's Authentication Data: gs2 header "n,," (no channel binding) and client-first-bare.</summary>
+        public byte[] ClientFirst()
+        {
+            return Encoding.UTF8.GetBytes("n,," + ClientFirstBare);
+        }
+
+        /// <summary>Whether the server proved it knows the password: CONNACK's Authentication Data is "v=" + ServerSignature.</summary>
+        public bool VerifyServerFinal(byte[] serverFinal)
+        {
+            return serverFinal != null && expectedServerSignature != null
+                && Encoding.UTF8.GetString(serverFinal) == "v=" + Convert.ToBase64String(expectedServerSignature);
+        }
+
+        /// <summary>The server-first message came in AUTH 0x18: answers with the client-final message.</summary>
+        public async Task HandleEnhancedAuthenticationAsync(MqttEnhancedAuthenticationEventArgs e)
+        {
+            string serverFirst = Encoding.UTF8.GetString(e.AuthenticationData);
+            Dictionary<string, string> fields = serverFirst.Split(',').ToDictionary(f => f.Substring(0, 1), f => f.Substring(2));
+            string nonce = fields["r"];
+            Assert.IsTrue(nonce.StartsWith(clientNonce, StringComparison.Ordinal) && nonce.Length > clientNonce.Length, "the server's nonce follows the client's");
+            byte[] salted = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), Convert.FromBase64String(fields["s"]),
+                int.Parse(fields["i"]), System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
+            string withoutProof = "c=biws,r=" + nonce;
+            byte[] authMessage = Encoding.UTF8.GetBytes(ClientFirstBare + "," + serverFirst + "," + withoutProof);
+            byte[] clientKey = System.Security.Cryptography.HMACSHA256.HashData(salted, Encoding.UTF8.GetBytes("Client Key"));
+            byte[] storedKey = System.Security.Cryptography.SHA256.HashData(clientKey);
+            byte[] signature = System.Security.Cryptography.HMACSHA256.HashData(storedKey, authMessage);
+            byte[] proof = clientKey.Select((b, i) => (byte)(b ^ signature[i])).ToArray();
+            byte[] serverKey = System.Security.Cryptography.HMACSHA256.HashData(salted, Encoding.UTF8.GetBytes("Server Key"));
+            expectedServerSignature = System.Security.Cryptography.HMACSHA256.HashData(serverKey, authMessage);
+            await e.SendAsync(new SendMqttEnhancedAuthenticationDataOptions { Data = Encoding.UTF8.GetBytes(withoutProof + ",p=" + Convert.ToBase64String(proof)) }, e.CancellationToken);
+        }
+    }
+
     /// <summary>An MQTTnet 5 client speaking MQTT 5.0 (or 3.1.1, to mix versions) to the broker under test.</summary>
     public sealed class MqttNet5Peer : IAsyncDisposable
     {
