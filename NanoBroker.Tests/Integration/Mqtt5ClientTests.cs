@@ -604,6 +604,36 @@ say('DONE')
                 StringAssert.Contains(outcome, "NotAuthorized", user + "/" + password);
             }
         }
+        // [MQTT-3.1.3-9] mosquitto_sub -V mqttv5 with a Will Delay Interval of 2 s, killed (no DISCONNECT): its will is
+        // published after the delay, not at once; killed again and back within the delay, nothing is published.
+        [TestMethod]
+        [Timeout(20000)]
+        public async Task MosquittoV5_WillWaitsItsDelayAndAReturnWithinItCancelsIt_MQTT_3_1_3_9()
+        {
+            string topic = Unique("v5/wills");
+            string id = Unique("mosq-v5-dying");
+            string[] dying = { "-V", "mqttv5", "-i", id, "-c", "-x", "60", "-t", Unique("v5/anything"), "--will-topic", topic,
+                "--will-payload", "gone", "--will-qos", "1", "-D", "will", "will-delay-interval", "2" };
+            using ChildProcess watcher = await StartSubAsync("-V", "mqttv5", "-t", topic, "-v", "-q", "1");
+            using (ChildProcess first = await StartSubAsync(dying))
+            {
+                first.Kill();
+            }
+            DateTime killed = DateTime.UtcNow;
+            string line = await watcher.WaitForLineAsync(l => IsMessageLine(l), TimeSpan.FromSeconds(6), "the will");
+            Assert.AreEqual(topic + " gone", line);
+            Assert.IsTrue(DateTime.UtcNow - killed >= TimeSpan.FromSeconds(1.5), "published after the 2 s delay, not at once");
+
+            using (ChildProcess second = await StartSubAsync(dying))
+            {
+                second.Kill();
+            }
+            using (ChildProcess back = await StartSubAsync(dying))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                Assert.AreEqual(1, watcher.Output.Split('\n').Count(l => l.Length > 0 && IsMessageLine(l)), "the client came back within the delay: no will" + watcher.Transcript());
+            }
+        }
     }
 }
 #endif
