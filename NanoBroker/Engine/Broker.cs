@@ -105,7 +105,9 @@ namespace NanoBroker
             flow = new OutboundFlow(connections, sessions, subscriptions, retained, pool, journal, copy, context);
             router = new Router(sessions, subscriptions, retained, pool, flow, journal, keeper, copy, context);
             sessions.SharedHandOff = router;
-            wills = new Wills(sessions.Length, pool, router, journal, context);
+            // A will per session; at least a slot per connection too, for the WillSet records of logs written before wills
+            // were kept by session (keyed by connection slot), which a restore still reads.
+            wills = new Wills(sessions.Length > connections.Length ? sessions.Length : connections.Length, pool, router, journal, context);
             sessions.EndObserver = wills;
             disconnector = new Disconnector(connections, sessions, wills, journal, receiveLender, context);
             AckPacket ack = new AckPacket();

@@ -35,6 +35,7 @@ namespace NanoBroker
         private readonly long[] waitingUntil;
         private readonly Session[] owner;
 
+        /// <summary><paramref name="sessions"/>: the slots, one per session slot at least.</summary>
         internal Wills(int sessions, MessagePool pool, Router router, Journal journal, EngineContext context)
         {
             this.pool = pool;
