@@ -558,11 +558,11 @@ say('DONE')
         }
         // ---- enhanced authentication (5.0 section 4.12): SCRAM-SHA-256 against the host's password file
 
-        // [MQTT-4.12.0-...] CONNECT with the method and client-first, AUTH 0x18 both ways, CONNACK 0x00 with the
+        // [MQTT-4.12.0-2, MQTT-4.12.0-5] CONNECT with the method and client-first, AUTH 0x18 both ways, CONNACK 0x00 with the
         // server-final message, which proves the broker knows alice's password; the session works as any other.
         [TestMethod]
         [Timeout(15000)]
-        public async Task MqttNetV5_ScramSha256EnhancedAuthenticationConnects_MQTT_4_12_0()
+        public async Task MqttNetV5_ScramSha256EnhancedAuthenticationConnects_MQTT_4_12_0_5()
         {
             using HostAccess access = new HostAccess("user alice\ntopic readwrite #\n", false);
             StartBroker(null, access.Control);
@@ -580,7 +580,7 @@ say('DONE')
         // A wrong password and an unknown user end alike: CONNACK 0x87, nothing told of which check failed.
         [TestMethod]
         [Timeout(15000)]
-        public async Task MqttNetV5_ScramSha256WithAWrongPasswordIsRefusedWith0x87_MQTT_4_12_0()
+        public async Task MqttNetV5_ScramSha256WithAWrongPasswordIsRefusedWith0x87_MQTT_4_12_0_4()
         {
             using HostAccess access = new HostAccess("", false);
             StartBroker(null, access.Control);

@@ -46,15 +46,21 @@ namespace NanoBroker
         /// <summary>
         /// A packet of a connection Authenticating (5.0 section 4.12): AUTH 0x18 with the SCRAM client-final message ends
         /// the exchange; its success handles the CONNECT kept from its start with the user SCRAM authenticated, and
-        /// CONNACK carries the server-final message [MQTT-4.12.0-...]. A failure is refused with CONNACK 0x87 (0x86 for a
-        /// message that is not SCRAM), telling nothing of which check failed; any other packet is a protocol error.
+        /// CONNACK carries the server-final message [MQTT-4.12.0-5]. A failure is refused with CONNACK 0x87 (0x86 for a
+        /// message that is not SCRAM), telling nothing of which check failed [MQTT-4.12.0-4]; DISCONNECT ends the
+        /// connection; any other packet is a protocol error [MQTT-3.1.2-30].
         /// </summary>
         internal bool OnAuthenticating(Connection c, int type, int flags, byte[] b, int p, int end)
         {
             int slot = c.AuthExchange;
+            if (type == PacketType.Disconnect)
+            {
+                disconnector.End(c, false, "client sent DISCONNECT during enhanced authentication");
+                return true;
+            }
             if (type != PacketType.Auth)
             {
-                return Refuse(c, ReasonCode.ProtocolError, "packet type " + type + " during enhanced authentication [MQTT-4.12.0-...]");
+                return Refuse(c, ReasonCode.ProtocolError, "packet type " + type + " during enhanced authentication [MQTT-3.1.2-30]");
             }
             byte decoded = auth.Decode(c.Version, flags, b, p, end);
             if (decoded != ReasonCode.Success)
@@ -64,7 +70,7 @@ namespace NanoBroker
             Properties ap = auth.Properties;
             if (auth.ReasonCode != ReasonCode.ContinueAuthentication || !EnhancedAuth.IsScram(b, ap.AuthenticationMethodStart, ap.AuthenticationMethodLength))
             {
-                // [MQTT-4.12.0-5] the method is the CONNECT's; the client continues with 0x18.
+                // [MQTT-4.12.0-5] the method is the CONNECT's; [MQTT-4.12.0-3] the client continues with 0x18.
                 return Refuse(c, ReasonCode.ProtocolError, "AUTH not continuing the SCRAM-SHA-256 exchange");
             }
             int result = ap.Has(PropertyId.AuthenticationData) ? exchanges.Verify(slot, b, ap.AuthenticationDataStart, ap.AuthenticationDataLength) : ScramSha256.Malformed;
@@ -83,8 +89,8 @@ namespace NanoBroker
         }
 
         // CONNECT 5.0 with the Authentication Method SCRAM-SHA-256 and the client-first message: AUTH 0x18 with the
-        // server-first message, the CONNECT kept until the client-final message comes (OnAuthenticating). Other
-        // methods, or no password file (the users) or random source: CONNACK 0x8C.
+        // server-first message [MQTT-4.12.0-2], the CONNECT kept until the client-final message comes (OnAuthenticating).
+        // Other methods, or no password file (the users) or random source: CONNACK 0x8C [MQTT-4.12.0-1].
         private bool BeginAuthentication(Connection c, int flags, byte[] b, int p, int end)
         {
             Properties cp = connect.Properties;
@@ -306,7 +312,7 @@ namespace NanoBroker
             }
             if (authenticated >= 0)
             {
-                // [MQTT-4.12.0-...] CONNACK ends the exchange with the method and the SCRAM server-final message.
+                // [MQTT-4.12.0-5] CONNACK ends the exchange with the method and the SCRAM server-final message.
                 announced.AuthenticationMethod = exchanges.Reply;
                 announced.AuthenticationMethodStart = 0;
                 announced.AuthenticationMethodLength = exchanges.MethodLength;

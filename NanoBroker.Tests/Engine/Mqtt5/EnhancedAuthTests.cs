@@ -118,7 +118,7 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         }
 
         [TestMethod]
-        public void ScramExchangeConnectsWithTheServerFinalMessageInConnAck_MQTT_4_12_0()
+        public void ScramExchangeConnectsWithTheServerFinalMessageInConnAck_MQTT_4_12_0_2_MQTT_4_12_0_5()
         {
             TestBroker b = Broker();
             TestClient c = b.Open();
@@ -137,7 +137,7 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         }
 
         [TestMethod]
-        public void WrongPasswordAndUnknownUserAreRefusedAlikeWith0x87_MQTT_4_12_0()
+        public void WrongPasswordAndUnknownUserAreRefusedAlikeWith0x87_MQTT_4_12_0_4()
         {
             TestBroker b = Broker();
             TestClient c = b.Open();
@@ -187,7 +187,7 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         }
 
         [TestMethod]
-        public void AnotherPacketDuringTheExchangeIsAProtocolError_MQTT_4_12_0()
+        public void AnotherPacketDuringTheExchangeIsAProtocolError_MQTT_3_1_2_30()
         {
             TestBroker b = Broker();
             TestClient c = b.Open();
@@ -195,6 +195,19 @@ namespace NanoBroker.Tests.Engine.Mqtt5
             c.Send(V5Packets.Subscribe(1, "a", 1, 0));
             V5Clients.ExpectConnAck(c.Read5(), ReasonCode.ProtocolError);
             Assert.IsTrue(c.IsClosing);
+        }
+
+        [TestMethod]
+        public void DisconnectDuringTheExchangeEndsIt_MQTT_3_1_2_30()
+        {
+            TestBroker b = Broker();
+            TestClient c = b.Open();
+            ExpectChallenge(Begin(b, c, "alice", "dev"));
+            c.Send(V5Packets.Disconnect(ReasonCode.Success, null));
+            Assert.IsNull(c.Read5(), "no CONNACK");
+            Assert.IsTrue(c.IsClosing);
+            TestClient next = b.Open();
+            ExpectChallenge(Begin(b, next, "alice", "dev"));
         }
 
         [TestMethod]
@@ -222,7 +235,7 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         }
 
         [TestMethod]
-        public void AuthWithoutAnExchangeIsAProtocolError_MQTT_4_12_0_1()
+        public void AuthWithoutAnExchangeIsAProtocolError_MQTT_4_12_0_7()
         {
             TestBroker b = Broker();
             TestClient c = b.Open();
