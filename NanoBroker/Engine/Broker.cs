@@ -486,7 +486,7 @@ namespace NanoBroker
         {
             while (c.State == ConnectionState.Connected)
             {
-                int size = framing.CompletePacketAt(c, position);
+                int size = framing.CompletePacketBehind(c, position);
                 if (size <= 0)
                 {
                     return;
@@ -504,6 +504,12 @@ namespace NanoBroker
                     || framing.ReleasesHeldMessage(c, sessions.At(c.Session));
                 if (!ack)
                 {
+                    string problem;
+                    if (Decode(c, out problem) != ReasonCode.Success)
+                    {
+                        // An invalid packet is judged in its turn, after the packets before it: nothing behind it is handled.
+                        return;
+                    }
                     position += size;
                     continue;
                 }
@@ -541,13 +547,63 @@ namespace NanoBroker
             {
                 return connectHandler.OnAuthenticating(c, type, f.Flags, buffer, f.Body, f.End);
             }
-            if (!f.FlagsValid)
+            if (type == PacketType.Auth && c.ScramAuthenticated)
             {
-                disconnector.Violation(c, ReasonCode.MalformedPacket, "invalid fixed header flags [MQTT-2.2.2-2]");
+                // Re-authentication (5.0 section 4.12.1) is not supported: ended as one that fails, with DISCONNECT and
+                // a reason [MQTT-4.12.1-2]: 0x8C, the method does not re-authenticate here.
+                disconnector.EndWith(c, ReasonCode.BadAuthenticationMethod, true, "re-authentication is not supported");
                 return true;
             }
-            byte decoded;
             string problem;
+            byte decoded = Decode(c, out problem);
+            if (decoded != ReasonCode.Success)
+            {
+                disconnector.Violation(c, decoded, problem);
+                return true;
+            }
+            // An acknowledgement of a stored change waits until the change is durable (a retained message at QoS 0
+            // has none: nothing of the connection waits for it); when a failure lost the batch meanwhile, it stays
+            // held, and CloseWithheld closes the connection without it.
+            int urgentBefore = keeper.UrgentJournaled;
+            int lostBefore = keeper.LostBatches;
+            int outboxBefore = c.Outbox.Count;
+            bool handled;
+            switch (type)
+            {
+                case PacketType.Publish: handled = publishHandler.OnPublish(c); break;
+                case PacketType.PubAck: handled = publishHandler.OnPubAck(c); break;
+                case PacketType.PubRec: handled = publishHandler.OnPubRec(c); break;
+                case PacketType.PubRel: handled = publishHandler.OnPubRel(c); break;
+                case PacketType.PubComp: handled = publishHandler.OnPubComp(c); break;
+                case PacketType.Subscribe: handled = subscribeHandler.OnSubscribe(c); break;
+                case PacketType.Unsubscribe: handled = subscribeHandler.OnUnsubscribe(c); break;
+                case PacketType.PingReq: handled = OutboxWriter.WritePingResponse(c, context.Now); break;
+                default: handled = OnDisconnect(c); break;
+            }
+            if (handled)
+            {
+                c.LastReceivedMs = context.Now;
+                if (keeper.UrgentJournaled != urgentBefore || keeper.LostBatches != lostBefore)
+                {
+                    c.Outbox.Hold(outboxBefore);
+                }
+            }
+            return handled;
+        }
+
+        // Decodes the packet framing.Packet frames (after CONNECT) into its handler's view: Success, or the reason code
+        // and problem of the violation that ends the connection.
+        private byte Decode(Connection c, out string problem)
+        {
+            PacketFramer f = framing.Packet;
+            byte[] buffer = c.ReceiveBuffer;
+            int type = f.Type;
+            if (!f.FlagsValid)
+            {
+                problem = "invalid fixed header flags [MQTT-2.2.2-2]";
+                return ReasonCode.MalformedPacket;
+            }
+            byte decoded;
             switch (type)
             {
                 case PacketType.Publish:
@@ -582,13 +638,6 @@ namespace NanoBroker
                     problem = "second CONNECT [MQTT-3.1.0-2]";
                     break;
                 case PacketType.Auth:
-                    if (c.ScramAuthenticated)
-                    {
-                        // Re-authentication (5.0 section 4.12.1) is not supported: ended as one that fails, with
-                        // DISCONNECT and a reason [MQTT-4.12.1-2]: 0x8C, the method does not re-authenticate here.
-                        disconnector.EndWith(c, ReasonCode.BadAuthenticationMethod, true, "re-authentication is not supported");
-                        return true;
-                    }
                     decoded = ReasonCode.ProtocolError;
                     problem = "AUTH without enhanced authentication begun at CONNECT (5.0 section 4.12)";
                     break;
@@ -597,39 +646,7 @@ namespace NanoBroker
                     problem = "packet type " + type + " is not sent to a server";
                     break;
             }
-            if (decoded != ReasonCode.Success)
-            {
-                disconnector.Violation(c, decoded, problem);
-                return true;
-            }
-            // An acknowledgement of a stored change waits until the change is durable (a retained message at QoS 0
-            // has none: nothing of the connection waits for it); when a failure lost the batch meanwhile, it stays
-            // held, and CloseWithheld closes the connection without it.
-            int urgentBefore = keeper.UrgentJournaled;
-            int lostBefore = keeper.LostBatches;
-            int outboxBefore = c.Outbox.Count;
-            bool handled;
-            switch (type)
-            {
-                case PacketType.Publish: handled = publishHandler.OnPublish(c); break;
-                case PacketType.PubAck: handled = publishHandler.OnPubAck(c); break;
-                case PacketType.PubRec: handled = publishHandler.OnPubRec(c); break;
-                case PacketType.PubRel: handled = publishHandler.OnPubRel(c); break;
-                case PacketType.PubComp: handled = publishHandler.OnPubComp(c); break;
-                case PacketType.Subscribe: handled = subscribeHandler.OnSubscribe(c); break;
-                case PacketType.Unsubscribe: handled = subscribeHandler.OnUnsubscribe(c); break;
-                case PacketType.PingReq: handled = OutboxWriter.WritePingResponse(c, context.Now); break;
-                default: handled = OnDisconnect(c); break;
-            }
-            if (handled)
-            {
-                c.LastReceivedMs = context.Now;
-                if (keeper.UrgentJournaled != urgentBefore || keeper.LostBatches != lostBefore)
-                {
-                    c.Outbox.Hold(outboxBefore);
-                }
-            }
-            return handled;
+            return decoded;
         }
 
         // DISCONNECT: 5.0 may set a new Session Expiry Interval, never from 0 to another [MQTT-3.14.2-2]; reason 0x04

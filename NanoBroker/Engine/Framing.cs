@@ -35,12 +35,26 @@ namespace NanoBroker
         /// </summary>
         internal int CompletePacketAt(Connection c, int position)
         {
-            return Frame(Packet, c, position);
+            return Frame(Packet, c, position, true);
         }
 
-        private int Frame(PacketFramer f, Connection c, int position)
+        /// <summary>
+        /// As <see cref="CompletePacketAt"/> for a packet behind one that waits, but 0 (look no further) for a malformed
+        /// or oversized one: that packet is judged in its turn, after the packets before it, so the connection ends for
+        /// the first bad packet in order, with its reason (a 5.0 DISCONNECT says which).
+        /// </summary>
+        internal int CompletePacketBehind(Connection c, int position)
+        {
+            return Frame(Packet, c, position, false);
+        }
+
+        private int Frame(PacketFramer f, Connection c, int position, bool judge)
         {
             int framed = f.Decode(c.ReceiveBuffer, position, c.ReceivedCount - position);
+            if (!judge && (framed == PacketFramer.Malformed || (framed != PacketFramer.Incomplete && (f.Size > maxPacketSize || f.Size < 0))))
+            {
+                return 0;
+            }
             if (framed == PacketFramer.Malformed)
             {
                 disconnector.Violation(c, ReasonCode.MalformedPacket, "malformed remaining length [MQTT-1.5.5-1]");
@@ -87,7 +101,7 @@ namespace NanoBroker
         internal bool ReleaseWaitingBehind(Connection c, Session s, int from)
         {
             int size;
-            for (int p = from; (size = Frame(behind, c, p)) > 0; p += size)
+            for (int p = from; (size = Frame(behind, c, p, true)) > 0; p += size)
             {
                 if (Releases(behind, c, s))
                 {
