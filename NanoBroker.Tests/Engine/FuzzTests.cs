@@ -19,6 +19,10 @@ namespace NanoBroker.Tests.Engine
     /// takeover [MQTT-3.1.4-2]), and every invalid packet the engine has read closed its connection;
     /// every packet the engine writes is a well-formed server packet; the good clients get every message
     /// once, intact and in order [MQTT-4.6.0-6, MQTT-4.3.3]. At the end every pool is back where it started.
+    /// About half the fuzz connections speak MQTT 5.0 (properties, reason codes, 5.0-only violations inserted), beside
+    /// 3.1.1 ones on the same broker, and one side of each good pair is a 5.0 client: <see cref="FuzzValidator5"/>
+    /// judges those streams, names the DISCONNECT reason codes the broker may send before closing, and reads every
+    /// packet the broker sends a 5.0 client (properties a server may send, Topic Alias and size within the client's limits).
     /// Each run is bounded by a number of fuzz connections and a wall-clock budget; set
     /// NANOBROKER_FUZZ_SECONDS (on .NET) for a long run over fresh seeds, NANOBROKER_FUZZ_SEED to replay one.
     /// </summary>
@@ -172,6 +176,60 @@ namespace NanoBroker.Tests.Engine
             Expect(q2, StreamVerdict.None, "a fifth QoS 2 message awaiting PUBREL with InflightWindow 4: held back, not refused");
         }
 
+        // The 5.0 reading: hand-written 5.0 packets judged as the 5.0 text says, with the DISCONNECT reason it names.
+        [TestMethod]
+        public void ValidatorJudgesKnown5Packets()
+        {
+            byte[] connect = V5Packets.Connect("v", true, 0, null);
+            Expect5(connect, StreamVerdict.None, -1, "valid 5.0 CONNECT");
+            Expect5(Packets.Concat(connect, V5Packets.Publish("a", "x", 1, false, false, 1, new V5PropertyWriter().UserProperty("k", "v").ContentType("t"))), StreamVerdict.None, -1, "PUBLISH with properties");
+            Expect5(Packets.Concat(connect, V5Packets.Publish("a", "x", 0, false, false, 0, new V5PropertyWriter().TopicAlias(0))), StreamVerdict.Bad, 0x94, "Topic Alias 0 [MQTT-3.3.2-8]");
+            Expect5(Packets.Concat(connect, V5Packets.Publish("a", "x", 0, false, false, 0, new V5PropertyWriter().TopicAlias(5))), StreamVerdict.Bad, 0x94, "Topic Alias above the maximum 4 [MQTT-3.3.2-9]");
+            Expect5(Packets.Concat(connect, V5Packets.Publish("a", "x", 0, false, false, 0, new V5PropertyWriter().TopicAlias(2))), StreamVerdict.None, -1, "Topic Alias within the maximum 4");
+            Expect5(Packets.Concat(connect, V5Packets.Publish("", "x", 0, false, false, 0, new V5PropertyWriter().TopicAlias(2))), StreamVerdict.Bad, 0x82, "empty topic with an alias never set (section 3.3.2.3.4)");
+            Expect5(Packets.Concat(connect, V5Packets.Publish("", "x", 0, false, false, 0, null)), StreamVerdict.Bad, 0x82, "empty topic without an alias (section 3.3.2.1)");
+            Expect5(Packets.Concat(connect, V5Packets.Publish("a", "x", 0, false, false, 0, new V5PropertyWriter().SubscriptionIdentifier(3))), StreamVerdict.Bad, 0x82, "Subscription Identifier from a client [MQTT-3.3.4-6]");
+            Expect5(Packets.Concat(connect, V5Packets.Publish("a", "x", 0, false, false, 0, new V5PropertyWriter().ContentType("a").ContentType("b"))), StreamVerdict.Bad, 0x82, "a property twice (section 2.2.2.2)");
+            Expect5(Packets.Concat(connect, V5Packets.Publish("a", "x", 0, false, false, 0, new V5PropertyWriter().OneByte(0x7E, 1))), StreamVerdict.Bad, 0x81, "an undefined property (section 2.2.2.2)");
+            Expect5(Packets.Concat(connect, V5Packets.Subscribe(1, "a", V5Packets.SubscriptionOptions(0, false, false, 3), 0)), StreamVerdict.Bad, 0x82, "Retain Handling 3 (section 3.8.3.1)");
+            Expect5(Packets.Concat(connect, V5Packets.Subscribe(1, "$share/g/a", V5Packets.SubscriptionOptions(0, true, false, 0), 0)), StreamVerdict.Bad, 0x82, "No Local on a shared subscription [MQTT-3.8.3-4]");
+            Expect5(Packets.Concat(connect, V5Packets.Subscribe(1, "a", 0xC0, 0)), StreamVerdict.Bad, 0x81, "reserved option bits [MQTT-3.8.3-5]");
+            Expect5(Packets.Concat(connect, V5Packets.Auth(0x18, null)), StreamVerdict.Bad, 0x82, "AUTH without an Authentication Method in CONNECT (section 4.12)");
+            Expect5(Packets.Concat(connect, V5Packets.Disconnect(0, 60)), StreamVerdict.Bad, 0x82, "DISCONNECT expiry 0 -> 60 [MQTT-3.14.2-2]");
+            Expect5(Packets.Concat(V5Packets.Connect("v", true, 0, new V5PropertyWriter().SessionExpiryInterval(10)), V5Packets.Disconnect(0, 60)), StreamVerdict.Disconnect, -1, "DISCONNECT expiry 10 -> 60");
+            Expect5(Packets.Concat(connect, V5Packets.Disconnect(0x04, null)), StreamVerdict.Disconnect, -1, "DISCONNECT with Will Message");
+            Expect5(Packets.Concat(connect, V5Packets.PubAck(1, 0x92, null)), StreamVerdict.Bad, 0x82, "PUBACK reason 0x92 is PUBREL/PUBCOMP's (section 3.4.2.1)");
+            Expect5(Packets.Concat(connect, V5Packets.PubRel(1, 0x92, new V5PropertyWriter().ReasonString("r"))), StreamVerdict.None, -1, "PUBREL 0x92 with a Reason String");
+            Expect5(V5Packets.Connect("v", true, 0, new V5PropertyWriter().ReceiveMaximum(0)), StreamVerdict.Bad, 0x82, "Receive Maximum 0 (section 3.1.2.11.3)");
+            Expect5(V5Packets.Connect("v", true, 0, new V5PropertyWriter().AuthenticationMethod("X")), StreamVerdict.Refuse, -1, "unknown Authentication Method: CONNACK 0x8C [MQTT-4.12.0-1]");
+            Expect5(V5Packets.Connect("", false, 0, null), StreamVerdict.None, -1, "5.0 empty client id with Clean Start 0 [MQTT-3.1.3-6]");
+            Expect5(V5Packets.Connect("v", true, 0, null, null, null, 0, false, null, null, new byte[] { 1 }), StreamVerdict.None, -1, "5.0 password without user name (section 3.1.2.9)");
+            byte[] q2 = connect;
+            for (int id = 1; id <= 5; id++)
+            {
+                q2 = Packets.Concat(q2, V5Packets.Publish("a", "x", 2, false, false, id, null));
+            }
+            Expect5(q2, StreamVerdict.Bad, 0x93, "a fifth QoS 2 message awaiting PUBREL with Receive Maximum 4 [MQTT-3.3.4-7]");
+            byte[] big = V5Packets.Publish("a", new string('x', 1100), 0, false, false, 0, null);
+            Expect5(Packets.Concat(connect, big), StreamVerdict.Bad, 0x95, "over the Maximum Packet Size 1024 (section 3.2.2.3.6)");
+        }
+
+        private static void Expect5(byte[] stream, int kind, int reason, string what)
+        {
+            V5Limits limits = new V5Limits();
+            limits.MaxPacketSize = 1024;
+            limits.MaxClientIdBytes = 64;
+            limits.ReceiveMaximum = 4;
+            limits.TopicAliasMaximum = 4;
+            StreamVerdict v = FuzzValidator.Judge(stream, stream.Length, 1024, 64, limits);
+            Assert.AreEqual(kind, v.Kind, what + ": " + v.KindText + " (" + v.Why + ")");
+            Assert.IsTrue(v.IsV5, what + ": read as 5.0");
+            if (reason >= 0)
+            {
+                Assert.IsTrue(v.Allows(reason), what + ": DISCONNECT " + v.ReasonsText + " should allow 0x" + reason.ToString("X2"));
+            }
+        }
+
         private static void Expect(byte[] stream, int kind, string what)
         {
             BrokerOptions o = TestBroker.SmallOptions();
@@ -268,6 +326,15 @@ namespace NanoBroker.Tests.Engine
         public int ConnAck = -1;
         public bool Judged;
         public int PacketsRead;
+
+        /// <summary>The last packet the broker sent this connection (5.0: the DISCONNECT before a close).</summary>
+        public byte[] LastPacket;
+
+        /// <summary>Bytes read from the broker since the last feed began (the outbox a close may have found full).</summary>
+        public int ReadSinceFeed;
+
+        /// <summary>5.0: the Topic Aliases the broker set towards this client (section 3.3.2.3.4).</summary>
+        public byte[][] Aliases;
     }
 
     /// <summary>A publisher and a subscriber that exchange numbered messages at one QoS and check every one arrives once, in order.</summary>
@@ -279,6 +346,11 @@ namespace NanoBroker.Tests.Engine
         public readonly TestClient Pub;
         public readonly TestClient Sub;
         public readonly int Target;
+
+        // Which side speaks MQTT 5.0 (the other 3.1.1): the messages cross versions [MQTT-3.3.2-4 forwards the payload unchanged].
+        private readonly bool pubV5;
+        private readonly StreamVerdict subV5;
+        private readonly byte[][] subAliases = new byte[1][];
 
         public int Published;
         public int Completed;
@@ -294,14 +366,36 @@ namespace NanoBroker.Tests.Engine
         private readonly int[] unreleased = new int[64];
         private int unreleasedCount;
 
-        public GoodPair(FuzzRun run, TestBroker broker, int qos, int target)
+        public GoodPair(FuzzRun run, TestBroker broker, int qos, int target, bool pubV5, bool subV5)
         {
             this.run = run;
             Qos = qos;
             Topic = "good/q" + qos;
             Target = target;
-            Sub = broker.Subscriber("good-sub" + qos, Topic, qos);
-            Pub = broker.Connect("good-pub" + qos);
+            this.pubV5 = pubV5;
+            if (subV5)
+            {
+                this.subV5 = new StreamVerdict();
+                this.subV5.IsV5 = true;
+                Sub = ConnectV5(broker, "good-sub" + qos);
+                Sub.Send(V5Packets.Subscribe(1, new string[] { Topic }, new int[] { qos }, null));
+                V5Packet subAck = Sub.Read5();
+                run.Check(subAck != null && subAck.Type == PacketType.SubAck && subAck.ReasonCodes.Length == 1 && subAck.ReasonCodes[0] == qos, "good 5.0 subscriber's SUBACK");
+            }
+            else
+            {
+                Sub = broker.Subscriber("good-sub" + qos, Topic, qos);
+            }
+            Pub = pubV5 ? ConnectV5(broker, "good-pub" + qos) : broker.Connect("good-pub" + qos);
+        }
+
+        private TestClient ConnectV5(TestBroker broker, string id)
+        {
+            TestClient c = broker.Open();
+            c.Send(V5Packets.Connect(id, true, 0, null));
+            V5Packet ack = c.Read5();
+            run.Check(ack != null && ack.Type == PacketType.ConnAck && ack.ReasonCode == 0, "good 5.0 client's CONNACK");
+            return c;
         }
 
         public bool Done
@@ -328,13 +422,26 @@ namespace NanoBroker.Tests.Engine
                 int id = nextId;
                 nextId = nextId == 65535 ? 1 : nextId + 1;
                 outstanding[outstandingCount++] = id;
-                Pub.Publish(Topic, Payload(Qos, Published), Qos, false, id);
+                if (pubV5)
+                {
+                    // Properties a 3.1.1 subscriber must not see, a 5.0 one gets unchanged [MQTT-3.3.2-17, MQTT-3.3.2-18].
+                    V5PropertyWriter properties = new V5PropertyWriter().UserProperty("n", "" + Published).ContentType("text/plain");
+                    Pub.Send(V5Packets.Publish(Topic, Payload(Qos, Published), Qos, false, false, id, properties));
+                }
+                else
+                {
+                    Pub.Publish(Topic, Payload(Qos, Published), Qos, false, id);
+                }
                 Published++;
             }
             Packet p;
             while ((p = Pub.Read()) != null)
             {
-                run.CheckServerPacket(p, "good publisher " + Qos, false);
+                run.CheckServerPacket(p, "good publisher " + Qos, false, null, null);
+                if (pubV5 && p.Type != PacketType.PubComp)
+                {
+                    run.CheckEqual(0, V5Packet.Parse(p.Raw).ReasonCode, "the good 5.0 publisher's acknowledgement reason code");
+                }
                 if (Qos == 1)
                 {
                     run.CheckEqual(PacketType.PubAck, p.Type, "QoS 1 publisher expects PUBACK");
@@ -362,7 +469,7 @@ namespace NanoBroker.Tests.Engine
             }
             while ((p = Sub.Read()) != null)
             {
-                run.CheckServerPacket(p, "good subscriber " + Qos, false);
+                run.CheckServerPacket(p, "good subscriber " + Qos, false, subV5, subAliases);
                 if (p.Type == PacketType.PubRel)
                 {
                     int i = IndexOf(unreleased, unreleasedCount, p.PacketId);
@@ -372,6 +479,17 @@ namespace NanoBroker.Tests.Engine
                     continue;
                 }
                 run.CheckEqual(PacketType.Publish, p.Type, "subscriber expects PUBLISH or PUBREL");
+                if (subV5 != null)
+                {
+                    V5Packet p5 = V5Packet.Parse(p.Raw);
+                    p.Topic = p5.Topic;
+                    p.Payload = p5.Payload;
+                    if (pubV5)
+                    {
+                        run.CheckEqual("" + Delivered, p5.Properties.UserPropertyCount == 1 ? p5.Properties.UserPropertyValue(0) : null, "the User Property forwarded unchanged [MQTT-3.3.2-17]");
+                        run.CheckEqual("text/plain", p5.Properties.Text(V5Property.ContentType), "the Content Type forwarded unchanged [MQTT-3.3.2-20]");
+                    }
+                }
                 run.CheckEqual(Topic, p.TopicText, "good subscriber topic");
                 run.CheckEqual(Qos, p.Qos, "granted QoS [MQTT-3.8.4-6]");
                 run.CheckFalse(p.Dup, "no redelivery without a reconnect");
@@ -427,6 +545,9 @@ namespace NanoBroker.Tests.Engine
         private readonly System.Random random;
         private readonly TestBroker broker;
         private readonly BrokerOptions options;
+
+        // What the broker announces to a 5.0 client (read from a probe's CONNACK): the limits 5.0 streams are judged by.
+        private readonly V5Limits v5Limits;
         private readonly FuzzPeer[] live = new FuzzPeer[MaxLivePeers];
         private int liveCount;
         private GoodPair qos1;
@@ -450,6 +571,8 @@ namespace NanoBroker.Tests.Engine
         public int Takeovers;
         public int SlotsFull;
         public int ServerPackets;
+        public int V5Streams;
+        public int V5Disconnects;
 
         public FuzzRun(int seed, bool mutate)
         {
@@ -461,7 +584,16 @@ namespace NanoBroker.Tests.Engine
             // good publishers never wait on a store only the end-of-run cleanup empties.
             options.MaxStoredMessages = 1024;
             options.MessageStoreBytes = 128 * 1024;
+            // 5.0 and 3.1.1 clients share the broker (the 5.0 gate is on).
+            options.Mqtt5 = true;
             broker = new TestBroker(options);
+            TestClient probe = broker.Open();
+            probe.Send(V5Packets.Connect("fz-probe", true, 0, null));
+            V5Packet connAck = probe.Read5();
+            Assert.IsTrue(connAck != null && connAck.Problem == null && connAck.ReasonCode == 0, "the probe's 5.0 CONNACK");
+            v5Limits = V5Limits.FromConnAck(connAck, options.MaxClientIdBytes);
+            probe.Disconnect();
+            probe.Drop();
         }
 
         /// <summary>Where a failure happened, to replay it with NANOBROKER_FUZZ_SEED.</summary>
@@ -520,7 +652,7 @@ namespace NanoBroker.Tests.Engine
         {
             return Connections + " connections (" + Mutated + " mutated), " + PacketsJudged + " valid packets, " + BytesFed + " bytes, "
                 + ViolationCloses + " violation closes, " + Refusals + " refusals, " + Disconnects + " DISCONNECTs, " + Takeovers + " takeovers, "
-                + SlotsFull + " with no free slot, " + ServerPackets + " server packets checked; good: QoS 1 " + qos1.Delivered + ", QoS 2 " + qos2.Delivered + " messages";
+                + SlotsFull + " with no free slot, " + V5Streams + " MQTT 5.0 streams, " + V5Disconnects + " server DISCONNECTs checked, " + ServerPackets + " server packets checked; good: QoS 1 " + qos1.Delivered + ", QoS 2 " + qos2.Delivered + " messages";
         }
 
         public void Run(int maxConnections, int budgetMs)
@@ -532,8 +664,8 @@ namespace NanoBroker.Tests.Engine
             string failure = null;
             try
             {
-                qos1 = new GoodPair(this, broker, 1, 1000000);
-                qos2 = new GoodPair(this, broker, 2, 1000000);
+                qos1 = new GoodPair(this, broker, 1, 1000000, true, false);
+                qos2 = new GoodPair(this, broker, 2, 1000000, false, true);
                 int[] start = BrokerCounts.Of(broker.Broker);
                 long deadline = System.DateTime.UtcNow.Ticks + (long)budgetMs * 10000L;
                 bool draining = false;
@@ -736,14 +868,20 @@ namespace NanoBroker.Tests.Engine
                     }
                 }
             }
-            peer.Verdict = FuzzValidator.Judge(peer.Stream, peer.Stream.Length, options.MaxPacketSize, options.MaxClientIdBytes);
+            peer.Verdict = FuzzValidator.Judge(peer.Stream, peer.Stream.Length, options.MaxPacketSize, options.MaxClientIdBytes, v5Limits);
             current = peer;
             if (!peer.Mutated)
             {
-                Check(peer.Verdict.Kind == StreamVerdict.None || peer.Verdict.Kind == StreamVerdict.Disconnect,
+                Check(peer.Verdict.Kind == StreamVerdict.None || peer.Verdict.Kind == StreamVerdict.Disconnect
+                    || (peer.Verdict.Kind == StreamVerdict.Refuse && peer.Verdict.RefuseCode == 0x8C),
                     "the generator made an invalid unmutated stream");
             }
-            if (peer.Verdict.ConnectAcceptable && !peer.Verdict.CleanSession)
+            if (peer.Verdict.IsV5)
+            {
+                V5Streams++;
+                peer.Aliases = new byte[peer.Verdict.ClientTopicAliasMaximum + 1][];
+            }
+            if (peer.Verdict.ConnectAcceptable && (peer.Verdict.Persistent || peer.Verdict.SessionExpiry != 0))
             {
                 AddOnce(persistentIds, peer.Verdict.ClientId);
             }
@@ -757,6 +895,7 @@ namespace NanoBroker.Tests.Engine
         private void Feed(FuzzPeer peer)
         {
             current = peer;
+            peer.ReadSinceFeed = 0;
             int rest = peer.Stream.Length - peer.Sent;
             if (rest > 0 && !peer.Client.IsClosing)
             {
@@ -792,16 +931,31 @@ namespace NanoBroker.Tests.Engine
         private void ReadAll(FuzzPeer peer)
         {
             current = peer;
+            Drain(peer);
+            CheckAll(peer);
+        }
+
+        // Reads what the broker sent the peer; returns the bytes read.
+        private int Drain(FuzzPeer peer)
+        {
             Packet p;
+            int bytes = 0;
             while ((p = peer.Client.Read()) != null)
             {
-                CheckServerPacket(p, "fuzz connection " + peer.Number, peer.Verdict.IsMqtt31);
+                CheckServerPacket(p, "fuzz connection " + peer.Number, peer.Verdict.IsMqtt31, peer.Verdict.IsV5 ? peer.Verdict : null, peer.Aliases);
                 if (peer.PacketsRead++ == 0)
                 {
                     NoteConnAck(peer, p);
                 }
+                else if (peer.Verdict.IsV5 && peer.LastPacket != null && (peer.LastPacket[0] >> 4) == PacketType.Disconnect)
+                {
+                    Check(false, "a packet after the broker's DISCONNECT [MQTT-3.14.4-1 (5.0: the sender closes after DISCONNECT)]");
+                }
+                peer.LastPacket = p.Raw;
+                bytes += p.Raw.Length;
+                peer.ReadSinceFeed += p.Raw.Length;
             }
-            CheckAll(peer);
+            return bytes;
         }
 
         // [MQTT-3.2.0-1] the first packet from the server is CONNACK.
@@ -863,10 +1017,11 @@ namespace NanoBroker.Tests.Engine
                 {
                     peer.Judged = true;
                     string reason = peer.Client.Connection.CloseReason;
-                    if (peer.ConnAck < 0 && peer.Client.Peek() != null && peer.PacketsRead == 0)
-                    {
-                        NoteConnAck(peer, peer.Client.Peek());
-                    }
+                    // What the broker sent before closing: all of it is read now (a 5.0 close ends with its DISCONNECT).
+                    int outboxSize = peer.Client.Connection.Outbox.Buffer.Length;
+                    Drain(peer);
+                    int pending = peer.ReadSinceFeed;
+                    int[] optional;
                     if (reason != null && reason.IndexOf("taken over") >= 0)
                     {
                         Check(actor != null && actor != peer && actor.Verdict.ConnectAcceptable && actor.ConnAck == 0 && actor.Verdict.ClientId != null
@@ -880,9 +1035,22 @@ namespace NanoBroker.Tests.Engine
                         if (peer.ConnAck > 0)
                         {
                             Refusals++;
-                            if (peer.ConnAck == ConnectReturnCode.ServerUnavailable)
+                            if (peer.ConnAck == (v.IsV5 ? 0x88 : ConnectReturnCode.ServerUnavailable))
                             {
-                                Check(v.ConnectAcceptable && v.ConnectEnd <= delivered, "CONNACK 3 for a CONNECT that is not acceptable");
+                                Check(v.ConnectAcceptable && v.ConnectEnd <= delivered, "CONNACK " + peer.ConnAck + " (server unavailable) for a CONNECT that is not acceptable");
+                            }
+                            else if (v.IsV5 && peer.ConnAck == v.MayRefuseCode)
+                            {
+                                Check(v.ConnectAcceptable && v.ConnectEnd <= delivered, "CONNACK 0x" + peer.ConnAck.ToString("X2") + " for a CONNECT the validator did not see");
+                            }
+                            else if (v.IsV5 && v.Kind == StreamVerdict.Bad && v.BeforeConnAck)
+                            {
+                                // [MQTT-3.1.4-2] an invalid CONNECT may get a CONNACK 0x80 or above before the close.
+                                Check(eventSeen && peer.ConnAck >= 0x80, "CONNACK 0x" + peer.ConnAck.ToString("X2") + " for an invalid CONNECT");
+                            }
+                            else if (v.IsV5 && v.Kind == StreamVerdict.Refuse && peer.ConnAck == v.RefuseCodeAlternative)
+                            {
+                                Check(eventSeen, "CONNACK 0x" + peer.ConnAck.ToString("X2") + " before the refused CONNECT was read");
                             }
                             else
                             {
@@ -890,12 +1058,37 @@ namespace NanoBroker.Tests.Engine
                                 CheckEqual(v.RefuseCode, peer.ConnAck, "CONNACK return code");
                             }
                         }
+                        else if (v.OptionalEndSeen(delivered, out optional) >= 0 && reason != null && reason.IndexOf("protocol violation") == 0
+                            && (!eventSeen || v.Kind != StreamVerdict.Bad || v.OptionalEndSeen(delivered, out optional) <= v.StartAt))
+                        {
+                            // A packet the sender must not send, which the receiver may take or refuse: refused (or,
+                            // when a packet behind it is invalid too, either of them ended the connection).
+                            int more = eventSeen && v.Kind == StreamVerdict.Bad && v.Reasons != null ? v.Reasons.Length : 0;
+                            int[] reasons = new int[optional.Length + more];
+                            System.Array.Copy(optional, reasons, optional.Length);
+                            if (more > 0)
+                            {
+                                System.Array.Copy(v.Reasons, 0, reasons, optional.Length, more);
+                            }
+                            if (v.IsV5)
+                            {
+                                CheckServerDisconnect(peer, reasons, pending, outboxSize);
+                            }
+                            ViolationCloses++;
+                        }
                         else
                         {
                             Check(eventSeen, "the engine closed a connection whose " + delivered + " bytes were valid: " + reason);
                             Check(v.Kind != StreamVerdict.Refuse, "closed without the refusing CONNACK: " + reason);
-                            if (v.Kind == StreamVerdict.Disconnect)
+                            if (v.Kind == StreamVerdict.Disconnect && v.DisconnectMayBeRefused && reason != null && reason.IndexOf("protocol violation") == 0)
                             {
+                                // A DISCONNECT with what only a server sends: refused as a protocol error, which a server may do.
+                                CheckServerDisconnect(peer, new int[] { 0x81, 0x82 }, pending, outboxSize);
+                                ViolationCloses++;
+                            }
+                            else if (v.Kind == StreamVerdict.Disconnect)
+                            {
+                                Check(!v.IsV5 || peer.LastPacket == null || (peer.LastPacket[0] >> 4) != PacketType.Disconnect, "the broker answered the client's DISCONNECT with one");
                                 Check(reason != null && reason.IndexOf("DISCONNECT") >= 0, "closed for another reason than DISCONNECT: " + reason);
                                 Disconnects++;
                             }
@@ -904,6 +1097,10 @@ namespace NanoBroker.Tests.Engine
                                 // [MQTT-4.8.0-1, MQTT-3.1.4-1] closed, without CONNACK or any other reply.
                                 Check(reason != null && reason.IndexOf("protocol violation") == 0, "expected a protocol violation: " + reason);
                                 Check(peer.ConnAck < 0 || peer.Verdict.ConnectEnd >= 0, "a CONNACK was sent for an invalid CONNECT [MQTT-3.1.4-1]");
+                                if (v.IsV5 && !v.BeforeConnAck)
+                                {
+                                    CheckServerDisconnect(peer, v.Reasons, pending, outboxSize);
+                                }
                                 ViolationCloses++;
                             }
                         }
@@ -918,11 +1115,41 @@ namespace NanoBroker.Tests.Engine
             }
         }
 
-        /// <summary>Every packet the engine writes is one a server sends, with the flags MQTT requires (and MQTT 3.1 knows, for a 3.1 client).</summary>
-        public void CheckServerPacket(Packet p, string who, bool mqtt31)
+        // A 5.0 connection closed for a violation: the last packet the broker sent it is a DISCONNECT with one of the
+        // reason codes the validator allows (section 4.13.1), unless the outbox had no room left for one.
+        private void CheckServerDisconnect(FuzzPeer peer, int[] reasons, int pending, int outboxSize)
+        {
+            StreamVerdict allowed = new StreamVerdict();
+            allowed.Reasons = reasons;
+            byte[] last = peer.LastPacket;
+            if (last == null || (last[0] >> 4) != PacketType.Disconnect)
+            {
+                NanoBroker.Sessions.Outbox o = peer.Client.Connection.Outbox;
+                Check(pending + 3 > outboxSize, "closed without a DISCONNECT (expected " + allowed.ReasonsText + ") though the outbox had room ("
+                    + pending + " bytes read since the last feed, outbox of " + outboxSize + ", " + o.Count + " bytes left, " + o.Sendable + " sendable): " + peer.Client.Connection.CloseReason);
+                return;
+            }
+            V5Packet d = V5Packet.Parse(last);
+            Check(allowed.Allows(d.ReasonCode), "DISCONNECT reason 0x" + d.ReasonCode.ToString("X2") + ", expected " + allowed.ReasonsText);
+            V5Disconnects++;
+        }
+
+        /// <summary>
+        /// Every packet the engine writes is one a server sends, with the flags MQTT requires (and MQTT 3.1 knows, for a
+        /// 3.1 client); for a 5.0 client (<paramref name="v5"/>: its CONNECT's limits) it is read as 5.0 by the validator.
+        /// </summary>
+        public void CheckServerPacket(Packet p, string who, bool mqtt31, StreamVerdict v5, byte[][] aliases)
         {
             ServerPackets++;
             string what = who + " got a packet of type " + p.Type + " with flags " + p.Flags;
+            if (v5 != null)
+            {
+                string problem = FuzzValidator5.CheckServerPacket(p.Raw, v5, aliases);
+                Check(problem == null, what + " (MQTT 5.0): " + problem + ": " + Hex(p.Raw, 64));
+                Check(p.Type != PacketType.PubRel || p.Flags == 2, what + " [MQTT-3.6.1-1]");
+                Check(p.Type == PacketType.PubRel || p.Type == PacketType.Publish || p.Type == PacketType.SubAck || p.Type == PacketType.UnsubAck || p.Flags == 0, what + " [MQTT-2.1.3-1]");
+                return;
+            }
             switch (p.Type)
             {
                 case PacketType.ConnAck:
@@ -992,6 +1219,10 @@ namespace NanoBroker.Tests.Engine
             else if (pick < 13)
             {
                 id = "";
+            }
+            if (random.Next(2) == 0)
+            {
+                return ValidStream5(id);
             }
             bool clean = id.Length == 0 || random.Next(3) != 0;
             bool will = random.Next(4) == 0;
@@ -1074,6 +1305,239 @@ namespace NanoBroker.Tests.Engine
             return w.ToArray();
         }
 
+        // A valid MQTT 5.0 stream: CONNECT 5.0 with random properties (and will properties), then what a 5.0 client
+        // sends, each packet with random valid properties and reason codes, within the limits the broker announced
+        // (v5Limits); sometimes ending with a DISCONNECT with a reason code.
+        private byte[] ValidStream5(string id)
+        {
+            ByteWriter w = new ByteWriter();
+            bool cleanStart = random.Next(3) != 0;
+            // A session of an assigned identifier could not be ended by CleanUp: none outlives its connection.
+            long expiry = id.Length > 0 && random.Next(3) == 0 ? 1 + random.Next(3600) : 0;
+            V5PropertyWriter cp = null;
+            int pick = random.Next(100);
+            if (pick < 75 || expiry > 0)
+            {
+                cp = new V5PropertyWriter();
+                if (expiry > 0 || random.Next(4) == 0) cp.SessionExpiryInterval(expiry);
+                if (random.Next(3) == 0) cp.ReceiveMaximum(1 + random.Next(65535));
+                if (random.Next(3) == 0) cp.MaximumPacketSize(random.Next(2) == 0 ? 40 + random.Next(300) : 1024 + random.Next(100000));
+                if (random.Next(3) == 0) cp.TopicAliasMaximum(random.Next(12));
+                if (random.Next(5) == 0) cp.RequestProblemInformation(random.Next(2));
+                if (random.Next(5) == 0) cp.RequestResponseInformation(random.Next(2));
+                for (int k = random.Next(3); k > 0; k--) cp.UserProperty("k" + random.Next(4), "v\u00e9" + random.Next(100));
+                if (pick < 3)
+                {
+                    // Enhanced authentication with a method the broker does not know: CONNACK 0x8C (section 4.12).
+                    cp.AuthenticationMethod("FZ-UNKNOWN").AuthenticationData(RandomBytes(random.Next(8)));
+                }
+            }
+            bool will = random.Next(4) == 0;
+            V5PropertyWriter wp = null;
+            byte[] willPayload = null;
+            if (will)
+            {
+                bool text = random.Next(2) == 0;
+                willPayload = text ? Packets.Bytes("gone" + random.Next(100)) : RandomBytes(random.Next(12));
+                if (random.Next(2) == 0)
+                {
+                    wp = new V5PropertyWriter();
+                    if (random.Next(3) == 0) wp.WillDelayInterval(random.Next(3));
+                    if (text && random.Next(2) == 0) wp.PayloadFormatIndicator(1);
+                    if (random.Next(3) == 0) wp.MessageExpiryInterval(1 + random.Next(100));
+                    if (random.Next(3) == 0) wp.ContentType("text/x-fz");
+                    if (random.Next(3) == 0) wp.ResponseTopic("fz/resp/" + random.Next(3));
+                    if (random.Next(3) == 0) wp.CorrelationData(RandomBytes(random.Next(6)));
+                    if (random.Next(3) == 0) wp.UserProperty("will", "yes");
+                }
+            }
+            string user = random.Next(4) == 0 ? "user" + random.Next(5) : null;
+            // 5.0 allows a password without a user name (section 3.1.2.9).
+            byte[] password = random.Next(5) == 0 ? RandomBytes(random.Next(12)) : null;
+            int keepAlive = random.Next(3) == 0 ? 0 : 10 + random.Next(300);
+            w.Bytes(V5Packets.Connect(id, cleanStart, keepAlive, cp, will ? "fz/will/" + random.Next(4) : null, willPayload,
+                random.Next(3), will && random.Next(3) == 0, wp, user, password));
+            int packets = random.Next(14);
+            int[] awaiting = new int[8];
+            int awaitingCount = 0;
+            int window = v5Limits.ReceiveMaximum < 8 ? v5Limits.ReceiveMaximum : 8;
+            bool[] aliasSet = new bool[v5Limits.TopicAliasMaximum + 1];
+            for (int i = 0; i < packets; i++)
+            {
+                int kind = random.Next(100);
+                int pid = 1 + random.Next(65535);
+                if (kind < 35)
+                {
+                    int qos = random.Next(v5Limits.MaximumQos + 1);
+                    if (qos == 2 && (awaitingCount >= window - 1 || !cleanStart))
+                    {
+                        qos = qos > 1 ? 1 : qos;
+                    }
+                    if (qos == 2)
+                    {
+                        awaiting[awaitingCount++] = pid;
+                    }
+                    bool retain = v5Limits.RetainAvailable && random.Next(6) == 0;
+                    bool text = random.Next(2) == 0;
+                    byte[] payload = text ? Packets.Bytes("t\u00e9xt" + random.Next(1000)) : RandomBytes(random.Next(40));
+                    V5PropertyWriter pp = null;
+                    byte[] topic = Packets.Bytes(PublishTopic());
+                    if (random.Next(3) != 0)
+                    {
+                        pp = new V5PropertyWriter();
+                        if (text && random.Next(3) == 0) pp.PayloadFormatIndicator(1);
+                        if (random.Next(4) == 0) pp.MessageExpiryInterval(random.Next(4) == 0 ? 0 : 1 + random.Next(100000));
+                        if (random.Next(4) == 0) pp.ContentType("application/x-fz");
+                        if (random.Next(4) == 0) pp.ResponseTopic("fz/resp/" + random.Next(3));
+                        if (random.Next(4) == 0) pp.CorrelationData(RandomBytes(random.Next(16)));
+                        for (int k = random.Next(4); k > 0; k--) pp.UserProperty("u" + random.Next(3), "\u4e2d" + random.Next(10));
+                        if (v5Limits.TopicAliasMaximum > 0 && random.Next(2) == 0)
+                        {
+                            int alias = 1 + random.Next(v5Limits.TopicAliasMaximum);
+                            pp.TopicAlias(alias);
+                            if (aliasSet[alias] && random.Next(2) == 0)
+                            {
+                                // The alias stands for the topic set before it (section 3.3.2.3.4); the generator
+                                // does not track which, so the message goes to whatever topic that was.
+                                topic = new byte[0];
+                            }
+                            aliasSet[alias] = true;
+                        }
+                    }
+                    w.Bytes(V5Packets.Publish(topic, payload, qos, retain, false, pid, pp));
+                }
+                else if (kind < 50)
+                {
+                    int count = 1 + random.Next(3);
+                    string[] filters = new string[count];
+                    int[] subOptions = new int[count];
+                    for (int k = 0; k < count; k++)
+                    {
+                        bool shared = random.Next(6) == 0;
+                        filters[k] = shared ? "$share/g" + random.Next(3) + "/" + Filter() : Filter();
+                        subOptions[k] = V5Packets.SubscriptionOptions(random.Next(3), !shared && random.Next(3) == 0, random.Next(3) == 0, random.Next(3));
+                    }
+                    V5PropertyWriter sp = null;
+                    if (random.Next(2) == 0)
+                    {
+                        sp = new V5PropertyWriter();
+                        if (v5Limits.SubscriptionIdentifiersAvailable && random.Next(2) == 0) sp.SubscriptionIdentifier(1 + random.Next(random.Next(2) == 0 ? 100 : 268435455));
+                        if (random.Next(2) == 0) sp.UserProperty("sub", "p");
+                    }
+                    w.Bytes(V5Packets.Subscribe(pid, filters, subOptions, sp));
+                }
+                else if (kind < 58)
+                {
+                    w.Bytes(V5Packets.Unsubscribe(pid, new string[] { Filter() }, random.Next(3) == 0 ? new V5PropertyWriter().UserProperty("un", "sub") : null));
+                }
+                else if (kind < 75)
+                {
+                    int released = pid;
+                    if (awaitingCount > 0)
+                    {
+                        int k = random.Next(awaitingCount);
+                        released = awaiting[k];
+                        awaiting[k] = awaiting[--awaitingCount];
+                    }
+                    w.Bytes(V5Packets.PubRel(released, random.Next(4) == 0 ? 0x92 : 0, AckProperties()));
+                }
+                else if (kind < 90)
+                {
+                    int[] codes = new int[] { 0x00, 0x10, 0x80, 0x83, 0x87, 0x90, 0x91, 0x97, 0x99 };
+                    int which = kind < 82 ? PacketType.PubAck : kind < 86 ? PacketType.PubRec : PacketType.PubComp;
+                    int code = which == PacketType.PubComp ? (random.Next(4) == 0 ? 0x92 : 0) : codes[random.Next(codes.Length)];
+                    if (random.Next(4) == 0)
+                    {
+                        // Reason Code 0 and no properties may be left out (section 3.4.2.1).
+                        w.Bytes(which == PacketType.PubAck ? Packets.PubAck(pid) : which == PacketType.PubRec ? Packets.PubRec(pid) : Packets.PubComp(pid));
+                    }
+                    else
+                    {
+                        w.Bytes(V5Packets.Ack(which << 4, pid, code, AckProperties()));
+                    }
+                }
+                else
+                {
+                    w.Bytes(Packets.PingReq());
+                }
+            }
+            if (random.Next(4) == 0)
+            {
+                int[] reasons = new int[] { 0x00, 0x04, 0x80, 0x83, 0x00 };
+                V5PropertyWriter dp = null;
+                if (random.Next(2) == 0)
+                {
+                    dp = new V5PropertyWriter();
+                    // [MQTT-3.14.2-2] a non-zero expiry only where the CONNECT's was non-zero.
+                    if (random.Next(2) == 0) dp.SessionExpiryInterval(expiry > 0 ? random.Next(7200) : 0);
+                    if (random.Next(2) == 0) dp.ReasonString("bye");
+                    if (random.Next(2) == 0) dp.UserProperty("d", "x");
+                }
+                w.Bytes(V5Packets.Disconnect(reasons[random.Next(reasons.Length)], dp));
+            }
+            return w.ToArray();
+        }
+
+        private V5PropertyWriter AckProperties()
+        {
+            if (random.Next(3) != 0)
+            {
+                return null;
+            }
+            V5PropertyWriter p = new V5PropertyWriter();
+            if (random.Next(2) == 0) p.ReasonString("r" + random.Next(10));
+            if (random.Next(2) == 0) p.UserProperty("a", "b");
+            return p;
+        }
+
+        // One packet a 5.0 client must not send, each an error the 5.0 text names (section and reason in FuzzValidator5).
+        private byte[] V5Violation(out string what)
+        {
+            int pid = 1 + random.Next(65535);
+            switch (random.Next(13))
+            {
+                case 0:
+                    what = "AUTH without an Authentication Method in the CONNECT";
+                    return V5Packets.Auth(random.Next(2) == 0 ? 0x18 : 0x19, new V5PropertyWriter().AuthenticationMethod("FZ"));
+                case 1:
+                    what = "PUBLISH with a Subscription Identifier";
+                    return V5Packets.Publish("fz/a", "x", random.Next(2), false, false, pid, new V5PropertyWriter().SubscriptionIdentifier(1 + random.Next(50)));
+                case 2:
+                    what = "PUBLISH with Topic Alias 0";
+                    return V5Packets.Publish("fz/a", "x", 0, false, false, 0, new V5PropertyWriter().TopicAlias(0));
+                case 3:
+                    what = "PUBLISH with a Topic Alias above the maximum";
+                    return V5Packets.Publish("fz/a", "x", 1, false, false, pid, new V5PropertyWriter().TopicAlias(v5Limits.TopicAliasMaximum + 1 + random.Next(3)));
+                case 4:
+                    what = "PUBLISH with an empty topic and no alias";
+                    return V5Packets.Publish("", "x", random.Next(3), false, false, pid, null);
+                case 5:
+                    what = "SUBSCRIBE with Retain Handling 3";
+                    return V5Packets.Subscribe(pid, Filter(), V5Packets.SubscriptionOptions(random.Next(3), false, false, 3), 0);
+                case 6:
+                    what = "SUBSCRIBE with No Local on a shared subscription";
+                    return V5Packets.Subscribe(pid, "$share/g/" + Filter(), V5Packets.SubscriptionOptions(random.Next(3), true, false, 0), 0);
+                case 7:
+                    what = "SUBSCRIBE with reserved option bits";
+                    return V5Packets.Subscribe(pid, Filter(), (1 + random.Next(3)) << 6, 0);
+                case 8:
+                    what = "DISCONNECT setting a session expiry (from 0 when the CONNECT had none)";
+                    return V5Packets.Disconnect(0, 1 + random.Next(1000));
+                case 9:
+                    what = "a property twice";
+                    return V5Packets.Publish("fz/a", "x", 0, false, false, 0, new V5PropertyWriter().ContentType("a").ContentType("b"));
+                case 10:
+                    what = "a property not defined for the packet";
+                    return V5Packets.Subscribe(pid, new string[] { "fz/a" }, new int[] { 0 }, new V5PropertyWriter().MessageExpiryInterval(5));
+                case 11:
+                    what = "Subscription Identifier 0";
+                    return V5Packets.Subscribe(pid, new string[] { "fz/#" }, new int[] { 0 }, new V5PropertyWriter().SubscriptionIdentifier(0));
+                default:
+                    what = "PUBACK with a reason code not defined for it";
+                    return V5Packets.PubAck(pid, 0x92, null);
+            }
+        }
+
         private string PublishTopic()
         {
             switch (random.Next(8))
@@ -1132,6 +1596,23 @@ namespace NanoBroker.Tests.Engine
                 byte[] r = new byte[connectSize + garbage.Length];
                 System.Array.Copy(valid, r, connectSize);
                 System.Array.Copy(garbage, 0, r, connectSize, garbage.Length);
+                return r;
+            }
+            if (choice < 26 && FuzzValidator5.IsV5Connect(valid, valid.Length))
+            {
+                // A 5.0 stream with one packet the 5.0 text forbids, at a packet boundary behind the CONNECT.
+                string what;
+                byte[] violation = V5Violation(out what);
+                int at = PacketStart(valid);
+                if (at == 0)
+                {
+                    at = PacketSize(valid, 0);
+                }
+                byte[] r = new byte[valid.Length + violation.Length];
+                System.Array.Copy(valid, 0, r, 0, at);
+                System.Array.Copy(violation, 0, r, at, violation.Length);
+                System.Array.Copy(valid, at, r, at + violation.Length, valid.Length - at);
+                how = what + " inserted at " + at;
                 return r;
             }
             byte[] s = valid;

@@ -49,6 +49,71 @@ namespace NanoBroker.Tests.Engine
         /// <summary>Complete packets read before the event.</summary>
         public int Packets;
 
+        /// <summary>The session outlives the connection (3.1.1: clean session 0; 5.0: a Session Expiry Interval above 0).</summary>
+        public bool Persistent;
+
+        /// <summary>The stream is read as MQTT 5.0 (<see cref="FuzzValidator5"/>).</summary>
+        public bool IsV5;
+
+        /// <summary>5.0, Bad: the DISCONNECT Reason Codes the broker may send before it closes.</summary>
+        public int[] Reasons;
+
+        /// <summary>5.0, Bad: the packet is the CONNECT (no DISCONNECT before CONNACK; a CONNACK 0x80 or above may come [MQTT-3.1.4-2]).</summary>
+        public bool BeforeConnAck;
+
+        /// <summary>5.0, Refuse: a second CONNACK code the specification allows for it, or -1.</summary>
+        public int RefuseCodeAlternative = -1;
+
+        /// <summary>5.0: an acceptable CONNECT the server may still refuse with this code (an empty client id: 0x85), or -1.</summary>
+        public int MayRefuseCode = -1;
+
+        /// <summary>5.0, Disconnect: the DISCONNECT carries what a server may also answer as a protocol error.</summary>
+        public bool DisconnectMayBeRefused;
+
+        /// <summary>
+        /// 5.0: packets before the event that a server may take or refuse, where the specification forbids the sender
+        /// to send them but names no duty of the receiver: each an int[] { start, end, allowed reason codes... }.
+        /// </summary>
+        public readonly ArrayList MayEndAt = new ArrayList();
+
+        /// <summary>
+        /// The end of the first of <see cref="MayEndAt"/> the broker has seen all of (<paramref name="delivered"/> bytes),
+        /// or -1; <paramref name="reasons"/>: the reason codes of all of them seen (the broker may stop at any).
+        /// </summary>
+        public int OptionalEndSeen(int delivered, out int[] reasons)
+        {
+            int first = -1;
+            int count = 0;
+            int[] all = new int[64];
+            for (int i = 0; i < MayEndAt.Count; i++)
+            {
+                int[] e = (int[])MayEndAt[i];
+                if (e[1] > delivered)
+                {
+                    continue;
+                }
+                if (first < 0)
+                {
+                    first = e[1];
+                }
+                for (int k = 2; k < e.Length && count < all.Length; k++)
+                {
+                    all[count++] = e[k];
+                }
+            }
+            reasons = new int[count];
+            System.Array.Copy(all, reasons, count);
+            return first;
+        }
+
+        /// <summary>5.0: the Session Expiry Interval of the CONNECT (0 when absent).</summary>
+        public long SessionExpiry;
+
+        /// <summary>5.0: the client's Topic Alias Maximum (0: the broker may use none) and Maximum Packet Size (0: none).</summary>
+        public int ClientTopicAliasMaximum;
+
+        public int ClientMaxPacketSize;
+
         internal StreamVerdict End(int kind, int startAt, int endAt, string why)
         {
             Kind = kind;
@@ -64,12 +129,39 @@ namespace NanoBroker.Tests.Engine
             {
                 switch (Kind)
                 {
-                    case Bad: return IsLimit ? "limit" : "invalid";
+                    case Bad: return (IsLimit ? "limit" : "invalid") + (Reasons != null ? " (DISCONNECT " + ReasonsText + ")" : "");
                     case Refuse: return "refuse " + RefuseCode;
                     case Disconnect: return "disconnect";
                     default: return "valid";
                 }
             }
+        }
+
+        /// <summary>The allowed reason codes as hex, for messages.</summary>
+        public string ReasonsText
+        {
+            get
+            {
+                string text = "";
+                for (int i = 0; Reasons != null && i < Reasons.Length; i++)
+                {
+                    text += (i > 0 ? "/" : "") + "0x" + Reasons[i].ToString("X2");
+                }
+                return BeforeConnAck ? text + " or none before CONNACK" : text;
+            }
+        }
+
+        /// <summary>True when <paramref name="code"/> is one of <see cref="Reasons"/>.</summary>
+        public bool Allows(int code)
+        {
+            for (int i = 0; Reasons != null && i < Reasons.Length; i++)
+            {
+                if (Reasons[i] == code)
+                {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -85,6 +177,19 @@ namespace NanoBroker.Tests.Engine
     {
         public static StreamVerdict Judge(byte[] s, int length, int maxPacketSize, int maxClientIdBytes)
         {
+            return Judge(s, length, maxPacketSize, maxClientIdBytes, null);
+        }
+
+        /// <summary>
+        /// As above; with <paramref name="v5"/> (the broker takes MQTT 5.0 and announces these limits) a stream whose
+        /// CONNECT is level 5 is read as 5.0 by <see cref="FuzzValidator5"/>.
+        /// </summary>
+        public static StreamVerdict Judge(byte[] s, int length, int maxPacketSize, int maxClientIdBytes, V5Limits v5)
+        {
+            if (v5 != null && FuzzValidator5.IsV5Connect(s, length))
+            {
+                return FuzzValidator5.Judge(s, length, v5);
+            }
             StreamVerdict v = new StreamVerdict();
             bool connected = false;
             int p = 0;
@@ -330,6 +435,7 @@ namespace NanoBroker.Tests.Engine
             v.ConnectEnd = end;
             v.ClientId = Slice(s, idStart, idLength);
             v.CleanSession = (connectFlags & 0x02) != 0;
+            v.Persistent = !v.CleanSession;
             if (idLength == 0 && (!v.CleanSession || level == 3))
             {
                 v.RefuseCode = 2;
