@@ -94,10 +94,10 @@ projects = {
 }
 
 def check_split_tests():
-    """The three test projects together list NanoBroker.Tests/Engine: Storage/ and Protocol/ in one, Mqtt5/ in another, the rest in the third, the harness in all."""
+    """The three test projects together list NanoBroker.Tests/Engine: Storage/ and Protocol/ in one, Mqtt5/ and Security/ in another, the rest in the third, the harness in all."""
     engine = cs_files('NanoBroker.Tests', 'Engine')
     storage = {f for f in engine if f.startswith('Engine\\Storage\\') or f.startswith('Engine\\Protocol\\')}
-    mqtt5 = {f for f in engine if f.startswith('Engine\\Mqtt5\\')}
+    mqtt5 = {f for f in engine if f.startswith('Engine\\Mqtt5\\') or f.startswith('Engine\\Security\\')}
     harness = {f for f in engine if f.startswith('Engine\\Harness\\')}
     check_listed(projects['tests'], '', engine - storage - mqtt5)
     check_listed(projects['storage-tests'], '..\\NanoBroker.Tests\\', storage | harness)

@@ -74,8 +74,6 @@ namespace NanoBroker
         /// </summary>
         public int InflightWindow;
 
-        /// <summary>MQTT 5.0 clients accepted (in progress, issue #14; on when complete). Off: a 5.0 CONNECT gets CONNACK 1, as from a 3.1.1 broker.</summary>
-        public bool Mqtt5;
 
         /// <summary>QoS 1/2 messages queued per session (online behind the inflight window, or offline). When full: see <see cref="QueueFull"/>; offline, the oldest is dropped and counted.</summary>
         public int QueueDepth;

@@ -6,7 +6,6 @@
 #   bench/engine.sh                 # everything
 #   bench/engine.sh --memory        # only the heap report
 #   bench/engine.sh --filter '*Qos0*'   # a subset of the benchmarks (BenchmarkDotNet filter)
-#   ENGINE_MQTT5=1 bench/engine.sh --filter '*Mqtt5*'   # the MQTT 5.0 routes too (needs BrokerOptions.Mqtt5, issue #14)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -16,12 +15,10 @@ trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$RESULTS"
 
 echo "== building (Release)"
-# The MQTT 5.0 route benchmarks (BenchmarksMqtt5.cs) are compiled only with ENGINE_MQTT5=1.
-PROPS=(-p:EngineMqtt5="$([ -n "${ENGINE_MQTT5:-}" ] && echo true || echo false)")
 build() {
     # Once more on failure: a build running at the same time in this work tree can lock files.
     local log
-    log="$(dotnet build -c Release -nologo -v q "${PROPS[@]}" "$1" 2>&1)" || log="$(dotnet build -c Release -nologo -v q "${PROPS[@]}" "$1" 2>&1)" \
+    log="$(dotnet build -c Release -nologo -v q "$1" 2>&1)" || log="$(dotnet build -c Release -nologo -v q "$1" 2>&1)" \
         || { echo "$log" | grep -E "error|Error" | sort -u >&2; echo "bench: build of $1 failed" >&2; exit 1; }
 }
 build bench/EngineBench/EngineBench.csproj

@@ -8,8 +8,7 @@
 # bench/results/name.md and its JSON files (the ack-latency and scale results README.md links to).
 # BENCH_MQTT=5 runs the scenarios with MQTT 5.0 clients, adding the 64 B -props and -alias variants; it too
 # writes to bench/results/quick/ (as mqtt5.md) unless BENCH_OUT or BENCH_SAVE says otherwise. A broker that
-# refuses 5.0 clients is skipped with a note (NanoBroker until it speaks 5.0); its host options for 5.0 go in
-# BENCH_NANOBROKER_ARGS.
+# refuses 5.0 clients is skipped with a note. More NanoBroker host options go in BENCH_NANOBROKER_ARGS.
 #
 #   bench/run.sh                  # everything, about 3 to 4 minutes on 2 cores
 #   BENCH_SECONDS=1 bench/run.sh  # shorter scenarios (noisier)

@@ -75,30 +75,6 @@ namespace NanoBroker.Tests.Engine
         }
 
         [TestMethod]
-        public void RealMqtt5ConnectWithPropertiesGetsConnAck1_MQTT_3_1_2_2()
-        {
-            // An MQTT 5 client: level 5, then a properties length (here: Session Expiry Interval = 60)
-            // between keep-alive and the client identifier. The 3.1.1 payload parse does not apply to it.
-            ByteWriter w = new ByteWriter();
-            w.Field("MQTT").Byte(5).Byte(0x02).UInt16(60);
-            w.Byte(5).Byte(0x11).Byte(0).Byte(0).Byte(0).Byte(60);
-            w.Field("mqtt5-client");
-            TestBroker b = new TestBroker();
-            b.ConnectExpecting(w.ToPacket(0x10), ConnectReturnCode.UnacceptableProtocolVersion);
-        }
-
-        [TestMethod]
-        public void Mqtt5ConnectWithEmptyPropertiesGetsConnAck1_MQTT_3_1_2_2()
-        {
-            ByteWriter w = new ByteWriter();
-            w.Field("MQTT").Byte(5).Byte(0x02).UInt16(60);
-            w.Byte(0);
-            w.Field("mqtt5");
-            TestBroker b = new TestBroker();
-            b.ConnectExpecting(w.ToPacket(0x10), ConnectReturnCode.UnacceptableProtocolVersion);
-        }
-
-        [TestMethod]
         public void MqIsdpLevel3IsAccepted()
         {
             TestBroker b = new TestBroker();

@@ -584,8 +584,7 @@ namespace NanoBroker.Tests.Engine
             // good publishers never wait on a store only the end-of-run cleanup empties.
             options.MaxStoredMessages = 1024;
             options.MessageStoreBytes = 128 * 1024;
-            // 5.0 and 3.1.1 clients share the broker (the 5.0 gate is on).
-            options.Mqtt5 = true;
+            // 5.0 and 3.1.1 clients share the broker.
             broker = new TestBroker(options);
             TestClient probe = broker.Open();
             probe.Send(V5Packets.Connect("fz-probe", true, 0, null));

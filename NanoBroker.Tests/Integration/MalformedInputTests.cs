@@ -56,7 +56,7 @@ namespace NanoBroker.Tests.Integration
         public async Task UnsupportedProtocolLevel_GetsConnAck1ThenClose_MQTT_3_1_2_2()
         {
             using RawMqttClient raw = await RawMqttClient.OpenAsync(Broker, Timeout);
-            await raw.SendAsync(RawMqttClient.Connect("x", level: 5), Timeout);
+            await raw.SendAsync(RawMqttClient.Connect("x", level: 6), Timeout);
             RawMqttClient.Packet connAck = await raw.ReadPacketAsync(Wait);
             Assert.IsNotNull(connAck, "closed without CONNACK");
             Assert.AreEqual(0x20, connAck.Header);

@@ -1,4 +1,3 @@
-#if MQTT5_INTEGRATION
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -15,10 +14,9 @@ namespace NanoBroker.Tests.Integration
     /// <summary>
     /// MQTT 5.0 through real clients: mosquitto_pub/mosquitto_sub -V mqttv5, MQTTnet with MqttProtocolVersion.V500,
     /// paho-mqtt for Python (1.6, protocol=MQTTv5) and MQTT.js 5 (protocolVersion 5), and 3.1.1 clients beside them.
-    /// Written before the broker speaks 5.0 and checked against mosquitto 2.0: compiled only with
-    /// -p:Mqtt5Integration=true (MQTT5_INTEGRATION), until MQTT 5.0 lands (issue #14). To run them against mosquitto:
+    /// Written before the broker spoke 5.0 and checked against mosquitto 2.0, which they still pass:
     ///   /usr/sbin/mosquitto -p 18831 &amp;
-    ///   NANOBROKER_MQTT5_TEST_PORT=18831 dotnet test NanoBroker.Tests/NanoBroker.Tests.csproj -p:Mqtt5Integration=true --filter "FullyQualifiedName~Mqtt5ClientTests"
+    ///   NANOBROKER_MQTT5_TEST_PORT=18831 dotnet test NanoBroker.Tests/NanoBroker.Tests.csproj --filter "FullyQualifiedName~Mqtt5ClientTests"
     /// </summary>
     [TestClass]
     [TestCategory("mqtt5")]
@@ -636,4 +634,3 @@ say('DONE')
         }
     }
 }
-#endif

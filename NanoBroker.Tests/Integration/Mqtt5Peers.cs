@@ -1,4 +1,3 @@
-#if MQTT5_INTEGRATION
 using System;
 using System.Buffers;
 using System.Collections.Generic;
@@ -29,16 +28,6 @@ namespace NanoBroker.Tests.Integration
 
         private readonly string run = Guid.NewGuid().ToString("N").Substring(0, 8);
 
-        /// <summary>The in-process broker accepts MQTT 5.0 (BrokerOptions.Mqtt5, until 5.0 is complete); none is started for an external one.</summary>
-        [TestInitialize]
-        public void StartMqtt5Broker()
-        {
-            if (ExternalPort == null)
-            {
-                StartBroker(o => o.Mqtt5 = true);
-            }
-        }
-
         /// <summary>The port of the broker under test.</summary>
         protected int Port
         {
@@ -48,12 +37,6 @@ namespace NanoBroker.Tests.Integration
         protected string PortText
         {
             get { return Port.ToString(); }
-        }
-
-        /// <summary>The broker accepts MQTT 5.0 clients (BrokerOptions.Mqtt5, off by default while 5.0 is built).</summary>
-        protected override void Configure(BrokerOptions options)
-        {
-            options.Mqtt5 = true;
         }
 
         /// <summary><paramref name="name"/> made unique to this test run (topics, client ids).</summary>
@@ -336,4 +319,3 @@ namespace NanoBroker.Tests.Integration
         }
     }
 }
-#endif

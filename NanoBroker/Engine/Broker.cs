@@ -76,7 +76,7 @@ namespace NanoBroker
             receiveLender = new BufferPool(receiveBytes < options.MaxPacketSize ? options.LargeReceiveBuffers : 0, options.MaxPacketSize);
             sendLender = new BufferPool(options.OutboxBytes < options.MaxPacketSize ? options.LargeSendBuffers : 0, options.MaxPacketSize);
             connections = new ConnectionTable(options.MaxClients + SpareConnections, receiveBytes, options.OutboxBytes, sendLender,
-                options.Mqtt5 ? options.MaxTopicAliases : 0, options.Mqtt5 ? options.MaxOutboundTopicAliases : 0, options.TopicAliasBytes);
+                options.MaxTopicAliases, options.MaxOutboundTopicAliases, options.TopicAliasBytes);
             // $SYS statistics are retained messages too; they get room of their own in the topic tree and both
             // stores (and one more message, as a new value is stored before the old one goes), so the user's limits hold.
             int sysMessages = options.SysIntervalMs > 0 ? SysTopics.All.Length : 0;
@@ -271,7 +271,7 @@ namespace NanoBroker
             wills.PublishDue();
             sessions.ExpireOffline();
             // 5.0: retained messages whose Message Expiry Interval passed leave, checked once a second.
-            if (options.Mqtt5 && MessageExpiry.Seconds(context.Now) != retainedExpiryCheckedAt)
+            if (MessageExpiry.Seconds(context.Now) != retainedExpiryCheckedAt)
             {
                 retainedExpiryCheckedAt = MessageExpiry.Seconds(context.Now);
                 router.ExpireRetained();

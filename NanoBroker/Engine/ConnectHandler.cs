@@ -137,10 +137,10 @@ namespace NanoBroker
             BrokerOptions options = context.Options;
             AccessControl access = context.Access;
             bool v5 = level == ProtocolVersion.Mqtt5;
-            if (decoded == ReasonCode.UnsupportedProtocolVersion || (v5 && !options.Mqtt5))
+            if (decoded == ReasonCode.UnsupportedProtocolVersion)
             {
-                // [MQTT-3.1.2-2] an unsupported protocol level (MQTT 5.0 too, until BrokerOptions.Mqtt5), answered
-                // with a 3.1.1 CONNACK 1, as a 3.1.1 server does.
+                // [MQTT-3.1.2-2] an unsupported protocol level, answered with a 3.1.1 CONNACK 1 (the client's own
+                // version is unknown).
                 return Refuse(c, ReasonCode.UnsupportedProtocolVersion, "unsupported protocol level " + level);
             }
             if (decoded != ReasonCode.Success)

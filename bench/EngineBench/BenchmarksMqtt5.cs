@@ -1,4 +1,3 @@
-#if ENGINE_MQTT5
 using System;
 using BenchmarkDotNet.Attributes;
 using LoadGenerator;
@@ -9,8 +8,7 @@ namespace EngineBench
 {
     // MQTT 5.0 routes, as Benchmarks.cs's 3.1.1 ones: each operation routes one 64 B PUBLISH from a 5.0 publisher to
     // 5.0 subscribers and drains every outbox it filled, so Allocated is the managed bytes per routed message (0 is
-    // the goal: no allocation per packet, with or without properties and aliases). Compiled with -p:EngineMqtt5=true,
-    // which needs an engine with BrokerOptions.Mqtt5 (issue #14).
+    // the goal: no allocation per packet, with or without properties and aliases).
 
     /// <summary>
     /// QoS 0 PUBLISH of 64 B at 5.0 to 1 or 10 5.0 subscribers: with an empty property block, with the load generator's
@@ -34,7 +32,7 @@ namespace EngineBench
         [GlobalSetup]
         public void Setup()
         {
-            h = new Harness(Harness.Mqtt5(BrokerOptions.Desktop()));
+            h = new Harness(BrokerOptions.Desktop());
             subscribers = new Connection[Subscribers];
             for (int i = 0; i < Subscribers; i++)
             {
@@ -79,7 +77,7 @@ namespace EngineBench
         [GlobalSetup]
         public void Setup()
         {
-            h = new Harness(Harness.Mqtt5(BrokerOptions.Desktop()));
+            h = new Harness(BrokerOptions.Desktop());
             subscriber = h.Connect5("sub");
             h.Subscribe5(subscriber, "sensors/+/temperature", 1);
             publisher = h.Connect5("pub");
@@ -108,4 +106,3 @@ namespace EngineBench
         }
     }
 }
-#endif

@@ -106,14 +106,6 @@ namespace EngineBench
             return b;
         }
 
-#if ENGINE_MQTT5
-        /// <summary><paramref name="o"/> with MQTT 5.0 clients accepted.</summary>
-        public static BrokerOptions Mqtt5(BrokerOptions o)
-        {
-            o.Mqtt5 = true;
-            return o;
-        }
-
         /// <summary>Connects a 5.0 client (clean start, no session expiry); throws unless the CONNACK's reason code is 0.</summary>
         public Connection Connect5(string clientId)
         {
@@ -161,7 +153,6 @@ namespace EngineBench
             int properties = extras == PublishExtras.Properties ? ForwardedProperties.Block.Length : 0;
             return Wire5.PublishSize(System.Text.Encoding.UTF8.GetByteCount(topic), qos, properties, 64);
         }
-#endif
 
         public static byte[] Ack(int type, int packetId)
         {

@@ -120,7 +120,6 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         {
             RamStorage ram = new RamStorage();
             BrokerOptions o = TestBroker.StorageOptions();
-            o.Mqtt5 = true;
             TestBroker b = TestBroker.Restored(ram, o);
             TestClient pub = V5Clients.Connect(b, "pub");
             pub.Send(V5Packets.Publish("a/b", "x", 1, true, false, 1, Expiry(5)));
@@ -136,7 +135,6 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         {
             RamStorage ram = new RamStorage();
             BrokerOptions o = TestBroker.StorageOptions();
-            o.Mqtt5 = true;
             o.PersistQueuedMessages = true;
             TestBroker b = TestBroker.Restored(ram, o);
             OfflineSubscriber(b, "q/b");

@@ -8,16 +8,18 @@ using NanoBroker.Tests.Engine.Harness;
 
 namespace NanoBroker.Tests.Engine.Mqtt5
 {
-    /// <summary>MQTT 5.0 CONNECT and CONNACK (sections 3.1, 3.2) and the BrokerOptions.Mqtt5 gate.</summary>
+    /// <summary>MQTT 5.0 CONNECT and CONNACK (sections 3.1, 3.2) and an unknown protocol level.</summary>
     [TestClass]
     public class Mqtt5ConnectTests
     {
         [TestMethod]
-        public void Mqtt5OffRefusesWith311ConnAck1_MQTT_3_1_2_2()
+        public void UnknownProtocolLevelIsRefusedWith311ConnAck1_MQTT_3_1_2_2()
         {
             TestBroker b = new TestBroker();
             TestClient c = b.Open();
-            c.Send(V5Packets.Connect("dev", true, 0, null));
+            byte[] connect = V5Packets.Connect("dev", true, 0, null);
+            connect[8] = 6; // the protocol level after the fixed header and the name "MQTT"
+            c.Send(connect);
             Packet p = c.Read();
             Expect.Type(PacketType.ConnAck, p);
             Assert.AreEqual(4, p.Raw.Length, "a 3.1.1 CONNACK");

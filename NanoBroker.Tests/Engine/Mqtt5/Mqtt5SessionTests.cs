@@ -53,7 +53,6 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         {
             RamStorage ram = new RamStorage();
             BrokerOptions o = TestBroker.StorageOptions();
-            o.Mqtt5 = true;
             TestBroker b = TestBroker.Restored(ram, o);
             TestClient c = V5Clients.ConnectWithExpiry(b, "dev", 10, false);
             V5Clients.Subscribe(c, "a/b", 1);
@@ -76,7 +75,6 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         {
             RamStorage ram = new RamStorage();
             BrokerOptions o = TestBroker.StorageOptions();
-            o.Mqtt5 = true;
             TestBroker b = TestBroker.Restored(ram, o);
             V5Clients.ConnectWithExpiry(b, "dev", 60, false).Drop();
             V5Clients.ConnectWithExpiry(b, "dev", 0, true);

@@ -107,7 +107,6 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         {
             RamStorage ram = new RamStorage();
             BrokerOptions o = TestBroker.StorageOptions();
-            o.Mqtt5 = true;
             o.PersistQueuedMessages = true;
             TestBroker b = TestBroker.Restored(ram, o);
             TestClient sub = V5Clients.ConnectWithExpiry(b, "sub", 600, false);

@@ -214,7 +214,6 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         {
             RamStorage ram = new RamStorage();
             BrokerOptions o = TestBroker.StorageOptions();
-            o.Mqtt5 = true;
             string rules = "user alice\ntopic readwrite a/#\n";
             TestBroker b = TestBroker.Restored(ram, o, TestAccess.Make(rules, false));
             TestClient m = b.Open();
@@ -239,7 +238,6 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         {
             RamStorage ram = new RamStorage();
             BrokerOptions o = TestBroker.StorageOptions();
-            o.Mqtt5 = true;
             TestBroker b = TestBroker.Restored(ram, o);
             TestClient m1 = V5Clients.ConnectWithExpiry(b, "m1", 600, false);
             TestClient m2 = V5Clients.ConnectWithExpiry(b, "m2", 600, false);

@@ -112,7 +112,6 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         {
             RamStorage ram = new RamStorage();
             BrokerOptions o = TestBroker.StorageOptions();
-            o.Mqtt5 = true;
             TestBroker b = TestBroker.Restored(ram, o);
             TestClient c = V5Clients.ConnectWithExpiry(b, "dev", 600, false);
             Subscribe(c, "a/b", V5Packets.SubscriptionOptions(1, true, true, 0), 1);

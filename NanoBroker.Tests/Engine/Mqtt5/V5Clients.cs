@@ -8,18 +8,17 @@ using NanoBroker.Tests.Engine.Harness;
 
 namespace NanoBroker.Tests.Engine.Mqtt5
 {
-    /// <summary>Brokers with MQTT 5.0 switched on (BrokerOptions.Mqtt5) and 5.0 clients connected through them.</summary>
+    /// <summary>Brokers for MQTT 5.0 tests and 5.0 clients connected through them.</summary>
     public static class V5Clients
     {
-        /// <summary>TestBroker.SmallOptions with 5.0 clients accepted.</summary>
+        /// <summary>The options of a 5.0 test broker: TestBroker.SmallOptions.</summary>
         public static BrokerOptions Options()
         {
             BrokerOptions o = TestBroker.SmallOptions();
-            o.Mqtt5 = true;
             return o;
         }
 
-        /// <summary>A broker with 5.0 clients accepted.</summary>
+        /// <summary>A broker for 5.0 clients.</summary>
         public static TestBroker Broker()
         {
             return new TestBroker(Options());

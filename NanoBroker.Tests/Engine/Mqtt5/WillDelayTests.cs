@@ -146,7 +146,6 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         {
             RamStorage ram = new RamStorage();
             BrokerOptions o = TestBroker.StorageOptions();
-            o.Mqtt5 = true;
             TestBroker b = TestBroker.Restored(ram, o);
             ConnectWithWill(b, false, 600, 3600).Drop();
             b.CommitStorage();
@@ -169,7 +168,6 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         {
             RamStorage ram = new RamStorage();
             BrokerOptions o = TestBroker.StorageOptions();
-            o.Mqtt5 = true;
             TestBroker b = TestBroker.Restored(ram, o);
             TestClient c = b.Open();
             c.Send(V5Packets.Connect("dev", false, 0, new V5PropertyWriter().SessionExpiryInterval(3600),

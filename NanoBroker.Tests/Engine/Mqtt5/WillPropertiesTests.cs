@@ -86,7 +86,6 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         {
             RamStorage ram = new RamStorage();
             BrokerOptions o = TestBroker.StorageOptions();
-            o.Mqtt5 = true;
             TestBroker b = TestBroker.Restored(ram, o);
             ConnectWithWill(b, WillProperties());
             b.CommitStorage();
