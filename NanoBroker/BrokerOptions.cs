@@ -216,7 +216,7 @@ namespace NanoBroker
             o.MaxSessionExpirySeconds = int.MaxValue;
             o.MaxKeepAliveSeconds = 0;
             o.MaxShareGroups = 8;
-            o.MaxAuthExchanges = 1;
+            o.MaxAuthExchanges = 0;
             return o;
         }
 

@@ -120,8 +120,6 @@ namespace NanoBroker.Esp32
                 o.MaxRetainedBytes = 2048;
                 o.MaxStoredMessages = 64;
                 o.MessageStoreBytes = 6144;
-                // SCRAM-SHA-256 exchanges take 4 KB each (hardware/README.md): off unless max_auth_exchanges asks.
-                o.MaxAuthExchanges = 0;
             }
             return o;
         }

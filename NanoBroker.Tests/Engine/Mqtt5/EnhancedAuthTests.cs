@@ -21,9 +21,12 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         // "SCRAM-SHA-256", composed at run time (nanoFramework's string table per assembly is small).
         private static string Method() { return ScramSha256.Method; }
 
+        // One exchange at a time, as a board with PSRAM would set (the ESP32 default is none: max_auth_exchanges 0).
         private static TestBroker Broker()
         {
-            TestBroker b = V5Clients.Broker();
+            BrokerOptions o = V5Clients.Options();
+            o.MaxAuthExchanges = 1;
+            TestBroker b = new TestBroker(o);
             b.Broker.Access = TestAccess.Make("", false);
             b.Broker.Random = new FixedRandom();
             return b;
