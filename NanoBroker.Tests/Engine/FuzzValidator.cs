@@ -591,7 +591,9 @@ namespace NanoBroker.Tests.Engine
             return true;
         }
 
-        private static bool Field(byte[] s, ref int p, int end, out int start, out int length)
+        // A two-byte-length field and a two-byte integer, read as the specification lays them out (section 1.5);
+        // the 5.0 reading (FuzzValidator5) reads with them too.
+        internal static bool Field(byte[] s, ref int p, int end, out int start, out int length)
         {
             start = 0;
             length = 0;
@@ -609,7 +611,7 @@ namespace NanoBroker.Tests.Engine
             return true;
         }
 
-        private static bool UInt16(byte[] s, ref int p, int end, out int value)
+        internal static bool UInt16(byte[] s, ref int p, int end, out int value)
         {
             value = 0;
             if (end - p < 2)

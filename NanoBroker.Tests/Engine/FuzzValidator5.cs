@@ -254,7 +254,7 @@ namespace NanoBroker.Tests.Engine
             {
                 bad = "CONNECT reserved flags other than 0000 [MQTT-2.1.3-1]: malformed";
             }
-            else if (!Field(s, ref p, end, out nameStart, out nameLength) || end - p < 4)
+            else if (!FuzzValidator.Field(s, ref p, end, out nameStart, out nameLength) || end - p < 4)
             {
                 bad = "CONNECT truncated in its variable header: malformed";
             }
@@ -262,7 +262,7 @@ namespace NanoBroker.Tests.Engine
             {
                 p++; // the level, 5 (IsV5Connect)
                 connectFlags = s[p++];
-                UInt16(s, ref p, end, out keepAlive);
+                FuzzValidator.UInt16(s, ref p, end, out keepAlive);
             }
             bool will = (connectFlags & 0x04) != 0;
             int willQos = (connectFlags >> 3) & 0x03;
@@ -294,7 +294,7 @@ namespace NanoBroker.Tests.Engine
                 }
             }
             int idStart = 0, idLength = 0, f, fl;
-            if (bad == null && (!Field(s, ref p, end, out idStart, out idLength) || !FuzzValidator.IsUtf8(s, idStart, idLength)))
+            if (bad == null && (!FuzzValidator.Field(s, ref p, end, out idStart, out idLength) || !FuzzValidator.IsUtf8(s, idStart, idLength)))
             {
                 bad = "client identifier missing or not UTF-8 [MQTT-3.1.3-3, MQTT-1.5.4-1]: malformed";
             }
@@ -304,7 +304,7 @@ namespace NanoBroker.Tests.Engine
                 bad = ReadProperties(s, ref p, end, InWill, willProps, ref reasons);
                 if (bad == null)
                 {
-                    if (!Field(s, ref p, end, out f, out fl) || !FuzzValidator.IsUtf8(s, f, fl))
+                    if (!FuzzValidator.Field(s, ref p, end, out f, out fl) || !FuzzValidator.IsUtf8(s, f, fl))
                     {
                         bad = "Will Topic missing or not UTF-8 [MQTT-3.1.3-11]: malformed";
                     }
@@ -318,18 +318,18 @@ namespace NanoBroker.Tests.Engine
                         {
                             v.RetainedTopics.Add(FuzzValidator.Slice(s, f, fl));
                         }
-                        if (!Field(s, ref p, end, out f, out fl))
+                        if (!FuzzValidator.Field(s, ref p, end, out f, out fl))
                         {
                             bad = "Will Payload missing (section 3.1.3.4): malformed";
                         }
                     }
                 }
             }
-            if (bad == null && user && (!Field(s, ref p, end, out f, out fl) || !FuzzValidator.IsUtf8(s, f, fl)))
+            if (bad == null && user && (!FuzzValidator.Field(s, ref p, end, out f, out fl) || !FuzzValidator.IsUtf8(s, f, fl)))
             {
                 bad = "User Name missing or not UTF-8 [MQTT-3.1.3-12]: malformed";
             }
-            if (bad == null && password && !Field(s, ref p, end, out f, out fl))
+            if (bad == null && password && !FuzzValidator.Field(s, ref p, end, out f, out fl))
             {
                 bad = "Password missing (section 3.1.3.6): malformed";
             }
@@ -382,7 +382,7 @@ namespace NanoBroker.Tests.Engine
                 problem.Set("PUBLISH with QoS 3 [MQTT-3.3.1-4]: malformed", MalformedOrProtocol);
                 return;
             }
-            if (!Field(s, ref p, end, out topicStart, out topicLength))
+            if (!FuzzValidator.Field(s, ref p, end, out topicStart, out topicLength))
             {
                 problem.Set("PUBLISH Topic Name missing or running past the packet (section 3.3.2.1)", MalformedOrProtocol);
                 return;
@@ -396,7 +396,7 @@ namespace NanoBroker.Tests.Engine
             {
                 problem.Add("wildcard in a Topic Name [MQTT-3.3.2-2]", new int[] { 0x81, 0x82, 0x90 });
             }
-            if (qos > 0 && (!UInt16(s, ref p, end, out id) || id == 0))
+            if (qos > 0 && (!FuzzValidator.UInt16(s, ref p, end, out id) || id == 0))
             {
                 problem.Add("QoS 1/2 PUBLISH without a non-zero Packet Identifier [MQTT-2.2.1-3]", MalformedOrProtocol);
                 return;
@@ -507,7 +507,7 @@ namespace NanoBroker.Tests.Engine
                 problem.Set("acknowledgement with reserved flags other than " + (type == 6 ? "0010 [MQTT-3.6.1-1]" : "0000 [MQTT-2.1.3-1]") + ": malformed", MalformedOrProtocol);
                 return 0;
             }
-            if (!UInt16(s, ref p, end, out id) || id == 0)
+            if (!FuzzValidator.UInt16(s, ref p, end, out id) || id == 0)
             {
                 problem.Set("acknowledgement without a non-zero Packet Identifier [MQTT-2.2.1-3]", MalformedOrProtocol);
                 return 0;
@@ -552,7 +552,7 @@ namespace NanoBroker.Tests.Engine
                 problem.Set("SUBSCRIBE reserved flags other than 0010 [MQTT-3.8.1-1]: malformed", MalformedOrProtocol);
                 return;
             }
-            if (!UInt16(s, ref p, end, out id) || id == 0)
+            if (!FuzzValidator.UInt16(s, ref p, end, out id) || id == 0)
             {
                 problem.Set("SUBSCRIBE without a non-zero Packet Identifier [MQTT-2.2.1-3]", MalformedOrProtocol);
                 return;
@@ -574,7 +574,7 @@ namespace NanoBroker.Tests.Engine
             while (p < end)
             {
                 int start, length;
-                if (!Field(s, ref p, end, out start, out length))
+                if (!FuzzValidator.Field(s, ref p, end, out start, out length))
                 {
                     problem.Set("SUBSCRIBE topic filter missing or running past the packet (section 3.8.3)", MalformedOrProtocol);
                     return;
@@ -636,7 +636,7 @@ namespace NanoBroker.Tests.Engine
                 problem.Set("UNSUBSCRIBE reserved flags other than 0010 [MQTT-3.10.1-1]: malformed", MalformedOrProtocol);
                 return;
             }
-            if (!UInt16(s, ref p, end, out id) || id == 0)
+            if (!FuzzValidator.UInt16(s, ref p, end, out id) || id == 0)
             {
                 problem.Set("UNSUBSCRIBE without a non-zero Packet Identifier [MQTT-2.2.1-3]", MalformedOrProtocol);
                 return;
@@ -652,7 +652,7 @@ namespace NanoBroker.Tests.Engine
             while (p < end)
             {
                 int start, length;
-                if (!Field(s, ref p, end, out start, out length))
+                if (!FuzzValidator.Field(s, ref p, end, out start, out length))
                 {
                     problem.Set("UNSUBSCRIBE topic filter missing or running past the packet (section 3.10.3)", MalformedOrProtocol);
                     return;
@@ -864,7 +864,7 @@ namespace NanoBroker.Tests.Engine
                         number = s[p++];
                         break;
                     case V5Property.FormTwoBytes:
-                        if (!UInt16(s, ref p, blockEnd, out number)) return Short(ref reasons);
+                        if (!FuzzValidator.UInt16(s, ref p, blockEnd, out number)) return Short(ref reasons);
                         break;
                     case V5Property.FormFourBytes:
                         if (blockEnd - p < 4) return Short(ref reasons);
@@ -878,7 +878,7 @@ namespace NanoBroker.Tests.Engine
                     case V5Property.FormBinary:
                         {
                             int fs, fl;
-                            if (!Field(s, ref p, blockEnd, out fs, out fl)) return Short(ref reasons);
+                            if (!FuzzValidator.Field(s, ref p, blockEnd, out fs, out fl)) return Short(ref reasons);
                             if (form == V5Property.FormText && !FuzzValidator.IsUtf8(s, fs, fl))
                             {
                                 reasons = Malformed;
@@ -893,8 +893,8 @@ namespace NanoBroker.Tests.Engine
                     default:
                         {
                             int fs, fl;
-                            if (!Field(s, ref p, blockEnd, out fs, out fl) || !FuzzValidator.IsUtf8(s, fs, fl)
-                                || !Field(s, ref p, blockEnd, out fs, out fl) || !FuzzValidator.IsUtf8(s, fs, fl))
+                            if (!FuzzValidator.Field(s, ref p, blockEnd, out fs, out fl) || !FuzzValidator.IsUtf8(s, fs, fl)
+                                || !FuzzValidator.Field(s, ref p, blockEnd, out fs, out fl) || !FuzzValidator.IsUtf8(s, fs, fl))
                             {
                                 reasons = Malformed;
                                 return "User Property not a UTF-8 string pair (section 1.5.7): malformed";
@@ -1149,37 +1149,6 @@ namespace NanoBroker.Tests.Engine
             return count - 1;
         }
 
-        private static bool Field(byte[] s, ref int p, int end, out int start, out int length)
-        {
-            start = 0;
-            length = 0;
-            if (end - p < 2)
-            {
-                return false;
-            }
-            length = (s[p] << 8) | s[p + 1];
-            if (end - p - 2 < length)
-            {
-                return false;
-            }
-            start = p + 2;
-            p = start + length;
-            return true;
-        }
-
-        private static bool UInt16(byte[] s, ref int p, int end, out int value)
-        {
-            value = 0;
-            if (end - p < 2)
-            {
-                return false;
-            }
-            value = (s[p] << 8) | s[p + 1];
-            p += 2;
-            return true;
-        }
-
-        // A Variable Byte Integer of at most four bytes (section 1.5.5).
         private static bool VarInt(byte[] s, ref int p, int end, out int value)
         {
             value = 0;

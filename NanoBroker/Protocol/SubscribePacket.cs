@@ -66,30 +66,10 @@ namespace NanoBroker.Protocol
             buffer = b;
             Count = 0;
             Problem = null;
-            if (flags != PacketType.RequiredFlags(PacketType.Subscribe))
+            byte opened = FilterPacketHeader.Decode(version, PacketType.Subscribe, flags, b, ref p, end, Properties, out PacketId, out Problem);
+            if (opened != ReasonCode.Success)
             {
-                return Fail(ReasonCode.MalformedPacket, "invalid SUBSCRIBE fixed header flags [MQTT-3.8.1-1]");
-            }
-            if (!Wire.ReadUInt16(b, ref p, end, out PacketId))
-            {
-                return Fail(ReasonCode.MalformedPacket, "SUBSCRIBE without a packet identifier [MQTT-2.3.1-1]");
-            }
-            if (PacketId == 0)
-            {
-                return Fail(ReasonCode.ProtocolError, "SUBSCRIBE with packet identifier 0 [MQTT-2.3.1-1]");
-            }
-            if (version == ProtocolVersion.Mqtt5)
-            {
-                byte code = Properties.Decode(PacketType.Subscribe, b, p, end, out p);
-                if (code != ReasonCode.Success)
-                {
-                    Problem = Properties.Problem;
-                    return code;
-                }
-            }
-            else
-            {
-                Properties.Clear(b, p);
+                return opened;
             }
             filtersStart = cursor = p;
             filtersEnd = end;
