@@ -137,12 +137,7 @@ namespace NanoBroker.Tests.Integration
 
         protected TestBroker Broker
         {
-            get { return broker ??= TestBroker.Start(Configure, null, BoardLoop); }
-        }
-
-        /// <summary>Options every broker of the test class gets (before a test's own, <see cref="StartBroker"/>).</summary>
-        protected virtual void Configure(BrokerOptions options)
-        {
+            get { return broker ??= TestBroker.Start(null, null, BoardLoop); }
         }
 
         /// <summary>
@@ -163,7 +158,7 @@ namespace NanoBroker.Tests.Integration
         protected TestBroker StartBroker(Action<BrokerOptions> configure, NanoBroker.Security.AccessControl access = null)
         {
             Assert.IsNull(broker, "the broker of this test was already started");
-            broker = TestBroker.Start(o => { Configure(o); configure?.Invoke(o); }, access, BoardLoop);
+            broker = TestBroker.Start(configure, access, BoardLoop);
             return broker;
         }
 
