@@ -11,8 +11,9 @@ namespace NanoBroker.Host
     /// The portable socket loop with .NET's scalable readiness: each socket has one zero-byte receive outstanding
     /// (SocketAsyncEventArgs, which .NET runs on epoll on Linux, kqueue on macOS, IOCP on Windows) and the listener
     /// one accept; their completions, on .NET's I/O threads, only put the slot (or the accepted socket) on a ready
-    /// queue and wake the loop. The engine stays on the loop's thread. A pass costs what is ready, not a Select list
-    /// of every connection rebuilt and polled (the loop's visits of its slot array are a few array reads each).
+    /// queue and wake the loop. The engine stays on the loop's thread and reads the slots in the order of that queue,
+    /// the order their bytes came. A pass costs what is ready, not a Select list of every connection rebuilt and
+    /// polled (the loop's visits of its slot array are a few array reads each).
     /// Sends are non-blocking, so one slow reader never stalls the others; the few sockets with output the kernel
     /// did not take are polled for room (Select over those only).
     /// </summary>
@@ -23,6 +24,10 @@ namespace NanoBroker.Host
 
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private readonly bool[] readable;
+        // The slots to read in the next pass, in the order their bytes came (each at most once: listed[slot]).
+        private readonly int[] readOrder;
+        private readonly bool[] listed;
+        private int readOrderCount;
         private readonly Readiness[] armed;
         private readonly ConcurrentQueue<Readiness> ready = new ConcurrentQueue<Readiness>();
         private readonly ConcurrentQueue<Socket> accepted = new ConcurrentQueue<Socket>();
@@ -53,6 +58,8 @@ namespace NanoBroker.Host
             : base(broker, listener)
         {
             readable = new bool[Sockets.Length];
+            readOrder = new int[Sockets.Length];
+            listed = new bool[Sockets.Length];
             armed = new Readiness[Sockets.Length];
         }
 
@@ -114,14 +121,55 @@ namespace NanoBroker.Host
                     Arm(slot);
                 }
             }
+            KeepUnread();
             Readiness r;
             while (ready.TryDequeue(out r))
             {
                 if (armed[r.Slot] == r)
                 {
-                    readable[r.Slot] = true;
+                    MarkReadable(r.Slot);
                 }
             }
+        }
+
+        protected override int ReadCandidates()
+        {
+            return readOrderCount;
+        }
+
+        protected override int ReadCandidate(int k)
+        {
+            return readOrder[k];
+        }
+
+        // Marks a slot readable, after those already waiting: the completions come in the order the bytes did.
+        private void MarkReadable(int slot)
+        {
+            readable[slot] = true;
+            if (!listed[slot])
+            {
+                listed[slot] = true;
+                readOrder[readOrderCount++] = slot;
+            }
+        }
+
+        // Drops from the read order the slots read in the last pass; those with bytes left stay first, in their order.
+        private void KeepUnread()
+        {
+            int kept = 0;
+            for (int k = 0; k < readOrderCount; k++)
+            {
+                int slot = readOrder[k];
+                if (readable[slot])
+                {
+                    readOrder[kept++] = slot;
+                }
+                else
+                {
+                    listed[slot] = false;
+                }
+            }
+            readOrderCount = kept;
         }
 
         // True when some socket has output the kernel did not take; writeList is then those sockets.
@@ -233,7 +281,7 @@ namespace NanoBroker.Host
             }
             if (!pending)
             {
-                readable[slot] = true;
+                MarkReadable(slot);
                 readyNow = true;
             }
         }

@@ -139,6 +139,21 @@ namespace NanoBroker.Net
             }
         }
 
+        /// <summary>
+        /// How many slots this pass of reads visits; <see cref="ReadCandidate"/> names them in the order they are read.
+        /// By default every slot in index order: nanoFramework's Poll tells that bytes are there, not when they came.
+        /// </summary>
+        protected virtual int ReadCandidates()
+        {
+            return Sockets.Length;
+        }
+
+        /// <summary>The slot read <paramref name="k"/>th in this pass (a loop that knows when bytes came reads the earliest first).</summary>
+        protected virtual int ReadCandidate(int k)
+        {
+            return k;
+        }
+
         /// <summary>True when the socket of slot <paramref name="slot"/> has bytes (or an end, or an error) to read.</summary>
         protected virtual bool IsReadable(int slot)
         {
@@ -282,11 +297,15 @@ namespace NanoBroker.Net
             }
         }
 
+        // Reads each readable slot once, in ReadCandidate's order: where the loop knows it, a packet that came first
+        // is handled first (a SUBSCRIBE sent just before another client's PUBLISH then gets that PUBLISH).
         private void ReceiveAll(long now)
         {
             int sinceFlush = 0;
-            for (int i = 0; i < Sockets.Length; i++)
+            int candidates = ReadCandidates();
+            for (int k = 0; k < candidates; k++)
             {
+                int i = ReadCandidate(k);
                 if (!WantsToRead(i) || !IsReadable(i))
                 {
                     continue;
