@@ -14,7 +14,7 @@ namespace NanoBroker
     {
         // PUBLISH fixed-header flag bits.
         internal const int RetainFlag = 0x01;
-        private const int QosMask = 0x06;
+        internal const int QosMask = 0x06;
         private const int QosOneFlags = 0x02;
         private const int QosTwoFlags = 0x04;
         private const int DupFlag = 0x08;

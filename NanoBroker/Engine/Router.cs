@@ -26,10 +26,11 @@ namespace NanoBroker
         private readonly int[] routeTargets;
         private int routeStamp;
 
-        // The members chosen in the shared subscription groups the publish reached: entry and granted QoS.
+        // The members chosen in the shared subscription groups the publish reached: entry, and the granted QoS and
+        // RETAIN as PUBLISH flags.
         private readonly ShareGroups groups;
         private readonly int[] shareTargets;
-        private readonly int[] shareQos;
+        private readonly int[] shareFlags;
 
         internal Router(SessionTable sessions, SubscriptionTree subscriptions, RetainedTree retained, MessagePool pool, OutboundFlow flow, Journal journal, StorageKeeper keeper, MessageCopy copy, EngineContext context)
         {
@@ -45,7 +46,7 @@ namespace NanoBroker
             routeTargets = new int[sessions.Length];
             groups = subscriptions.Groups;
             shareTargets = new int[groups.Capacity];
-            shareQos = new int[groups.Capacity];
+            shareFlags = new int[groups.Capacity];
         }
 
         // The message routed by the overloads that take buffers (a $SYS value, a will).
@@ -91,8 +92,10 @@ namespace NanoBroker
                         int member = ChooseMember(group, -1);
                         if (member != SubscriptionTree.None)
                         {
+                            bool memberRetain = m.Retain && (subscriptions.Options[member] & SubscriptionTree.RetainAsPublished) != 0;
                             shareTargets[shares] = member;
-                            shareQos[shares++] = subscriptions.Qos[member] < qos ? subscriptions.Qos[member] : qos;
+                            shareFlags[shares++] = ((subscriptions.Qos[member] < qos ? subscriptions.Qos[member] : qos) << 1)
+                                | (memberRetain ? OutboundFlow.RetainFlag : 0);
                         }
                     }
                     continue;
@@ -130,7 +133,7 @@ namespace NanoBroker
             for (int t = 0; t < targets + shares; t++)
             {
                 Session s = sessions.At(t < targets ? routeTargets[t] : subscriptions.Session[shareTargets[t - targets]]);
-                if ((t < targets ? s.RouteQos : shareQos[t - targets]) == 0)
+                if ((t < targets ? s.RouteQos : shareFlags[t - targets] >> 1) == 0)
                 {
                     continue;
                 }
@@ -169,9 +172,11 @@ namespace NanoBroker
             }
             for (int t = 0; t < shares; t++)
             {
-                int member = shareTargets[t];
-                bool keepRetain = m.Retain && (subscriptions.Options[member] & SubscriptionTree.RetainAsPublished) != 0;
-                flow.Deliver(sessions.At(subscriptions.Session[member]), (shareQos[t] << 1) | (keepRetain ? OutboundFlow.RetainFlag : 0) | OutboundFlow.SharedCopy, m, message);
+                int flags = SharedCopyFlags(t, shares);
+                if (flags >= 0)
+                {
+                    flow.Deliver(sessions.At(subscriptions.Session[shareTargets[t]]), flags | OutboundFlow.SharedCopy, m, message);
+                }
             }
             if (copied)
             {
@@ -274,6 +279,32 @@ namespace NanoBroker
             while (e != start);
             groups.Cursor[group] = best;
             return best;
+        }
+
+        // The flags of the one shared copy for the session chosen at share t, or -1 when an earlier share chose it too:
+        // a session chosen by several groups gets one copy, at the highest of their QoS, carrying every group's
+        // Subscription Identifier [MQTT-3.3.4-4] (two copies would each need only their own [MQTT-3.3.4-5]).
+        private int SharedCopyFlags(int t, int shares)
+        {
+            int session = subscriptions.Session[shareTargets[t]];
+            for (int u = 0; u < t; u++)
+            {
+                if (subscriptions.Session[shareTargets[u]] == session)
+                {
+                    return -1;
+                }
+            }
+            int flags = shareFlags[t];
+            for (int u = t + 1; u < shares; u++)
+            {
+                if (subscriptions.Session[shareTargets[u]] == session)
+                {
+                    int other = shareFlags[u];
+                    int qosFlags = (other & OutboundFlow.QosMask) > (flags & OutboundFlow.QosMask) ? other & OutboundFlow.QosMask : flags & OutboundFlow.QosMask;
+                    flags = qosFlags | ((flags | other) & OutboundFlow.RetainFlag);
+                }
+            }
+            return flags;
         }
 
         /// <summary>

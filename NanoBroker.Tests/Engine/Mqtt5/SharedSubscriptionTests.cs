@@ -79,6 +79,25 @@ namespace NanoBroker.Tests.Engine.Mqtt5
         }
 
         [TestMethod]
+        public void SessionChosenInTwoGroupsGetsOneCopyWithBothIdentifiers_MQTT_3_3_4_4()
+        {
+            // Two copies would each have to carry only their own group's identifier [MQTT-3.3.4-5]; one copy carries
+            // every matching one [MQTT-3.3.4-4], at the higher QoS, and serves both groups (one member each).
+            TestBroker b = V5Clients.Broker();
+            TestClient m = V5Clients.Connect(b, "m");
+            Subscribe(m, "$share/g/a/b", 0, 1);
+            Subscribe(m, "$share/h/a/+", 1, 2);
+            TestClient pub = V5Clients.Connect(b, "pub");
+            pub.Send(V5Packets.Publish("a/b", "x", 1, false, false, 1, null));
+            V5Packet got = m.Read5();
+            Assert.IsNotNull(got);
+            Assert.AreEqual(1, got.Qos, "the higher of the two groups' QoS");
+            Assert.AreEqual(2, got.Properties.CountOf(V5Property.SubscriptionIdentifier), "both groups' identifiers");
+            m.Send(V5Packets.PubAck(got.PacketId, 0, null));
+            Assert.IsNull(m.Read5(), "one copy");
+        }
+
+        [TestMethod]
         public void MemberGetsItsOwnGrantedQos_MQTT_4_8_2_3()
         {
             TestBroker b = V5Clients.Broker();
