@@ -1,6 +1,7 @@
 using NanoBroker.Messages;
 using NanoBroker.Protocol;
 using NanoBroker.Routing;
+using NanoBroker.Security;
 using NanoBroker.Sessions;
 
 namespace NanoBroker
@@ -442,13 +443,30 @@ namespace NanoBroker
             subscriptions.StartMatch(topic, topicStart, topicLength);
             for (int e = subscriptions.NextMatch(); e >= 0; e = subscriptions.NextMatch())
             {
-                if (subscriptions.Session[e] == s.Id && subscriptions.Identifier[e] != 0 && !subscriptions.Denied[e]
+                if (subscriptions.Session[e] == s.Id && subscriptions.Identifier[e] != 0 && Readable(s, e, topic, topicStart, topicLength)
                     && (subscriptions.Group[e] != SubscriptionTree.None) == shared)
                 {
                     at = WriteId(subscriptions.Identifier[e], o, at, ref length);
                 }
             }
             return o == null ? length : at;
+        }
+
+        // True when the session reads the topic through subscription `entry`: granted, or checked and not denied.
+        private bool Readable(Session s, int entry, byte[] topic, int topicStart, int topicLength)
+        {
+            byte access = subscriptions.Access[entry];
+            return access == SubscribeAccess.Granted
+                || (access == SubscribeAccess.Checked && context.Access.MayRead(s.Owner, s.ClientId, 0, s.ClientIdLength, topic, topicStart, topicLength));
+        }
+
+        // Whether a deny rule leaves retained message m's topic readable through the checked subscription `entry`
+        // (its topic copied out of the pool's blocks, as the PUBLISH writer does).
+        private bool RetainedReadable(Session s, int entry, int m)
+        {
+            int topicLength = pool.TopicLength(m);
+            pool.CopyOut(m, 0, copy.Bytes, 0, topicLength);
+            return Readable(s, entry, copy.Bytes, 0, topicLength);
         }
 
         // Adds one identifier's property to `length` and, unless `o` is null, writes it at `at`; returns where it ends.
@@ -609,6 +627,12 @@ namespace NanoBroker
                 if (m < 0 || retained.SetAt(node) > until)
                 {
                     // Cleared, or replaced by a message the subscription got live, since the cursor came here.
+                    NextRetained(entry, node, until);
+                    continue;
+                }
+                if (subscriptions.Access[entry] == SubscribeAccess.Checked && !RetainedReadable(s, entry, m))
+                {
+                    // A deny rule takes this retained topic out of the new subscription.
                     NextRetained(entry, node, until);
                     continue;
                 }

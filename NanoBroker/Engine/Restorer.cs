@@ -162,9 +162,14 @@ namespace NanoBroker
                 {
                     // The filter proper, as SUBSCRIBE checks it: a shared subscription's without "$share/{ShareName}/".
                     int filterLength = subscriptions.Nodes.CopyPath(subscriptions.NodeOf(e), copy.Bytes, 0);
-                    bool denied = !access.MaySubscribe(s.Owner, s.ClientId, 0, s.ClientIdLength, copy.Bytes, 0, filterLength);
-                    subscriptions.SetDenied(e, denied);
-                    if (denied)
+                    byte given = access.SubscribeAccess(s.Owner, s.ClientId, 0, s.ClientIdLength, copy.Bytes, 0, filterLength);
+                    if (given == SubscribeAccess.Checked && subscriptions.Group[e] != SubscriptionTree.None)
+                    {
+                        // As at SUBSCRIBE: a shared subscription is granted whole or not at all.
+                        given = SubscribeAccess.Refused;
+                    }
+                    subscriptions.SetAccess(e, given);
+                    if (given == SubscribeAccess.Refused)
                     {
                         context.Warn("storage: the subscription of " + s.ClientIdText() + " to " + Utf8.GetString(copy.Bytes, 0, filterLength)
                             + " delivers nothing: the access rules no longer grant it");

@@ -1,6 +1,7 @@
 using NanoBroker.Messages;
 using NanoBroker.Protocol;
 using NanoBroker.Routing;
+using NanoBroker.Security;
 using NanoBroker.Sessions;
 
 namespace NanoBroker
@@ -78,7 +79,7 @@ namespace NanoBroker
             subscriptions.StartMatch(m.Topic, m.TopicStart, m.TopicLength);
             for (int i = subscriptions.NextMatch(); i >= 0; i = subscriptions.NextMatch())
             {
-                if (subscriptions.Denied[i])
+                if (subscriptions.Access[i] == SubscribeAccess.Refused)
                 {
                     continue;
                 }
@@ -107,6 +108,12 @@ namespace NanoBroker
                     continue;
                 }
                 Session s = sessions.At(subscriptions.Session[i]);
+                if (subscriptions.Access[i] == SubscribeAccess.Checked
+                    && !context.Access.MayRead(s.Owner, s.ClientId, 0, s.ClientIdLength, m.Topic, m.TopicStart, m.TopicLength))
+                {
+                    // A deny rule takes this topic out of the subscription.
+                    continue;
+                }
                 int granted = subscriptions.Qos[i] < qos ? subscriptions.Qos[i] : qos;
                 bool keepRetain = (subscriptionOptions & SubscriptionTree.RetainAsPublished) != 0;
                 if (s.RouteStamp != stamp)
@@ -256,7 +263,7 @@ namespace NanoBroker
             int e = start;
             do
             {
-                if (subscriptions.Group[e] == group && !subscriptions.Denied[e] && subscriptions.Session[e] != exceptSession)
+                if (subscriptions.Group[e] == group && subscriptions.Access[e] != SubscribeAccess.Refused && subscriptions.Session[e] != exceptSession)
                 {
                     Session s = sessions.At(subscriptions.Session[e]);
                     int rank = !s.IsOnline ? 0 : s.QueueFull ? 1 : 2;

@@ -1,5 +1,6 @@
 using NanoBroker.Protocol;
 using NanoBroker.Routing;
+using NanoBroker.Security;
 using NanoBroker.Sessions;
 
 namespace NanoBroker
@@ -65,15 +66,24 @@ namespace NanoBroker
                 bool unchanged = false;
                 string refusal = null;
                 byte code = ReasonCode.UnspecifiedError;
+                byte access = SubscribeAccess.Granted;
                 if (p.IsShared && subscriptions.Groups.Capacity == 0)
                 {
                     // 5.0 only (in 3.x "$share/..." is an ordinary filter): CONNACK said Shared Subscription Available 0.
                     refusal = "shared subscriptions are not available (max_share_groups 0)";
                     code = ReasonCode.SharedSubscriptionsNotSupported;
                 }
-                else if (context.Access != null && !context.Access.MaySubscribe(c.User, s.ClientId, 0, s.ClientIdLength, b, p.TopicStart, p.TopicLength))
+                else if ((access = context.Access == null ? SubscribeAccess.Granted
+                    : context.Access.SubscribeAccess(c.User, s.ClientId, 0, s.ClientIdLength, b, p.TopicStart, p.TopicLength)) == SubscribeAccess.Refused)
                 {
                     refusal = "not allowed to read it";
+                    code = ReasonCode.NotAuthorized;
+                }
+                else if (access == SubscribeAccess.Checked && p.IsShared)
+                {
+                    // A group's member is chosen before the rules of its session are known: a shared subscription is
+                    // granted whole or not at all.
+                    refusal = "a deny rule takes out part of it (shared subscriptions are granted whole)";
                     code = ReasonCode.NotAuthorized;
                 }
                 else if ((entry = FindEntry(s, p.IsShared, b, start, length)) >= 0)
@@ -107,6 +117,7 @@ namespace NanoBroker
                 }
                 else
                 {
+                    subscriptions.SetAccess(entry, access);
                     code = (byte)requested;
                     if (identifier != 0)
                     {

@@ -43,9 +43,11 @@ namespace NanoBroker.Routing
         /// <summary>The shared subscription groups the shared entries belong to.</summary>
         public readonly ShareGroups Groups;
 
-        // The access rules no longer grant the filter to its session (checked when restored from the log): the
-        // entry stays, so that a rule granted again at a later start takes effect, but nothing is delivered.
-        internal readonly bool[] Denied;
+        // What the access rules give the entry's session through its filter, a Security.SubscribeAccess value:
+        // Granted; Checked (a deny rule overlaps it: each message is checked); Refused (the rules no longer grant it
+        // when restored from the log: the entry stays, so that a rule granted again at a later start takes effect,
+        // but nothing is delivered).
+        internal readonly byte[] Access;
 
         // Retained messages still to be sent for a new subscription: those set no later than this RetainedTree
         // stamp (later ones reached the subscription live); 0 when none is left to send.
@@ -91,7 +93,7 @@ namespace NanoBroker.Routing
             Group = new int[maxEntries];
             Groups = new ShareGroups(nodes, maxShareGroups);
             entryNode = new int[maxEntries];
-            Denied = new bool[maxEntries];
+            Access = new byte[maxEntries];
             RetainedUntil = new long[maxEntries];
             RetainedCursor = new int[maxEntries];
             nextInNode = new int[maxEntries];
@@ -209,7 +211,7 @@ namespace NanoBroker.Routing
             Identifier[e] = 0;
             Group[e] = None;
             entryNode[e] = node;
-            Denied[e] = false;
+            Access[e] = 0; // SubscribeAccess.Granted until the engine sets what the rules give
             RetainedUntil[e] = 0;
             RetainedCursor[e] = None;
             Push(firstInNode, node, nextInNode, prevInNode, e);
@@ -312,10 +314,10 @@ namespace NanoBroker.Routing
             RetainedUntil[entry] = 0;
         }
 
-        /// <summary>Whether the access rules grant the entry's filter to its session (checked when restored from the log).</summary>
-        public void SetDenied(int entry, bool denied)
+        /// <summary>What the access rules give the entry's session through its filter (a Security.SubscribeAccess value).</summary>
+        public void SetAccess(int entry, byte access)
         {
-            Denied[entry] = denied;
+            Access[entry] = access;
         }
 
         /// <summary>Moves the entry's retained cursor to <paramref name="node"/> (None: no node), holding it in the tree.</summary>

@@ -140,50 +140,87 @@ namespace NanoBroker.Security
         /// <summary>True when the client may publish to the topic name. Without rules everything is allowed.</summary>
         public bool MayPublish(int user, byte[] clientId, int clientIdStart, int clientIdLength, byte[] topic, int start, int length)
         {
-            return Allowed(AccessRight.Write, user, clientId, clientIdStart, clientIdLength, topic, start, length, false);
+            return Allowed(AccessRight.Write, user, clientId, clientIdStart, clientIdLength, topic, start, length);
         }
 
         /// <summary>True when the client may receive a message on the topic name. Without rules everything is allowed.</summary>
         public bool MayRead(int user, byte[] clientId, int clientIdStart, int clientIdLength, byte[] topic, int start, int length)
         {
-            return Allowed(AccessRight.Read, user, clientId, clientIdStart, clientIdLength, topic, start, length, false);
+            return Allowed(AccessRight.Read, user, clientId, clientIdStart, clientIdLength, topic, start, length);
         }
 
-        /// <summary>True when every topic the filter can match is readable by the client. Without rules everything is allowed.</summary>
-        public bool MaySubscribe(int user, byte[] clientId, int clientIdStart, int clientIdLength, byte[] filter, int start, int length)
+        /// <summary>
+        /// What the client may read through the filter (a <see cref="Security.SubscribeAccess"/> value): granted when
+        /// a rule grants every topic it can match, refused when none does or a deny rule covers it all, checked per
+        /// message when a deny rule takes out part of it (as mosquitto: "#" with "topic deny secret/#" reads all
+        /// but secret/...). Without rules everything is granted.
+        /// </summary>
+        public byte SubscribeAccess(int user, byte[] clientId, int clientIdStart, int clientIdLength, byte[] filter, int start, int length)
         {
-            return Allowed(AccessRight.Read, user, clientId, clientIdStart, clientIdLength, filter, start, length, true);
+            if (ruleTopics.Length == 0)
+            {
+                return Security.SubscribeAccess.Granted;
+            }
+            bool granted = false;
+            bool denyOverlaps = false;
+            for (int i = 0; i < ruleTopics.Length; i++)
+            {
+                int n = ExpandRule(i, AccessRight.Read, user, clientId, clientIdStart, clientIdLength);
+                if (n < 0)
+                {
+                    continue;
+                }
+                if (ruleRights[i] == AccessRight.Deny)
+                {
+                    if (TopicPattern.Covers(expanded, 0, n, filter, start, length))
+                    {
+                        return Security.SubscribeAccess.Refused;
+                    }
+                    denyOverlaps |= TopicPattern.Overlaps(expanded, 0, n, filter, start, length);
+                }
+                else
+                {
+                    granted |= TopicPattern.Covers(expanded, 0, n, filter, start, length);
+                }
+            }
+            return !granted ? Security.SubscribeAccess.Refused : denyOverlaps ? Security.SubscribeAccess.Checked : Security.SubscribeAccess.Granted;
         }
 
-        private bool Allowed(int right, int user, byte[] clientId, int clientIdStart, int clientIdLength, byte[] topic, int start, int length, bool isFilter)
+        // A deny rule that matches the topic refuses it whatever grants it [mosquitto: denials are checked first].
+        private bool Allowed(int right, int user, byte[] clientId, int clientIdStart, int clientIdLength, byte[] topic, int start, int length)
         {
             if (ruleTopics.Length == 0)
             {
                 return true;
             }
-            byte[] userName = user >= 0 ? userNames[user] : null;
-            int userNameLength = user >= 0 ? userName.Length : 0;
+            bool granted = false;
             for (int i = 0; i < ruleTopics.Length; i++)
             {
-                int owner = ruleOwners[i];
-                if ((ruleRights[i] & right) == 0 || (owner != Everyone && owner != user))
+                int n = ExpandRule(i, right, user, clientId, clientIdStart, clientIdLength);
+                if (n < 0 || !Topic.Matches(expanded, 0, n, topic, start, length))
                 {
                     continue;
                 }
-                int n = TopicPattern.Expand(ruleTopics[i], 0, ruleTopics[i].Length, clientId, clientIdStart, clientIdLength, userName, userNameLength, expanded);
-                if (n < 0)
+                if (ruleRights[i] == AccessRight.Deny)
                 {
-                    continue;
+                    return false;
                 }
-                bool granted = isFilter
-                    ? TopicPattern.Covers(expanded, 0, n, topic, start, length)
-                    : Topic.Matches(expanded, 0, n, topic, start, length);
-                if (granted)
-                {
-                    return true;
-                }
+                granted = true;
             }
-            return false;
+            return granted;
+        }
+
+        // Rule i's filter for this client in `expanded` (%c and %u replaced): its length, or -1 when the rule is
+        // another user's, grants other rights (deny rules apply to every right), or does not expand.
+        private int ExpandRule(int i, int right, int user, byte[] clientId, int clientIdStart, int clientIdLength)
+        {
+            int owner = ruleOwners[i];
+            if ((ruleRights[i] & (right | AccessRight.Deny)) == 0 || (owner != Everyone && owner != user))
+            {
+                return -1;
+            }
+            byte[] userName = user >= 0 ? userNames[user] : null;
+            return TopicPattern.Expand(ruleTopics[i], 0, ruleTopics[i].Length, clientId, clientIdStart, clientIdLength, userName, user >= 0 ? userName.Length : 0, expanded);
         }
 
         // Compares all bytes whatever differs first, so timing tells nothing about the hash.

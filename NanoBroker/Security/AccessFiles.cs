@@ -6,9 +6,9 @@ namespace NanoBroker.Security
     /// <summary>
     /// The text files of access control, read into an <see cref="AccessControl"/>:
     /// a password file of "user:$pbkdf2-sha256$iterations$salt-hex$hash-hex" lines, and a rule file in
-    /// the manner of mosquitto's acl_file ("user NAME", "topic [read|write|readwrite] FILTER",
-    /// "pattern [read|write|readwrite] FILTER" with %c and %u; "topic" lines before any "user" line
-    /// apply to anonymous clients). Lines starting with '#' are comments.
+    /// the manner of mosquitto's acl_file ("user NAME", "topic [read|write|readwrite|deny] FILTER",
+    /// "pattern [read|write|readwrite|deny] FILTER" with %c and %u; "topic" lines before any "user" line
+    /// apply to anonymous clients; a deny takes its topics out of every grant). Lines starting with '#' are comments.
     /// </summary>
     public static class AccessFiles
     {
@@ -81,10 +81,11 @@ namespace NanoBroker.Security
                 if (space > 0)
                 {
                     string access = Utf8.GetString(text, restStart, space - restStart);
-                    rights = access == "read" ? AccessRight.Read : access == "write" ? AccessRight.Write : access == "readwrite" ? AccessRight.ReadWrite : 0;
+                    rights = access == "read" ? AccessRight.Read : access == "write" ? AccessRight.Write : access == "readwrite" ? AccessRight.ReadWrite
+                        : access == "deny" ? AccessRight.Deny : 0;
                     if (rights == 0)
                     {
-                        return "line " + lineNumber + ": access must be read, write or readwrite, not '" + access + "'";
+                        return "line " + lineNumber + ": access must be read, write, readwrite or deny, not '" + access + "'";
                     }
                     int topicStart = SkipSpaces(text, space, start + length);
                     restLength = start + length - topicStart;

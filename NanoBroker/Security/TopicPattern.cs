@@ -93,6 +93,65 @@ namespace NanoBroker.Security
             }
         }
 
+        /// <summary>
+        /// True when some topic name matches both filters (a deny rule that overlaps a subscription leaves part of it
+        /// readable, so each message through it is checked). Wildcards at the first level do not reach "$" topics.
+        /// </summary>
+        public static bool Overlaps(byte[] a, int aStart, int aLength, byte[] b, int bStart, int bLength)
+        {
+            if (aLength == 0 || bLength == 0)
+            {
+                return false;
+            }
+            if ((a[aStart] == Topic.Dollar && IsWildcardLevel(b, bStart, bStart + bLength))
+                || (b[bStart] == Topic.Dollar && IsWildcardLevel(a, aStart, aStart + aLength)))
+            {
+                return false;
+            }
+            int x = aStart;
+            int xEnd = aStart + aLength;
+            int y = bStart;
+            int yEnd = bStart + bLength;
+            while (true)
+            {
+                int xLevelEnd = LevelEnd(a, x, xEnd);
+                int yLevelEnd = LevelEnd(b, y, yEnd);
+                if (IsLevel(a, x, xLevelEnd, Topic.MultiLevel) || IsLevel(b, y, yLevelEnd, Topic.MultiLevel))
+                {
+                    return true;
+                }
+                if (!IsLevel(a, x, xLevelEnd, Topic.SingleLevel) && !IsLevel(b, y, yLevelEnd, Topic.SingleLevel)
+                    && !Topic.Equal(a, x, xLevelEnd - x, b, y, yLevelEnd - y))
+                {
+                    return false;
+                }
+                bool aDone = xLevelEnd == xEnd;
+                bool bDone = yLevelEnd == yEnd;
+                if (aDone || bDone)
+                {
+                    // Both end here, or the longer one goes on with "/#" only ("a/#" matches "a").
+                    return aDone && bDone
+                        || (aDone && yEnd - yLevelEnd == 2 && b[yLevelEnd + 1] == Topic.MultiLevel)
+                        || (bDone && xEnd - xLevelEnd == 2 && a[xLevelEnd + 1] == Topic.MultiLevel);
+                }
+                x = xLevelEnd + 1;
+                y = yLevelEnd + 1;
+            }
+        }
+
+        // True when the level [at, end) is the one byte `wildcard`.
+        private static bool IsLevel(byte[] bytes, int at, int end, byte wildcard)
+        {
+            return end - at == 1 && bytes[at] == wildcard;
+        }
+
+        // True when the first level of the filter is a wildcard.
+        private static bool IsWildcardLevel(byte[] bytes, int at, int end)
+        {
+            int levelEnd = LevelEnd(bytes, at, end);
+            return IsLevel(bytes, at, levelEnd, Topic.SingleLevel) || IsLevel(bytes, at, levelEnd, Topic.MultiLevel);
+        }
+
         private static int LevelEnd(byte[] bytes, int at, int end)
         {
             while (at < end && bytes[at] != Topic.Separator)

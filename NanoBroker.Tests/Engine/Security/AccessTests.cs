@@ -152,7 +152,7 @@ namespace NanoBroker.Tests.Engine.Security
             AccessControl access = new AccessControl(true, 256);
             Assert.IsNotNull(AccessFiles.LoadPasswords(Utf8.GetBytes("alice:plaintext\n"), access));
             Assert.AreEqual("line 2: unknown keyword 'topics'", AccessFiles.LoadRules(Utf8.GetBytes("user alice\ntopics read a\n"), access));
-            Assert.AreEqual("line 1: access must be read, write or readwrite, not 'reed'", AccessFiles.LoadRules(Utf8.GetBytes("topic reed a/b\n"), access));
+            Assert.AreEqual("line 1: access must be read, write, readwrite or deny, not 'reed'", AccessFiles.LoadRules(Utf8.GetBytes("topic reed a/b\n"), access));
             Assert.IsNotNull(AccessFiles.LoadRules(Utf8.GetBytes("topic read a/#/b\n"), access));
         }
 
