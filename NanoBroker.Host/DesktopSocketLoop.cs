@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Threading;
+using System.Threading.Tasks;
 using NanoBroker.Net;
 
 namespace NanoBroker.Host
@@ -21,6 +22,12 @@ namespace NanoBroker.Host
     {
         // How often the sockets waiting for room to send are polled while something else is awaited.
         private const int WritePollMs = 1;
+
+        // How long a closed connection's late bytes are read and dropped before the socket closes (DrainThenClose).
+        private const int LingerMs = 2000;
+
+        // Where they go; shared by every lingering close, as nothing reads it.
+        private static readonly byte[] DrainSink = new byte[4096];
 
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private readonly bool[] readable;
@@ -246,17 +253,39 @@ namespace NanoBroker.Host
             armed[slot] = null;
             // .NET closes a socket abortively (RST) when the close cancels an operation, as the pending zero-byte
             // receive, unless its sending side was shut down: the peer gets a FIN after the last bytes, as before.
+            Socket socket = Sockets[slot];
             try
             {
-                Sockets[slot].Shutdown(SocketShutdown.Send);
+                socket.Shutdown(SocketShutdown.Send);
             }
             catch (SocketException)
             {
             }
-            base.CloseSocket(slot);
-            // A receive still pending ends (aborted) with the socket: its completion finds it no longer armed, and
-            // .NET defers the dispose until then.
+            _ = DrainThenClose(socket);
+            // A receive still pending ends with the socket: its completion finds it no longer armed, and .NET defers
+            // the dispose until then.
             r?.Args.Dispose();
+        }
+
+        // A lingering close: after the broker's last bytes (a DISCONNECT with its reason code, a CONNACK refusing),
+        // what the peer still sends is read and dropped until it closes too, for at most LingerMs. Closing at once
+        // with bytes unread, or arriving later, answers them with a reset, which makes the peer's next send fail
+        // before it reads the reason (Paho's test_flow_control2: PUBREL after DISCONNECT 0x93), and on Windows
+        // discards the bytes it had not read yet.
+        private static async Task DrainThenClose(Socket socket)
+        {
+            try
+            {
+                using CancellationTokenSource linger = new CancellationTokenSource(LingerMs);
+                while (await socket.ReceiveAsync(DrainSink, SocketFlags.None, linger.Token) > 0)
+                {
+                }
+            }
+            catch (System.Exception)
+            {
+                // Timed out, reset or failed: closed all the same.
+            }
+            socket.Close();
         }
 
         // Starts (or restarts) the zero-byte receive of slot: it completes when the socket has bytes, an end or an error.

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Threading;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace NanoBroker.Tests.Integration
@@ -42,6 +43,24 @@ namespace NanoBroker.Tests.Integration
                 Assert.AreEqual(1, connack[3], "round " + i + ": unacceptable protocol version");
                 Assert.AreEqual(0, s.Receive(new byte[16]), "round " + i + ": the broker closes with a FIN");
             }
+        }
+
+        [TestMethod]
+        public void BytesTheClientSendsAfterTheEndAreDroppedWithoutAReset()
+        {
+            using Socket s = Open();
+            Send(s, RawMqttClient.Connect("late-bytes", protocolName: "MQTT", level: 9));
+            // The broker has answered and closed by now; the client, not having read yet, goes on sending (as Paho's
+            // harness does: PUBREL after DISCONNECT 0x93). A socket closed outright answers with a reset and the
+            // second send fails; a lingering close reads and drops them.
+            Thread.Sleep(300);
+            Send(s, new byte[] { 0xC0, 0 });
+            Thread.Sleep(200);
+            Send(s, new byte[] { 0xC0, 0 });
+            byte[] connack = Read(s, 4);
+            Assert.AreEqual(1, connack[3], "the refusing CONNACK is still read");
+            s.Shutdown(SocketShutdown.Send);
+            Assert.AreEqual(0, s.Receive(new byte[16]), "then the broker's FIN");
         }
 
         private Socket Open()
