@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Checks the nanoFramework projects, which list their files and packages by hand:
-#   - NanoBroker/NanoBroker.nfproj lists every .cs of NanoBroker/ (bin/ and obj/ aside) and nothing else;
+#   - the engine is two nanoFramework assemblies, as one would pass the MetadataProcessor's 64 KB of byte code:
+#     NanoBroker.Protocol/NanoBroker.Protocol.nfproj lists every .cs of NanoBroker/Protocol/ and nothing else, and
+#     references no other project and no package but mscorlib (the codec depends on nothing in NanoBroker);
+#     NanoBroker/NanoBroker.nfproj lists every other .cs of NanoBroker/ (bin/ and obj/ aside) and references
+#     NanoBroker.Protocol; every project that references the engine references NanoBroker.Protocol too;
 #   - hardware/esp32/NanoBroker.Esp32.nfproj likewise for hardware/esp32/;
 #   - the portable tests (NanoBroker.Tests/Engine/**/*.cs) are listed by three test projects, as one assembly would
 #     pass the MetadataProcessor's 64 KB of byte code: NanoBroker.Tests.Storage/NanoBroker.Tests.Storage.nfproj
@@ -86,12 +90,42 @@ def check_packages(project):
             problems.append('%s: ProjectReference %s does not exist' % (project, ref.get('Include')))
 
 projects = {
+    'protocol': 'NanoBroker.Protocol/NanoBroker.Protocol.nfproj',
     'engine': 'NanoBroker/NanoBroker.nfproj',
     'device': 'hardware/esp32/NanoBroker.Esp32.nfproj',
     'tests': 'NanoBroker.Tests/NanoBroker.Tests.nfproj',
     'storage-tests': 'NanoBroker.Tests.Storage/NanoBroker.Tests.Storage.nfproj',
     'mqtt5-tests': 'NanoBroker.Tests.Mqtt5/NanoBroker.Tests.Mqtt5.nfproj',
 }
+
+def check_split_engine():
+    """NanoBroker/ is listed by two projects: Protocol/ by NanoBroker.Protocol (linked from ..\\NanoBroker\\), the rest by NanoBroker."""
+    engine = cs_files('NanoBroker')
+    protocol = {f for f in engine if f.startswith('Protocol\\')}
+    check_listed(projects['engine'], '', engine - protocol)
+    check_listed(projects['protocol'], '..\\NanoBroker\\', protocol)
+    _, root = items(projects['protocol'], 'Compile')
+    for ref in root.iter(NS + 'ProjectReference'):
+        problems.append('%s: references %s; the codec references nothing else in NanoBroker' % (projects['protocol'], ref.get('Include')))
+    for ref in root.iter(NS + 'Reference'):
+        if ref.get('Include') != 'mscorlib':
+            problems.append('%s: references %s; the codec needs mscorlib only' % (projects['protocol'], ref.get('Include')))
+    for name, project in projects.items():
+        refs = project_references(project)
+        if name != 'protocol' and (name == 'engine' or projects['engine'] in refs):
+            if projects['protocol'] not in refs:
+                problems.append('%s: add <ProjectReference Include="%s" /> (the engine\'s types use it)'
+                                % (project, relative_include(project, projects['protocol'])))
+
+def project_references(project):
+    """The projects a project references, as repository-relative paths with forward slashes."""
+    _, root = items(project, 'Compile')
+    folder = os.path.dirname(project)
+    return {os.path.normpath(os.path.join(folder, *ref.get('Include').split('\\'))).replace(os.sep, '/')
+            for ref in root.iter(NS + 'ProjectReference')}
+
+def relative_include(project, target):
+    return os.path.relpath(target, os.path.dirname(project)).replace(os.sep, '\\')
 
 def check_split_tests():
     """The three test projects together list NanoBroker.Tests/Engine: Storage/ and Protocol/ in one, Mqtt5/ and Security/ in another, the rest in the third, the harness in all."""
@@ -111,12 +145,12 @@ def check_listed(project, prefix, expected):
     for f in sorted(wanted - set(listed)):
         problems.append('%s: add <Compile Include="%s" />' % (project, f))
     for f in sorted(set(listed) - wanted):
-        problems.append('%s: remove <Compile Include="%s" /> (it belongs to the other test project, or does not exist)' % (project, f))
+        problems.append('%s: remove <Compile Include="%s" /> (it belongs to another project, or does not exist)' % (project, f))
 for name, project in projects.items():
     if not os.path.exists(project):
         problems.append('%s is missing' % project)
 if not problems:
-    check_sources(projects['engine'], 'NanoBroker')
+    check_split_engine()
     check_sources(projects['device'], 'hardware/esp32')
     # The nanoFramework test projects hold the portable tests only (Engine/); Integration/ is .NET-only.
     check_split_tests()
@@ -132,5 +166,5 @@ if problems:
         print('check-nfproj: ' + p, file=sys.stderr)
     print('check-nfproj: %d problem(s)' % len(problems), file=sys.stderr)
     sys.exit(1)
-print('check-nfproj: NanoBroker.nfproj, NanoBroker.Esp32.nfproj and the three test projects list every source and only pinned packages')
+print('check-nfproj: NanoBroker.Protocol.nfproj, NanoBroker.nfproj, NanoBroker.Esp32.nfproj and the three test projects list every source and only pinned packages')
 PY
