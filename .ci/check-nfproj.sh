@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Checks the nanoFramework projects, which list their files and packages by hand:
-#   - the engine is two nanoFramework assemblies, as one would pass the MetadataProcessor's 64 KB of byte code:
-#     NanoBroker.Protocol/NanoBroker.Protocol.nfproj lists every .cs of NanoBroker/Protocol/ and nothing else, and
-#     references no other project and no package but mscorlib (the codec depends on nothing in NanoBroker);
-#     NanoBroker/NanoBroker.nfproj lists every other .cs of NanoBroker/ (bin/ and obj/ aside) and references
-#     NanoBroker.Protocol; every project that references the engine references NanoBroker.Protocol too;
+#   - the engine is three nanoFramework assemblies, as one came too close to the MetadataProcessor's 64 KB of byte
+#     code: NanoBroker.Protocol/NanoBroker.Protocol.nfproj lists every .cs of NanoBroker/Protocol/ and nothing else,
+#     and references no other project and no package but mscorlib (the codec depends on nothing in NanoBroker);
+#     NanoBroker.Crypto/NanoBroker.Crypto.nfproj lists files of NanoBroker/Security/ only (the cryptography; which
+#     ones, it says, and .ci/nanoframework/EngineAssemblies.props says the same) and references NanoBroker.Protocol
+#     and mscorlib only; NanoBroker/NanoBroker.nfproj lists every other .cs of NanoBroker/ (bin/ and obj/ aside);
+#     the engine and every project that references it reference NanoBroker.Protocol and NanoBroker.Crypto;
 #   - hardware/esp32/NanoBroker.Esp32.nfproj likewise for hardware/esp32/;
 #   - the portable tests (NanoBroker.Tests/Engine/**/*.cs) are listed by three test projects, as one assembly would
 #     pass the MetadataProcessor's 64 KB of byte code: NanoBroker.Tests.Storage/NanoBroker.Tests.Storage.nfproj
@@ -91,6 +93,7 @@ def check_packages(project):
 
 projects = {
     'protocol': 'NanoBroker.Protocol/NanoBroker.Protocol.nfproj',
+    'crypto': 'NanoBroker.Crypto/NanoBroker.Crypto.nfproj',
     'engine': 'NanoBroker/NanoBroker.nfproj',
     'device': 'hardware/esp32/NanoBroker.Esp32.nfproj',
     'tests': 'NanoBroker.Tests/NanoBroker.Tests.nfproj',
@@ -99,23 +102,48 @@ projects = {
 }
 
 def check_split_engine():
-    """NanoBroker/ is listed by two projects: Protocol/ by NanoBroker.Protocol (linked from ..\\NanoBroker\\), the rest by NanoBroker."""
+    """NanoBroker/ is listed by three projects: Protocol/ by NanoBroker.Protocol and the files of Security/ that
+    NanoBroker.Crypto lists by it (both linked from ..\\NanoBroker\\), the rest by NanoBroker."""
     engine = cs_files('NanoBroker')
     protocol = {f for f in engine if f.startswith('Protocol\\')}
-    check_listed(projects['engine'], '', engine - protocol)
+    crypto_listed, _ = items(projects['crypto'], 'Compile')
+    crypto = set()
+    for f in crypto_listed:
+        rel = f[len('..\\NanoBroker\\'):] if f.startswith('..\\NanoBroker\\') else None
+        if rel is None or not rel.startswith('Security\\'):
+            problems.append('%s: <Compile Include="%s" /> is not a file of ..\\NanoBroker\\Security\\' % (projects['crypto'], f))
+        elif rel in engine:
+            crypto.add(rel)
+    check_listed(projects['engine'], '', engine - protocol - crypto)
     check_listed(projects['protocol'], '..\\NanoBroker\\', protocol)
-    _, root = items(projects['protocol'], 'Compile')
-    for ref in root.iter(NS + 'ProjectReference'):
-        problems.append('%s: references %s; the codec references nothing else in NanoBroker' % (projects['protocol'], ref.get('Include')))
-    for ref in root.iter(NS + 'Reference'):
-        if ref.get('Include') != 'mscorlib':
-            problems.append('%s: references %s; the codec needs mscorlib only' % (projects['protocol'], ref.get('Include')))
+    check_listed(projects['crypto'], '..\\NanoBroker\\', crypto)
+    check_own_references('protocol', set(), 'the codec references nothing else in NanoBroker')
+    check_own_references('crypto', {projects['protocol']}, 'the cryptography uses the codec (Utf8) only')
+    engine_assemblies = [projects['protocol'], projects['crypto']]
     for name, project in projects.items():
         refs = project_references(project)
-        if name != 'protocol' and (name == 'engine' or projects['engine'] in refs):
-            if projects['protocol'] not in refs:
-                problems.append('%s: add <ProjectReference Include="%s" /> (the engine\'s types use it)'
-                                % (project, relative_include(project, projects['protocol'])))
+        if name not in ('protocol', 'crypto') and (name == 'engine' or projects['engine'] in refs):
+            for needed in engine_assemblies:
+                if needed not in refs:
+                    problems.append('%s: add <ProjectReference Include="%s" /> (the engine\'s types use it)'
+                                    % (project, relative_include(project, needed)))
+    # The compile checks in .ci/nanoframework split the sources the same way, from one list of their own.
+    props = '.ci/nanoframework/EngineAssemblies.props'
+    text = ET.parse(props).getroot().find('PropertyGroup/CryptoSources').text
+    in_props = {f.strip().replace('$(EngineFolder)', '').replace('/', '\\') for f in text.split(';') if f.strip()}
+    if in_props != crypto:
+        problems.append('%s: CryptoSources lists %s; %s lists %s' % (props, ', '.join(sorted(in_props)),
+                        projects['crypto'], ', '.join(sorted(crypto))))
+
+def check_own_references(name, allowed, why):
+    """A layer below the engine references the projects it is allowed and no package but mscorlib."""
+    project = projects[name]
+    for ref in sorted(project_references(project) - allowed):
+        problems.append('%s: references %s; %s' % (project, ref, why))
+    _, root = items(project, 'Compile')
+    for ref in root.iter(NS + 'Reference'):
+        if ref.get('Include') != 'mscorlib':
+            problems.append('%s: references %s; it needs mscorlib only' % (project, ref.get('Include')))
 
 def project_references(project):
     """The projects a project references, as repository-relative paths with forward slashes."""
@@ -166,5 +194,5 @@ if problems:
         print('check-nfproj: ' + p, file=sys.stderr)
     print('check-nfproj: %d problem(s)' % len(problems), file=sys.stderr)
     sys.exit(1)
-print('check-nfproj: NanoBroker.Protocol.nfproj, NanoBroker.nfproj, NanoBroker.Esp32.nfproj and the three test projects list every source and only pinned packages')
+print('check-nfproj: NanoBroker.Protocol.nfproj, NanoBroker.Crypto.nfproj, NanoBroker.nfproj, NanoBroker.Esp32.nfproj and the three test projects list every source and only pinned packages')
 PY
