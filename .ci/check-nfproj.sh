@@ -8,11 +8,12 @@
 #     and mscorlib only; NanoBroker/NanoBroker.nfproj lists every other .cs of NanoBroker/ (bin/ and obj/ aside);
 #     the engine and every project that references it reference NanoBroker.Protocol and NanoBroker.Crypto;
 #   - hardware/esp32/NanoBroker.Esp32.nfproj likewise for hardware/esp32/;
-#   - the portable tests (NanoBroker.Tests/Engine/**/*.cs) are listed by three test projects, as one assembly would
+#   - the portable tests (NanoBroker.Tests/Engine/**/*.cs) are listed by four test projects, as one assembly would
 #     pass the MetadataProcessor's 64 KB of byte code: NanoBroker.Tests.Storage/NanoBroker.Tests.Storage.nfproj
 #     lists Engine/Storage/, Engine/Protocol/ and the harness (Engine/Harness/), NanoBroker.Tests.Mqtt5/NanoBroker.Tests.Mqtt5.nfproj
-#     Engine/Mqtt5/ and the harness, NanoBroker.Tests/NanoBroker.Tests.nfproj everything else (with the harness); each
-#     file once, none that does not exist;
+#     Engine/Mqtt5/, Engine/Security/ and the harness, NanoBroker.Tests.Fuzz/NanoBroker.Tests.Fuzz.nfproj the fuzz
+#     suite (Engine/Fuzz*.cs) and the harness, NanoBroker.Tests/NanoBroker.Tests.nfproj everything else (with the
+#     harness); each file once, none that does not exist;
 #   - every <HintPath>..\packages\<id>.<version>\lib\... names a package of the project's packages.config,
 #     the packages.config files agree on versions, and every <ProjectReference> exists.
 # Prints what to add or remove and exits 1 on any problem. Plain python3 (stdlib only).
@@ -99,6 +100,7 @@ projects = {
     'tests': 'NanoBroker.Tests/NanoBroker.Tests.nfproj',
     'storage-tests': 'NanoBroker.Tests.Storage/NanoBroker.Tests.Storage.nfproj',
     'mqtt5-tests': 'NanoBroker.Tests.Mqtt5/NanoBroker.Tests.Mqtt5.nfproj',
+    'fuzz-tests': 'NanoBroker.Tests.Fuzz/NanoBroker.Tests.Fuzz.nfproj',
 }
 
 def check_split_engine():
@@ -156,14 +158,17 @@ def relative_include(project, target):
     return os.path.relpath(target, os.path.dirname(project)).replace(os.sep, '\\')
 
 def check_split_tests():
-    """The three test projects together list NanoBroker.Tests/Engine: Storage/ and Protocol/ in one, Mqtt5/ and Security/ in another, the rest in the third, the harness in all."""
+    """The four test projects together list NanoBroker.Tests/Engine: Storage/ and Protocol/ in one, Mqtt5/ and
+    Security/ in another, the fuzz suite (Fuzz*.cs) in a third, the rest in the fourth, the harness in all."""
     engine = cs_files('NanoBroker.Tests', 'Engine')
     storage = {f for f in engine if f.startswith('Engine\\Storage\\') or f.startswith('Engine\\Protocol\\')}
     mqtt5 = {f for f in engine if f.startswith('Engine\\Mqtt5\\') or f.startswith('Engine\\Security\\')}
+    fuzz = {f for f in engine if f.startswith('Engine\\Fuzz') and f.count('\\') == 1}
     harness = {f for f in engine if f.startswith('Engine\\Harness\\')}
-    check_listed(projects['tests'], '', engine - storage - mqtt5)
+    check_listed(projects['tests'], '', engine - storage - mqtt5 - fuzz)
     check_listed(projects['storage-tests'], '..\\NanoBroker.Tests\\', storage | harness)
     check_listed(projects['mqtt5-tests'], '..\\NanoBroker.Tests\\', mqtt5 | harness)
+    check_listed(projects['fuzz-tests'], '..\\NanoBroker.Tests\\', fuzz | harness)
 
 def check_listed(project, prefix, expected):
     listed, _ = items(project, 'Compile')
@@ -194,5 +199,5 @@ if problems:
         print('check-nfproj: ' + p, file=sys.stderr)
     print('check-nfproj: %d problem(s)' % len(problems), file=sys.stderr)
     sys.exit(1)
-print('check-nfproj: NanoBroker.Protocol.nfproj, NanoBroker.Crypto.nfproj, NanoBroker.nfproj, NanoBroker.Esp32.nfproj and the three test projects list every source and only pinned packages')
+print('check-nfproj: NanoBroker.Protocol.nfproj, NanoBroker.Crypto.nfproj, NanoBroker.nfproj, NanoBroker.Esp32.nfproj and the four test projects list every source and only pinned packages')
 PY
