@@ -55,7 +55,7 @@ namespace NanoBroker
         private readonly PublishHandler publishHandler;
         private readonly SubscribeHandler subscribeHandler;
         private readonly SysPublisher sys;
-        private readonly DisconnectPacket disconnect = new DisconnectPacket();
+        private readonly DisconnectPacket disconnect;
 
         // The engine second of the last sweep for expired retained messages (MQTT 5.0).
         private int retainedExpiryCheckedAt;
@@ -110,12 +110,18 @@ namespace NanoBroker
             wills = new Wills(sessions.Length > connections.Length ? sessions.Length : connections.Length, pool, router, journal, context);
             sessions.EndObserver = wills;
             disconnector = new Disconnector(connections, sessions, wills, journal, receiveLender, context);
-            AckPacket ack = new AckPacket();
+            // One property block for the views of CONNECT, AUTH, SUBSCRIBE, UNSUBSCRIBE, the acknowledgements and DISCONNECT:
+            // a packet is decoded when it is handled and read only by its handler, and no handler of these decodes another
+            // packet meanwhile. PUBLISH has its own, as its handler looks behind for a PUBREL (decoded into the
+            // acknowledgement view, Framing.ReleaseWaitingBehind); so has a CONNECT's will, read with the CONNECT's own.
+            Properties shared = new Properties();
+            disconnect = new DisconnectPacket(shared);
+            AckPacket ack = new AckPacket(shared);
             framing = new Framing(options.MaxPacketSize, disconnector, ack);
             live = new LiveSet(options, sessions, subscriptions, retained, pool, wills, journal, keeper, copy);
-            connectHandler = new ConnectHandler(connections, sessions, wills, keeper, flow, disconnector, new EnhancedAuth(options, context), context);
+            connectHandler = new ConnectHandler(connections, sessions, wills, keeper, flow, disconnector, new EnhancedAuth(options, context), shared, context);
             publishHandler = new PublishHandler(sessions, router, flow, framing, ack, disconnector, context);
-            subscribeHandler = new SubscribeHandler(sessions, subscriptions, keeper, journal, flow, disconnector, context);
+            subscribeHandler = new SubscribeHandler(sessions, subscriptions, keeper, journal, flow, disconnector, shared, context);
             sys = new SysPublisher(connections, sessions, subscriptions, retained, pool, keeper, router, copy, context);
         }
 

@@ -13,8 +13,8 @@ namespace NanoBroker
         // The longest client identifier MQTT 3.1 allows.
         private const int Mqtt31MaxClientId = 23;
 
-        private readonly ConnectPacket connect = new ConnectPacket();
-        private readonly AuthPacket auth = new AuthPacket();
+        private readonly ConnectPacket connect;
+        private readonly AuthPacket auth;
         private readonly ConnAckProperties connAck = new ConnAckProperties();
         private readonly ConnectionTable connections;
         private readonly SessionTable sessions;
@@ -25,8 +25,11 @@ namespace NanoBroker
         private readonly EnhancedAuth exchanges;
         private readonly EngineContext context;
 
-        internal ConnectHandler(ConnectionTable connections, SessionTable sessions, Wills wills, StorageKeeper keeper, OutboundFlow flow, Disconnector disconnector, EnhancedAuth exchanges, EngineContext context)
+        internal ConnectHandler(ConnectionTable connections, SessionTable sessions, Wills wills, StorageKeeper keeper, OutboundFlow flow, Disconnector disconnector, EnhancedAuth exchanges, Properties shared, EngineContext context)
         {
+            // The CONNECT kept by an exchange is decoded into the shared block only once the AUTH's is read.
+            connect = new ConnectPacket(shared, new Properties());
+            auth = new AuthPacket(shared);
             this.exchanges = exchanges;
             this.connections = connections;
             this.sessions = sessions;

@@ -31,7 +31,7 @@ namespace NanoBroker
         }
 
         /// <summary>The PUBLISH view Broker.Dispatch decodes into before <see cref="OnPublish"/>.</summary>
-        internal readonly PublishPacket Publish = new PublishPacket();
+        internal readonly PublishPacket Publish = new PublishPacket(new Properties());
 
         /// <summary>The PUBACK/PUBREC/PUBREL/PUBCOMP view Broker.Dispatch decodes into.</summary>
         internal readonly AckPacket Ack;

@@ -20,8 +20,10 @@ namespace NanoBroker
         private readonly Disconnector disconnector;
         private readonly EngineContext context;
 
-        internal SubscribeHandler(SessionTable sessions, SubscriptionTree subscriptions, StorageKeeper keeper, Journal journal, OutboundFlow flow, Disconnector disconnector, EngineContext context)
+        internal SubscribeHandler(SessionTable sessions, SubscriptionTree subscriptions, StorageKeeper keeper, Journal journal, OutboundFlow flow, Disconnector disconnector, Properties shared, EngineContext context)
         {
+            Subscribe = new SubscribePacket(shared);
+            Unsubscribe = new UnsubscribePacket(shared);
             this.sessions = sessions;
             this.subscriptions = subscriptions;
             this.keeper = keeper;
@@ -32,10 +34,10 @@ namespace NanoBroker
         }
 
         /// <summary>The SUBSCRIBE view Broker.Dispatch decodes into (every filter checked) before <see cref="OnSubscribe"/>.</summary>
-        internal readonly SubscribePacket Subscribe = new SubscribePacket();
+        internal readonly SubscribePacket Subscribe;
 
         /// <summary>The UNSUBSCRIBE view Broker.Dispatch decodes into before <see cref="OnUnsubscribe"/>.</summary>
-        internal readonly UnsubscribePacket Unsubscribe = new UnsubscribePacket();
+        internal readonly UnsubscribePacket Unsubscribe;
 
         internal bool OnSubscribe(Connection c)
         {

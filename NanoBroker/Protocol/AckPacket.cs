@@ -12,7 +12,13 @@ namespace NanoBroker.Protocol
         public byte ReasonCode;
 
         /// <summary>The properties (5.0; an empty block when absent or for 3.x).</summary>
-        public readonly Properties Properties = new Properties();
+        public readonly Properties Properties;
+
+        /// <summary>A view whose properties are decoded into <paramref name="properties"/>, which views of packets never handled at the same time may share.</summary>
+        public AckPacket(Properties properties)
+        {
+            Properties = properties;
+        }
 
         /// <summary>The violated statement when <see cref="Decode"/> did not return Success.</summary>
         public string Problem;

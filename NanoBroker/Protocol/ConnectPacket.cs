@@ -30,7 +30,7 @@ namespace NanoBroker.Protocol
         public int KeepAliveSeconds;
 
         /// <summary>The CONNECT properties (5.0; an empty block for 3.x).</summary>
-        public readonly Properties Properties = new Properties();
+        public readonly Properties Properties;
         public int ClientIdStart;
         public int ClientIdLength;
 
@@ -39,7 +39,17 @@ namespace NanoBroker.Protocol
         public bool WillRetain;
 
         /// <summary>The will properties (5.0, when <see cref="HasWill"/>; an empty block otherwise).</summary>
-        public readonly Properties WillProperties = new Properties();
+        public readonly Properties WillProperties;
+
+        /// <summary>
+        /// A view whose CONNECT properties are decoded into <paramref name="properties"/> (which views of packets never handled
+        /// at the same time may share) and its will properties into <paramref name="willProperties"/>.
+        /// </summary>
+        public ConnectPacket(Properties properties, Properties willProperties)
+        {
+            Properties = properties;
+            WillProperties = willProperties;
+        }
         public int WillTopicStart;
         public int WillTopicLength;
         public int WillMessageStart;

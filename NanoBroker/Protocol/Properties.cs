@@ -1,26 +1,27 @@
 namespace NanoBroker.Protocol
 {
     /// <summary>
-    /// One MQTT 5.0 property block (section 2.2.2), decoded in place. One instance is reused.
+    /// One MQTT 5.0 property block (section 2.2.2), decoded in place. A view of a packet holds one; the engine lends
+    /// one instance to the views of packets that are never handled at the same time.
     /// </summary>
     /// <remarks>
     /// A block is a variable byte integer length, then properties: each an identifier (one byte for every id
     /// 5.0 defines) and a value of the id's type: byte, two- or four-byte integer, variable byte integer, UTF-8
     /// string, binary data, or (User Property only) a string pair.
     /// <para>
-    /// <see cref="Decode"/> walks the block once and keeps, per id, a bit of <see cref="Seen"/> and its value:
-    /// an int or long for numbers, start and length in the buffer for strings and binary data; nothing is
-    /// copied or allocated. Three kinds of failure, as the spec sorts them: a block that runs past its end, an
-    /// unknown id, an id the packet may not carry, a value not of its type (ill-formed UTF-8 [MQTT-1.5.4-1], a
-    /// long variable byte integer) make a Malformed Packet (section 2.2.2.2); a repeated id (but User Property
-    /// always, and Subscription Identifier in PUBLISH) and a value out of range (Receive Maximum 0, a byte
-    /// flag other than 0 or 1, …) make a Protocol Error.
+    /// <see cref="Decode"/> walks the block once to check it and keeps a bit of <see cref="Seen"/> per id present;
+    /// a value is read from the block when asked (the block stays in its buffer while its packet is handled), so
+    /// a block costs a few fields whatever it holds, and nothing is copied or allocated. Three kinds of failure,
+    /// as the spec sorts them: a block that runs past its end, an unknown id, an id the packet may not carry, a
+    /// value not of its type (ill-formed UTF-8 [MQTT-1.5.4-1], a long variable byte integer) make a Malformed
+    /// Packet (section 2.2.2.2); a repeated id (but User Property always, and Subscription Identifier in PUBLISH)
+    /// and a value out of range (Receive Maximum 0, a byte flag other than 0 or 1, …) make a Protocol Error.
     /// </para>
     /// <para>
     /// Absent properties read as their spec default (Receive Maximum 65535, Maximum QoS 2, the "available"
-    /// flags 1, Request Problem Information 1, others 0); <see cref="Has"/> tells absent from sent. User
-    /// Properties are read again on demand by a cursor, as there may be any number of them. The static
-    /// <c>SizeOf…</c>/<c>Write…</c> helpers encode one property each, for the packet encoders.
+    /// flags 1, Request Problem Information 1, others 0); <see cref="Has"/> tells absent from sent. A repeated
+    /// property reads as its first. User Properties are read by a cursor, as there may be any number of them.
+    /// The static <c>SizeOf…</c>/<c>Write…</c> helpers encode one property each, for the packet encoders.
     /// </para>
     /// </remarks>
     public sealed class Properties
@@ -99,39 +100,48 @@ namespace NanoBroker.Protocol
         /// <summary>The violated statement when <see cref="Decode"/> did not return Success.</summary>
         public string Problem;
 
-        public int PayloadFormatIndicator;
-        public long MessageExpiryInterval;
-        public int ContentTypeStart, ContentTypeLength;
-        public int ResponseTopicStart, ResponseTopicLength;
-        public int CorrelationDataStart, CorrelationDataLength;
+        public int PayloadFormatIndicator { get { return (int)Number(PropertyId.PayloadFormatIndicator, 0); } }
+        public long MessageExpiryInterval { get { return Number(PropertyId.MessageExpiryInterval, 0); } }
+        public int ContentTypeStart { get { return FieldStart(PropertyId.ContentType); } }
+        public int ContentTypeLength { get { return FieldLength(PropertyId.ContentType); } }
+        public int ResponseTopicStart { get { return FieldStart(PropertyId.ResponseTopic); } }
+        public int ResponseTopicLength { get { return FieldLength(PropertyId.ResponseTopic); } }
+        public int CorrelationDataStart { get { return FieldStart(PropertyId.CorrelationData); } }
+        public int CorrelationDataLength { get { return FieldLength(PropertyId.CorrelationData); } }
 
         /// <summary>The first Subscription Identifier; a PUBLISH from a server may carry several (<see cref="SubscriptionIdentifierCount"/>).</summary>
-        public int SubscriptionIdentifier;
-        public int SubscriptionIdentifierCount;
-        public long SessionExpiryInterval;
-        public int AssignedClientIdentifierStart, AssignedClientIdentifierLength;
-        public int ServerKeepAlive;
-        public int AuthenticationMethodStart, AuthenticationMethodLength;
-        public int AuthenticationDataStart, AuthenticationDataLength;
-        public int RequestProblemInformation;
-        public long WillDelayInterval;
-        public int RequestResponseInformation;
-        public int ResponseInformationStart, ResponseInformationLength;
-        public int ServerReferenceStart, ServerReferenceLength;
-        public int ReasonStringStart, ReasonStringLength;
-        public int ReceiveMaximum;
-        public int TopicAliasMaximum;
-        public int TopicAlias;
+        public int SubscriptionIdentifier { get { return (int)Number(PropertyId.SubscriptionIdentifier, 0); } }
+        public int SubscriptionIdentifierCount { get { return Count(PropertyId.SubscriptionIdentifier); } }
+        public long SessionExpiryInterval { get { return Number(PropertyId.SessionExpiryInterval, 0); } }
+        public int AssignedClientIdentifierStart { get { return FieldStart(PropertyId.AssignedClientIdentifier); } }
+        public int AssignedClientIdentifierLength { get { return FieldLength(PropertyId.AssignedClientIdentifier); } }
+        public int ServerKeepAlive { get { return (int)Number(PropertyId.ServerKeepAlive, 0); } }
+        public int AuthenticationMethodStart { get { return FieldStart(PropertyId.AuthenticationMethod); } }
+        public int AuthenticationMethodLength { get { return FieldLength(PropertyId.AuthenticationMethod); } }
+        public int AuthenticationDataStart { get { return FieldStart(PropertyId.AuthenticationData); } }
+        public int AuthenticationDataLength { get { return FieldLength(PropertyId.AuthenticationData); } }
+        public int RequestProblemInformation { get { return (int)Number(PropertyId.RequestProblemInformation, 1); } }
+        public long WillDelayInterval { get { return Number(PropertyId.WillDelayInterval, 0); } }
+        public int RequestResponseInformation { get { return (int)Number(PropertyId.RequestResponseInformation, 0); } }
+        public int ResponseInformationStart { get { return FieldStart(PropertyId.ResponseInformation); } }
+        public int ResponseInformationLength { get { return FieldLength(PropertyId.ResponseInformation); } }
+        public int ServerReferenceStart { get { return FieldStart(PropertyId.ServerReference); } }
+        public int ServerReferenceLength { get { return FieldLength(PropertyId.ServerReference); } }
+        public int ReasonStringStart { get { return FieldStart(PropertyId.ReasonString); } }
+        public int ReasonStringLength { get { return FieldLength(PropertyId.ReasonString); } }
+        public int ReceiveMaximum { get { return (int)Number(PropertyId.ReceiveMaximum, 65535); } }
+        public int TopicAliasMaximum { get { return (int)Number(PropertyId.TopicAliasMaximum, 0); } }
+        public int TopicAlias { get { return (int)Number(PropertyId.TopicAlias, 0); } }
 
         /// <summary>Where the Topic Alias property (3 bytes) starts, -1 without: a PUBLISH forwarded verbatim leaves it out.</summary>
-        public int TopicAliasAt;
-        public int MaximumQos;
-        public int RetainAvailable;
-        public long MaximumPacketSize;
-        public int WildcardSubscriptionAvailable;
-        public int SubscriptionIdentifierAvailable;
-        public int SharedSubscriptionAvailable;
-        public int UserPropertyCount;
+        public int TopicAliasAt { get { int at = ValueAt(PropertyId.TopicAlias); return at < 0 ? -1 : at - 1; } }
+        public int MaximumQos { get { return (int)Number(PropertyId.MaximumQos, 2); } }
+        public int RetainAvailable { get { return (int)Number(PropertyId.RetainAvailable, 1); } }
+        public long MaximumPacketSize { get { return Number(PropertyId.MaximumPacketSize, 0); } }
+        public int WildcardSubscriptionAvailable { get { return (int)Number(PropertyId.WildcardSubscriptionAvailable, 1); } }
+        public int SubscriptionIdentifierAvailable { get { return (int)Number(PropertyId.SubscriptionIdentifierAvailable, 1); } }
+        public int SharedSubscriptionAvailable { get { return (int)Number(PropertyId.SharedSubscriptionAvailable, 1); } }
+        public int UserPropertyCount { get { return Count(PropertyId.UserProperty); } }
 
         /// <summary>The User Property the cursor stands on (<see cref="FirstUserProperty"/>, <see cref="NextUserProperty"/>).</summary>
         public int UserPropertyNameStart, UserPropertyNameLength, UserPropertyValueStart, UserPropertyValueLength;
@@ -152,28 +162,76 @@ namespace NanoBroker.Protocol
             Length = 0;
             Seen = 0;
             Problem = null;
-            PayloadFormatIndicator = 0;
-            MessageExpiryInterval = 0;
-            ContentTypeStart = ContentTypeLength = ResponseTopicStart = ResponseTopicLength = CorrelationDataStart = CorrelationDataLength = 0;
-            SubscriptionIdentifier = SubscriptionIdentifierCount = 0;
-            SessionExpiryInterval = 0;
-            AssignedClientIdentifierStart = AssignedClientIdentifierLength = 0;
-            ServerKeepAlive = 0;
-            AuthenticationMethodStart = AuthenticationMethodLength = AuthenticationDataStart = AuthenticationDataLength = 0;
-            RequestProblemInformation = 1;
-            WillDelayInterval = 0;
-            RequestResponseInformation = 0;
-            ResponseInformationStart = ResponseInformationLength = ServerReferenceStart = ServerReferenceLength = 0;
-            ReasonStringStart = ReasonStringLength = 0;
-            ReceiveMaximum = 65535;
-            TopicAliasMaximum = 0;
-            TopicAlias = 0;
-            TopicAliasAt = -1;
-            MaximumQos = 2;
-            RetainAvailable = 1;
-            MaximumPacketSize = 0;
-            WildcardSubscriptionAvailable = SubscriptionIdentifierAvailable = SharedSubscriptionAvailable = 1;
-            UserPropertyCount = 0;
+        }
+
+        // Where the value of the first property <paramref name="id"/> starts (after its identifier), or -1 when absent.
+        private int ValueAt(int id)
+        {
+            if (!Has(id))
+            {
+                return -1;
+            }
+            int end = Start + Length;
+            for (int at = Start; at < end; at = Skip(Buffer, at, end))
+            {
+                if (Buffer[at] == id)
+                {
+                    return at + 1;
+                }
+            }
+            return -1;
+        }
+
+        // The value of the first numeric property id, or absent.
+        private long Number(int id, long absent)
+        {
+            int at = ValueAt(id);
+            if (at < 0)
+            {
+                return absent;
+            }
+            int end = Start + Length;
+            int value;
+            long value32;
+            switch (TypeOf[id])
+            {
+                case TypeByte: return Buffer[at];
+                case TypeUInt16: Wire.ReadUInt16(Buffer, ref at, end, out value); return value;
+                case TypeUInt32: Wire.ReadUInt32(Buffer, ref at, end, out value32); return value32;
+                default: Wire.ReadVarInt(Buffer, ref at, end, out value); return value;
+            }
+        }
+
+        // Where the bytes of the first string or binary property id start in Buffer (0 when absent), and their length.
+        private int FieldStart(int id)
+        {
+            int at = ValueAt(id);
+            return at < 0 ? 0 : at + 2;
+        }
+
+        private int FieldLength(int id)
+        {
+            int at = ValueAt(id);
+            return at < 0 ? 0 : (Buffer[at] << 8) | Buffer[at + 1];
+        }
+
+        // How many times property id is present.
+        private int Count(int id)
+        {
+            if (!Has(id))
+            {
+                return 0;
+            }
+            int n = 0;
+            int end = Start + Length;
+            for (int at = Start; at < end; at = Skip(Buffer, at, end))
+            {
+                if (Buffer[at] == id)
+                {
+                    n++;
+                }
+            }
+            return n;
         }
 
         /// <summary>
@@ -206,7 +264,7 @@ namespace NanoBroker.Protocol
                     return Fail(ReasonCode.ProtocolError, "property included more than once (5.0 section 3)");
                 }
                 Seen |= 1L << id;
-                byte code = Read(id, kind, buffer, at, blockEnd, out at);
+                byte code = Check(id, buffer, at + 1, blockEnd, out at);
                 if (code != ReasonCode.Success)
                 {
                     return code;
@@ -216,10 +274,9 @@ namespace NanoBroker.Protocol
             return ReasonCode.Success;
         }
 
-        // Reads the property whose id is at position, keeps its value, checks its range; position after it in next.
-        private byte Read(int id, int kind, byte[] b, int position, int end, out int next)
+        // Checks the value of property id at position: its form, then its range; position after it in next.
+        private byte Check(int id, byte[] b, int position, int end, out int next)
         {
-            int idAt = position++;
             next = position;
             int value = 0;
             long value32 = 0;
@@ -281,69 +338,37 @@ namespace NanoBroker.Protocol
             next = position;
             switch (id)
             {
-                case PropertyId.PayloadFormatIndicator: PayloadFormatIndicator = value; break;
-                case PropertyId.MessageExpiryInterval: MessageExpiryInterval = value32; break;
-                case PropertyId.ContentType: ContentTypeStart = start; ContentTypeLength = length; break;
                 case PropertyId.ResponseTopic:
                     if (!TopicSyntax.IsValidName(b, start, length))
                     {
                         return Fail(ReasonCode.ProtocolError, "Response Topic is not a topic name [MQTT-3.3.2-14]");
                     }
-                    ResponseTopicStart = start;
-                    ResponseTopicLength = length;
                     break;
-                case PropertyId.CorrelationData: CorrelationDataStart = start; CorrelationDataLength = length; break;
                 case PropertyId.SubscriptionIdentifier:
                     if (value == 0)
                     {
                         return Fail(ReasonCode.ProtocolError, "Subscription Identifier 0 (5.0 section 3.8.2.1.2)");
                     }
-                    if (SubscriptionIdentifierCount++ == 0)
-                    {
-                        SubscriptionIdentifier = value;
-                    }
                     break;
-                case PropertyId.SessionExpiryInterval: SessionExpiryInterval = value32; break;
-                case PropertyId.AssignedClientIdentifier: AssignedClientIdentifierStart = start; AssignedClientIdentifierLength = length; break;
-                case PropertyId.ServerKeepAlive: ServerKeepAlive = value; break;
-                case PropertyId.AuthenticationMethod: AuthenticationMethodStart = start; AuthenticationMethodLength = length; break;
-                case PropertyId.AuthenticationData: AuthenticationDataStart = start; AuthenticationDataLength = length; break;
-                case PropertyId.RequestProblemInformation: RequestProblemInformation = value; break;
-                case PropertyId.WillDelayInterval: WillDelayInterval = value32; break;
-                case PropertyId.RequestResponseInformation: RequestResponseInformation = value; break;
-                case PropertyId.ResponseInformation: ResponseInformationStart = start; ResponseInformationLength = length; break;
-                case PropertyId.ServerReference: ServerReferenceStart = start; ServerReferenceLength = length; break;
-                case PropertyId.ReasonString: ReasonStringStart = start; ReasonStringLength = length; break;
                 case PropertyId.ReceiveMaximum:
                     if (value == 0)
                     {
                         return Fail(ReasonCode.ProtocolError, "Receive Maximum 0 (5.0 sections 3.1.2.11.3, 3.2.2.3.3)");
                     }
-                    ReceiveMaximum = value;
                     break;
-                case PropertyId.TopicAliasMaximum: TopicAliasMaximum = value; break;
                 case PropertyId.TopicAlias:
                     if (value == 0)
                     {
                         // A Protocol Error whose DISCONNECT says Topic Alias invalid, as for one above the maximum (mosquitto alike).
                         return Fail(ReasonCode.TopicAliasInvalid, "Topic Alias 0 [MQTT-3.3.2-8]");
                     }
-                    TopicAlias = value;
-                    TopicAliasAt = idAt;
                     break;
-                case PropertyId.MaximumQos: MaximumQos = value; break;
-                case PropertyId.RetainAvailable: RetainAvailable = value; break;
-                case PropertyId.UserProperty: UserPropertyCount++; break;
                 case PropertyId.MaximumPacketSize:
                     if (value32 == 0)
                     {
                         return Fail(ReasonCode.ProtocolError, "Maximum Packet Size 0 (5.0 sections 3.1.2.11.4, 3.2.2.3.6)");
                     }
-                    MaximumPacketSize = value32;
                     break;
-                case PropertyId.WildcardSubscriptionAvailable: WildcardSubscriptionAvailable = value; break;
-                case PropertyId.SubscriptionIdentifierAvailable: SubscriptionIdentifierAvailable = value; break;
-                default: SharedSubscriptionAvailable = value; break;
             }
             return ReasonCode.Success;
         }

@@ -22,7 +22,13 @@ namespace NanoBroker.Protocol
         public int PacketId;
 
         /// <summary>The PUBLISH properties (5.0; an empty block for 3.x).</summary>
-        public readonly Properties Properties = new Properties();
+        public readonly Properties Properties;
+
+        /// <summary>A view whose properties are decoded into <paramref name="properties"/>, which views of packets never handled at the same time may share.</summary>
+        public PublishPacket(Properties properties)
+        {
+            Properties = properties;
+        }
         public int PayloadStart;
         public int PayloadLength;
 

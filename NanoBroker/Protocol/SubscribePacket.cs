@@ -27,7 +27,13 @@ namespace NanoBroker.Protocol
         public int PacketId;
 
         /// <summary>The SUBSCRIBE properties (5.0: Subscription Identifier, User Property; empty for 3.x).</summary>
-        public readonly Properties Properties = new Properties();
+        public readonly Properties Properties;
+
+        /// <summary>A view whose properties are decoded into <paramref name="properties"/>, which views of packets never handled at the same time may share.</summary>
+        public SubscribePacket(Properties properties)
+        {
+            Properties = properties;
+        }
 
         /// <summary>How many filters the packet holds (at least one).</summary>
         public int Count;

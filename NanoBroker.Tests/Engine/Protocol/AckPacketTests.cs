@@ -19,7 +19,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt311IsExactlyAnIdentifier()
         {
-            AckPacket p = new AckPacket();
+            AckPacket p = new AckPacket(new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt311, PacketType.PubAck, Raw.Bytes(0x12, 0x34)));
             Assert.AreEqual(0x1234, p.PacketId);
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt311, PacketType.PubAck, Raw.Bytes(0, 0)), "3.1.1: identifier 0 goes on as before");
@@ -30,7 +30,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void PubRelNeedsFlags0010_MQTT_3_6_1_1()
         {
-            AckPacket p = new AckPacket();
+            AckPacket p = new AckPacket(new Properties());
             byte[] b = Raw.Bytes(0, 1);
             Assert.AreEqual((int)ReasonCode.MalformedPacket, (int)p.Decode(ProtocolVersion.Mqtt311, PacketType.PubRel, 0, b, 0, 2));
             Assert.AreEqual((int)ReasonCode.Success, (int)p.Decode(ProtocolVersion.Mqtt311, PacketType.PubRel, 2, b, 0, 2));
@@ -39,7 +39,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt5ReasonCodeAndPropertiesAreOptional()
         {
-            AckPacket p = new AckPacket();
+            AckPacket p = new AckPacket(new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt5, PacketType.PubAck, Raw.Bytes(0, 1)));
             Assert.AreEqual((int)ReasonCode.Success, (int)p.ReasonCode, "remaining length 2: Success");
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt5, PacketType.PubAck, Raw.Bytes(0, 1, 0x10)));
@@ -52,7 +52,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt5Failures()
         {
-            AckPacket p = new AckPacket();
+            AckPacket p = new AckPacket(new Properties());
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, ProtocolVersion.Mqtt5, PacketType.PubRel, Raw.Bytes(0, 1, 0x10)), "0x10 is not a PUBREL code");
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, ProtocolVersion.Mqtt5, PacketType.PubAck, Raw.Bytes(0, 1, 0x92)), "0x92 is not a PUBACK code");
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, ProtocolVersion.Mqtt5, PacketType.PubAck, Raw.Bytes(0, 0)), "identifier 0");

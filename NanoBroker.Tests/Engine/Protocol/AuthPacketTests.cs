@@ -19,7 +19,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void ContinueWithMethodAndData()
         {
-            AuthPacket p = new AuthPacket();
+            AuthPacket p = new AuthPacket(new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, Raw.Bytes(0x18, 9, 0x15, 0, 2, 'S', 'C', 0x16, 0, 1, 0xFF)));
             Assert.AreEqual((int)ReasonCode.ContinueAuthentication, (int)p.ReasonCode);
             Assert.AreEqual(5, p.Properties.AuthenticationMethodStart);
@@ -30,7 +30,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void EmptyBodyIsSuccess()
         {
-            AuthPacket p = new AuthPacket();
+            AuthPacket p = new AuthPacket(new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, new byte[0]));
             Assert.AreEqual((int)ReasonCode.Success, (int)p.ReasonCode);
         }
@@ -38,7 +38,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Failures()
         {
-            AuthPacket p = new AuthPacket();
+            AuthPacket p = new AuthPacket(new Properties());
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, Raw.Bytes(0x87, 4, 0x15, 0, 1, 'm')), "not an AUTH code [MQTT-3.15.2-1]");
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, Raw.Bytes(0x19, 0)), "no Authentication Method (5.0 section 3.15.2.2.2)");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, Raw.Bytes(0x18, 2, 0x01, 0)), "a PUBLISH property");

@@ -26,7 +26,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt311WithWillUserAndPassword()
         {
-            ConnectPacket p = new ConnectPacket();
+            ConnectPacket p = new ConnectPacket(new Properties(), new Properties());
             ByteWriter w = Head("MQTT", 4, 0xF6).Field("dev").Field("w/t").Field("bye").Field("u").Field("pw");
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, w));
             Assert.AreEqual(4, (int)p.Version);
@@ -49,7 +49,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt31MqIsdpLevel3()
         {
-            ConnectPacket p = new ConnectPacket();
+            ConnectPacket p = new ConnectPacket(new Properties(), new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, Head("MQIsdp", 3, 0x02).Field("legacy")));
             Assert.AreEqual((int)ProtocolVersion.Mqtt31, (int)p.Version);
         }
@@ -57,7 +57,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void KnownNameWithOtherLevelIsUnsupportedVersion_MQTT_3_1_2_2()
         {
-            ConnectPacket p = new ConnectPacket();
+            ConnectPacket p = new ConnectPacket(new Properties(), new Properties());
             Assert.AreEqual((int)ReasonCode.UnsupportedProtocolVersion, Decode(p, Head("MQTT", 3, 0x02).Field("x")));
             Assert.AreEqual(3, (int)p.Version, "the level read, for the engine's CONNACK");
             Assert.AreEqual((int)ReasonCode.UnsupportedProtocolVersion, Decode(p, Head("MQIsdp", 4, 0x02).Field("x")));
@@ -68,7 +68,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void UnknownProtocolNameIsProtocolError_MQTT_3_1_2_1()
         {
-            ConnectPacket p = new ConnectPacket();
+            ConnectPacket p = new ConnectPacket(new Properties(), new Properties());
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, Head("MQTX", 5, 0x02).Field("x")));
             Assert.AreEqual(0, (int)p.Version);
         }
@@ -77,13 +77,13 @@ namespace NanoBroker.Tests.Engine.Protocol
         public void FixedHeaderFlagsMustBeZero_MQTT_2_2_2_2()
         {
             byte[] b = Head("MQTT", 4, 0x02).Field("x").ToArray();
-            Assert.AreEqual((int)ReasonCode.MalformedPacket, (int)new ConnectPacket().Decode(1, b, 0, b.Length));
+            Assert.AreEqual((int)ReasonCode.MalformedPacket, (int)new ConnectPacket(new Properties(), new Properties()).Decode(1, b, 0, b.Length));
         }
 
         [TestMethod]
         public void FlagViolationsAreMalformed()
         {
-            ConnectPacket p = new ConnectPacket();
+            ConnectPacket p = new ConnectPacket(new Properties(), new Properties());
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, Head("MQTT", 4, 0x03).Field("x")), "reserved flag [MQTT-3.1.2-3]");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, Head("MQTT", 5, 0x12).Byte(0).Field("x")), "will QoS without will [5.0 MQTT-3.1.2-11]");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, Head("MQTT", 4, 0x22).Field("x")), "will retain without will [MQTT-3.1.2-15]");
@@ -93,7 +93,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void PasswordWithoutUserNameIsMalformedIn311ButAllowedIn5_MQTT_3_1_2_22()
         {
-            ConnectPacket p = new ConnectPacket();
+            ConnectPacket p = new ConnectPacket(new Properties(), new Properties());
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, Head("MQTT", 4, 0x42).Field("x").Field("pw")));
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, Head("MQTT", 5, 0x42).Byte(0).Field("x").Field("pw")), "5.0 section 3.1.2.9");
             Assert.IsFalse(p.HasUserName);
@@ -104,7 +104,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         public void Mqtt5WithPropertiesAndWillProperties()
         {
             // Session Expiry Interval 60 and Receive Maximum 10; will: Will Delay Interval 5, Payload Format Indicator 1.
-            ConnectPacket p = new ConnectPacket();
+            ConnectPacket p = new ConnectPacket(new Properties(), new Properties());
             ByteWriter w = Head("MQTT", 5, 0x0E).Byte(8).Byte(0x11).Byte(0).Byte(0).Byte(0).Byte(60).Byte(0x21).UInt16(10);
             w.Field("c5").Byte(7).Byte(0x18).Byte(0).Byte(0).Byte(0).Byte(5).Byte(0x01).Byte(1).Field("w").Field("m");
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, w));
@@ -123,7 +123,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt5PropertyFailuresAreThePacketsFailures()
         {
-            ConnectPacket p = new ConnectPacket();
+            ConnectPacket p = new ConnectPacket(new Properties(), new Properties());
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, Head("MQTT", 5, 0x02).Byte(3).Byte(0x23).UInt16(1).Field("x")), "Topic Alias in CONNECT");
             Assert.IsNotNull(p.Problem);
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, Head("MQTT", 5, 0x02).Byte(3).Byte(0x21).UInt16(0).Field("x")), "Receive Maximum 0");
@@ -136,7 +136,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void PayloadFailuresAreMalformed()
         {
-            ConnectPacket p = new ConnectPacket();
+            ConnectPacket p = new ConnectPacket(new Properties(), new Properties());
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, Head("MQTT", 4, 0x02).UInt16(1).Byte(0xFF)), "client id not UTF-8 [MQTT-3.1.3-4]");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, Head("MQTT", 4, 0x06).Field("x").Field("a/+").Field("m")), "will topic with a wildcard");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, Head("MQTT", 4, 0x06).Field("x").Field("a")), "missing will message");

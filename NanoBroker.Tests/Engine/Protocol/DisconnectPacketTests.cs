@@ -19,7 +19,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt311IsEmpty()
         {
-            DisconnectPacket p = new DisconnectPacket();
+            DisconnectPacket p = new DisconnectPacket(new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt311, new byte[0]));
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt311, Raw.Bytes(0)), "a body");
             byte[] none = new byte[0];
@@ -29,7 +29,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt5ReasonCodeAndProperties()
         {
-            DisconnectPacket p = new DisconnectPacket();
+            DisconnectPacket p = new DisconnectPacket(new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt5, new byte[0]));
             Assert.AreEqual((int)ReasonCode.Success, (int)p.ReasonCode, "absent: normal disconnection");
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt5, Raw.Bytes(0x04)));
@@ -41,7 +41,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt5Failures()
         {
-            DisconnectPacket p = new DisconnectPacket();
+            DisconnectPacket p = new DisconnectPacket(new Properties());
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, ProtocolVersion.Mqtt5, Raw.Bytes(0x01)), "0x01 is not a DISCONNECT code");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt5, Raw.Bytes(0x00, 3, 0x21, 0, 1)), "Receive Maximum is not a DISCONNECT property");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt5, Raw.Bytes(0x00, 4, 0x11)), "property length past the end");

@@ -19,7 +19,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt311Qos1()
         {
-            PublishPacket p = new PublishPacket();
+            PublishPacket p = new PublishPacket(new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt311, 0x03, Raw.Bytes(0, 3, 'a', '/', 'b', 0x12, 0x34, 'h', 'i')));
             Assert.AreEqual(1, p.Qos);
             Assert.IsTrue(p.Retain);
@@ -35,7 +35,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt5Qos0WithPropertiesAndEmptyPayload()
         {
-            PublishPacket p = new PublishPacket();
+            PublishPacket p = new PublishPacket(new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt5, 0x00, Raw.Bytes(0, 1, 't', 2, 0x01, 1)));
             Assert.AreEqual(0, p.PacketId);
             Assert.AreEqual(1, p.Properties.PayloadFormatIndicator);
@@ -48,7 +48,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt5EmptyTopicNeedsTopicAlias()
         {
-            PublishPacket p = new PublishPacket();
+            PublishPacket p = new PublishPacket(new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt5, 0x00, Raw.Bytes(0, 0, 3, 0x23, 0, 5, 'x')));
             Assert.AreEqual(0, p.TopicLength);
             Assert.AreEqual(5, p.Properties.TopicAlias);
@@ -59,13 +59,13 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Qos3IsMalformed_MQTT_3_3_1_4()
         {
-            Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(new PublishPacket(), ProtocolVersion.Mqtt311, 0x06, Raw.Bytes(0, 1, 't', 0, 1)));
+            Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(new PublishPacket(new Properties()), ProtocolVersion.Mqtt311, 0x06, Raw.Bytes(0, 1, 't', 0, 1)));
         }
 
         [TestMethod]
         public void DupAtQos0IsMalformedIn5_MQTT_3_3_1_2()
         {
-            PublishPacket p = new PublishPacket();
+            PublishPacket p = new PublishPacket(new Properties());
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt5, 0x08, Raw.Bytes(0, 1, 't', 0)));
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt311, 0x08, Raw.Bytes(0, 1, 't')), "3.1.1 leaves it to the server: taken as before");
             Assert.IsTrue(p.Dup);
@@ -74,7 +74,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void PacketIdentifierFailures_MQTT_2_3_1_1()
         {
-            PublishPacket p = new PublishPacket();
+            PublishPacket p = new PublishPacket(new Properties());
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, ProtocolVersion.Mqtt311, 0x02, Raw.Bytes(0, 1, 't', 0, 0)), "identifier 0");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt311, 0x04, Raw.Bytes(0, 1, 't', 1)), "identifier cut");
         }
@@ -82,7 +82,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void TopicFailuresAreMalformed_MQTT_3_3_2_2()
         {
-            PublishPacket p = new PublishPacket();
+            PublishPacket p = new PublishPacket(new Properties());
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt311, 0x00, Raw.Bytes(0, 3, 'a', '/', '+')), "wildcard");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt5, 0x00, Raw.Bytes(0, 1, 0xFF, 0)), "not UTF-8");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt311, 0x00, Raw.Bytes(0, 5, 'a')), "topic past the end");

@@ -19,7 +19,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt311TwoFilters()
         {
-            SubscribePacket p = new SubscribePacket();
+            SubscribePacket p = new SubscribePacket(new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt311, Raw.Bytes(0, 9, 0, 3, 'a', '/', '#', 1, 0, 1, '+', 2)));
             Assert.AreEqual(9, p.PacketId);
             Assert.AreEqual(2, p.Count);
@@ -37,7 +37,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt311SharePrefixIsAnOrdinaryFilter()
         {
-            SubscribePacket p = new SubscribePacket();
+            SubscribePacket p = new SubscribePacket(new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt311, Raw.Bytes(0, 1, 0, 9, '$', 's', 'h', 'a', 'r', 'e', '/', 'g', '/', 0)));
             p.First();
             Assert.IsFalse(p.IsShared);
@@ -46,7 +46,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt311OptionFailures_MQTT_3_8_3_4()
         {
-            SubscribePacket p = new SubscribePacket();
+            SubscribePacket p = new SubscribePacket(new Properties());
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt311, Raw.Bytes(0, 1, 0, 1, 'a', 3)), "QoS 3");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt311, Raw.Bytes(0, 1, 0, 1, 'a', 0x04)), "upper bits");
         }
@@ -55,7 +55,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         public void Mqtt5OptionsAndSubscriptionIdentifier()
         {
             // Subscription Identifier 300; options: QoS 1, No Local, Retain As Published, Retain Handling 2.
-            SubscribePacket p = new SubscribePacket();
+            SubscribePacket p = new SubscribePacket(new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt5, Raw.Bytes(0, 2, 3, 0x0B, 0xAC, 0x02, 0, 1, 'x', 0x2D)));
             Assert.AreEqual(300, p.Properties.SubscriptionIdentifier);
             Assert.AreEqual(1, p.Count);
@@ -70,7 +70,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt5SharedSubscription_MQTT_4_8_2_1()
         {
-            SubscribePacket p = new SubscribePacket();
+            SubscribePacket p = new SubscribePacket(new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt5, Raw.Bytes(0, 1, 0, 0, 13, '$', 's', 'h', 'a', 'r', 'e', '/', 'g', '1', '/', 'a', '/', '+', 1)));
             p.First();
             Assert.IsTrue(p.IsShared);
@@ -83,7 +83,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt5InvalidSharedSubscriptionsAreMalformed_MQTT_4_8_2_2()
         {
-            SubscribePacket p = new SubscribePacket();
+            SubscribePacket p = new SubscribePacket(new Properties());
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt5, Raw.Bytes(0, 1, 0, 0, 8, '$', 's', 'h', 'a', 'r', 'e', '/', 'g', 0)), "no filter after the name");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt5, Raw.Bytes(0, 1, 0, 0, 9, '$', 's', 'h', 'a', 'r', 'e', '/', '/', 'a', 0)), "empty ShareName");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt5, Raw.Bytes(0, 1, 0, 0, 10, '$', 's', 'h', 'a', 'r', 'e', '/', '+', '/', 'a', 0)), "wildcard in the ShareName");
@@ -93,13 +93,13 @@ namespace NanoBroker.Tests.Engine.Protocol
         public void Mqtt5NoLocalOnSharedIsProtocolError_MQTT_3_8_3_4()
         {
             Assert.AreEqual((int)ReasonCode.ProtocolError,
-                Decode(new SubscribePacket(), ProtocolVersion.Mqtt5, Raw.Bytes(0, 1, 0, 0, 10, '$', 's', 'h', 'a', 'r', 'e', '/', 'g', '/', 'a', 0x04)));
+                Decode(new SubscribePacket(new Properties()), ProtocolVersion.Mqtt5, Raw.Bytes(0, 1, 0, 0, 10, '$', 's', 'h', 'a', 'r', 'e', '/', 'g', '/', 'a', 0x04)));
         }
 
         [TestMethod]
         public void Mqtt5OptionFailures()
         {
-            SubscribePacket p = new SubscribePacket();
+            SubscribePacket p = new SubscribePacket(new Properties());
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt5, Raw.Bytes(0, 1, 0, 0, 1, 'a', 0x40)), "reserved bits [MQTT-3.8.3-5]");
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, ProtocolVersion.Mqtt5, Raw.Bytes(0, 1, 0, 0, 1, 'a', 0x30)), "Retain Handling 3");
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, ProtocolVersion.Mqtt5, Raw.Bytes(0, 1, 0, 0, 1, 'a', 0x03)), "QoS 3");
@@ -109,7 +109,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void EveryFilterIsCheckedBeforeAny_MQTT_4_7_1_1()
         {
-            SubscribePacket p = new SubscribePacket();
+            SubscribePacket p = new SubscribePacket(new Properties());
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt311, Raw.Bytes(0, 1, 0, 1, 'a', 0, 0, 2, 'a', '#', 0)), "the second filter");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt5, Raw.Bytes(0, 1, 0, 0, 1, 'a', 0, 0, 1, 'b')), "options byte missing");
         }
@@ -117,7 +117,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void NoFilterIsProtocolError_MQTT_3_8_3_3_And5_MQTT_3_8_3_2()
         {
-            SubscribePacket p = new SubscribePacket();
+            SubscribePacket p = new SubscribePacket(new Properties());
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, ProtocolVersion.Mqtt311, Raw.Bytes(0, 1)));
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, ProtocolVersion.Mqtt5, Raw.Bytes(0, 1, 0)));
         }
@@ -125,7 +125,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void PacketIdentifierAndFlags()
         {
-            SubscribePacket p = new SubscribePacket();
+            SubscribePacket p = new SubscribePacket(new Properties());
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, ProtocolVersion.Mqtt311, Raw.Bytes(0, 0, 0, 1, 'a', 0)), "identifier 0 [MQTT-2.3.1-1]");
             byte[] b = Raw.Bytes(0, 1, 0, 1, 'a', 0);
             Assert.AreEqual((int)ReasonCode.MalformedPacket, (int)p.Decode(ProtocolVersion.Mqtt311, 0x00, b, 0, b.Length), "flags 0010 [MQTT-3.8.1-1]");

@@ -19,7 +19,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt311TwoFilters()
         {
-            UnsubscribePacket p = new UnsubscribePacket();
+            UnsubscribePacket p = new UnsubscribePacket(new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt311, Raw.Bytes(0, 5, 0, 1, 'a', 0, 3, 'b', '/', '#')));
             Assert.AreEqual(5, p.PacketId);
             Assert.AreEqual(2, p.Count);
@@ -34,7 +34,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Mqtt5WithUserProperty()
         {
-            UnsubscribePacket p = new UnsubscribePacket();
+            UnsubscribePacket p = new UnsubscribePacket(new Properties());
             Assert.AreEqual((int)ReasonCode.Success, Decode(p, ProtocolVersion.Mqtt5, Raw.Bytes(0, 5, 5, 0x26, 0, 0, 0, 0, 0, 1, 'a')));
             Assert.AreEqual(1, p.Properties.UserPropertyCount);
             p.First();
@@ -45,7 +45,7 @@ namespace NanoBroker.Tests.Engine.Protocol
         [TestMethod]
         public void Failures()
         {
-            UnsubscribePacket p = new UnsubscribePacket();
+            UnsubscribePacket p = new UnsubscribePacket(new Properties());
             Assert.AreEqual((int)ReasonCode.ProtocolError, Decode(p, ProtocolVersion.Mqtt311, Raw.Bytes(0, 5)), "no filter [MQTT-3.10.3-2]");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt311, Raw.Bytes(0, 5, 0, 2, '#', 'a')), "invalid filter [MQTT-4.7.1-1]");
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Decode(p, ProtocolVersion.Mqtt311, Raw.Bytes(0, 5, 0, 0)), "empty filter [MQTT-4.7.3-1]");
