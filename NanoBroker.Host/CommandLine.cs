@@ -44,6 +44,7 @@ namespace NanoBroker.Host
             "longest keep-alive in seconds (5.0: Server Keep Alive; 3.x asking more: CONNACK 2); 0 = no cap",
             "5.0 shared subscription groups ($share/name/filter); 0 = shared subscriptions not available",
             "MQTT 5.0 SCRAM-SHA-256 exchanges at once (beyond: CONNACK 0x89); 0 = enhanced authentication off",
+            "MQTT 5.0 connections with topic alias tables at once; others are announced no topic aliases",
         };
 
         public IPAddress Bind = IPAddress.Loopback;
@@ -102,6 +103,7 @@ namespace NanoBroker.Host
             "0 to 65535",
             "0 or more",
             "0 or more",
+            "0 or more",
         };
 
         // The BrokerOptions property of each limit, by BrokerLimits index: Validate names properties, the user typed options.
@@ -115,6 +117,7 @@ namespace NanoBroker.Host
             "MaxOutboundTopicAliases", "TopicAliasBytes", "MaxSessionExpirySeconds", "MaxKeepAliveSeconds",
             "MaxShareGroups",
             "MaxAuthExchanges",
+            "MaxTopicAliasClients",
         };
 
         /// <summary>The smallest value validation accepts for limit <paramref name="limit"/> alone, or -1 when it depends on others.</summary>

@@ -8,7 +8,7 @@ namespace NanoBroker
     public static class BrokerLimits
     {
         /// <summary>How many limits there are; their indexes run from 0 to this less one.</summary>
-        public const int Count = 33;
+        public const int Count = 34;
 
         /// <summary>The name of limit <paramref name="index"/>.</summary>
         public static string Name(int index)
@@ -48,6 +48,7 @@ namespace NanoBroker
                 case 30: return "max_keep_alive";
                 case 31: return "max_share_groups";
                 case 32: return "max_auth_exchanges";
+                case 33: return "max_topic_alias_clients";
                 default: return null;
             }
         }
@@ -102,6 +103,7 @@ namespace NanoBroker
                 case 30: return o.MaxKeepAliveSeconds;
                 case 31: return o.MaxShareGroups;
                 case 32: return o.MaxAuthExchanges;
+                case 33: return o.MaxTopicAliasClients;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }
@@ -143,6 +145,7 @@ namespace NanoBroker
                 case 30: o.MaxKeepAliveSeconds = value; break;
                 case 31: o.MaxShareGroups = value; break;
                 case 32: o.MaxAuthExchanges = value; break;
+                case 33: o.MaxTopicAliasClients = value; break;
                 default: throw new System.ArgumentOutOfRangeException("index");
             }
         }

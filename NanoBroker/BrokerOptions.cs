@@ -138,12 +138,16 @@ namespace NanoBroker
         public bool PersistQueuedMessages;
 
         /// <summary>
-        /// Topic aliases an MQTT 5.0 client may set per connection, announced as its Topic Alias Maximum; 0 = none. Beyond
-        /// it (an alias of 0 or above it): DISCONNECT 0x94 [MQTT-3.3.2-9].
+        /// Topic aliases an MQTT 5.0 client may set per connection (of the <see cref="MaxTopicAliasClients"/> that have
+        /// tables), announced as its Topic Alias Maximum; 0 = none. Beyond it (an alias of 0 or above it): DISCONNECT
+        /// 0x94 [MQTT-3.3.2-9].
         /// </summary>
         public int MaxTopicAliases;
 
-        /// <summary>Topic aliases the broker uses toward an MQTT 5.0 client per connection (at most the client's Topic Alias Maximum); 0 = none.</summary>
+        /// <summary>
+        /// Topic aliases the broker uses toward an MQTT 5.0 client per connection (of those that have tables; at most the
+        /// client's Topic Alias Maximum); 0 = none.
+        /// </summary>
         public int MaxOutboundTopicAliases;
 
         /// <summary>
@@ -151,6 +155,14 @@ namespace NanoBroker
         /// not fit is refused with DISCONNECT 0x97 (quota exceeded); an outbound topic that does not fit is sent without an alias.
         /// </summary>
         public int TopicAliasBytes;
+
+        /// <summary>
+        /// MQTT 5.0 connections that may use Topic Aliases at once: each borrows, while connected, a table of
+        /// <see cref="MaxTopicAliases"/> aliases its client sets and one of <see cref="MaxOutboundTopicAliases"/> the
+        /// broker sets. A 5.0 client connecting while every table is lent is announced no Topic Alias Maximum (an alias
+        /// it sends anyway: DISCONNECT 0x94 [MQTT-3.3.2-9]) and is sent none; so is every client with 0.
+        /// </summary>
+        public int MaxTopicAliasClients;
 
         /// <summary>
         /// Longest Session Expiry Interval an MQTT 5.0 client gets, in seconds; a longer one is cut to it and CONNACK says so.
@@ -213,6 +225,7 @@ namespace NanoBroker
             o.MaxTopicAliases = 4;
             o.MaxOutboundTopicAliases = 0;
             o.TopicAliasBytes = 128;
+            o.MaxTopicAliasClients = 4;
             o.MaxSessionExpirySeconds = int.MaxValue;
             o.MaxKeepAliveSeconds = 0;
             o.MaxShareGroups = 8;
@@ -255,6 +268,7 @@ namespace NanoBroker
             o.MaxTopicAliases = 64;
             o.MaxOutboundTopicAliases = 64;
             o.TopicAliasBytes = 4096;
+            o.MaxTopicAliasClients = 256;
             o.MaxSessionExpirySeconds = int.MaxValue;
             o.MaxKeepAliveSeconds = 0;
             o.MaxShareGroups = 1024;
@@ -287,7 +301,7 @@ namespace NanoBroker
             if (MaxStorageBytes < 8 * StorageBatchBytes) return "MaxStorageBytes must be at least 8 x StorageBatchBytes (the live state may take a quarter of it, and compaction and one packet's records need the rest)";
             if (StorageRetainedDelayMs < 0) return "StorageRetainedDelayMs must not be negative";
             if (MaxTopicAliases < 0 || MaxTopicAliases > 65535 || MaxOutboundTopicAliases < 0 || MaxOutboundTopicAliases > 65535) return "MaxTopicAliases and MaxOutboundTopicAliases must be between 0 and 65535";
-            if (TopicAliasBytes < 0) return "TopicAliasBytes must not be negative";
+            if (TopicAliasBytes < 0 || MaxTopicAliasClients < 0) return "TopicAliasBytes and MaxTopicAliasClients must not be negative";
             if (MaxSessionExpirySeconds < 0) return "MaxSessionExpirySeconds must not be negative";
             if (MaxKeepAliveSeconds < 0 || MaxKeepAliveSeconds > 65535) return "MaxKeepAliveSeconds must be between 0 and 65535";
             if (MaxShareGroups < 0) return "MaxShareGroups must not be negative";

@@ -584,6 +584,9 @@ namespace NanoBroker.Tests.Engine
             // good publishers never wait on a store only the end-of-run cleanup empties.
             options.MaxStoredMessages = 1024;
             options.MessageStoreBytes = 128 * 1024;
+            // Topic Alias tables for every connection slot (with the broker's two spares), so each 5.0 connection is
+            // announced the Topic Alias Maximum of the probe's CONNACK, which the validator judges every stream by.
+            options.MaxTopicAliasClients = options.MaxClients + 2;
             // 5.0 and 3.1.1 clients share the broker.
             broker = new TestBroker(options);
             TestClient probe = broker.Open();

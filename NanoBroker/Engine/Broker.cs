@@ -75,8 +75,10 @@ namespace NanoBroker
             int receiveBytes = options.ReceiveBytes;
             receiveLender = new BufferPool(receiveBytes < options.MaxPacketSize ? options.LargeReceiveBuffers : 0, options.MaxPacketSize);
             sendLender = new BufferPool(options.OutboxBytes < options.MaxPacketSize ? options.LargeSendBuffers : 0, options.MaxPacketSize);
-            connections = new ConnectionTable(options.MaxClients + SpareConnections, receiveBytes, options.OutboxBytes, sendLender,
+            int slots = options.MaxClients + SpareConnections;
+            TopicAliasPool aliases = new TopicAliasPool(options.MaxTopicAliasClients < slots ? options.MaxTopicAliasClients : slots,
                 options.MaxTopicAliases, options.MaxOutboundTopicAliases, options.TopicAliasBytes);
+            connections = new ConnectionTable(slots, receiveBytes, options.OutboxBytes, sendLender, aliases);
             // $SYS statistics are retained messages too; they get room of their own in the topic tree and both
             // stores (and one more message, as a new value is stored before the old one goes), so the user's limits hold.
             int sysMessages = options.SysIntervalMs > 0 ? SysTopics.All.Length : 0;

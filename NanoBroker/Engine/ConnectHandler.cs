@@ -288,13 +288,12 @@ namespace NanoBroker
             c.User = user;
             c.ReceiveMaximum = connect.Properties.ReceiveMaximum;
             c.MaximumPacketSize = connect.Properties.MaximumPacketSize > int.MaxValue ? 0 : (int)connect.Properties.MaximumPacketSize;
-            // Outbound aliases: at most what the client accepts [MQTT-3.3.2-11] and what its slot's table holds.
-            c.TopicAliasMaximum = connect.Properties.TopicAliasMaximum < c.OutboundAliases.Capacity ? connect.Properties.TopicAliasMaximum : c.OutboundAliases.Capacity;
-            c.RequestProblemInformation = connect.Properties.RequestProblemInformation != 0;
             c.KeepAliveMs = keepAlive * 1000;
             // [MQTT-3.1.2-24] the keep-alive period runs from this CONNECT, not from the socket's opening.
             c.LastReceivedMs = context.Now;
             connections.Attach(c, s, context.Now);
+            // Outbound aliases: at most what the client accepts [MQTT-3.3.2-11] and what the table it borrowed holds.
+            c.TopicAliasMaximum = connect.Properties.TopicAliasMaximum < c.OutboundAliases.Capacity ? connect.Properties.TopicAliasMaximum : c.OutboundAliases.Capacity;
             if (will >= 0)
             {
                 Properties wp = connect.WillProperties;
@@ -302,7 +301,7 @@ namespace NanoBroker
             }
             // [MQTT-3.2.0-1] CONNACK first; [MQTT-3.2.2-2, MQTT-3.2.2-3] session present.
             int connAckAt = c.Outbox.Count;
-            ConnAckProperties announced = Announce(assigned, idLength);
+            ConnAckProperties announced = Announce(c, assigned, idLength);
             if (serverKeepAlive)
             {
                 announced.HasServerKeepAlive = true;
@@ -355,11 +354,12 @@ namespace NanoBroker
         }
 
         // The broker's limits a 5.0 CONNACK announces (3.x: none are written): Receive Maximum, Maximum Packet Size,
-        // Topic Alias Maximum = MaxTopicAliases when there are any (omitted: 0, no alias may be sent [MQTT-3.3.2-9]),
+        // Topic Alias Maximum = the aliases of the table the connection borrowed (omitted without one: 0, no alias may
+        // be sent [MQTT-3.3.2-9]),
         // what is not available (Shared when max_share_groups is 0) and the identifier the broker made [MQTT-3.2.2-16].
         // Maximum QoS, Retain, Wildcard and Subscription Identifiers available are omitted (all supported). Server Keep
         // Alive and a cut Session Expiry Interval are added by OnConnect.
-        private ConnAckProperties Announce(bool assigned, int idLength)
+        private ConnAckProperties Announce(Connection c, bool assigned, int idLength)
         {
             BrokerOptions options = context.Options;
             connAck.Clear();
@@ -370,10 +370,10 @@ namespace NanoBroker
             // Shared subscriptions are available unless max_share_groups is 0 (omitted: available).
             connAck.HasSharedSubscriptionAvailable = options.MaxShareGroups == 0;
             connAck.SharedSubscriptionAvailable = false;
-            if (options.MaxTopicAliases > 0)
+            if (c.InboundAliases.Capacity > 0)
             {
                 connAck.HasTopicAliasMaximum = true;
-                connAck.TopicAliasMaximum = options.MaxTopicAliases;
+                connAck.TopicAliasMaximum = c.InboundAliases.Capacity;
             }
             if (assigned)
             {

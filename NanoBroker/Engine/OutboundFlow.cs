@@ -357,6 +357,7 @@ namespace NanoBroker
             if (setsAlias)
             {
                 c.OutboundAliases.Set(alias, o, at, topicLength);
+                c.OutboundAliases.Touch(alias);
             }
             at = PublishPacket.WriteAfterTopic(c.Version, o, at + topicLength, hasId, packetId, properties.Length);
             if (c.Version == ProtocolVersion.Mqtt5)

@@ -155,10 +155,11 @@ namespace NanoBroker
             }
             int alias = properties.TopicAlias;
             TopicAliases aliases = c.InboundAliases;
-            if (alias > context.Options.MaxTopicAliases)
+            if (alias > aliases.Capacity)
             {
-                // CONNACK announced Topic Alias Maximum = MaxTopicAliases (omitted when 0); alias 0 fails decoding.
-                disconnector.Violation(c, ReasonCode.TopicAliasInvalid, "Topic Alias " + alias + " above the Topic Alias Maximum " + context.Options.MaxTopicAliases + " [MQTT-3.3.2-9]");
+                // CONNACK announced Topic Alias Maximum = the capacity of the table the connection borrowed (omitted
+                // without one: 0); alias 0 fails decoding.
+                disconnector.Violation(c, ReasonCode.TopicAliasInvalid, "Topic Alias " + alias + " above the Topic Alias Maximum " + aliases.Capacity + " [MQTT-3.3.2-9]");
                 return false;
             }
             if (p.TopicLength > 0)

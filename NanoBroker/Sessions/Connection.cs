@@ -23,16 +23,8 @@ namespace NanoBroker.Sessions
         private readonly byte[] ownReceive;
 
         public Connection(int id, int receiveBytes, int outboxBytes, BufferPool sendLender)
-            : this(id, receiveBytes, outboxBytes, sendLender, 0, 0, 0)
-        {
-        }
-
-        /// <summary>A slot with MQTT 5.0 Topic Alias tables: <paramref name="inboundAliases"/> the client may set, <paramref name="outboundAliases"/> the broker may use, each over <paramref name="aliasBytes"/> of topics.</summary>
-        public Connection(int id, int receiveBytes, int outboxBytes, BufferPool sendLender, int inboundAliases, int outboundAliases, int aliasBytes)
         {
             Id = id;
-            InboundAliases = inboundAliases > 0 ? new TopicAliases(inboundAliases, aliasBytes) : TopicAliases.None;
-            OutboundAliases = outboundAliases > 0 ? new TopicAliases(outboundAliases, aliasBytes) : TopicAliases.None;
             ownReceive = new byte[receiveBytes];
             ReceiveBuffer = ownReceive;
             Outbox = new Outbox(outboxBytes, sendLender);
@@ -61,16 +53,16 @@ namespace NanoBroker.Sessions
 
         // The client's limits from a 5.0 CONNECT (3.x: the defaults). Receive Maximum caps the session's outbound
         // inflight [MQTT-3.3.4-9]; a PUBLISH larger than Maximum Packet Size (0: none) is not sent [MQTT-3.1.2-25];
-        // Topic Alias Maximum caps the outbound aliases [MQTT-3.3.2-11].
+        // Topic Alias Maximum caps the outbound aliases [MQTT-3.3.2-11]. (The broker sends no Reason String or User
+        // Property, so Request Problem Information asks nothing of it [MQTT-3.1.2-29].)
         internal int ReceiveMaximum;
         internal int MaximumPacketSize;
         internal int TopicAliasMaximum;
-        internal bool RequestProblemInformation;
 
-        // 5.0 Topic Alias mappings of this network connection: those the client set (resolved before routing) and
-        // those the broker set toward it. Cleared at every connection [MQTT-3.3.2-7].
-        internal readonly TopicAliases InboundAliases;
-        internal readonly TopicAliases OutboundAliases;
+        // 5.0 Topic Alias mappings of this network connection, borrowed from TopicAliasPool while connected (None
+        // without): those the client set (resolved before routing) and those the broker set toward it.
+        internal TopicAliases InboundAliases = TopicAliases.None;
+        internal TopicAliases OutboundAliases = TopicAliases.None;
 
         // The authenticated user's index in Broker.Access, or AccessControl.Anonymous.
         internal int User;
@@ -131,9 +123,6 @@ namespace NanoBroker.Sessions
             ReceiveMaximum = 65535;
             MaximumPacketSize = 0;
             TopicAliasMaximum = 0;
-            RequestProblemInformation = true;
-            InboundAliases.Clear();
-            OutboundAliases.Clear();
             User = -1;
             AuthExchange = -1;
             ScramAuthenticated = false;

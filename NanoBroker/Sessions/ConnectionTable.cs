@@ -2,20 +2,23 @@ namespace NanoBroker.Sessions
 {
     /// <summary>
     /// The connection slots (MaxClients and the spares), which of them are connected to a session, and which are
-    /// held back: a connection whose head packet waits for room is not read further until it can be handled.
+    /// held back: a connection whose head packet waits for room is not read further until it can be handled. A
+    /// connected MQTT 5.0 connection borrows Topic Alias tables from <see cref="TopicAliasPool"/> while one is free.
     /// </summary>
     internal sealed class ConnectionTable
     {
         private readonly Connection[] slots;
+        private readonly TopicAliasPool aliases;
         private int connectedCount;
         private int blockedCount;
 
-        internal ConnectionTable(int count, int receiveBytes, int outboxBytes, BufferPool sendLender, int inboundAliases, int outboundAliases, int aliasBytes)
+        internal ConnectionTable(int count, int receiveBytes, int outboxBytes, BufferPool sendLender, TopicAliasPool aliases)
         {
+            this.aliases = aliases;
             slots = new Connection[count];
             for (int i = 0; i < slots.Length; i++)
             {
-                slots[i] = new Connection(i, receiveBytes, outboxBytes, sendLender, inboundAliases, outboundAliases, aliasBytes);
+                slots[i] = new Connection(i, receiveBytes, outboxBytes, sendLender);
             }
         }
 
@@ -63,9 +66,13 @@ namespace NanoBroker.Sessions
             return null;
         }
 
-        /// <summary>The CONNECT was accepted: the connection and the session point at each other.</summary>
+        /// <summary>The CONNECT was accepted: the connection and the session point at each other; a 5.0 one borrows Topic Alias tables.</summary>
         internal void Attach(Connection c, Session s, long nowMs)
         {
+            if (c.Version == Protocol.ProtocolVersion.Mqtt5)
+            {
+                aliases.Lend(c);
+            }
             c.State = ConnectionState.Connected;
             c.Session = s.Id;
             s.Connection = c.Id;
@@ -73,9 +80,10 @@ namespace NanoBroker.Sessions
             connectedCount++;
         }
 
-        /// <summary>A connected connection ends: its session goes offline.</summary>
+        /// <summary>A connected connection ends: its session goes offline, its Topic Alias tables go back.</summary>
         internal void Detach(Connection c, Session s, long nowMs)
         {
+            aliases.GiveBack(c);
             connectedCount--;
             s.Connection = -1;
             s.LastSeenMs = nowMs;

@@ -4,8 +4,8 @@ namespace NanoBroker.Sessions
     /// One direction's MQTT 5.0 Topic Alias mappings of a connection (section 3.3.2.3.4): per alias 1..Capacity the
     /// topic it stands for, as start and length in a fixed arena of topic bytes. A topic set anew takes new arena
     /// bytes; when the arena has no room at its end it is compacted (the live topics moved to its start). Allocated
-    /// once per connection slot; <see cref="Clear"/> at every connection, as mappings never outlive their network
-    /// connection [MQTT-3.3.2-7].
+    /// at start and lent to one connection at a time (<see cref="TopicAliasPool"/>), cleared for each, as mappings never
+    /// outlive their network connection [MQTT-3.3.2-7].
     /// </summary>
     public sealed class TopicAliases
     {
@@ -13,21 +13,24 @@ namespace NanoBroker.Sessions
         private readonly int[] start;
         private readonly int[] length;
 
-        // Outbound only: when each alias was last used, for least-recently-used replacement.
+        // Outbound only (empty inbound): when each alias was last used, for least-recently-used replacement.
         private readonly int[] used;
         private int clock;
         private int end;
 
         /// <summary>The table of a direction without aliases, shared by every connection slot (it holds nothing).</summary>
-        public static readonly TopicAliases None = new TopicAliases(0, 0);
+        public static readonly TopicAliases None = new TopicAliases(0, 0, false);
 
-        /// <summary>Mappings for aliases 1..<paramref name="capacity"/> over an arena of <paramref name="arenaBytes"/> bytes.</summary>
-        public TopicAliases(int capacity, int arenaBytes)
+        /// <summary>
+        /// Mappings for aliases 1..<paramref name="capacity"/> over an arena of <paramref name="arenaBytes"/> bytes; those the
+        /// broker sets (<paramref name="outbound"/>) also remember when each was last used.
+        /// </summary>
+        public TopicAliases(int capacity, int arenaBytes, bool outbound)
         {
             arena = new byte[capacity > 0 ? arenaBytes : 0];
             start = new int[capacity];
             length = new int[capacity];
-            used = new int[capacity];
+            used = new int[outbound ? capacity : 0];
         }
 
         /// <summary>The largest alias this table can hold.</summary>
@@ -42,6 +45,9 @@ namespace NanoBroker.Sessions
             for (int i = 0; i < length.Length; i++)
             {
                 length[i] = 0;
+            }
+            for (int i = 0; i < used.Length; i++)
+            {
                 used[i] = 0;
             }
             end = 0;
@@ -74,7 +80,6 @@ namespace NanoBroker.Sessions
             start[i] = end;
             length[i] = topicLength;
             end += topicLength;
-            Touch(alias);
             return true;
         }
 

@@ -120,6 +120,7 @@ namespace NanoBroker.Esp32
                 o.MaxRetainedBytes = 2048;
                 o.MaxStoredMessages = 64;
                 o.MessageStoreBytes = 6144;
+                o.MaxTopicAliasClients = 2;
             }
             return o;
         }

@@ -129,6 +129,45 @@ namespace NanoBroker.Tests.Engine.Mqtt5
             V5Clients.ExpectDisconnect(c, ReasonCode.QuotaExceeded);
         }
 
+        // A 5.0 client's CONNACK; its Topic Alias Maximum (0 when omitted).
+        private static int AnnouncedAliases(TestClient c, string clientId)
+        {
+            c.Send(V5Packets.Connect(clientId, true, 0, null));
+            V5Packet ack = c.Read5();
+            V5Clients.ExpectConnAck(ack, ReasonCode.Success);
+            return ack.Properties.Has(V5Property.TopicAliasMaximum) ? (int)ack.Properties.Number(V5Property.TopicAliasMaximum) : 0;
+        }
+
+        [TestMethod]
+        public void ClientBeyondTheAliasTablesIsAnnouncedNoneAndItsAliasGetsDisconnect0x94_MQTT_3_3_2_9()
+        {
+            BrokerOptions o = V5Clients.Options();
+            o.MaxTopicAliasClients = 1;
+            TestBroker b = new TestBroker(o);
+            Assert.AreEqual(o.MaxTopicAliases, AnnouncedAliases(b.Open(), "first"), "the first 5.0 client borrows the table");
+            TestClient second = b.Open();
+            Assert.AreEqual(0, AnnouncedAliases(second, "second"), "none left: no Topic Alias Maximum, so 0");
+            second.Send(V5Packets.Publish("a/b", "x", 0, false, false, 0, Alias(1)));
+            V5Clients.ExpectDisconnect(second, ReasonCode.TopicAliasInvalid);
+        }
+
+        [TestMethod]
+        public void AliasTableComesBackClearedWhenItsConnectionEnds_MQTT_3_3_2_7()
+        {
+            BrokerOptions o = V5Clients.Options();
+            o.MaxTopicAliasClients = 1;
+            TestBroker b = new TestBroker(o);
+            b.Connect("v3");
+            TestClient first = b.Open();
+            Assert.AreEqual(o.MaxTopicAliases, AnnouncedAliases(first, "first"), "a 3.1.1 client takes no table");
+            first.Send(V5Packets.Publish("a/b", "x", 0, false, false, 0, Alias(1)));
+            first.Drop();
+            TestClient next = b.Open();
+            Assert.AreEqual(o.MaxTopicAliases, AnnouncedAliases(next, "next"), "the ended connection's table is free again");
+            next.Send(V5Packets.Publish("", "x", 0, false, false, 0, Alias(1)));
+            V5Clients.ExpectDisconnect(next, ReasonCode.ProtocolError);
+        }
+
         private static TestBroker OutboundBroker(int maxOutbound)
         {
             BrokerOptions o = V5Clients.Options();
