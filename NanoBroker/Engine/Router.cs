@@ -115,21 +115,19 @@ namespace NanoBroker
                     continue;
                 }
                 int granted = subscriptions.Qos[i] < qos ? subscriptions.Qos[i] : qos;
-                bool keepRetain = (subscriptionOptions & SubscriptionTree.RetainAsPublished) != 0;
+                // [MQTT-3.3.1-12, MQTT-3.3.1-13] RETAIN is 0 on delivery to established subscriptions, unless one is
+                // Retain As Published.
+                int retain = m.Retain && (subscriptionOptions & SubscriptionTree.RetainAsPublished) != 0 ? OutboundFlow.RetainFlag : 0;
                 if (s.RouteStamp != stamp)
                 {
                     s.RouteStamp = stamp;
-                    s.RouteQos = granted;
-                    s.RouteRetain = keepRetain;
+                    s.RouteFlags = (granted << 1) | retain;
                     routeTargets[targets++] = s.Id;
                 }
                 else
                 {
-                    if (granted > s.RouteQos)
-                    {
-                        s.RouteQos = granted;
-                    }
-                    s.RouteRetain |= keepRetain;
+                    int highest = granted > s.RouteFlags >> 1 ? granted : s.RouteFlags >> 1;
+                    s.RouteFlags = (highest << 1) | (s.RouteFlags & OutboundFlow.RetainFlag) | retain;
                 }
             }
 
@@ -140,7 +138,7 @@ namespace NanoBroker
             for (int t = 0; t < targets + shares; t++)
             {
                 Session s = sessions.At(t < targets ? routeTargets[t] : subscriptions.Session[shareTargets[t - targets]]);
-                if ((t < targets ? s.RouteQos : shareFlags[t - targets] >> 1) == 0)
+                if ((t < targets ? s.RouteFlags : shareFlags[t - targets]) >> 1 == 0)
                 {
                     continue;
                 }
@@ -173,9 +171,7 @@ namespace NanoBroker
             for (int t = 0; t < targets; t++)
             {
                 Session s = sessions.At(routeTargets[t]);
-                // [MQTT-3.3.1-12, MQTT-3.3.1-13] RETAIN is 0 on delivery to established subscriptions, unless one is
-                // Retain As Published.
-                flow.Deliver(s, (s.RouteQos << 1) | (m.Retain && s.RouteRetain ? OutboundFlow.RetainFlag : 0), m, message);
+                flow.Deliver(s, s.RouteFlags, m, message);
             }
             for (int t = 0; t < shares; t++)
             {

@@ -80,10 +80,10 @@ namespace NanoBroker.Sessions
         internal int RetainedEntry;
         internal bool RetainedTurn;
 
-        // Per-publish routing scratch: deduplicates overlapping subscriptions; RouteRetain: one of them is Retain As Published.
+        // Per-publish routing scratch: deduplicates overlapping subscriptions. RouteFlags are the PUBLISH fixed-header
+        // bits of the delivery: the highest QoS granted in bits 1-2, RETAIN in bit 0 when one is Retain As Published.
         internal int RouteStamp;
-        internal int RouteQos;
-        internal bool RouteRetain;
+        internal int RouteFlags;
 
         // One of the session's subscriptions has (or had) a Subscription Identifier: its PUBLISH packets look theirs up.
         internal bool HasSubscriptionIds;
