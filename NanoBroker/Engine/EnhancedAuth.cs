@@ -8,7 +8,8 @@ namespace NanoBroker
     /// MQTT 5.0 enhanced authentication with SCRAM-SHA-256 (section 4.12), the exchanges under way: MaxAuthExchanges
     /// slots, each a <see cref="ScramSha256"/> and a copy of the CONNECT that began it (handled again, with the user
     /// SCRAM authenticated, once the exchange succeeds). A slot is held by a connection while it is Authenticating
-    /// and free as soon as it is not (CONNACK, refusal, close), so nothing needs to give it back.
+    /// and free as soon as it is not (CONNACK, refusal, close), so nothing needs to give it back. With no slots
+    /// (enhanced authentication off, the boards' default) nothing is allocated.
     /// </summary>
     internal sealed class EnhancedAuth
     {
@@ -30,19 +31,27 @@ namespace NanoBroker
         private readonly int[] connectFlags;
 
         // The method name, then the SCRAM message of the reply being written (server-first or server-final).
-        private readonly byte[] reply = new byte[MaxMessageBytes];
+        private readonly byte[] reply;
         private int replyLength;
 
-        private readonly byte[] random = new byte[NonceBytes];
-        private readonly byte[] nonce = new byte[24];
+        private readonly byte[] random;
+        private readonly byte[] nonce;
         // The broker's secret for the decoy salts of unknown names: random, drawn at the first exchange.
-        private readonly byte[] secret = new byte[SecretBytes];
+        private readonly byte[] secret;
         private bool secretDrawn;
 
         internal EnhancedAuth(BrokerOptions options, EngineContext context)
         {
             this.context = context;
             int slots = options.MaxAuthExchanges;
+            if (slots == 0)
+            {
+                return;
+            }
+            reply = new byte[MaxMessageBytes];
+            random = new byte[NonceBytes];
+            nonce = new byte[24];
+            secret = new byte[SecretBytes];
             exchanges = new ScramSha256[slots];
             holder = new Connection[slots];
             user = new int[slots];
@@ -58,7 +67,7 @@ namespace NanoBroker
         }
 
         /// <summary>Enhanced authentication needs slots, a password file (the users) and the edge's random source.</summary>
-        internal bool Enabled { get { return exchanges.Length > 0 && context.Access != null && context.Random != null; } }
+        internal bool Enabled { get { return exchanges != null && context.Access != null && context.Random != null; } }
 
         /// <summary>True when the method named at [<paramref name="start"/>, +<paramref name="length"/>) is SCRAM-SHA-256.</summary>
         internal static bool IsScram(byte[] b, int start, int length)
