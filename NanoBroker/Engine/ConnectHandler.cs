@@ -304,12 +304,10 @@ namespace NanoBroker
             ConnAckProperties announced = Announce(c, assigned, idLength);
             if (serverKeepAlive)
             {
-                announced.HasServerKeepAlive = true;
                 announced.ServerKeepAlive = keepAlive;
             }
             if (expiryCut)
             {
-                announced.HasSessionExpiryInterval = true;
                 announced.SessionExpiryInterval = expiry;
             }
             if (authenticated >= 0)
@@ -355,26 +353,19 @@ namespace NanoBroker
 
         // The broker's limits a 5.0 CONNACK announces (3.x: none are written): Receive Maximum, Maximum Packet Size,
         // Topic Alias Maximum = the aliases of the table the connection borrowed (omitted without one: 0, no alias may
-        // be sent [MQTT-3.3.2-9]),
-        // what is not available (Shared when max_share_groups is 0) and the identifier the broker made [MQTT-3.2.2-16].
+        // be sent [MQTT-3.3.2-9]), what is not available (Shared when max_share_groups is 0) and the identifier the
+        // broker made [MQTT-3.2.2-16].
         // Maximum QoS, Retain, Wildcard and Subscription Identifiers available are omitted (all supported). Server Keep
         // Alive and a cut Session Expiry Interval are added by OnConnect.
         private ConnAckProperties Announce(Connection c, bool assigned, int idLength)
         {
             BrokerOptions options = context.Options;
             connAck.Clear();
-            connAck.HasReceiveMaximum = true;
             connAck.ReceiveMaximum = options.InflightWindow;
-            connAck.HasMaximumPacketSize = true;
             connAck.MaximumPacketSize = options.MaxPacketSize;
             // Shared subscriptions are available unless max_share_groups is 0 (omitted: available).
-            connAck.HasSharedSubscriptionAvailable = options.MaxShareGroups == 0;
-            connAck.SharedSubscriptionAvailable = false;
-            if (c.InboundAliases.Capacity > 0)
-            {
-                connAck.HasTopicAliasMaximum = true;
-                connAck.TopicAliasMaximum = c.InboundAliases.Capacity;
-            }
+            connAck.SharedSubscriptionAvailable = options.MaxShareGroups > 0;
+            connAck.TopicAliasMaximum = c.InboundAliases.Capacity;
             if (assigned)
             {
                 connAck.AssignedClientIdentifier = sessions.AssignedId;

@@ -51,11 +51,8 @@ namespace NanoBroker.Tests.Engine.Protocol
         {
             ConnAckProperties props = new ConnAckProperties();
             props.Clear();
-            props.HasReceiveMaximum = true;
             props.ReceiveMaximum = 10;
-            props.HasMaximumQos = true;
             props.MaximumQos = 1;
-            props.HasSharedSubscriptionAvailable = true;
             props.SharedSubscriptionAvailable = false;
             props.AssignedClientIdentifier = Raw.Bytes('n', 'b', '-', '1');
             props.AssignedClientIdentifierStart = 3;
@@ -67,23 +64,36 @@ namespace NanoBroker.Tests.Engine.Protocol
         }
 
         [TestMethod]
+        public void Mqtt5OmitsPropertiesAtTheValueTheirAbsenceMeans_Section_3_2_2_3()
+        {
+            ConnAckProperties props = new ConnAckProperties();
+            props.Clear();
+            props.ReceiveMaximum = 65535;
+            props.MaximumQos = 2;
+            props.TopicAliasMaximum = 0;
+            byte[] o = new byte[8];
+            int at = ConnAckPacket.Write(ProtocolVersion.Mqtt5, o, 0, false, ReasonCode.Success, props);
+            Raw.Equal(Raw.Bytes(0x20, 3, 0, 0, 0), o, 0, at);
+        }
+
+        [TestMethod]
         public void Mqtt5EveryPropertyRoundTripsThroughTheDecoder()
         {
             ConnAckProperties props = new ConnAckProperties();
             props.Clear();
             byte[] text = Raw.Bytes('a', 'b', 'c');
-            props.HasSessionExpiryInterval = true; props.SessionExpiryInterval = 0xFFFFFFFFL;
-            props.HasReceiveMaximum = true; props.ReceiveMaximum = 5;
-            props.HasMaximumQos = true; props.MaximumQos = 0;
-            props.HasRetainAvailable = true; props.RetainAvailable = false;
-            props.HasMaximumPacketSize = true; props.MaximumPacketSize = 4096;
+            props.SessionExpiryInterval = 0xFFFFFFFFL;
+            props.ReceiveMaximum = 5;
+            props.MaximumQos = 0;
+            props.RetainAvailable = false;
+            props.MaximumPacketSize = 4096;
             props.AssignedClientIdentifier = text; props.AssignedClientIdentifierLength = 3;
-            props.HasTopicAliasMaximum = true; props.TopicAliasMaximum = 4;
+            props.TopicAliasMaximum = 4;
             props.ReasonString = text; props.ReasonStringLength = 1;
-            props.HasWildcardSubscriptionAvailable = true; props.WildcardSubscriptionAvailable = true;
-            props.HasSubscriptionIdentifiersAvailable = true; props.SubscriptionIdentifiersAvailable = false;
-            props.HasSharedSubscriptionAvailable = true; props.SharedSubscriptionAvailable = true;
-            props.HasServerKeepAlive = true; props.ServerKeepAlive = 30;
+            props.WildcardSubscriptionAvailable = false;
+            props.SubscriptionIdentifiersAvailable = false;
+            props.SharedSubscriptionAvailable = false;
+            props.ServerKeepAlive = 30;
             props.ResponseInformation = text; props.ResponseInformationLength = 2;
             props.ServerReference = text; props.ServerReferenceStart = 1; props.ServerReferenceLength = 2;
             props.AuthenticationMethod = text; props.AuthenticationMethodLength = 3;
@@ -103,9 +113,9 @@ namespace NanoBroker.Tests.Engine.Protocol
             Assert.AreEqual(3, p.AssignedClientIdentifierLength);
             Assert.AreEqual(4, p.TopicAliasMaximum);
             Assert.AreEqual(1, p.ReasonStringLength);
-            Assert.AreEqual(1, p.WildcardSubscriptionAvailable);
+            Assert.AreEqual(0, p.WildcardSubscriptionAvailable);
             Assert.AreEqual(0, p.SubscriptionIdentifierAvailable);
-            Assert.AreEqual(1, p.SharedSubscriptionAvailable);
+            Assert.AreEqual(0, p.SharedSubscriptionAvailable);
             Assert.AreEqual(30, p.ServerKeepAlive);
             Assert.AreEqual(2, p.ResponseInformationLength);
             Assert.AreEqual((int)'b', (int)o[p.ServerReferenceStart]);
