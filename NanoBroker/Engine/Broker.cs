@@ -555,7 +555,7 @@ namespace NanoBroker
             {
                 return connectHandler.OnAuthenticating(c, type, f.Flags, buffer, f.Body, f.End);
             }
-            if (type == PacketType.Auth && c.ScramAuthenticated)
+            if (type == PacketType.Auth && c.AuthExchange == Connection.ScramDone)
             {
                 // Re-authentication (5.0 section 4.12.1) is not supported: ended as one that fails, with DISCONNECT and
                 // a reason [MQTT-4.12.1-2]: 0x8C, the method does not re-authenticate here.

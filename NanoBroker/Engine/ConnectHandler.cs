@@ -81,7 +81,7 @@ namespace NanoBroker
             {
                 return Refuse(c, ScramRefusal(result), "SCRAM-SHA-256 authentication failed");
             }
-            c.ScramAuthenticated = true;
+            c.AuthExchange = Connection.ScramDone;
             return Connect(c, exchanges.ConnectFlags(slot), exchanges.Connect(slot), 0, exchanges.ConnectLength(slot), exchanges.User(slot));
         }
 

@@ -67,10 +67,11 @@ namespace NanoBroker.Sessions
         // The authenticated user's index in Broker.Access, or AccessControl.Anonymous.
         internal int User;
 
-        // The enhanced authentication exchange slot (EnhancedAuth) while Authenticating; whether the client
-        // authenticated with SCRAM-SHA-256 (re-authentication is refused then: Broker.OnAuth).
+        // The enhanced authentication exchange slot (EnhancedAuth) while Authenticating, then ScramDone once the client
+        // authenticated with SCRAM-SHA-256 (re-authentication is refused then: Broker.Dispatch); -1 without.
         internal int AuthExchange;
-        internal bool ScramAuthenticated;
+        internal const int ScramDone = -2;
+
         internal int KeepAliveMs;
         internal long OpenedAtMs;
         internal long LastReceivedMs;
@@ -125,7 +126,6 @@ namespace NanoBroker.Sessions
             TopicAliasMaximum = 0;
             User = -1;
             AuthExchange = -1;
-            ScramAuthenticated = false;
             KeepAliveMs = 0;
             OpenedAtMs = nowMs;
             LastReceivedMs = nowMs;
