@@ -20,7 +20,8 @@ namespace NanoBroker.Protocol
     /// <para>
     /// Absent properties read as their spec default (Receive Maximum 65535, Maximum QoS 2, the "available"
     /// flags 1, Request Problem Information 1, others 0); <see cref="Has"/> tells absent from sent. A repeated
-    /// property reads as its first. User Properties are read by a cursor, as there may be any number of them.
+    /// property reads as its first. User Properties are read one after another from a position the caller keeps
+    /// (<see cref="NextUserProperty"/>), as there may be any number of them.
     /// The static <c>SizeOf…</c>/<c>Write…</c> helpers encode one property each, for the packet encoders.
     /// </para>
     /// </remarks>
@@ -142,11 +143,6 @@ namespace NanoBroker.Protocol
         public int SubscriptionIdentifierAvailable { get { return (int)Number(PropertyId.SubscriptionIdentifierAvailable, 1); } }
         public int SharedSubscriptionAvailable { get { return (int)Number(PropertyId.SharedSubscriptionAvailable, 1); } }
         public int UserPropertyCount { get { return Count(PropertyId.UserProperty); } }
-
-        /// <summary>The User Property the cursor stands on (<see cref="FirstUserProperty"/>, <see cref="NextUserProperty"/>).</summary>
-        public int UserPropertyNameStart, UserPropertyNameLength, UserPropertyValueStart, UserPropertyValueLength;
-
-        private int cursor;
 
         /// <summary>True when property <paramref name="id"/> was present.</summary>
         public bool Has(int id)
@@ -384,30 +380,27 @@ namespace NanoBroker.Protocol
             return code;
         }
 
-        /// <summary>Moves the cursor to the first User Property; false when there is none.</summary>
-        public bool FirstUserProperty()
-        {
-            cursor = Start;
-            return NextUserProperty();
-        }
-
-        /// <summary>Moves the cursor to the next User Property, in the order sent [MQTT-3.3.2-18]; false after the last.</summary>
-        public bool NextUserProperty()
+        /// <summary>
+        /// The first User Property at or after <paramref name="at"/> (<see cref="Start"/> for the first of all), in the
+        /// order sent [MQTT-3.3.2-18]: its name and value in <see cref="Buffer"/>, and <paramref name="at"/> moved past
+        /// it; false after the last.
+        /// </summary>
+        public bool NextUserProperty(ref int at, out int nameStart, out int nameLength, out int valueStart, out int valueLength)
         {
             int end = Start + Length;
             byte[] b = Buffer;
-            while (cursor < end)
+            while (at < end)
             {
-                if (b[cursor] == PropertyId.UserProperty)
+                if (b[at] == PropertyId.UserProperty)
                 {
-                    int at = cursor + 1;
-                    Wire.ReadField(b, ref at, end, out UserPropertyNameStart, out UserPropertyNameLength);
-                    Wire.ReadField(b, ref at, end, out UserPropertyValueStart, out UserPropertyValueLength);
-                    cursor = at;
+                    at++;
+                    Wire.ReadField(b, ref at, end, out nameStart, out nameLength);
+                    Wire.ReadField(b, ref at, end, out valueStart, out valueLength);
                     return true;
                 }
-                cursor = Skip(b, cursor, end);
+                at = Skip(b, at, end);
             }
+            nameStart = nameLength = valueStart = valueLength = 0;
             return false;
         }
 

@@ -41,7 +41,9 @@ namespace NanoBroker.Tests.Engine.Protocol
             Assert.AreEqual(65535, p.ReceiveMaximum);
             Assert.AreEqual(2, p.MaximumQos);
             Assert.AreEqual(1, p.RequestProblemInformation);
-            Assert.IsFalse(p.FirstUserProperty());
+            int at = p.Start;
+            int nameStart, nameLength, valueStart, valueLength;
+            Assert.IsFalse(p.NextUserProperty(ref at, out nameStart, out nameLength, out valueStart, out valueLength));
         }
 
         [TestMethod]
@@ -228,15 +230,17 @@ namespace NanoBroker.Tests.Engine.Protocol
             // Allowed in every packet with properties, any number of times, in order [MQTT-3.3.2-18].
             Properties p = Decoded(PacketType.Subscribe, 15, 0x26, 0, 1, 'a', 0, 1, '1', 0x0B, 5, 0x26, 0, 1, 'b', 0, 0);
             Assert.AreEqual(2, p.UserPropertyCount);
-            Assert.IsTrue(p.FirstUserProperty());
-            Assert.AreEqual(4, p.UserPropertyNameStart);
-            Assert.AreEqual(1, p.UserPropertyNameLength);
-            Assert.AreEqual(7, p.UserPropertyValueStart);
-            Assert.AreEqual(1, p.UserPropertyValueLength);
-            Assert.IsTrue(p.NextUserProperty(), "the Subscription Identifier between them is skipped");
-            Assert.AreEqual(13, p.UserPropertyNameStart);
-            Assert.AreEqual(0, p.UserPropertyValueLength);
-            Assert.IsFalse(p.NextUserProperty());
+            int at = p.Start;
+            int nameStart, nameLength, valueStart, valueLength;
+            Assert.IsTrue(p.NextUserProperty(ref at, out nameStart, out nameLength, out valueStart, out valueLength));
+            Assert.AreEqual(4, nameStart);
+            Assert.AreEqual(1, nameLength);
+            Assert.AreEqual(7, valueStart);
+            Assert.AreEqual(1, valueLength);
+            Assert.IsTrue(p.NextUserProperty(ref at, out nameStart, out nameLength, out valueStart, out valueLength), "the Subscription Identifier between them is skipped");
+            Assert.AreEqual(13, nameStart);
+            Assert.AreEqual(0, valueLength);
+            Assert.IsFalse(p.NextUserProperty(ref at, out nameStart, out nameLength, out valueStart, out valueLength));
             Assert.IsTrue(Decoded(Properties.Will, 5, 0x26, 0, 0, 0, 0).Has(PropertyId.UserProperty));
             Assert.AreEqual((int)ReasonCode.MalformedPacket, Code(PacketType.Auth, 6, 0x26, 0, 1, 0xC0, 0, 0), "ill-formed UTF-8 name");
         }
