@@ -109,7 +109,7 @@ namespace NanoBroker
             sessions.SharedHandOff = router;
             // A will per session; at least a slot per connection too, for the WillSet records of logs written before wills
             // were kept by session (keyed by connection slot), which a restore still reads.
-            wills = new Wills(sessions.Length > connections.Length ? sessions.Length : connections.Length, pool, router, journal, context);
+            wills = new Wills(sessions.Length > connections.Length ? sessions.Length : connections.Length, sessions, pool, router, journal, context);
             sessions.EndObserver = wills;
             disconnector = new Disconnector(connections, sessions, wills, journal, receiveLender, context);
             // One property block for the views of CONNECT, AUTH, SUBSCRIBE, UNSUBSCRIBE, the acknowledgements and DISCONNECT:

@@ -20,35 +20,37 @@ namespace NanoBroker
         // The waitingUntil of a will whose connection is still on (or a restored one).
         private const long NotWaiting = long.MaxValue;
 
+        private readonly SessionTable sessions;
         private readonly MessagePool pool;
         private readonly Router router;
         private readonly Journal journal;
         private readonly EngineContext context;
 
         // By session slot: the will (or -1), its retain flag, Will Delay Interval (s), Message Expiry Interval (s, or
-        // NoExpiry), when its delay runs out (NotWaiting while its connection is on), its session (null for a will
-        // restored from the log, which is published after the replay and never waits).
+        // NoExpiry), when its delay runs out (NotWaiting while its connection is on), whether it is the will of the
+        // session on its slot (false for a will restored from the log, which is published after the replay and never waits).
         private readonly int[] message;
         private readonly bool[] retain;
         private readonly uint[] delaySeconds;
         private readonly long[] expirySeconds;
         private readonly long[] waitingUntil;
-        private readonly Session[] owner;
+        private readonly bool[] ofSession;
 
-        /// <summary><paramref name="sessions"/>: the slots, one per session slot at least.</summary>
-        internal Wills(int sessions, MessagePool pool, Router router, Journal journal, EngineContext context)
+        /// <summary><paramref name="slots"/>: one per session slot at least.</summary>
+        internal Wills(int slots, SessionTable sessions, MessagePool pool, Router router, Journal journal, EngineContext context)
         {
+            this.sessions = sessions;
             this.pool = pool;
             this.router = router;
             this.journal = journal;
             this.context = context;
-            message = new int[sessions];
-            retain = new bool[sessions];
-            delaySeconds = new uint[sessions];
-            expirySeconds = new long[sessions];
-            waitingUntil = new long[sessions];
-            owner = new Session[sessions];
-            for (int i = 0; i < sessions; i++)
+            message = new int[slots];
+            retain = new bool[slots];
+            delaySeconds = new uint[slots];
+            expirySeconds = new long[slots];
+            waitingUntil = new long[slots];
+            ofSession = new bool[slots];
+            for (int i = 0; i < slots; i++)
             {
                 message[i] = -1;
             }
@@ -99,7 +101,7 @@ namespace NanoBroker
             delaySeconds[slot] = delay;
             expirySeconds[slot] = messageExpiry;
             waitingUntil[slot] = NotWaiting;
-            owner[slot] = s;
+            ofSession[slot] = true;
             journal.WillSet(s, will, willRetain, delay);
         }
 
@@ -111,7 +113,7 @@ namespace NanoBroker
         internal void End(Session s, bool publish)
         {
             int slot = s.Id;
-            if (message[slot] < 0 || owner[slot] != s)
+            if (message[slot] < 0 || !ofSession[slot])
             {
                 return;
             }
@@ -136,7 +138,7 @@ namespace NanoBroker
         internal void Discard(Session s)
         {
             int slot = s.Id;
-            if (message[slot] >= 0 && owner[slot] == s)
+            if (message[slot] >= 0 && ofSession[slot])
             {
                 Clear(slot);
                 journal.WillCleared(slot, s);
@@ -146,7 +148,7 @@ namespace NanoBroker
         /// <summary>[MQTT-3.1.2-8] a session that ends (expiry, Clean Start, eviction) publishes the will it still has.</summary>
         public void SessionEnded(Session s)
         {
-            if (message[s.Id] >= 0 && owner[s.Id] == s)
+            if (message[s.Id] >= 0 && ofSession[s.Id])
             {
                 Publish(s.Id);
             }
@@ -157,7 +159,7 @@ namespace NanoBroker
         {
             for (int slot = 0; slot < message.Length; slot++)
             {
-                if (message[slot] >= 0 && owner[slot] != null && waitingUntil[slot] <= context.Now)
+                if (message[slot] >= 0 && ofSession[slot] && waitingUntil[slot] <= context.Now)
                 {
                     Publish(slot);
                 }
@@ -169,9 +171,9 @@ namespace NanoBroker
         {
             for (int slot = 0; slot < message.Length; slot++)
             {
-                if (message[slot] >= 0 && owner[slot] != null)
+                if (message[slot] >= 0 && ofSession[slot])
                 {
-                    journal.WillSet(owner[slot], message[slot], retain[slot], delaySeconds[slot]);
+                    journal.WillSet(sessions.At(slot), message[slot], retain[slot], delaySeconds[slot]);
                 }
             }
         }
@@ -222,7 +224,7 @@ namespace NanoBroker
             int published = 0;
             for (int slot = 0; slot < message.Length; slot++)
             {
-                if (message[slot] < 0 || owner[slot] != null)
+                if (message[slot] < 0 || ofSession[slot])
                 {
                     continue;
                 }
@@ -238,7 +240,7 @@ namespace NanoBroker
         private void Publish(int slot)
         {
             int will = message[slot];
-            Session s = owner[slot];
+            Session s = ofSession[slot] ? sessions.At(slot) : null;
             if (expirySeconds[slot] != NoExpiry)
             {
                 long at = (context.Now + 999) / 1000 + expirySeconds[slot];
@@ -246,7 +248,7 @@ namespace NanoBroker
             }
             // Cleared before routing: a will reaching an offline session may end another session, never this one again.
             message[slot] = -1;
-            owner[slot] = null;
+            ofSession[slot] = false;
             journal.WillCleared(slot, s);
             router.RouteStored(will, retain[slot]);
             pool.Release(will);
@@ -256,7 +258,7 @@ namespace NanoBroker
         {
             pool.Release(message[slot]);
             message[slot] = -1;
-            owner[slot] = null;
+            ofSession[slot] = false;
         }
     }
 }
