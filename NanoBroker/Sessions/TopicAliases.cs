@@ -13,7 +13,7 @@ namespace NanoBroker.Sessions
         private readonly int[] start;
         private readonly int[] length;
 
-        // Outbound only (empty inbound): when each alias was last used, for least-recently-used replacement.
+        // Outbound only (null inbound): when each alias was last used, for least-recently-used replacement.
         private readonly int[] used;
         private int clock;
         private int end;
@@ -30,7 +30,7 @@ namespace NanoBroker.Sessions
             arena = new byte[capacity > 0 ? arenaBytes : 0];
             start = new int[capacity];
             length = new int[capacity];
-            used = new int[outbound ? capacity : 0];
+            used = outbound ? new int[capacity] : null;
         }
 
         /// <summary>The largest alias this table can hold.</summary>
@@ -39,16 +39,12 @@ namespace NanoBroker.Sessions
         /// <summary>The topic bytes; a mapped alias's topic is at <see cref="StartOf"/> for <see cref="LengthOf"/> bytes.</summary>
         public byte[] Arena { get { return arena; } }
 
-        /// <summary>Forgets every mapping.</summary>
+        /// <summary>Forgets every mapping (a last-use time counts only while its alias is mapped, so they stay).</summary>
         public void Clear()
         {
             for (int i = 0; i < length.Length; i++)
             {
                 length[i] = 0;
-            }
-            for (int i = 0; i < used.Length; i++)
-            {
-                used[i] = 0;
             }
             end = 0;
             clock = 0;
