@@ -191,7 +191,7 @@ namespace NanoBroker.Tests.Engine.Security
             return bytes;
         }
 
-        private static byte[] FromHex(string hex)
+        internal static byte[] FromHex(string hex)
         {
             const string digits = "0123456789abcdef";
             byte[] bytes = new byte[hex.Length / 2];
@@ -220,7 +220,7 @@ namespace NanoBroker.Tests.Engine.Security
             return Hex(output);
         }
 
-        private static string Hex(byte[] bytes)
+        internal static string Hex(byte[] bytes)
         {
             const string digits = "0123456789abcdef";
             char[] chars = new char[bytes.Length * 2];
