@@ -147,6 +147,33 @@ namespace NanoBroker
             set { context.Random = value; }
         }
 
+        /// <summary>
+        /// Token authentication: a CONNECT whose user name is not in the password file has its password verified as a
+        /// JWT (README, "Token authentication"); null (the default) turns it off. Set it after <see cref="Access"/>
+        /// (required), before <see cref="Restore"/>: it makes room there for MaxSessions + MaxClients token identities.
+        /// </summary>
+        public NanoBroker.Tokens.JwtVerifier Tokens
+        {
+            get { return context.Tokens; }
+            set
+            {
+                context.Tokens = value;
+                if (value != null)
+                {
+                    context.Access.EnableTokenUsers(options.MaxSessions + options.MaxClients, value.Settings.MaxClaimRuleBytes);
+                }
+            }
+        }
+
+        /// <summary>
+        /// The Unix time, in milliseconds, at the edge's <paramref name="nowMs"/>: token expiry is checked against it.
+        /// Until it is called the clock is not set (TokenSettings.TrustBeforeClockSet decides).
+        /// </summary>
+        public void SetUnixTime(long unixMs, long nowMs)
+        {
+            context.SetUnixTime(unixMs, nowMs);
+        }
+
         /// <summary>Set by the edge that can measure the heap (GC on .NET, nanoFramework's GC.Run).</summary>
         public HeapProbe HeapBytesInUse
         {
@@ -271,6 +298,12 @@ namespace NanoBroker
                     else if (c.Blocked && context.Now - c.BlockedSinceMs >= options.SlowClientTimeoutMs)
                     {
                         ReleaseBlockedPublisher(c);
+                    }
+                    else if (c.TokenExpiresAt != 0 && context.UnixSeconds != NanoBroker.Tokens.JwtVerifier.ClockNotSet
+                        && context.UnixSeconds >= c.TokenExpiresAt + context.Tokens.Settings.SkewSeconds)
+                    {
+                        // The token's exp ends what it authorized; 5.0 says why with 0xA0 Maximum connect time.
+                        disconnector.EndWith(c, ReasonCode.MaximumConnectTime, true, "token expired (exp " + c.TokenExpiresAt + ")");
                     }
                 }
             }

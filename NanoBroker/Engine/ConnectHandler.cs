@@ -189,7 +189,18 @@ namespace NanoBroker
                 expiry = (uint)options.MaxSessionExpirySeconds;
             }
             int user = authenticated >= 0 ? authenticated : AccessControl.Anonymous;
-            if (access != null && authenticated < 0)
+            long tokenExpiresAt = 0;
+            if (access != null && authenticated < 0 && context.Tokens != null && connect.HasPassword
+                && (!connect.HasUserName || access.FindUser(b, connect.UserNameStart, connect.UserNameLength) < 0))
+            {
+                // Not a password-file user: the password is a token.
+                user = TokenUser(b, out tokenExpiresAt);
+                if (user < 0)
+                {
+                    return Refuse(c, user == TokenTableFull ? ReasonCode.ServerUnavailable : ReasonCode.NotAuthorized, TokenProblem);
+                }
+            }
+            else if (access != null && authenticated < 0)
             {
                 byte code = access.Authenticate(b, connect.UserNameStart, connect.UserNameLength, connect.HasUserName, connect.PasswordStart, connect.PasswordLength, connect.HasPassword, out user);
                 if (code != ConnectReturnCode.Accepted)
@@ -286,6 +297,7 @@ namespace NanoBroker
             }
 
             c.User = user;
+            c.TokenExpiresAt = tokenExpiresAt;
             c.ReceiveMaximum = connect.Properties.ReceiveMaximum;
             c.MaximumPacketSize = connect.Properties.MaximumPacketSize > int.MaxValue ? 0 : (int)connect.Properties.MaximumPacketSize;
             c.KeepAliveMs = keepAlive * 1000;
@@ -332,6 +344,48 @@ namespace NanoBroker
             // [MQTT-4.4.0-1] re-send unacknowledged PUBLISH (with DUP) and PUBREL packets, in order.
             flow.Resume(s);
             return true;
+        }
+
+        // TokenUser's refusals: the token is not valid, or the identity table is full.
+        private const int TokenRefused = -1;
+        private const int TokenTableFull = -2;
+
+        // Why TokenUser refused, for the log only: the client hears CONNACK 5 / 0x87 whatever the check.
+        private string TokenProblem;
+
+        // The user index of the identity the CONNECT's token proves (its rules claim set), with its exp; or TokenRefused
+        // or TokenTableFull. With token_username "identity" the CONNECT's user name must be the identity.
+        private int TokenUser(byte[] b, out long expiresAt)
+        {
+            expiresAt = 0;
+            NanoBroker.Tokens.JwtVerifier tokens = context.Tokens;
+            int check = tokens.Verify(b, connect.PasswordStart, connect.PasswordLength, context.UnixSeconds);
+            if (check != NanoBroker.Tokens.TokenCheck.Valid)
+            {
+                TokenProblem = "token refused: " + NanoBroker.Tokens.TokenCheck.Describe(check);
+                return TokenRefused;
+            }
+            byte[] identity = tokens.Payload;
+            if (tokens.Settings.UserNameIsIdentity && (!connect.HasUserName
+                || !Routing.Topic.Equal(b, connect.UserNameStart, connect.UserNameLength, identity, tokens.IdentityStart, tokens.IdentityLength)))
+            {
+                TokenProblem = "token refused: the user name is not the token's identity";
+                return TokenRefused;
+            }
+            AccessControl access = context.Access;
+            int user = access.TokenUser(identity, tokens.IdentityStart, tokens.IdentityLength);
+            if (user < 0)
+            {
+                TokenProblem = "token identity table full (" + context.Options.MaxSessions + " + " + context.Options.MaxClients + " identities)";
+                return TokenTableFull;
+            }
+            if (!access.SetTokenRules(user, tokens.RuleCount, tokens.RuleRights, identity, tokens.RuleStart, tokens.RuleLength))
+            {
+                TokenProblem = "token refused: its rules claim does not fit the room for it";
+                return TokenRefused;
+            }
+            expiresAt = tokens.ExpiresAt;
+            return user;
         }
 
         // CONNACK with a refusal code (5.0's; the encoder maps it to the 3.x return code), then close

@@ -29,6 +29,25 @@ namespace NanoBroker
         /// <summary>Authentication and access rules; null lets every client connect, read and write.</summary>
         internal AccessControl Access { get; set; }
 
+        /// <summary>Token authentication (JWT as the password); null: off.</summary>
+        internal Tokens.JwtVerifier Tokens { get; set; }
+
+        private bool unixClockSet;
+        private long unixOffsetMs;
+
+        /// <summary>Ties the edge's milliseconds to Unix time (the board: once SNTP answered).</summary>
+        internal void SetUnixTime(long unixMs, long nowMs)
+        {
+            unixOffsetMs = unixMs - nowMs;
+            unixClockSet = true;
+        }
+
+        /// <summary>Unix seconds at <see cref="Now"/>, or JwtVerifier.ClockNotSet before <see cref="SetUnixTime"/>.</summary>
+        internal long UnixSeconds
+        {
+            get { return unixClockSet ? (Now + unixOffsetMs) / 1000 : NanoBroker.Tokens.JwtVerifier.ClockNotSet; }
+        }
+
         /// <summary>The edge's random source (SCRAM nonces); null: enhanced authentication is off.</summary>
         internal IRandomSource Random { get; set; }
 

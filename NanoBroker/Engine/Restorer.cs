@@ -178,8 +178,8 @@ namespace NanoBroker
             }
         }
 
-        // The owner a SessionSet record names: a user index, Anonymous (no name, or no access control), or
-        // OwnerGone for a user the password file no longer has.
+        // The owner a SessionSet record names: a user index (a token identity's when tokens are on), Anonymous (no
+        // name, or no access control), or OwnerGone for a user the password file no longer has.
         private int OwnerOf(RecordView r)
         {
             if (context.Access == null || r.BLength == 0)
@@ -187,6 +187,11 @@ namespace NanoBroker
                 return AccessControl.Anonymous;
             }
             int user = context.Access.FindUser(r.Buffer, r.BStart, r.BLength);
+            if (user < 0 && context.Access.TokenUsers)
+            {
+                // A token identity's session: its rules claim comes back with its next token.
+                user = context.Access.TokenUser(r.Buffer, r.BStart, r.BLength);
+            }
             return user >= 0 ? user : Session.OwnerGone;
         }
 

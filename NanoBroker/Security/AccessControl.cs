@@ -25,6 +25,13 @@ namespace NanoBroker.Security
         private byte[][] hashes = new byte[0][];
         private int[] iterations = new int[0];
 
+        // Identities authenticated by tokens (NanoBroker.Tokens), user indexes from UserCount on: each name, and the
+        // rules of its latest token's rules claim packed as (rights, length high, length low, filter), or -1: none.
+        private byte[][] tokenNames = new byte[0][];
+        private byte[][] tokenRules = new byte[0][];
+        private int[] tokenRuleBytes = new int[0];
+        private int tokenCount;
+
         private byte[][] ruleTopics = new byte[0][];
         private int[] ruleOwners = new int[0];
         private int[] ruleRights = new int[0];
@@ -70,10 +77,81 @@ namespace NanoBroker.Security
             ruleRights = grants;
         }
 
-        /// <summary>The name of user <paramref name="user"/>, or null for <see cref="Anonymous"/>.</summary>
+        /// <summary>The name of user <paramref name="user"/> (a token identity's too), or null for <see cref="Anonymous"/>.</summary>
         public byte[] UserName(int user)
         {
-            return user >= 0 ? userNames[user] : null;
+            return user < 0 ? null : user < userNames.Length ? userNames[user] : tokenNames[user - userNames.Length];
+        }
+
+        /// <summary>
+        /// Makes room for <paramref name="capacity"/> token identities with rules claims of up to
+        /// <paramref name="maxRuleBytes"/> packed bytes each; called once at start, after the password file.
+        /// </summary>
+        public void EnableTokenUsers(int capacity, int maxRuleBytes)
+        {
+            tokenNames = new byte[capacity][];
+            tokenRules = new byte[capacity][];
+            tokenRuleBytes = new int[capacity];
+            for (int i = 0; i < capacity; i++)
+            {
+                tokenRules[i] = new byte[maxRuleBytes];
+                tokenRuleBytes[i] = -1;
+            }
+            tokenCount = 0;
+        }
+
+        /// <summary>True when tokens may authenticate (<see cref="EnableTokenUsers"/> was called).</summary>
+        public bool TokenUsers { get { return tokenNames.Length > 0; } }
+
+        /// <summary>
+        /// The user index of a token identity: found, or added with no rules claim (its name is copied once, the first
+        /// time it is seen); -1 when the table is full. Token identities are never password-file users, even of the
+        /// same name: "user" blocks of the rule file do not apply to them, "pattern" lines do.
+        /// </summary>
+        public int TokenUser(byte[] name, int start, int length)
+        {
+            for (int i = 0; i < tokenCount; i++)
+            {
+                if (Topic.Equal(tokenNames[i], 0, tokenNames[i].Length, name, start, length))
+                {
+                    return userNames.Length + i;
+                }
+            }
+            if (tokenCount == tokenNames.Length)
+            {
+                return -1;
+            }
+            byte[] copy = new byte[length];
+            System.Array.Copy(name, start, copy, 0, length);
+            tokenNames[tokenCount] = copy;
+            tokenRuleBytes[tokenCount] = -1;
+            return userNames.Length + tokenCount++;
+        }
+
+        /// <summary>
+        /// Sets the rules of a token identity from its latest token's rules claim (<paramref name="count"/> -1: the
+        /// token has none, the rule file alone decides); false when they do not fit the room sized at start.
+        /// </summary>
+        public bool SetTokenRules(int user, int count, int[] rights, byte[] bytes, int[] starts, int[] lengths)
+        {
+            int slot = user - userNames.Length;
+            byte[] packed = tokenRules[slot];
+            int at = 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (at + 3 + lengths[i] > packed.Length)
+                {
+                    tokenRuleBytes[slot] = 0;
+                    return false;
+                }
+                packed[at] = (byte)rights[i];
+                packed[at + 1] = (byte)(lengths[i] >> 8);
+                packed[at + 2] = (byte)lengths[i];
+                System.Array.Copy(bytes, starts[i], packed, at + 3, lengths[i]);
+                at += 3 + lengths[i];
+            }
+            tokenRuleBytes[slot] = count < 0 ? -1 : at;
+            return true;
         }
 
         /// <summary>The index of a user name, or -1.</summary>
@@ -153,15 +231,11 @@ namespace NanoBroker.Security
         /// What the client may read through the filter (a <see cref="Security.SubscribeAccess"/> value): granted when
         /// a rule grants every topic it can match, refused when none does or a deny rule covers it all, checked per
         /// message when a deny rule takes out part of it (as mosquitto: "#" with "topic deny secret/#" reads all
-        /// but secret/...). Without rules everything is granted.
+        /// but secret/...). A token identity's rules claim must cover the filter too. Without rules everything is granted.
         /// </summary>
         public byte SubscribeAccess(int user, byte[] clientId, int clientIdStart, int clientIdLength, byte[] filter, int start, int length)
         {
-            if (ruleTopics.Length == 0)
-            {
-                return Security.SubscribeAccess.Granted;
-            }
-            bool granted = false;
+            bool granted = ruleTopics.Length == 0;
             bool denyOverlaps = false;
             for (int i = 0; i < ruleTopics.Length; i++)
             {
@@ -183,17 +257,18 @@ namespace NanoBroker.Security
                     granted |= TopicPattern.Covers(expanded, 0, n, filter, start, length);
                 }
             }
-            return !granted ? Security.SubscribeAccess.Refused : denyOverlaps ? Security.SubscribeAccess.Checked : Security.SubscribeAccess.Granted;
+            if (!granted || !TokenRulesAllow(AccessRight.Read, user, clientId, clientIdStart, clientIdLength, filter, start, length, true))
+            {
+                return Security.SubscribeAccess.Refused;
+            }
+            return denyOverlaps ? Security.SubscribeAccess.Checked : Security.SubscribeAccess.Granted;
         }
 
-        // A deny rule that matches the topic refuses it whatever grants it [mosquitto: denials are checked first].
+        // A deny rule that matches the topic refuses it whatever grants it [mosquitto: denials are checked first]; a
+        // token identity's rules claim, when its token had one, must allow it as well as the rule file.
         private bool Allowed(int right, int user, byte[] clientId, int clientIdStart, int clientIdLength, byte[] topic, int start, int length)
         {
-            if (ruleTopics.Length == 0)
-            {
-                return true;
-            }
-            bool granted = false;
+            bool granted = ruleTopics.Length == 0;
             for (int i = 0; i < ruleTopics.Length; i++)
             {
                 int n = ExpandRule(i, right, user, clientId, clientIdStart, clientIdLength);
@@ -207,7 +282,34 @@ namespace NanoBroker.Security
                 }
                 granted = true;
             }
-            return granted;
+            return granted && TokenRulesAllow(right, user, clientId, clientIdStart, clientIdLength, topic, start, length, false);
+        }
+
+        // True unless user is a token identity whose token had a rules claim and none of its rules grants the right
+        // on the topic name (or covers the filter).
+        private bool TokenRulesAllow(int right, int user, byte[] clientId, int clientIdStart, int clientIdLength, byte[] topic, int start, int length, bool isFilter)
+        {
+            int slot = user - userNames.Length;
+            if (slot < 0 || tokenRuleBytes[slot] < 0)
+            {
+                return true;
+            }
+            byte[] userName = UserName(user);
+            byte[] packed = tokenRules[slot];
+            for (int at = 0; at < tokenRuleBytes[slot]; at += 3 + ((packed[at + 1] << 8) | packed[at + 2]))
+            {
+                int ruleLength = (packed[at + 1] << 8) | packed[at + 2];
+                if ((packed[at] & right) == 0)
+                {
+                    continue;
+                }
+                int n = TopicPattern.Expand(packed, at + 3, ruleLength, clientId, clientIdStart, clientIdLength, userName, userName.Length, expanded);
+                if (n >= 0 && (isFilter ? TopicPattern.Covers(expanded, 0, n, topic, start, length) : Topic.Matches(expanded, 0, n, topic, start, length)))
+                {
+                    return true;
+                }
+            }
+            return false;
         }
 
         // Rule i's filter for this client in `expanded` (%c and %u replaced): its length, or -1 when the rule is
@@ -219,8 +321,8 @@ namespace NanoBroker.Security
             {
                 return -1;
             }
-            byte[] userName = user >= 0 ? userNames[user] : null;
-            return TopicPattern.Expand(ruleTopics[i], 0, ruleTopics[i].Length, clientId, clientIdStart, clientIdLength, userName, user >= 0 ? userName.Length : 0, expanded);
+            byte[] userName = UserName(user);
+            return TopicPattern.Expand(ruleTopics[i], 0, ruleTopics[i].Length, clientId, clientIdStart, clientIdLength, userName, userName != null ? userName.Length : 0, expanded);
         }
 
         // Compares all bytes whatever differs first, so timing tells nothing about the hash.

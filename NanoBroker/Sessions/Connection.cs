@@ -72,6 +72,8 @@ namespace NanoBroker.Sessions
         internal int AuthExchange;
         internal const int ScramDone = -2;
 
+        /// <summary>The "exp" (Unix seconds) of the token that authenticated the connection, or 0: no token.</summary>
+        internal long TokenExpiresAt;
         internal int KeepAliveMs;
         internal long OpenedAtMs;
         internal long LastReceivedMs;
@@ -126,6 +128,7 @@ namespace NanoBroker.Sessions
             TopicAliasMaximum = 0;
             User = -1;
             AuthExchange = -1;
+            TokenExpiresAt = 0;
             KeepAliveMs = 0;
             OpenedAtMs = nowMs;
             LastReceivedMs = nowMs;

@@ -30,6 +30,9 @@ namespace NanoBroker.Tokens
         /// <summary>The claim whose string value is the client's identity (its user for rules and session ownership).</summary>
         public string IdentityClaim = "sub";
 
+        /// <summary>False (token_username any): the CONNECT's user name is not looked at; true (identity): it must be the identity claim's value.</summary>
+        public bool UserNameIsIdentity;
+
         /// <summary>The claim holding topic rules: {"pub":[filters],"sub":[filters],"all":[filters]}; optional in a token.</summary>
         public string RulesClaim = "acl";
 
@@ -56,6 +59,12 @@ namespace NanoBroker.Tokens
 
         /// <summary>The most topic filters a token's rules claim may list.</summary>
         public int MaxClaimRules = 16;
+
+        /// <summary>
+        /// The room for one identity's rules claim, packed (3 bytes and the filter per rule); the broker keeps it for
+        /// MaxSessions + MaxClients identities.
+        /// </summary>
+        public int MaxClaimRuleBytes = 256;
 
         /// <summary>Null when the settings can verify tokens, else what is wrong.</summary>
         public string Check()
