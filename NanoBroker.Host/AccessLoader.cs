@@ -10,7 +10,8 @@ namespace NanoBroker.Host
         /// <summary>Null when every client may connect and do anything; throws <see cref="InvalidDataException"/> naming the bad line.</summary>
         public static AccessControl Load(CommandLine settings)
         {
-            if (settings.PasswordFile == null && settings.AclFile == null && settings.AllowAnonymous)
+            // Token users need access control (their identities and rules live there).
+            if (settings.PasswordFile == null && settings.AclFile == null && settings.AllowAnonymous && !settings.TokensOn)
             {
                 return null;
             }

@@ -26,7 +26,7 @@ namespace NanoBroker.Host
         /// the sockets are served by the loop the ESP32 runs (polls and blocking sends, no Select) instead of the
         /// desktop's, with the board's small send buffers, to try its network edge over real TCP.
         /// </summary>
-        public BrokerServer(IPAddress bind, int port, BrokerOptions options, IBrokerLog log, string dataFolder = null, AccessControl access = null, bool portableLoop = false)
+        public BrokerServer(IPAddress bind, int port, BrokerOptions options, IBrokerLog log, string dataFolder = null, AccessControl access = null, bool portableLoop = false, NanoBroker.Tokens.JwtVerifier tokens = null)
         {
             listener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             BindExclusively(listener);
@@ -42,12 +42,18 @@ namespace NanoBroker.Host
             Broker.HeapBytesInUse = () => GC.GetTotalMemory(false);
             Broker.Access = access;
             Broker.Random = new SystemRandomSource();
+            if (tokens != null)
+            {
+                Broker.Tokens = tokens;
+            }
             if (dataFolder != null)
             {
                 storage = new FileStorage(dataFolder);
                 RestoreSummary = Broker.Restore(new RecordLog(storage, options.StorageBatchBytes));
             }
             loop = portableLoop ? new SocketLoop(Broker, listener) : new DesktopSocketLoop(Broker, listener);
+            // Token expiry is Unix time: tie it to the loop's clock (a stopwatch from 0 here; the portable loop's DateTime).
+            Broker.SetUnixTime(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), portableLoop ? DateTime.UtcNow.Ticks / TimeSpan.TicksPerMillisecond : 0);
             thread = new Thread(Run) { IsBackground = true, Name = "nanobroker" };
         }
 

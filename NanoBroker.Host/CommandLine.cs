@@ -63,6 +63,15 @@ namespace NanoBroker.Host
         public bool TlsOnly;
         public string AclFile;
 
+        /// <summary>Token authentication's settings (files read by TokenLoader); on when a secret or public key is given.</summary>
+        public NanoBroker.Tokens.TokenSettings Tokens = new NanoBroker.Tokens.TokenSettings { MaxRsaBits = 4096 };
+        public string TokenSecret;
+        public string TokenSecretFile;
+        public string TokenPublicKeyFile;
+
+        /// <summary>True when clients may authenticate with a JWT.</summary>
+        public bool TokensOn { get { return TokenSecret != null || TokenSecretFile != null || TokenPublicKeyFile != null; } }
+
         /// <summary>Anonymous clients may connect: on by default only when listening on a loopback address.</summary>
         public bool AllowAnonymous;
         private bool? allowAnonymousOption;
@@ -194,9 +203,9 @@ namespace NanoBroker.Host
                 throw new ArgumentException("TLS needs both --cert and --key (PEM files)");
             }
             c.AllowAnonymous = c.allowAnonymousOption ?? IPAddress.IsLoopback(c.Bind);
-            if (!IPAddress.IsLoopback(c.Bind) && c.PasswordFile == null && !c.AllowAnonymous)
+            if (!IPAddress.IsLoopback(c.Bind) && c.PasswordFile == null && !c.TokensOn && !c.AllowAnonymous)
             {
-                throw new ArgumentException("listening on " + c.Bind + " needs --password-file, or --allow-anonymous true to let anyone on the network in");
+                throw new ArgumentException("listening on " + c.Bind + " needs --password-file or token authentication, or --allow-anonymous true to let anyone on the network in");
             }
             return c;
         }
@@ -235,6 +244,32 @@ namespace NanoBroker.Host
                 case "--persist-queued": Broker.PersistQueuedMessages = Bool(name, value); return true;
                 case "--verbose": Verbose = Bool(name, value); return true;
                 case "--tls-only": TlsOnly = Bool(name, value); return true;
+                case "--token-secret": TokenSecret = value.Length > 0 ? value : null; return true;
+                case "--token-secret-file": TokenSecretFile = FileName(name, value); return true;
+                case "--token-public-key": TokenPublicKeyFile = FileName(name, value); return true;
+                case "--token-algorithms":
+                    int algorithms = NanoBroker.Tokens.TokenAlgorithms.Parse(value);
+                    if (algorithms < 0)
+                    {
+                        throw new ArgumentException(name + " takes HS256, RS256 or both (comma-separated), not '" + value + "'");
+                    }
+                    Tokens.Algorithms = algorithms;
+                    return true;
+                case "--token-identity-claim": Tokens.IdentityClaim = value; return true;
+                case "--token-rules-claim": Tokens.RulesClaim = value; return true;
+                case "--token-issuer": Tokens.Issuer = value.Length > 0 ? value : null; return true;
+                case "--token-audience": Tokens.Audience = value.Length > 0 ? value : null; return true;
+                case "--token-skew": Tokens.SkewSeconds = Int(name, value, 0, 86400); return true;
+                case "--token-before-clock":
+                    if (Is(value, "refuse")) Tokens.TrustBeforeClockSet = false;
+                    else if (Is(value, "trust")) Tokens.TrustBeforeClockSet = true;
+                    else throw new ArgumentException(name + " takes refuse or trust, not '" + value + "'");
+                    return true;
+                case "--token-username":
+                    if (Is(value, "any")) Tokens.UserNameIsIdentity = false;
+                    else if (Is(value, "identity")) Tokens.UserNameIsIdentity = true;
+                    else throw new ArgumentException(name + " takes any or identity, not '" + value + "'");
+                    return true;
                 case "--queue-full":
                     if (Is(value, "backpressure")) Broker.QueueFull = QueueFullPolicy.Backpressure;
                     else if (Is(value, "drop")) Broker.QueueFull = QueueFullPolicy.DropOldest;
@@ -382,6 +417,19 @@ namespace NanoBroker.Host
             s.AppendLine("  --allow-anonymous BOOL      clients without a user name may connect (default: true on a loopback");
             s.AppendLine("                              address, false otherwise; a non-loopback address with anonymous access");
             s.AppendLine("                              needs it said explicitly)");
+            s.AppendLine("  --token-secret TEXT         JWT authentication, HS256: the shared secret (32 bytes at least); a CONNECT");
+            s.AppendLine("                              whose user name is not in the password file has its password verified as a");
+            s.AppendLine("                              token (README.md, \"Token authentication\")");
+            s.AppendLine("  --token-secret-file FILE    the HS256 secret as a file's bytes (a trailing line break is dropped)");
+            s.AppendLine("  --token-public-key FILE     JWT authentication, RS256: the issuer's RSA public key (PEM, 2048 to 4096 bits)");
+            s.AppendLine("  --token-algorithms LIST     HS256, RS256 or HS256,RS256 (default); an algorithm also needs its key");
+            s.AppendLine("  --token-identity-claim NAME the claim that is the client's user for %u and session ownership (default sub)");
+            s.AppendLine("  --token-rules-claim NAME    the claim of topic rules {\"pub\":[..],\"sub\":[..],\"all\":[..]} (default acl)");
+            s.AppendLine("  --token-issuer TEXT         the iss a token must carry (default: not checked)");
+            s.AppendLine("  --token-audience TEXT       a value the token's aud must hold (default: not checked)");
+            s.AppendLine("  --token-skew SECONDS        clock difference tolerated on exp and nbf (default 30)");
+            s.AppendLine("  --token-before-clock POLICY refuse (default) or trust tokens before the clock is set (the board before SNTP)");
+            s.AppendLine("  --token-username POLICY     any (default): the user name is not looked at; identity: it must be the identity");
             s.AppendLine("  --queue-full POLICY         backpressure (default): hold publishers while a subscriber's queue is full;");
             s.AppendLine("                              drop: drop the oldest queued message and count it");
             s.AppendLine("  --persist-queued BOOL       keep QoS 1/2 messages queued for offline sessions in the data folder");

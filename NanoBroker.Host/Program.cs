@@ -42,9 +42,11 @@ namespace NanoBroker.Host
                 log.Info("config: " + settings.ConfigFile + " sets " + settings.IgnoredKeys + ": for the board only, not used on the desktop");
             }
             AccessControl access;
+            NanoBroker.Tokens.JwtVerifier tokens;
             try
             {
                 access = AccessLoader.Load(settings);
+                tokens = TokenLoader.Load(settings);
             }
             catch (InvalidDataException e)
             {
@@ -63,7 +65,7 @@ namespace NanoBroker.Host
             }
             using (folderLock)
             {
-                return Serve(settings, log, access);
+                return Serve(settings, log, access, tokens);
             }
         }
 
@@ -75,14 +77,14 @@ namespace NanoBroker.Host
                 : option + " " + port + ": cannot listen on " + bind + ":" + port + ": " + e.Message;
         }
 
-        private static int Serve(CommandLine settings, ConsoleLog log, AccessControl access)
+        private static int Serve(CommandLine settings, ConsoleLog log, AccessControl access, NanoBroker.Tokens.JwtVerifier tokens)
         {
             BrokerServer server;
             try
             {
                 server = settings.TlsOnly
-                    ? new BrokerServer(System.Net.IPAddress.Loopback, 0, settings.Broker, log, settings.DataFolder, access)
-                    : new BrokerServer(settings.Bind, settings.Port, settings.Broker, log, settings.DataFolder, access);
+                    ? new BrokerServer(System.Net.IPAddress.Loopback, 0, settings.Broker, log, settings.DataFolder, access, false, tokens)
+                    : new BrokerServer(settings.Bind, settings.Port, settings.Broker, log, settings.DataFolder, access, false, tokens);
             }
             catch (InvalidOperationException e)
             {

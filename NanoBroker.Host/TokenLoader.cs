@@ -1,0 +1,60 @@
+using System;
+using System.IO;
+using NanoBroker.Tokens;
+
+namespace NanoBroker.Host
+{
+    /// <summary>Builds the broker's token verifier from the command line's token settings and files.</summary>
+    public static class TokenLoader
+    {
+        /// <summary>Null when token authentication is off; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
+        public static JwtVerifier Load(CommandLine settings)
+        {
+            if (!settings.TokensOn)
+            {
+                return null;
+            }
+            TokenSettings tokens = settings.Tokens;
+            if (settings.TokenSecret != null)
+            {
+                tokens.Secret = System.Text.Encoding.UTF8.GetBytes(settings.TokenSecret);
+            }
+            else if (settings.TokenSecretFile != null)
+            {
+                string text = System.Text.Encoding.UTF8.GetString(Read("--token-secret-file", settings.TokenSecretFile)).TrimEnd('\r', '\n');
+                tokens.Secret = System.Text.Encoding.UTF8.GetBytes(text);
+            }
+            if (settings.TokenPublicKeyFile != null)
+            {
+                string problem;
+                tokens.PublicKey = RsaPublicKey.FromPem(Read("--token-public-key", settings.TokenPublicKeyFile), tokens.MaxRsaBits, out problem);
+                if (tokens.PublicKey == null)
+                {
+                    throw new InvalidDataException("--token-public-key " + settings.TokenPublicKeyFile + ": " + problem);
+                }
+            }
+            string wrong = tokens.Check();
+            if (wrong != null)
+            {
+                throw new InvalidDataException("token authentication: " + wrong);
+            }
+            return new JwtVerifier(tokens);
+        }
+
+        private static byte[] Read(string option, string file)
+        {
+            try
+            {
+                return File.ReadAllBytes(file);
+            }
+            catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
+            {
+                throw new InvalidDataException(option + " " + file + ": no such file");
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new InvalidDataException(option + " " + file + ": cannot read it (" + e.Message + ")");
+            }
+        }
+    }
+}
