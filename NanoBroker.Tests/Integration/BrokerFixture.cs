@@ -18,10 +18,10 @@ namespace NanoBroker.Tests.Integration
         private readonly MemoryLog log = new MemoryLog();
         private bool stopped;
 
-        private TestBroker(BrokerOptions options, NanoBroker.Security.AccessControl access, bool portableLoop, string dataFolder = null)
+        private TestBroker(BrokerOptions options, NanoBroker.Security.AccessControl access, bool portableLoop, string dataFolder = null, NanoBroker.Tokens.JwtVerifier tokens = null)
         {
             Options = options;
-            Server = new BrokerServer(IPAddress.Loopback, 0, options, log, dataFolder, access, portableLoop);
+            Server = new BrokerServer(IPAddress.Loopback, 0, options, log, dataFolder, access, portableLoop, tokens);
             Server.Start();
         }
 
@@ -53,11 +53,11 @@ namespace NanoBroker.Tests.Integration
         /// A broker that checks credentials and topic rules with <paramref name="access"/> (null: everyone may do
         /// anything); with <paramref name="portableLoop"/>, served by the ESP32's socket loop (BrokerServer).
         /// </summary>
-        public static TestBroker Start(Action<BrokerOptions> configure, NanoBroker.Security.AccessControl access, bool portableLoop = false)
+        public static TestBroker Start(Action<BrokerOptions> configure, NanoBroker.Security.AccessControl access, bool portableLoop = false, NanoBroker.Tokens.JwtVerifier tokens = null)
         {
             BrokerOptions options = DefaultOptions();
             configure?.Invoke(options);
-            return new TestBroker(options, access, portableLoop);
+            return new TestBroker(options, access, portableLoop, null, tokens);
         }
 
         /// <summary>A broker with the desktop defaults (scaled as <see cref="DefaultOptions"/>) keeping its state in <paramref name="dataFolder"/>.</summary>
@@ -155,10 +155,10 @@ namespace NanoBroker.Tests.Integration
             get { return timeout.Token; }
         }
 
-        protected TestBroker StartBroker(Action<BrokerOptions> configure, NanoBroker.Security.AccessControl access = null)
+        protected TestBroker StartBroker(Action<BrokerOptions> configure, NanoBroker.Security.AccessControl access = null, NanoBroker.Tokens.JwtVerifier tokens = null)
         {
             Assert.IsNull(broker, "the broker of this test was already started");
-            broker = TestBroker.Start(configure, access, BoardLoop);
+            broker = TestBroker.Start(configure, access, BoardLoop, tokens);
             return broker;
         }
 
