@@ -21,6 +21,16 @@ namespace NanoBroker.Esp32
     /// allow_anonymous=false   # clients without a user name may connect (off by default: the board is on the LAN)
     /// password_file=I:\passwords.txt   # default: that file if present; empty: none
     /// acl_file=I:\acl.txt     # default: that file if present; empty: none
+    /// token_secret_file=I:\jwt.secret  # JWT authentication, HS256: the shared secret (32 bytes at least); empty: none
+    /// token_public_key=I:\jwt.pem      # JWT authentication, RS256: the issuer's RSA public key (PEM); empty: none
+    /// token_algorithms=HS256,RS256    # those allowed (each also needs its key)
+    /// token_identity_claim=sub        # the claim that is the client's user (%u, session ownership)
+    /// token_rules_claim=acl           # {"pub":[..],"sub":[..],"all":[..]} topic filters, with the rule file
+    /// token_issuer=                   # the iss a token must carry; empty: not checked
+    /// token_audience=                 # a value its aud must hold; empty: not checked
+    /// token_skew=30                   # seconds tolerated on exp and nbf
+    /// token_before_clock=refuse       # or trust: tokens before SNTP has set the clock
+    /// token_username=any              # or identity: the user name must be the identity claim
     /// mdns=true               # announce _mqtt._tcp.local over mDNS (DNS-SD)
     /// tls_certificate=I:\server.crt   # MQTT over TLS when this and tls_key exist (PEM or DER); empty: no TLS
     /// tls_key=I:\server.key
@@ -81,6 +91,15 @@ namespace NanoBroker.Esp32
 
         /// <summary>acl_file: null when the key is absent (then <see cref="DefaultAclFile"/> if present), "" for none.</summary>
         public string AclFile;
+
+        /// <summary>Token authentication's settings; its keys are read by <see cref="DeviceTokens"/>.</summary>
+        public readonly NanoBroker.Tokens.TokenSettings Tokens = new NanoBroker.Tokens.TokenSettings();
+
+        /// <summary>token_secret_file: the HS256 secret's file, or null.</summary>
+        public string TokenSecretFile;
+
+        /// <summary>token_public_key: the RS256 key's PEM file, or null.</summary>
+        public string TokenPublicKeyFile;
 
         /// <summary>Announce the broker over mDNS / DNS-SD (<c>_mqtt._tcp.local</c>); on unless mdns=false.</summary>
         public bool Mdns = true;
@@ -176,6 +195,26 @@ namespace NanoBroker.Esp32
                 case "password_file": PasswordFile = value; break;
                 case "acl_file": AclFile = value; break;
                 case "mdns": Mdns = Bool(key, value, Mdns); break;
+                case "token_secret_file": TokenSecretFile = value.Length > 0 ? value : null; break;
+                case "token_public_key": TokenPublicKeyFile = value.Length > 0 ? value : null; break;
+                case "token_algorithms":
+                    int algorithms = NanoBroker.Tokens.TokenAlgorithms.Parse(value);
+                    if (algorithms < 0) Problem("token_algorithms takes HS256, RS256 or both, not '" + value + "'");
+                    else Tokens.Algorithms = algorithms;
+                    break;
+                case "token_identity_claim": if (value.Length > 0) Tokens.IdentityClaim = value; break;
+                case "token_rules_claim": if (value.Length > 0) Tokens.RulesClaim = value; break;
+                case "token_issuer": Tokens.Issuer = value.Length > 0 ? value : null; break;
+                case "token_audience": Tokens.Audience = value.Length > 0 ? value : null; break;
+                case "token_skew": Tokens.SkewSeconds = Number(key, value, Tokens.SkewSeconds); break;
+                case "token_before_clock":
+                    if (value == "trust" || value == "refuse") Tokens.TrustBeforeClockSet = value == "trust";
+                    else Problem("token_before_clock takes refuse or trust, not '" + value + "' (refuse kept)");
+                    break;
+                case "token_username":
+                    if (value == "any" || value == "identity") Tokens.UserNameIsIdentity = value == "identity";
+                    else Problem("token_username takes any or identity, not '" + value + "' (any kept)");
+                    break;
                 case "tls_certificate": TlsCertificate = value; break;
                 case "tls_key": TlsKey = value; break;
                 case "tls_key_password": TlsKeyPassword = value.Length > 0 ? value : null; break;

@@ -63,8 +63,18 @@ namespace NanoBroker.Esp32
             base.CloseSocket(slot);
         }
 
+        // A year no SNTP answer can be older than: DateTime.UtcNow before SNTP starts at the firmware's epoch.
+        private const int ClockSetYear = 2025;
+        private bool unixClockSet;
+
         protected override void OnIdle(long now)
         {
+            if (!unixClockSet && DateTime.UtcNow.Year >= ClockSetYear)
+            {
+                // SNTP has set the clock: token expiry can be checked from now on.
+                Broker.SetUnixTime((DateTime.UtcNow.Ticks - UnixEpochTicks) / TimeSpan.TicksPerMillisecond, now);
+                unixClockSet = true;
+            }
             if (tls != null)
             {
                 AcceptTls(now);
@@ -74,6 +84,9 @@ namespace NanoBroker.Esp32
                 mdns.Poll(now);
             }
         }
+
+        // DateTime's ticks at 1970-01-01T00:00:00Z.
+        private const long UnixEpochTicks = 621355968000000000;
 
         private bool IsTls(int slot)
         {

@@ -62,7 +62,14 @@ namespace NanoBroker.Esp32
                 AccessControl access = DeviceAccess.Load(settings, options.MaxPacketSize, log);
                 Broker broker = CreateBroker(options, SystemInfo.TargetName, settings, log);
                 options = broker.Options;
+                NanoBroker.Tokens.JwtVerifier tokens = DeviceTokens.Load(settings, log);
+                if (tokens != null && access == null)
+                {
+                    // Token identities and their rules live in access control: one with anonymous access on.
+                    access = new AccessControl(settings.AllowAnonymous, options.MaxPacketSize);
+                }
                 broker.Access = access;
+                broker.Tokens = tokens;
                 broker.Random = new BoardRandomSource();
                 log.Info(broker.Restore(new RecordLog(new FlashStorage(DataFolder), options.StorageBatchBytes)));
                 broker.HeapBytesInUse = HeapInUse;
