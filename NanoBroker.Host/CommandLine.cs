@@ -260,6 +260,7 @@ namespace NanoBroker.Host
                 case "--token-issuer": Tokens.Issuer = value.Length > 0 ? value : null; return true;
                 case "--token-audience": Tokens.Audience = value.Length > 0 ? value : null; return true;
                 case "--token-skew": Tokens.SkewSeconds = Int(name, value, 0, 86400); return true;
+                case "--token-rule-bytes": Tokens.MaxClaimRuleBytes = Int(name, value, 0, 65536); return true;
                 case "--token-before-clock":
                     if (Is(value, "refuse")) Tokens.TrustBeforeClockSet = false;
                     else if (Is(value, "trust")) Tokens.TrustBeforeClockSet = true;
@@ -428,6 +429,7 @@ namespace NanoBroker.Host
             s.AppendLine("  --token-issuer TEXT         the iss a token must carry (default: not checked)");
             s.AppendLine("  --token-audience TEXT       a value the token's aud must hold (default: not checked)");
             s.AppendLine("  --token-skew SECONDS        clock difference tolerated on exp and nbf (default 30)");
+            s.AppendLine("  --token-rule-bytes N        room for one identity's rules claim, kept for max-sessions + max-clients (default 256)");
             s.AppendLine("  --token-before-clock POLICY refuse (default) or trust tokens before the clock is set (the board before SNTP)");
             s.AppendLine("  --token-username POLICY     any (default): the user name is not looked at; identity: it must be the identity");
             s.AppendLine("  --queue-full POLICY         backpressure (default): hold publishers while a subscriber's queue is full;");

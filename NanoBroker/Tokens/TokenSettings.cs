@@ -89,9 +89,9 @@ namespace NanoBroker.Tokens
             {
                 return "the public key has " + PublicKey.Bits + " bits, over the limit of " + MaxRsaBits;
             }
-            if (IdentityClaim == null || IdentityClaim.Length == 0 || SkewSeconds < 0 || MaxTokenBytes < 16 || MaxClaimRules < 0)
+            if (IdentityClaim == null || IdentityClaim.Length == 0 || SkewSeconds < 0 || MaxTokenBytes < 16 || MaxClaimRules < 0 || MaxClaimRuleBytes < 0)
             {
-                return "invalid token settings (identity claim, skew, token size or rule count)";
+                return "invalid token settings (identity claim, skew, token size, rule count or rule bytes)";
             }
             return null;
         }

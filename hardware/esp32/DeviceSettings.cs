@@ -29,6 +29,7 @@ namespace NanoBroker.Esp32
     /// token_issuer=                   # the iss a token must carry; empty: not checked
     /// token_audience=                 # a value its aud must hold; empty: not checked
     /// token_skew=30                   # seconds tolerated on exp and nbf
+    /// token_rule_bytes=64             # room for one identity's rules claim (x max_sessions + max_clients identities)
     /// token_before_clock=refuse       # or trust: tokens before SNTP has set the clock
     /// token_username=any              # or identity: the user name must be the identity claim
     /// mdns=true               # announce _mqtt._tcp.local over mDNS (DNS-SD)
@@ -93,7 +94,7 @@ namespace NanoBroker.Esp32
         public string AclFile;
 
         /// <summary>Token authentication's settings; its keys are read by <see cref="DeviceTokens"/>.</summary>
-        public readonly NanoBroker.Tokens.TokenSettings Tokens = new NanoBroker.Tokens.TokenSettings();
+        public readonly NanoBroker.Tokens.TokenSettings Tokens = new NanoBroker.Tokens.TokenSettings { MaxClaimRuleBytes = 64 };
 
         /// <summary>token_secret_file: the HS256 secret's file, or null.</summary>
         public string TokenSecretFile;
@@ -207,6 +208,7 @@ namespace NanoBroker.Esp32
                 case "token_issuer": Tokens.Issuer = value.Length > 0 ? value : null; break;
                 case "token_audience": Tokens.Audience = value.Length > 0 ? value : null; break;
                 case "token_skew": Tokens.SkewSeconds = Number(key, value, Tokens.SkewSeconds); break;
+                case "token_rule_bytes": Tokens.MaxClaimRuleBytes = Number(key, value, Tokens.MaxClaimRuleBytes); break;
                 case "token_before_clock":
                     if (value == "trust" || value == "refuse") Tokens.TrustBeforeClockSet = value == "trust";
                     else Problem("token_before_clock takes refuse or trust, not '" + value + "' (refuse kept)");
