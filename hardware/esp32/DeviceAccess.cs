@@ -24,11 +24,12 @@ namespace NanoBroker.Esp32
         /// has a bad line (the message names the file and the line): the board then stops rather than serve with
         /// rules other than those asked for.
         /// </summary>
-        public static AccessControl Load(DeviceSettings settings, int maxTopicBytes, IBrokerLog log)
+        /// <param name="tokens">Token authentication is on: its identities need access control, and users may come from tokens alone.</param>
+        public static AccessControl Load(DeviceSettings settings, int maxTopicBytes, IBrokerLog log, bool tokens = false)
         {
             string passwordFile = DeviceFiles.Resolve(settings.PasswordFile, DeviceSettings.DefaultPasswordFile);
             string aclFile = DeviceFiles.Resolve(settings.AclFile, DeviceSettings.DefaultAclFile);
-            if (passwordFile == null && aclFile == null && settings.AllowAnonymous)
+            if (passwordFile == null && aclFile == null && settings.AllowAnonymous && !tokens)
             {
                 log.Warning("access: anonymous access is on (allow_anonymous=true) and there is no password file:"
                     + " anyone on the network may connect, publish and subscribe");
@@ -54,7 +55,7 @@ namespace NanoBroker.Esp32
             log.Info("access: anonymous clients " + (settings.AllowAnonymous ? "allowed" : "refused") + "; "
                 + access.UserCount + " users" + (passwordFile != null ? " from " + passwordFile : "") + "; "
                 + (aclFile != null ? access.RuleCount + " topic rules from " + aclFile : "no topic rules (every client may use every topic)"));
-            if (!settings.AllowAnonymous && access.UserCount == 0)
+            if (!settings.AllowAnonymous && access.UserCount == 0 && !tokens)
             {
                 log.Warning("access: NOBODY CAN CONNECT: anonymous clients are refused (allow_anonymous=false, the board's default) and "
                     + (passwordFile == null ? "there is no password file (" + DeviceSettings.DefaultPasswordFile + ")" : passwordFile + " has no users")

@@ -45,7 +45,7 @@ namespace NanoBroker.Esp32
             {
                 throw new Exception("token authentication (" + DeviceSettings.DefaultPath + "): " + wrong);
             }
-            log.Info("tokens: JWT authentication on (" + (tokens.Secret != null ? "HS256 " : "") + (tokens.PublicKey != null ? "RS256 " : "")
+            log?.Info("tokens: JWT authentication on (" + (tokens.Secret != null ? "HS256 " : "") + (tokens.PublicKey != null ? "RS256 " : "")
                 + "accepted; " + (tokens.TrustBeforeClockSet ? "trusted" : "refused") + " until SNTP sets the clock)");
             return new JwtVerifier(tokens);
         }

@@ -59,15 +59,10 @@ namespace NanoBroker.Esp32
                 // it serve otherwise than asked.
                 X509Certificate2 certificate = LoadTlsCertificate(settings, log);
                 BrokerOptions options = OptionsFor(SystemInfo.TargetName, settings, certificate != null, log);
-                AccessControl access = DeviceAccess.Load(settings, options.MaxPacketSize, log);
+                NanoBroker.Tokens.JwtVerifier tokens = DeviceTokens.Load(settings, log);
+                AccessControl access = DeviceAccess.Load(settings, options.MaxPacketSize, log, tokens != null);
                 Broker broker = CreateBroker(options, SystemInfo.TargetName, settings, log);
                 options = broker.Options;
-                NanoBroker.Tokens.JwtVerifier tokens = DeviceTokens.Load(settings, log);
-                if (tokens != null && access == null)
-                {
-                    // Token identities and their rules live in access control: one with anonymous access on.
-                    access = new AccessControl(settings.AllowAnonymous, options.MaxPacketSize);
-                }
                 broker.Access = access;
                 broker.Tokens = tokens;
                 broker.Random = new BoardRandomSource();
