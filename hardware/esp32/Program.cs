@@ -113,7 +113,7 @@ namespace NanoBroker.Esp32
             if (IsC3(target))
             {
                 o.MaxClients = 4;
-                o.MaxSessions = 8;
+                o.MaxSessions = 6;
                 o.OutboxBytes = 1024;
                 o.MaxSubscriptions = 32;
                 o.MaxTopicNodes = 64;
@@ -121,8 +121,10 @@ namespace NanoBroker.Esp32
                 o.MaxRetainedMessages = 16;
                 o.MaxRetainedBytes = 2048;
                 o.MaxStoredMessages = 64;
-                o.MessageStoreBytes = 6144;
+                o.MessageStoreBytes = 4096;
                 o.MaxTopicAliasClients = 2;
+                // Records up to MaxPacketSize + MaxClientIdBytes + overhead (1 110 bytes) still fit a batch.
+                o.StorageBatchBytes = 1152;
             }
             return o;
         }
