@@ -16,6 +16,7 @@ namespace NanoBroker.Host
                 return null;
             }
             AccessControl access = new AccessControl(settings.AllowAnonymous, settings.Broker.MaxPacketSize);
+            access.HidesRefusalReasons = settings.HideRefusalReasons;
             if (settings.PasswordFile != null)
             {
                 string problem = AccessFiles.LoadPasswords(Read("--password-file", settings.PasswordFile), access);

@@ -76,6 +76,9 @@ namespace NanoBroker.Host
         public bool AllowAnonymous;
         private bool? allowAnonymousOption;
 
+        /// <summary>5.0 refusals by the rules get 0x80 Unspecified error, not 0x87 (AccessControl.HidesRefusalReasons).</summary>
+        public bool HideRefusalReasons;
+
         // What validation accepts for each limit, by BrokerLimits index (BrokerOptions.Validate), for --help.
         private static readonly string[] LimitRule =
         {
@@ -241,6 +244,7 @@ namespace NanoBroker.Host
                 case "--tls-port": TlsPort = Int(name, value, 0, 65535); return true;
                 case "--acl-file": AclFile = FileName(name, value); return true;
                 case "--allow-anonymous": allowAnonymousOption = Bool(name, value); return true;
+                case "--hide-refusal-reasons": HideRefusalReasons = Bool(name, value); return true;
                 case "--persist-queued": Broker.PersistQueuedMessages = Bool(name, value); return true;
                 case "--verbose": Verbose = Bool(name, value); return true;
                 case "--tls-only": TlsOnly = Bool(name, value); return true;
@@ -418,6 +422,8 @@ namespace NanoBroker.Host
             s.AppendLine("  --allow-anonymous BOOL      clients without a user name may connect (default: true on a loopback");
             s.AppendLine("                              address, false otherwise; a non-loopback address with anonymous access");
             s.AppendLine("                              needs it said explicitly)");
+            s.AppendLine("  --hide-refusal-reasons BOOL a SUBSCRIBE or PUBLISH the rules refuse gets MQTT 5.0's 0x80 Unspecified");
+            s.AppendLine("                              error, not 0x87 Not authorized, so clients cannot probe the rules (default false)");
             s.AppendLine("  --token-secret TEXT         JWT authentication, HS256: the shared secret (32 bytes at least); a CONNECT");
             s.AppendLine("                              whose user name is not in the password file has its password verified as a");
             s.AppendLine("                              token (README.md, \"Token authentication\")");

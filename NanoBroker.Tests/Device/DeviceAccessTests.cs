@@ -71,6 +71,17 @@ namespace NanoBroker.Tests.Device
         }
 
         [TestMethod]
+        public void HideRefusalReasonsFromTheSettingsFileReachesAccessControl()
+        {
+            string ini = Write("nanobroker.ini", "hide_refusal_reasons=true\nacl_file=" + Write("acl.txt", "topic read home/#\n") + "\nallow_anonymous=true\n");
+            DeviceSettings settings = DeviceSettings.Load(ini);
+            Assert.AreEqual("", settings.Problems ?? "");
+            AccessControl access = DeviceAccess.Load(settings, 1024, log);
+            Assert.IsTrue(access.HidesRefusalReasons);
+            Assert.AreEqual(0x80, (int)access.RefusalReason, "0x80 Unspecified error, not 0x87");
+        }
+
+        [TestMethod]
         public void ABadPasswordLineStopsTheBoardNamingFileAndLine()
         {
             DeviceSettings settings = new DeviceSettings { PasswordFile = Write("passwords.txt", "# users\nalice:plaintext\n") };

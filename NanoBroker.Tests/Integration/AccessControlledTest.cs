@@ -15,10 +15,13 @@ namespace NanoBroker.Tests.Integration
 
         protected abstract bool AllowAnonymous { get; }
 
+        /// <summary>More of the host's options, as on its command line.</summary>
+        protected virtual string[] MoreOptions => new string[0];
+
         [TestInitialize]
         public void StartWithAccessControl()
         {
-            access = new HostAccess(Acl, AllowAnonymous);
+            access = new HostAccess(Acl, AllowAnonymous, MoreOptions);
             StartBroker(null, access.Control);
         }
 

@@ -29,6 +29,16 @@ namespace NanoBroker.Tests.Integration
             StringAssert.Contains(sub.Error + sub.Output, "All subscription requests were denied.", sub.Transcript());
         }
 
+        // In 5.0 the SUBACK says why: 0x87 Not authorized [MQTT-3.9.3-1], as mosquitto does (mosquitto_sub -d prints it).
+        [TestMethod]
+        [Timeout(15000)]
+        public async Task SubscriptionToADeniedFilterIn5_GetsSubAck0x87()
+        {
+            using ChildProcess sub = ChildProcess.Start("stdbuf", SubArgs("-V", "mqttv5", "-d", "-u", "alice", "-P", "secret", "-t", "secret/plans", "-W", "3"));
+            await sub.WaitForExitAsync(ExitWait);
+            StringAssert.Contains(sub.Output, "Subscribed (mid: 1): 135", sub.Transcript());
+        }
+
         // '#' is granted; what the deny takes out of it is neither written by alice nor read by her when bob writes it.
         [TestMethod]
         [Timeout(15000)]

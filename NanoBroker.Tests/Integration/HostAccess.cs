@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using NanoBroker.Host;
@@ -9,14 +10,14 @@ namespace NanoBroker.Tests.Integration
 {
     /// <summary>
     /// Access control as the host builds it: a password file with alice (password "secret") and bob
-    /// ("hunter2"), the given rule file, and --allow-anonymous as asked. The files live in a temporary
-    /// folder removed by <see cref="Dispose"/>.
+    /// ("hunter2"), the given rule file, --allow-anonymous as asked and any more of the host's options. The files
+    /// live in a temporary folder removed by <see cref="Dispose"/>.
     /// </summary>
     public sealed class HostAccess : IDisposable
     {
         private readonly string folder;
 
-        public HostAccess(string acl, bool allowAnonymous)
+        public HostAccess(string acl, bool allowAnonymous, params string[] moreOptions)
         {
             folder = Path.Combine(Path.GetTempPath(), "nanobroker-access-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(folder);
@@ -26,7 +27,8 @@ namespace NanoBroker.Tests.Integration
                 AccessFiles.FormatPasswordLine("alice", "secret", new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }, 1000) + "\n" +
                 AccessFiles.FormatPasswordLine("bob", "hunter2", new byte[] { 8, 7, 6, 5, 4, 3, 2, 1 }, 1000) + "\n");
             File.WriteAllText(rules, acl);
-            CommandLine settings = CommandLine.Parse(new[] { "--password-file", passwords, "--acl-file", rules, "--allow-anonymous", allowAnonymous ? "true" : "false" });
+            string[] options = { "--password-file", passwords, "--acl-file", rules, "--allow-anonymous", allowAnonymous ? "true" : "false" };
+            CommandLine settings = CommandLine.Parse(options.Concat(moreOptions).ToArray());
             Control = AccessLoader.Load(settings);
             Assert.IsNotNull(Control);
             Assert.AreEqual(2, Control.UserCount);

@@ -99,7 +99,7 @@ namespace NanoBroker
                 // Only the broker writes $SYS topics, and the rules may forbid others. The PUBLISH is
                 // still acknowledged, as MQTT 3.1.1 has no way to refuse it, and counted.
                 context.Stats.PublishesDenied++;
-                reason = ReasonCode.NotAuthorized;
+                reason = context.Access != null ? context.Access.RefusalReason : ReasonCode.NotAuthorized;
                 if (context.Verbose) context.Info("client " + s.ClientIdText() + " may not publish to " + Utf8.GetString(topic, topicStart, topicLength));
             }
             else if (!router.Route(c, inbound, -1))

@@ -79,14 +79,14 @@ namespace NanoBroker
                     : context.Access.SubscribeAccess(c.User, s.ClientId, 0, s.ClientIdLength, b, p.TopicStart, p.TopicLength)) == SubscribeAccess.Refused)
                 {
                     refusal = "not allowed to read it";
-                    code = ReasonCode.NotAuthorized;
+                    code = context.Access.RefusalReason;
                 }
                 else if (access == SubscribeAccess.Checked && p.IsShared)
                 {
                     // A group's member is chosen before the rules of its session are known: a shared subscription is
                     // granted whole or not at all.
                     refusal = "a deny rule takes out part of it (shared subscriptions are granted whole)";
-                    code = ReasonCode.NotAuthorized;
+                    code = context.Access.RefusalReason;
                 }
                 else if ((entry = FindEntry(s, p.IsShared, b, start, length)) >= 0)
                 {

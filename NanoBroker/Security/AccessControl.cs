@@ -39,6 +39,16 @@ namespace NanoBroker.Security
         /// <summary>Clients without a user name may connect.</summary>
         public bool AllowAnonymous;
 
+        /// <summary>
+        /// A SUBSCRIBE or PUBLISH the rules refuse gets 0x80 Unspecified error in MQTT 5.0, which a server uses when
+        /// it "does not wish to reveal the reason" (MQTT 5.0 sections 3.4.2.1, 3.9.3), so a client cannot probe the
+        /// rules; otherwise 0x87 Not authorized, as mosquitto.
+        /// </summary>
+        public bool HidesRefusalReasons;
+
+        /// <summary>The 5.0 reason code of a SUBSCRIBE or PUBLISH the rules refuse (<see cref="HidesRefusalReasons"/>).</summary>
+        public byte RefusalReason { get { return HidesRefusalReasons ? ReasonCode.UnspecifiedError : ReasonCode.NotAuthorized; } }
+
         /// <summary><paramref name="maxTopicBytes"/> bounds a rule topic after %c/%u substitution.</summary>
         public AccessControl(bool allowAnonymous, int maxTopicBytes)
         {

@@ -36,6 +36,7 @@ namespace NanoBroker.Esp32
                 return null;
             }
             AccessControl access = new AccessControl(settings.AllowAnonymous, maxTopicBytes);
+            access.HidesRefusalReasons = settings.HideRefusalReasons;
             if (passwordFile != null)
             {
                 string problem = AccessFiles.LoadPasswords(DeviceFiles.Read(passwordFile, "password_file", MaxFileBytes), access);

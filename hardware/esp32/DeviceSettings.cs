@@ -21,6 +21,7 @@ namespace NanoBroker.Esp32
     /// allow_anonymous=false   # clients without a user name may connect (off by default: the board is on the LAN)
     /// password_file=I:\passwords.txt   # default: that file if present; empty: none
     /// acl_file=I:\acl.txt     # default: that file if present; empty: none
+    /// hide_refusal_reasons=false  # 5.0 refusals by the rules get 0x80 Unspecified error, not 0x87 Not authorized
     /// token_secret_file=I:\jwt.secret  # JWT authentication, HS256: the shared secret (32 bytes at least); empty: none
     /// token_public_key=I:\jwt.pem      # JWT authentication, RS256: the issuer's RSA public key (PEM); empty: none
     /// token_algorithms=HS256,RS256    # those allowed (each also needs its key)
@@ -86,6 +87,9 @@ namespace NanoBroker.Esp32
         /// listens on the LAN, and anonymous access on a non-loopback address must be asked for.
         /// </summary>
         public bool AllowAnonymous;
+
+        /// <summary>hide_refusal_reasons: what the rules refuse gets 0x80, not 0x87 (AccessControl.HidesRefusalReasons).</summary>
+        public bool HideRefusalReasons;
 
         /// <summary>password_file: null when the key is absent (then <see cref="DefaultPasswordFile"/> if present), "" for none.</summary>
         public string PasswordFile;
@@ -193,6 +197,7 @@ namespace NanoBroker.Esp32
                 case "persist_queued": PersistQueuedOf(value); break;
                 case "verbose": Verbose = Bool(key, value, Verbose); break;
                 case "allow_anonymous": AllowAnonymous = Bool(key, value, AllowAnonymous); break;
+                case "hide_refusal_reasons": HideRefusalReasons = Bool(key, value, HideRefusalReasons); break;
                 case "password_file": PasswordFile = value; break;
                 case "acl_file": AclFile = value; break;
                 case "mdns": Mdns = Bool(key, value, Mdns); break;

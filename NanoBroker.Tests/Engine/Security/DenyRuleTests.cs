@@ -131,6 +131,28 @@ namespace NanoBroker.Tests.Engine.Security
         }
 
         [TestMethod]
+        public void HiddenRefusalReasonsAre0x80_MQTT_3_9_3_and_3_4_2_1()
+        {
+            // 0x80 Unspecified error: "the Server either does not wish to reveal the reason or none of the other Reason
+            // Codes apply" (Eclipse Paho's 5.0 test_subscribe_failure expects it); 0x87 without the setting (above).
+            TestBroker b = V5Clients.Broker();
+            AccessControl access = TestAccess.Make(Rules, true);
+            access.HidesRefusalReasons = true;
+            b.Broker.Access = access;
+            TestClient anonymous = V5Clients.Connect(b, "anon");
+            anonymous.Send(V5Packets.Subscribe(5, "test/nosubscribe", 2, 0));
+            Assert.AreEqual((int)ReasonCode.UnspecifiedError, (int)anonymous.Read5().ReasonCodes[0]);
+            anonymous.Send(V5Packets.Subscribe(6, "$share/g/test/+", 0, 0));
+            Assert.AreEqual((int)ReasonCode.UnspecifiedError, (int)anonymous.Read5().ReasonCodes[0]);
+            anonymous.Send(V5Packets.Publish("test/nosubscribe", "x", 1, false, false, 7, null));
+            V5Packet puback = anonymous.Read5();
+            Assert.AreEqual(PacketType.PubAck, puback.Type);
+            Assert.AreEqual((int)ReasonCode.UnspecifiedError, puback.ReasonCode);
+            anonymous.Send(V5Packets.Subscribe(8, "test/other", 1, 0));
+            Assert.AreEqual(1, (int)anonymous.Read5().ReasonCodes[0], "what the rules allow is granted as before");
+        }
+
+        [TestMethod]
         public void FiltersOverlapWhenSomeTopicMatchesBoth()
         {
             Assert.IsTrue(Overlaps("#", "secret/a"));
