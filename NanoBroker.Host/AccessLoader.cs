@@ -37,7 +37,7 @@ namespace NanoBroker.Host
         }
 
         /// <summary>The file's bytes; a missing or unreadable file is an <see cref="InvalidDataException"/> naming the option.</summary>
-        private static byte[] Read(string option, string file)
+        internal static byte[] Read(string option, string file)
         {
             try
             {

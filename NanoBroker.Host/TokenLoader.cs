@@ -1,4 +1,3 @@
-using System;
 using System.IO;
 using NanoBroker.Tokens;
 
@@ -21,13 +20,13 @@ namespace NanoBroker.Host
             }
             else if (settings.TokenSecretFile != null)
             {
-                string text = System.Text.Encoding.UTF8.GetString(Read("--token-secret-file", settings.TokenSecretFile)).TrimEnd('\r', '\n');
+                string text = System.Text.Encoding.UTF8.GetString(AccessLoader.Read("--token-secret-file", settings.TokenSecretFile)).TrimEnd('\r', '\n');
                 tokens.Secret = System.Text.Encoding.UTF8.GetBytes(text);
             }
             if (settings.TokenPublicKeyFile != null)
             {
                 string problem;
-                tokens.PublicKey = RsaPublicKey.FromPem(Read("--token-public-key", settings.TokenPublicKeyFile), tokens.MaxRsaBits, out problem);
+                tokens.PublicKey = RsaPublicKey.FromPem(AccessLoader.Read("--token-public-key", settings.TokenPublicKeyFile), tokens.MaxRsaBits, out problem);
                 if (tokens.PublicKey == null)
                 {
                     throw new InvalidDataException("--token-public-key " + settings.TokenPublicKeyFile + ": " + problem);
@@ -39,22 +38,6 @@ namespace NanoBroker.Host
                 throw new InvalidDataException("token authentication: " + wrong);
             }
             return new JwtVerifier(tokens);
-        }
-
-        private static byte[] Read(string option, string file)
-        {
-            try
-            {
-                return File.ReadAllBytes(file);
-            }
-            catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
-            {
-                throw new InvalidDataException(option + " " + file + ": no such file");
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                throw new InvalidDataException(option + " " + file + ": cannot read it (" + e.Message + ")");
-            }
         }
     }
 }
