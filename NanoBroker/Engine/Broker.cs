@@ -43,6 +43,7 @@ namespace NanoBroker
         private readonly BufferPool sendLender;
 
         private readonly MessageCopy copy;
+        private readonly AccessRecheck recheck;
         private readonly StorageKeeper keeper;
         private readonly Journal journal;
         private readonly OutboundFlow flow;
@@ -105,6 +106,7 @@ namespace NanoBroker
             journal = new Journal(options, keeper, pool, copy, context);
             sessions = new SessionTable(options, subscriptions, pool, journal, context);
             flow = new OutboundFlow(connections, sessions, subscriptions, retained, pool, journal, copy, context);
+            recheck = new AccessRecheck(sessions, subscriptions, copy, context);
             router = new Router(sessions, subscriptions, retained, pool, flow, journal, keeper, copy, context);
             sessions.SharedHandOff = router;
             // A will per session; at least a slot per connection too, for the WillSet records of logs written before wills
@@ -121,7 +123,7 @@ namespace NanoBroker
             AckPacket ack = new AckPacket(shared);
             framing = new Framing(options.MaxPacketSize, disconnector, ack);
             live = new LiveSet(options, sessions, subscriptions, retained, pool, wills, journal, keeper, copy);
-            connectHandler = new ConnectHandler(connections, sessions, wills, keeper, flow, disconnector, new EnhancedAuth(options, context), shared, context);
+            connectHandler = new ConnectHandler(connections, sessions, wills, keeper, flow, disconnector, recheck, new EnhancedAuth(options, context), shared, context);
             publishHandler = new PublishHandler(sessions, router, flow, framing, ack, disconnector, context);
             subscribeHandler = new SubscribeHandler(sessions, subscriptions, keeper, journal, flow, disconnector, shared, context);
             sys = new SysPublisher(connections, sessions, subscriptions, retained, pool, keeper, router, copy, context);
@@ -353,7 +355,7 @@ namespace NanoBroker
             sessions.SharedHandOff = router;
             keeper.Restored();
             restorer.SettleQueues();
-            restorer.ApplyAccess();
+            restorer.ApplyAccess(recheck);
             int published = wills.PublishRestored();
             keeper.UpgradeIfNeeded(live);
             CommitStorage();

@@ -22,10 +22,11 @@ namespace NanoBroker
         private readonly StorageKeeper keeper;
         private readonly OutboundFlow flow;
         private readonly Disconnector disconnector;
+        private readonly AccessRecheck recheck;
         private readonly EnhancedAuth exchanges;
         private readonly EngineContext context;
 
-        internal ConnectHandler(ConnectionTable connections, SessionTable sessions, Wills wills, StorageKeeper keeper, OutboundFlow flow, Disconnector disconnector, EnhancedAuth exchanges, Properties shared, EngineContext context)
+        internal ConnectHandler(ConnectionTable connections, SessionTable sessions, Wills wills, StorageKeeper keeper, OutboundFlow flow, Disconnector disconnector, AccessRecheck recheck, EnhancedAuth exchanges, Properties shared, EngineContext context)
         {
             // The CONNECT kept by an exchange is decoded into the shared block only once the AUTH's is read.
             connect = new ConnectPacket(shared, new Properties());
@@ -37,6 +38,7 @@ namespace NanoBroker
             this.keeper = keeper;
             this.flow = flow;
             this.disconnector = disconnector;
+            this.recheck = recheck;
             this.context = context;
         }
 
@@ -298,6 +300,12 @@ namespace NanoBroker
 
             c.User = user;
             c.TokenExpiresAt = tokenExpiresAt;
+            if (tokenExpiresAt != 0)
+            {
+                // An identity's rules are its latest token's: what its sessions subscribed to under an earlier token
+                // is decided again, as the rule file's grants are at each start.
+                recheck.OwnedBy(user, "the rules of its identity's latest token do not grant it");
+            }
             c.ReceiveMaximum = connect.Properties.ReceiveMaximum;
             c.MaximumPacketSize = connect.Properties.MaximumPacketSize > int.MaxValue ? 0 : (int)connect.Properties.MaximumPacketSize;
             c.KeepAliveMs = keepAlive * 1000;
@@ -373,7 +381,29 @@ namespace NanoBroker
                 return TokenRefused;
             }
             AccessControl access = context.Access;
+            if (access.FindUser(identity, tokens.IdentityStart, tokens.IdentityLength) >= 0)
+            {
+                // One name, one identity: a session's owner is recorded by name, and must come back as the same one.
+                TokenProblem = "token refused: its identity is the name of a password-file user";
+                return TokenRefused;
+            }
             int user = access.TokenUser(identity, tokens.IdentityStart, tokens.IdentityLength);
+            if (user < 0)
+            {
+                // Full: the identities that no session belongs to any more (every connected client's is its session's
+                // owner) make room. The table holds MaxSessions + MaxClients, so this finds room.
+                access.StartTokenSweep();
+                for (int i = 0; i < sessions.Length; i++)
+                {
+                    Session s = sessions.At(i);
+                    if (s.InUse)
+                    {
+                        access.HoldTokenUser(s.Owner);
+                    }
+                }
+                access.ForgetUnheldTokenUsers();
+                user = access.TokenUser(identity, tokens.IdentityStart, tokens.IdentityLength);
+            }
             if (user < 0)
             {
                 TokenProblem = "token identity table full (" + context.Options.MaxSessions + " + " + context.Options.MaxClients + " identities)";

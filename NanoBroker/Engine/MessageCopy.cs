@@ -4,7 +4,8 @@ namespace NanoBroker
 {
     /// <summary>
     /// One message the engine itself routes or records, as bytes: topic, properties, then payload (a will being published, a
-    /// $SYS value, a retained message, will or filter a compaction writes). One packet's worth, allocated once.
+    /// $SYS value, a retained message, will or filter a compaction writes, a filter whose access is decided again). One
+    /// packet's worth, allocated once.
     /// Whoever fills it reads it before anything else fills it: routing from it may journal it, but never
     /// fills it anew (a queued message is journaled through the journal's own copy).
     /// </summary>

@@ -139,7 +139,7 @@ namespace NanoBroker
         /// dropped, and a subscription the rules no longer grant its owner delivers nothing (it is kept, and
         /// checked again at the next start). Queued messages were checked as they were replayed.
         /// </summary>
-        internal void ApplyAccess()
+        internal void ApplyAccess(AccessRecheck recheck)
         {
             AccessControl access = context.Access;
             if (access == null)
@@ -155,27 +155,7 @@ namespace NanoBroker
                     sessions.Discard(s);
                 }
             }
-            for (int i = 0; i < sessions.Length; i++)
-            {
-                Session s = sessions.At(i);
-                for (int e = subscriptions.FirstOf(s.Id); e >= 0; e = subscriptions.NextOf(e))
-                {
-                    // The filter proper, as SUBSCRIBE checks it: a shared subscription's without "$share/{ShareName}/".
-                    int filterLength = subscriptions.Nodes.CopyPath(subscriptions.NodeOf(e), copy.Bytes, 0);
-                    byte given = access.SubscribeAccess(s.Owner, s.ClientId, 0, s.ClientIdLength, copy.Bytes, 0, filterLength);
-                    if (given == SubscribeAccess.Checked && subscriptions.Group[e] != SubscriptionTree.None)
-                    {
-                        // As at SUBSCRIBE: a shared subscription is granted whole or not at all.
-                        given = SubscribeAccess.Refused;
-                    }
-                    subscriptions.SetAccess(e, given);
-                    if (given == SubscribeAccess.Refused)
-                    {
-                        context.Warn("storage: the subscription of " + s.ClientIdText() + " to " + Utf8.GetString(copy.Bytes, 0, filterLength)
-                            + " delivers nothing: the access rules no longer grant it");
-                    }
-                }
-            }
+            recheck.All("the access rules of this start do not grant it");
         }
 
         // The owner a SessionSet record names: a user index (a token identity's when tokens are on), Anonymous (no

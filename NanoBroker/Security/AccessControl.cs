@@ -25,11 +25,13 @@ namespace NanoBroker.Security
         private byte[][] hashes = new byte[0][];
         private int[] iterations = new int[0];
 
-        // Identities authenticated by tokens (NanoBroker.Tokens), user indexes from UserCount on: each name, and the
-        // rules of its latest token's rules claim packed as (rights, length high, length low, filter), or -1: none.
+        // Identities authenticated by tokens (NanoBroker.Tokens), user indexes from UserCount on: each name (null: a
+        // free slot), the rules of its latest token's rules claim packed as (rights, length high, length low, filter)
+        // or -1: none, and whether a sweep found it still held (ForgetUnheldTokenUsers).
         private byte[][] tokenNames = new byte[0][];
         private byte[][] tokenRules = new byte[0][];
         private int[] tokenRuleBytes = new int[0];
+        private bool[] tokenHeld = new bool[0];
         private int tokenCount;
 
         private byte[][] ruleTopics = new byte[0][];
@@ -102,6 +104,7 @@ namespace NanoBroker.Security
             tokenNames = new byte[capacity][];
             tokenRules = new byte[capacity][];
             tokenRuleBytes = new int[capacity];
+            tokenHeld = new bool[capacity];
             for (int i = 0; i < capacity; i++)
             {
                 tokenRules[i] = new byte[maxRuleBytes];
@@ -114,28 +117,72 @@ namespace NanoBroker.Security
         public bool TokenUsers { get { return tokenNames.Length > 0; } }
 
         /// <summary>
-        /// The user index of a token identity: found, or added with no rules claim (its name is copied once, the first
-        /// time it is seen); -1 when the table is full. Token identities are never password-file users, even of the
-        /// same name: "user" blocks of the rule file do not apply to them, "pattern" lines do.
+        /// The user index of a token identity: found, or added with no rules claim in a free slot (its name copied);
+        /// -1 when the table is full (<see cref="ForgetUnheldTokenUsers"/> frees slots). Token identities are never
+        /// password-file users: "user" blocks of the rule file do not apply to them, "pattern" lines do.
         /// </summary>
         public int TokenUser(byte[] name, int start, int length)
         {
+            int free = -1;
             for (int i = 0; i < tokenCount; i++)
             {
-                if (Topic.Equal(tokenNames[i], 0, tokenNames[i].Length, name, start, length))
+                if (tokenNames[i] == null)
+                {
+                    free = free < 0 ? i : free;
+                }
+                else if (Topic.Equal(tokenNames[i], 0, tokenNames[i].Length, name, start, length))
                 {
                     return userNames.Length + i;
                 }
             }
-            if (tokenCount == tokenNames.Length)
+            if (free < 0)
             {
-                return -1;
+                if (tokenCount == tokenNames.Length)
+                {
+                    return -1;
+                }
+                free = tokenCount++;
             }
             byte[] copy = new byte[length];
             System.Array.Copy(name, start, copy, 0, length);
-            tokenNames[tokenCount] = copy;
-            tokenRuleBytes[tokenCount] = -1;
-            return userNames.Length + tokenCount++;
+            tokenNames[free] = copy;
+            tokenRuleBytes[free] = -1;
+            return userNames.Length + free;
+        }
+
+        /// <summary>
+        /// Starts a sweep of the token identities: mark each user index still in use (the owners of sessions) with
+        /// <see cref="HoldTokenUser"/>, then <see cref="ForgetUnheldTokenUsers"/> frees the others' slots.
+        /// </summary>
+        public void StartTokenSweep()
+        {
+            for (int i = 0; i < tokenCount; i++)
+            {
+                tokenHeld[i] = false;
+            }
+        }
+
+        /// <summary>Marks user <paramref name="user"/> as in use in the sweep (any user index; only token identities count).</summary>
+        public void HoldTokenUser(int user)
+        {
+            int slot = user - userNames.Length;
+            if (slot >= 0 && slot < tokenCount)
+            {
+                tokenHeld[slot] = true;
+            }
+        }
+
+        /// <summary>Ends the sweep: the token identities not held are forgotten, their slots free for others.</summary>
+        public void ForgetUnheldTokenUsers()
+        {
+            for (int i = 0; i < tokenCount; i++)
+            {
+                if (!tokenHeld[i])
+                {
+                    tokenNames[i] = null;
+                    tokenRuleBytes[i] = -1;
+                }
+            }
         }
 
         /// <summary>

@@ -22,8 +22,13 @@ namespace NanoBroker.Tests.Engine.Security
 
         private static TestBroker Start(TokenSettings settings)
         {
+            return Start(settings, Rules);
+        }
+
+        private static TestBroker Start(TokenSettings settings, string rules)
+        {
             TestBroker b = new TestBroker();
-            b.Broker.Access = TestAccess.Make(Rules, false);
+            b.Broker.Access = TestAccess.Make(rules, false);
             b.Broker.Tokens = new JwtVerifier(settings);
             b.Broker.SetUnixTime(TestTokens.Now * 1000, b.Clock.Now);
             return b;
@@ -103,6 +108,53 @@ namespace NanoBroker.Tests.Engine.Security
             b.Connect(Connect("dev1", "jwt", Token("s1", TestTokens.Now + 3600)));
             b.ConnectExpecting(Connect("dev1", "jwt", Token("s2", TestTokens.Now + 3600)), ConnectReturnCode.NotAuthorized);
             b.ConnectExpecting(Connect("dev1", "jwt", Token("s1", TestTokens.Now + 3600)), ConnectReturnCode.Accepted);
+        }
+
+        [TestMethod]
+        public void IdentitiesNoSessionHoldsAnyMoreMakeRoomForNewOnes()
+        {
+            // A fleet: more identities over time than the table's MaxSessions + MaxClients (16 + 10), a few at once.
+            TestBroker b = Start(TestTokens.HmacSettings());
+            TestClient kept = b.Connect(TestAccess.Connect("kept", false, "jwt", Token("dev-kept", TestTokens.Now + 3600)));
+            for (int i = 0; i < 60; i++)
+            {
+                TestClient c = b.Connect(Connect("c" + i, "jwt", Token("dev-" + i, TestTokens.Now + 3600)));
+                b.Subscribe(c, "devices/dev-" + i + "/#", 0);
+                c.Disconnect();
+                c.Drop();
+            }
+            kept.Drop();
+            // The persistent session's identity was held throughout: it is still its owner's.
+            b.ConnectExpecting(TestAccess.Connect("kept", false, "jwt", Token("dev-0", TestTokens.Now + 3600)), ConnectReturnCode.NotAuthorized);
+            b.Connect(TestAccess.Connect("kept", false, "jwt", Token("dev-kept", TestTokens.Now + 3600)));
+        }
+
+        [TestMethod]
+        public void ATokenWhoseIdentityIsAPasswordFileUserIsRefused()
+        {
+            // One name, one identity: alice's sessions are alice's whichever way she is recorded.
+            TestBroker b = Start(TestTokens.HmacSettings());
+            b.ConnectExpecting(Connect("c1", "jwt", Token("alice", TestTokens.Now + 3600)), ConnectReturnCode.NotAuthorized);
+        }
+
+        [TestMethod]
+        public void ANewTokensNarrowerRulesApplyToSubscriptionsMadeUnderAnEarlierOne()
+        {
+            // The rule file lets everyone read and write devices/#: the claims alone narrow it.
+            TestBroker b = Start(TestTokens.HmacSettings(), "pattern readwrite devices/#\n");
+            TestClient publisher = b.Connect(Connect("pub", "jwt", Token("p1", TestTokens.Now + 3600)));
+            string wide = TestTokens.Hs256("{\"sub\":\"s1\",\"exp\":" + (TestTokens.Now + 3600) + ",\"acl\":{\"sub\":[\"devices/%u/#\"]}}");
+            TestClient c = b.Connect(TestAccess.Connect("dev1", false, "jwt", wide));
+            b.Subscribe(c, "devices/s1/cmd", 0);
+            c.Drop();
+            string narrow = TestTokens.Hs256("{\"sub\":\"s1\",\"exp\":" + (TestTokens.Now + 3600) + ",\"acl\":{\"sub\":[\"devices/%u/status\"]}}");
+            c = b.Connect(TestAccess.Connect("dev1", false, "jwt", narrow));
+            publisher.Publish("devices/s1/cmd", "reboot", 0, false, 0);
+            Assert.IsNull(c.Read(), "the latest token does not grant devices/s1/cmd");
+            c.Drop();
+            c = b.Connect(TestAccess.Connect("dev1", false, "jwt", wide));
+            publisher.Publish("devices/s1/cmd", "reboot", 0, false, 0);
+            Expect.Publish(c.Read(), "devices/s1/cmd", "reboot", 0, false);
         }
 
         [TestMethod]
