@@ -26,8 +26,8 @@ namespace NanoBroker.Host
             if (settings.TokenPublicKeyFile != null)
             {
                 string problem;
-                tokens.PublicKey = RsaPublicKey.FromPem(AccessLoader.Read("--token-public-key", settings.TokenPublicKeyFile), tokens.MaxRsaBits, out problem);
-                if (tokens.PublicKey == null)
+                tokens.RsaKey = RsaPublicKey.FromPem(AccessLoader.Read("--token-public-key", settings.TokenPublicKeyFile), tokens.MaxRsaBits, out problem);
+                if (tokens.RsaKey == null)
                 {
                     throw new InvalidDataException("--token-public-key " + settings.TokenPublicKeyFile + ": " + problem);
                 }

@@ -79,7 +79,7 @@ namespace NanoBroker.Tests.Device
             DeviceSettings settings = Settings("token_before_clock=maybe\ntoken_algorithms=none\n");
             Assert.IsNotNull(settings.Problems);
             Assert.IsFalse(settings.Tokens.TrustBeforeClockSet);
-            Assert.AreEqual(TokenAlgorithms.Hs256 | TokenAlgorithms.Rs256, settings.Tokens.Algorithms);
+            Assert.AreEqual(TokenAlgorithms.Hs256 | TokenAlgorithms.Rs256 | TokenAlgorithms.Es256, settings.Tokens.Algorithms);
         }
     }
 }

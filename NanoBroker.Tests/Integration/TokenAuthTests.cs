@@ -35,7 +35,7 @@ namespace NanoBroker.Tests.Integration
             TokenSettings settings = new TokenSettings();
             settings.Secret = Encoding.UTF8.GetBytes(Secret);
             string problem;
-            settings.PublicKey = RsaPublicKey.FromPem(Encoding.UTF8.GetBytes(Rsa.ExportSubjectPublicKeyInfoPem()), 2048, out problem);
+            settings.RsaKey = RsaPublicKey.FromPem(Encoding.UTF8.GetBytes(Rsa.ExportSubjectPublicKeyInfoPem()), 2048, out problem);
             Assert.IsNull(problem);
             settings.Audience = "mqtt";
             settings.SkewSeconds = 0;

@@ -5,8 +5,8 @@ namespace NanoBroker.Tokens
 {
     /// <summary>
     /// Verifies a JWT (RFC 7519) in JWS compact serialization (RFC 7515 section 7.1) as a CONNECT password: the
-    /// header's "alg" is one the settings accept and has its key (so an RS256 public key is never taken for an HS256
-    /// secret: RFC 8725 section 2.1), the signature, then the claims: "exp" (required) and "nbf" against the clock with
+    /// header's "alg" is one the settings accept and has its key (so an RS256 or ES256 public key is never taken for
+    /// an HS256 secret, nor one kind of key for the other: RFC 8725 section 2.1), the signature, then the claims: "exp" (required) and "nbf" against the clock with
     /// the skew, "iss" and "aud" when configured, the identity claim, and the optional rules claim. A header with
     /// "crit" is refused (no extension is understood: RFC 7515 section 4.1.11). Every array is sized by the settings
     /// at construction; a verification allocates nothing.
@@ -23,6 +23,7 @@ namespace NanoBroker.Tokens
         private readonly HmacSha256 hmac;
         private readonly Sha256 sha;
         private readonly RsaSignature rsa;
+        private readonly EcdsaSignature ecdsa;
         private readonly JsonReader json = new JsonReader();
         private readonly byte[] header = new byte[MaxHeaderBytes];
         private readonly byte[] signature;
@@ -63,9 +64,16 @@ namespace NanoBroker.Tokens
             {
                 hmac.SetKey(settings.Secret, 0, settings.Secret.Length);
             }
-            sha = settings.PublicKey != null ? new Sha256() : null;
-            rsa = settings.PublicKey != null ? new RsaSignature(settings.PublicKey.Bits) : null;
-            signature = new byte[settings.PublicKey != null ? settings.PublicKey.Bytes : HmacSha256.MacBytes];
+            sha = settings.RsaKey != null || settings.EcKey != null ? new Sha256() : null;
+            rsa = settings.RsaKey != null ? new RsaSignature(settings.RsaKey.Bits) : null;
+            ecdsa = settings.EcKey != null ? new EcdsaSignature() : null;
+            // Room for the longest signature an accepted key makes: an RSA modulus, R || S (64), a MAC (32).
+            int signatureBytes = settings.RsaKey != null ? settings.RsaKey.Bytes : HmacSha256.MacBytes;
+            if (ecdsa != null && signatureBytes < EcdsaSignature.SignatureBytes)
+            {
+                signatureBytes = EcdsaSignature.SignatureBytes;
+            }
+            signature = new byte[signatureBytes];
             Payload = new byte[settings.MaxTokenBytes * 3 / 4];
             RuleRights = new int[settings.MaxClaimRules];
             RuleStart = new int[settings.MaxClaimRules];
@@ -111,7 +119,7 @@ namespace NanoBroker.Tokens
             }
             // The signing input is the token up to the second dot (RFC 7515 section 5.2 step 8).
             if (!(algorithm == TokenAlgorithms.Hs256 ? MacMatches(token, start, secondDot - start, signatureLength)
-                : SignatureMatches(token, start, secondDot - start, signatureLength)))
+                : SignatureMatches(algorithm, token, start, secondDot - start, signatureLength)))
             {
                 return TokenCheck.BadSignature;
             }
@@ -183,12 +191,14 @@ namespace NanoBroker.Tokens
             return difference == 0;
         }
 
-        private bool SignatureMatches(byte[] token, int start, int length, int signatureLength)
+        // RS256 or ES256: the algorithm is an accepted one, so its key is set.
+        private bool SignatureMatches(int algorithm, byte[] token, int start, int length, int signatureLength)
         {
             sha.Reset();
             sha.Update(token, start, length);
             sha.Final(digest, 0);
-            return rsa.Verify(settings.PublicKey, digest, signature, 0, signatureLength);
+            return algorithm == TokenAlgorithms.Rs256 ? rsa.Verify(settings.RsaKey, digest, signature, 0, signatureLength)
+                : ecdsa.Verify(settings.EcKey, digest, signature, 0, signatureLength);
         }
 
         private int ReadClaims(int payloadLength, long now)

@@ -94,6 +94,35 @@ namespace NanoBroker.Tokens
             Multiply(accumulator, result, m, limbs, negativeInverse, result);
         }
 
+        /// <summary>
+        /// As the other Power, for an exponent of <paramref name="exponentLimbs"/> limbs (least significant first, not
+        /// zero): Fermat's inverse x^(m-2) of the elliptic-curve arithmetic. Left to right, square and multiply.
+        /// </summary>
+        public void Power(uint[] x, uint[] exponent, int exponentLimbs, uint[] m, int limbs, uint[] rSquared, uint negativeInverse, uint[] result)
+        {
+            Multiply(x, rSquared, m, limbs, negativeInverse, square);
+            Copy(square, accumulator, limbs);
+            int top = exponentLimbs * 32 - 1;
+            while (((exponent[top / 32] >> (top % 32)) & 1) == 0)
+            {
+                top--;
+            }
+            for (int bit = top - 1; bit >= 0; bit--)
+            {
+                Multiply(accumulator, accumulator, m, limbs, negativeInverse, accumulator);
+                if (((exponent[bit / 32] >> (bit % 32)) & 1) != 0)
+                {
+                    Multiply(accumulator, square, m, limbs, negativeInverse, accumulator);
+                }
+            }
+            for (int i = 0; i < limbs; i++)
+            {
+                result[i] = 0;
+            }
+            result[0] = 1;
+            Multiply(accumulator, result, m, limbs, negativeInverse, result);
+        }
+
         /// <summary>A big-endian unsigned integer of <paramref name="count"/> bytes as <paramref name="limbs"/> limbs, least significant first.</summary>
         public static void ToLimbs(byte[] bytes, int start, int count, uint[] into, int limbs)
         {
@@ -131,8 +160,11 @@ namespace NanoBroker.Tokens
             return false;
         }
 
-        // into = a b R^-1 mod m (CIOS); into may be a or b: the product builds in its own array.
-        private void Multiply(uint[] a, uint[] b, uint[] m, int limbs, uint negativeInverse, uint[] into)
+        /// <summary>
+        /// <paramref name="into"/> = a b R^-1 mod m (CIOS), for a and b less than m; into may be a or b (the product
+        /// builds in its own array). On numbers in Montgomery form (x R mod m) it is their product in that form.
+        /// </summary>
+        public void Multiply(uint[] a, uint[] b, uint[] m, int limbs, uint negativeInverse, uint[] into)
         {
             uint[] t = product;
             for (int i = 0; i < limbs + 2; i++)
@@ -172,8 +204,50 @@ namespace NanoBroker.Tokens
             Copy(t, into, limbs);
         }
 
-        // a -= b over limbs (the borrow out of the top is dropped: callers subtract only when a >= b, or a has an extra top bit).
-        private static void Subtract(uint[] a, uint[] b, int limbs)
+        /// <summary><paramref name="into"/> = a + b mod m, for a and b less than m; into may be a or b.</summary>
+        public static void AddModulo(uint[] a, uint[] b, uint[] m, int limbs, uint[] into)
+        {
+            ulong carry = 0;
+            for (int i = 0; i < limbs; i++)
+            {
+                ulong sum = (ulong)a[i] + b[i] + carry;
+                into[i] = (uint)sum;
+                carry = sum >> 32;
+            }
+            if (carry != 0 || !Less(into, m, limbs))
+            {
+                Subtract(into, m, limbs);
+            }
+        }
+
+        /// <summary><paramref name="into"/> = a - b mod m, for a and b less than m; into may be a or b.</summary>
+        public static void SubtractModulo(uint[] a, uint[] b, uint[] m, int limbs, uint[] into)
+        {
+            long borrow = 0;
+            for (int i = 0; i < limbs; i++)
+            {
+                long difference = (long)a[i] - b[i] - borrow;
+                into[i] = (uint)difference;
+                borrow = difference < 0 ? 1 : 0;
+            }
+            if (borrow != 0)
+            {
+                // The difference wrapped around 2^(32 limbs): adding m brings it back (the carry out is the wrap's).
+                ulong carry = 0;
+                for (int i = 0; i < limbs; i++)
+                {
+                    ulong sum = (ulong)into[i] + m[i] + carry;
+                    into[i] = (uint)sum;
+                    carry = sum >> 32;
+                }
+            }
+        }
+
+        /// <summary>
+        /// a -= b over limbs; the borrow out of the top is dropped: callers subtract only when a &gt;= b, or a has an
+        /// extra top bit.
+        /// </summary>
+        public static void Subtract(uint[] a, uint[] b, int limbs)
         {
             long borrow = 0;
             for (int i = 0; i < limbs; i++)

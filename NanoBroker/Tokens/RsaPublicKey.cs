@@ -14,6 +14,9 @@ namespace NanoBroker.Tokens
         // 1.2.840.113549.1.1.1 rsaEncryption, DER content bytes.
         private static readonly byte[] RsaEncryption = { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01 };
 
+        /// <summary>The problem <see cref="FromPem"/> gives for a SubjectPublicKeyInfo of another algorithm.</summary>
+        public const string NotRsa = "not an RSA key (algorithm is not rsaEncryption)";
+
         /// <summary>The modulus, 32-bit limbs least significant first.</summary>
         public readonly uint[] Modulus;
 
@@ -97,9 +100,9 @@ namespace NanoBroker.Tokens
                 }
                 int algorithmEnd = r.Position + algorithm;
                 int oid = r.Enter(DerReader.ObjectIdentifier);
-                if (oid != RsaEncryption.Length || !Same(der, r.Position, RsaEncryption))
+                if (oid != RsaEncryption.Length || !Pem.Same(der, r.Position, RsaEncryption))
                 {
-                    problem = "not an RSA key (algorithm is not rsaEncryption)";
+                    problem = NotRsa;
                     return null;
                 }
                 r.Skip(algorithmEnd - r.Position);
@@ -162,71 +165,12 @@ namespace NanoBroker.Tokens
             return new RsaPublicKey(der, modulusStart, modulusLength, (uint)exponent);
         }
 
-        // The base64 between the BEGIN and END lines, decoded into der; -1 if there is none.
+        // The DER of the first "RSA PUBLIC KEY" or "PUBLIC KEY" block into der; -1 if there is none.
         private static int PemBody(byte[] pem, byte[] der, out bool pkcs1)
         {
-            pkcs1 = false;
-            int begin = Find(pem, 0, "-----BEGIN RSA PUBLIC KEY-----");
-            int headerLength = 30;
-            if (begin >= 0)
-            {
-                pkcs1 = true;
-            }
-            else
-            {
-                begin = Find(pem, 0, "-----BEGIN PUBLIC KEY-----");
-                headerLength = 26;
-            }
-            if (begin < 0)
-            {
-                return -1;
-            }
-            int end = Find(pem, begin + headerLength, "-----END ");
-            if (end < 0)
-            {
-                return -1;
-            }
-            // The base64 letters without line breaks or spaces, gathered at the front of der before decoding in place.
-            byte[] letters = new byte[end - begin];
-            int count = 0;
-            for (int i = begin + headerLength; i < end; i++)
-            {
-                byte c = pem[i];
-                if (c != '\r' && c != '\n' && c != ' ' && c != '\t')
-                {
-                    letters[count++] = c;
-                }
-            }
-            return NanoBroker.Security.Base64.Decode(letters, 0, count, der, 0, der.Length);
-        }
-
-        private static int Find(byte[] text, int from, string marker)
-        {
-            for (int i = from; i + marker.Length <= text.Length; i++)
-            {
-                int k = 0;
-                while (k < marker.Length && text[i + k] == marker[k])
-                {
-                    k++;
-                }
-                if (k == marker.Length)
-                {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        private static bool Same(byte[] bytes, int start, byte[] expected)
-        {
-            for (int i = 0; i < expected.Length; i++)
-            {
-                if (bytes[start + i] != expected[i])
-                {
-                    return false;
-                }
-            }
-            return true;
+            int length = Pem.Body(pem, "RSA PUBLIC KEY", der);
+            pkcs1 = length >= 0;
+            return pkcs1 ? length : Pem.Body(pem, "PUBLIC KEY", der);
         }
     }
 }

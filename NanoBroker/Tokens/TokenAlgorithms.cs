@@ -12,6 +12,9 @@ namespace NanoBroker.Tokens
         /// <summary>RSASSA-PKCS1-v1_5 with SHA-256 under an RSA public key (RFC 7518 section 3.3).</summary>
         public const int Rs256 = 2;
 
+        /// <summary>ECDSA on P-256 with SHA-256 under an EC public key (RFC 7518 section 3.4).</summary>
+        public const int Es256 = 4;
+
         /// <summary>
         /// The flags of a comma-separated list such as "HS256,RS256" (case as RFC 7518 spells the names), or -1 for an
         /// empty list or an unknown name ("none" included).
@@ -25,7 +28,7 @@ namespace NanoBroker.Tokens
                 int comma = list.IndexOf(',', start);
                 int stop = comma < 0 ? list.Length : comma;
                 string name = list.Substring(start, stop - start).Trim();
-                int flag = name == "HS256" ? Hs256 : name == "RS256" ? Rs256 : -1;
+                int flag = name == "HS256" ? Hs256 : name == "RS256" ? Rs256 : name == "ES256" ? Es256 : -1;
                 if (flag < 0)
                 {
                     return -1;
@@ -39,7 +42,8 @@ namespace NanoBroker.Tokens
         /// <summary>The flag of the "alg" header value at [start, start + length), or 0 for any other value.</summary>
         public static int Of(byte[] bytes, int start, int length)
         {
-            return JsonReader.Equal(bytes, start, length, "HS256") ? Hs256 : JsonReader.Equal(bytes, start, length, "RS256") ? Rs256 : 0;
+            return JsonReader.Equal(bytes, start, length, "HS256") ? Hs256 : JsonReader.Equal(bytes, start, length, "RS256") ? Rs256
+                : JsonReader.Equal(bytes, start, length, "ES256") ? Es256 : 0;
         }
     }
 }

@@ -13,18 +13,42 @@ namespace NanoBroker.Tokens
         public byte[] Secret;
 
         /// <summary>The RS256 key, or null: no RSA-signed token is accepted.</summary>
-        public RsaPublicKey PublicKey;
+        public RsaPublicKey RsaKey;
+
+        /// <summary>The ES256 key, or null: no ECDSA-signed token is accepted.</summary>
+        public EcPublicKey EcKey;
 
         /// <summary>The <see cref="TokenAlgorithms"/> flags allowed; an algorithm also needs its key (<see cref="Accepted"/>).</summary>
-        public int Algorithms = TokenAlgorithms.Hs256 | TokenAlgorithms.Rs256;
+        public int Algorithms = TokenAlgorithms.Hs256 | TokenAlgorithms.Rs256 | TokenAlgorithms.Es256;
 
-        /// <summary>The algorithms both allowed and keyed: HS256 with a secret, RS256 with a public key.</summary>
+        /// <summary>
+        /// The algorithms both allowed and keyed: HS256 with a secret, RS256 with an RSA key, ES256 with an EC key. Each
+        /// key serves its own algorithm only (RFC 8725 section 2.1): an RS256 token is never checked against an EC key.
+        /// </summary>
         public int Accepted
         {
             get
             {
-                return (Secret != null ? Algorithms & TokenAlgorithms.Hs256 : 0) | (PublicKey != null ? Algorithms & TokenAlgorithms.Rs256 : 0);
+                return (Secret != null ? Algorithms & TokenAlgorithms.Hs256 : 0) | (RsaKey != null ? Algorithms & TokenAlgorithms.Rs256 : 0)
+                    | (EcKey != null ? Algorithms & TokenAlgorithms.Es256 : 0);
             }
+        }
+
+        /// <summary>
+        /// Sets <see cref="RsaKey"/> or <see cref="EcKey"/> from a PEM public key, whichever its algorithm is (the
+        /// key decides whether RS256 or ES256 tokens are checked); null, or what is wrong with the key.
+        /// </summary>
+        public string LoadPublicKey(byte[] pem)
+        {
+            string problem;
+            EcKey = EcPublicKey.FromPem(pem, out problem);
+            // Not an EC key, or no "BEGIN PUBLIC KEY" block (PKCS#1 "BEGIN RSA PUBLIC KEY" has its own): RSA's turn.
+            if (EcKey != null || (problem != EcPublicKey.NotEc && problem != EcPublicKey.NotPem))
+            {
+                return problem;
+            }
+            RsaKey = RsaPublicKey.FromPem(pem, MaxRsaBits, out problem);
+            return problem == RsaPublicKey.NotRsa ? "neither an RSA key nor an EC P-256 key" : problem;
         }
 
         /// <summary>The claim whose string value is the client's identity (its user for rules and session ownership).</summary>
@@ -73,9 +97,9 @@ namespace NanoBroker.Tokens
             {
                 return "no token algorithm allowed";
             }
-            if (Secret == null && PublicKey == null)
+            if (Secret == null && RsaKey == null && EcKey == null)
             {
-                return "token authentication needs a secret (HS256) or a public key (RS256)";
+                return "token authentication needs a secret (HS256) or a public key (RS256 or ES256)";
             }
             if (Secret != null && Secret.Length < MinSecretBytes)
             {
@@ -83,11 +107,11 @@ namespace NanoBroker.Tokens
             }
             if (Accepted == 0)
             {
-                return "no allowed token algorithm has its key (HS256 needs the secret, RS256 the public key)";
+                return "no allowed token algorithm has its key (HS256 needs the secret, RS256 an RSA public key, ES256 an EC one)";
             }
-            if (PublicKey != null && PublicKey.Bits > MaxRsaBits)
+            if (RsaKey != null && RsaKey.Bits > MaxRsaBits)
             {
-                return "the public key has " + PublicKey.Bits + " bits, over the limit of " + MaxRsaBits;
+                return "the public key has " + RsaKey.Bits + " bits, over the limit of " + MaxRsaBits;
             }
             if (IdentityClaim == null || IdentityClaim.Length == 0 || SkewSeconds < 0 || MaxTokenBytes < 16 || MaxClaimRules < 0 || MaxClaimRuleBytes < 0)
             {

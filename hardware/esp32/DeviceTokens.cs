@@ -34,8 +34,8 @@ namespace NanoBroker.Esp32
             if (settings.TokenPublicKeyFile != null)
             {
                 string problem;
-                tokens.PublicKey = RsaPublicKey.FromPem(DeviceFiles.Read(settings.TokenPublicKeyFile, "token_public_key", MaxFileBytes), tokens.MaxRsaBits, out problem);
-                if (tokens.PublicKey == null)
+                tokens.RsaKey = RsaPublicKey.FromPem(DeviceFiles.Read(settings.TokenPublicKeyFile, "token_public_key", MaxFileBytes), tokens.MaxRsaBits, out problem);
+                if (tokens.RsaKey == null)
                 {
                     throw new Exception(settings.TokenPublicKeyFile + ": " + problem);
                 }
@@ -45,7 +45,7 @@ namespace NanoBroker.Esp32
             {
                 throw new Exception("token authentication (" + DeviceSettings.DefaultPath + "): " + wrong);
             }
-            log?.Info("tokens: JWT authentication on (" + (tokens.Secret != null ? "HS256 " : "") + (tokens.PublicKey != null ? "RS256 " : "")
+            log?.Info("tokens: JWT authentication on (" + (tokens.Secret != null ? "HS256 " : "") + (tokens.RsaKey != null ? "RS256 " : "")
                 + "accepted; " + (tokens.TrustBeforeClockSet ? "trusted" : "refused") + " until SNTP sets the clock)");
             return new JwtVerifier(tokens);
         }

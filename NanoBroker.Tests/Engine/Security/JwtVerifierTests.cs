@@ -74,7 +74,7 @@ namespace NanoBroker.Tests.Engine.Security
         {
             TokenSettings settings = Rfc7515A2Settings();
             Assert.IsNull(settings.Check());
-            Assert.AreEqual(2048, settings.PublicKey.Bits);
+            Assert.AreEqual(2048, settings.RsaKey.Bits);
             Assert.AreEqual(TokenCheck.Valid, TestTokens.Verify(settings, TestTokens.Rfc7515A2Token, BeforeRfcExpiry));
         }
 
@@ -147,7 +147,7 @@ namespace NanoBroker.Tests.Engine.Security
         public void AlgorithmNotAllowedIsRefusedThoughItsKeyIsSet()
         {
             TokenSettings settings = TestTokens.HmacSettings();
-            settings.PublicKey = TestTokens.Key(TestTokens.OpensslPem);
+            settings.RsaKey = TestTokens.Key(TestTokens.OpensslPem);
             settings.Algorithms = TokenAlgorithms.Rs256;
             Assert.AreEqual(TokenCheck.AlgorithmRefused, TestTokens.Verify(settings, TestTokens.OpensslHs256Token, TestTokens.Now));
         }

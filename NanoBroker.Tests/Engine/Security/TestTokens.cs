@@ -92,6 +92,57 @@ namespace NanoBroker.Tests.Engine.Security
             ".eyJzdWIiOiJkZXZpY2UtNyIsImlzcyI6Imh0dHBzOi8vaXNzdWVyLmV4YW1wbGUiLCJhdWQiOiJtcXR0IiwiZXhwIjoxNzAwMDAzNjAwfQ" +
             ".AYjibE6ll7fgRgU0QKaNOF6vbHTJekS8K6WvdEue_jc";
 
+        // RFC 7515 appendix A.3's P-256 key (its JWK "x" and "y") as SubjectPublicKeyInfo PEM, written with Python's
+        // cryptography package from the JWK and checked by `openssl pkey -pubin -in a3.pem -text`.
+        public const string Rfc7515A3Pem =
+            "-----BEGIN PUBLIC KEY-----\n" +
+            "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEf83OJ3D2xF1Bg8vub9tLe1gHMzV7\n" +
+            "6e8Tus9uPHvRVEXH8UTNG72bfocs3+257rn0s2ldbqkLJK2KRiMohYjlrQ==\n" +
+            "-----END PUBLIC KEY-----\n";
+
+        // RFC 7515 appendix A.3: ES256 of the claims of A.1 and A.2 under the key above; the signature is R || S.
+        public const string Rfc7515A3Token =
+            "eyJhbGciOiJFUzI1NiJ9" +
+            ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ" +
+            ".DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
+
+        // `openssl ecparam -name prime256v1 -genkey -noout -out es.key && openssl ec -in es.key -pubout -out es.pub`
+        public const string OpensslEcPem =
+            "-----BEGIN PUBLIC KEY-----\n" +
+            "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEgY0vuhSmIddc51jIX6pMUyi4jthX\n" +
+            "1SiO3RrTcI7slSuIY4ifOa5yDeZ00DZJ6jqX3HDU+/rLRJzpOr75QEpPHA==\n" +
+            "-----END PUBLIC KEY-----\n";
+
+        // ES256 made by openssl with es.key, the claims of OpensslRs256Token under HEADER {"alg":"ES256","typ":"JWT"}.
+        // openssl's signature is DER, SEQUENCE { INTEGER r, INTEGER s }: r and s taken out and padded to 32 bytes each:
+        //   der=$(printf '%s' "$input" | openssl dgst -sha256 -sign es.key -binary | openssl asn1parse -inform DER | awk -F: '/INTEGER/ {print $NF}')
+        //   sig=$(for v in $der; do printf '%064s' "$v" | tr ' ' 0; done | xxd -r -p | b64u)
+        public const string OpensslEs256Token =
+            "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9" +
+            ".eyJzdWIiOiJkZXZpY2UtNyIsImlzcyI6Imh0dHBzOi8vaXNzdWVyLmV4YW1wbGUiLCJhdWQiOlsibXF0dCIsIm90aGVyIl0sIm5iZiI6MTY5OTk5OTAwMCwiZXhwIjoxNzAwMDAzNjAwLCJhY2wiOnsicHViIjpbImRldmljZXMvJXUvdXAiXSwic3ViIjpbImRldmljZXMvJXUvZG93bi8jIl19fQ" +
+            ".L03J75Lkiv17LDRfVQtWxF0bzxs3HjmoMgtFtNmN0RscmmQHa1AOAez0Sjyq4Fdpt_cInF9poqx_iriBKrnvEg";
+
+        // Algorithm confusion with the EC key: HS256 whose "secret" is the text of OpensslEcPem (as PublicKeyAsSecretToken).
+        public const string EcKeyAsSecretToken =
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" +
+            ".eyJzdWIiOiJkZXZpY2UtNyIsImlzcyI6Imh0dHBzOi8vaXNzdWVyLmV4YW1wbGUiLCJhdWQiOiJtcXR0IiwiZXhwIjoxNzAwMDAzNjAwfQ" +
+            ".zsPVBWcNU7UaG3RbOeXOV5LX3feQYetQY2HzhWdvPT4";
+
+        /// <summary>The EC key of a PEM text, or null.</summary>
+        public static EcPublicKey EcKey(string pem)
+        {
+            string problem;
+            return EcPublicKey.FromPem(Utf8.GetBytes(pem), out problem);
+        }
+
+        /// <summary>Settings accepting ES256 under the key of <paramref name="pem"/>.</summary>
+        public static TokenSettings EcSettings(string pem)
+        {
+            TokenSettings settings = new TokenSettings();
+            settings.EcKey = EcKey(pem);
+            return settings;
+        }
+
         /// <summary>The key of a PEM text, or null.</summary>
         public static RsaPublicKey Key(string pem)
         {
@@ -111,7 +162,7 @@ namespace NanoBroker.Tests.Engine.Security
         public static TokenSettings RsaSettings(string pem)
         {
             TokenSettings settings = new TokenSettings();
-            settings.PublicKey = Key(pem);
+            settings.RsaKey = Key(pem);
             return settings;
         }
 
