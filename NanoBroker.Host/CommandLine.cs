@@ -255,7 +255,7 @@ namespace NanoBroker.Host
                     int algorithms = NanoBroker.Tokens.TokenAlgorithms.Parse(value);
                     if (algorithms < 0)
                     {
-                        throw new ArgumentException(name + " takes HS256, RS256 or both (comma-separated), not '" + value + "'");
+                        throw new ArgumentException(name + " takes HS256, RS256, ES256 or a comma-separated list of them, not '" + value + "'");
                     }
                     Tokens.Algorithms = algorithms;
                     return true;
@@ -428,8 +428,8 @@ namespace NanoBroker.Host
             s.AppendLine("                              whose user name is not in the password file has its password verified as a");
             s.AppendLine("                              token (README.md, \"Token authentication\")");
             s.AppendLine("  --token-secret-file FILE    the HS256 secret as a file's bytes (a trailing line break is dropped)");
-            s.AppendLine("  --token-public-key FILE     JWT authentication, RS256: the issuer's RSA public key (PEM, 2048 to 4096 bits)");
-            s.AppendLine("  --token-algorithms LIST     HS256, RS256 or HS256,RS256 (default); an algorithm also needs its key");
+            s.AppendLine("  --token-public-key FILE     JWT authentication, RS256 or ES256: the issuer's RSA (2048 to 4096 bits) or EC P-256 public key (PEM)");
+            s.AppendLine("  --token-algorithms LIST     HS256, RS256, ES256, comma-separated (default: all three); an algorithm also needs its key");
             s.AppendLine("  --token-identity-claim NAME the claim that is the client's user for %u and session ownership (default sub)");
             s.AppendLine("  --token-rules-claim NAME    the claim of topic rules {\"pub\":[..],\"sub\":[..],\"all\":[..]} (default acl)");
             s.AppendLine("  --token-issuer TEXT         the iss a token must carry (default: not checked)");

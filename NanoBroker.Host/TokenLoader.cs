@@ -25,9 +25,9 @@ namespace NanoBroker.Host
             }
             if (settings.TokenPublicKeyFile != null)
             {
-                string problem;
-                tokens.RsaKey = RsaPublicKey.FromPem(AccessLoader.Read("--token-public-key", settings.TokenPublicKeyFile), tokens.MaxRsaBits, out problem);
-                if (tokens.RsaKey == null)
+                // An RSA key (RS256) or an EC P-256 key (ES256): the key says which.
+                string problem = tokens.LoadPublicKey(AccessLoader.Read("--token-public-key", settings.TokenPublicKeyFile));
+                if (problem != null)
                 {
                     throw new InvalidDataException("--token-public-key " + settings.TokenPublicKeyFile + ": " + problem);
                 }

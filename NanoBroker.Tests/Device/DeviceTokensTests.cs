@@ -63,6 +63,36 @@ namespace NanoBroker.Tests.Device
         }
 
         [TestMethod]
+        public void AnEcKeyFileSetsEs256()
+        {
+            // token_public_key takes an EC P-256 key the same way: the key decides the algorithm.
+            string pem = Path.Combine(folder, "jwt-ec.pem");
+            File.WriteAllText(pem, TestTokens.OpensslEcPem);
+            DeviceSettings settings = Settings("token_public_key=" + pem + "\ntoken_audience=mqtt\ntoken_algorithms=ES256\n");
+            Assert.IsNull(settings.Problems, settings.Problems);
+            JwtVerifier verifier = DeviceTokens.Load(settings, null);
+            Assert.IsNotNull(verifier);
+            Assert.IsNotNull(verifier.Settings.EcKey);
+            Assert.IsNull(verifier.Settings.RsaKey);
+            Assert.AreEqual(TokenAlgorithms.Es256, verifier.Settings.Accepted);
+            byte[] token = System.Text.Encoding.UTF8.GetBytes(TestTokens.OpensslEs256Token);
+            Assert.AreEqual(TokenCheck.Valid, verifier.Verify(token, 0, token.Length, TestTokens.Now));
+            Assert.AreEqual(TokenCheck.Expired, verifier.Verify(token, 0, token.Length, 1700003600 + 3600));
+            // An RS256 token under the EC key: refused (RFC 8725 section 2.1).
+            token = System.Text.Encoding.UTF8.GetBytes(TestTokens.OpensslRs256Token);
+            Assert.AreEqual(TokenCheck.AlgorithmRefused, verifier.Verify(token, 0, token.Length, TestTokens.Now));
+        }
+
+        [TestMethod]
+        public void AnEcKeyWithOnlyRs256AllowedStopsTheBoard()
+        {
+            string pem = Path.Combine(folder, "jwt-ec.pem");
+            File.WriteAllText(pem, TestTokens.OpensslEcPem);
+            Exception refused = Assert.ThrowsExactly<Exception>(() => DeviceTokens.Load(Settings("token_public_key=" + pem + "\ntoken_algorithms=RS256\n"), null));
+            StringAssert.Contains(refused.Message, "no allowed token algorithm has its key");
+        }
+
+        [TestMethod]
         public void AShortSecretOrABadKeyStopsTheBoard()
         {
             string secret = Path.Combine(folder, "jwt.secret");

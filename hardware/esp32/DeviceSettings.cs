@@ -23,8 +23,8 @@ namespace NanoBroker.Esp32
     /// acl_file=I:\acl.txt     # default: that file if present; empty: none
     /// hide_refusal_reasons=false  # 5.0 refusals by the rules get 0x80 Unspecified error, not 0x87 Not authorized
     /// token_secret_file=I:\jwt.secret  # JWT authentication, HS256: the shared secret (32 bytes at least); empty: none
-    /// token_public_key=I:\jwt.pem      # JWT authentication, RS256: the issuer's RSA public key (PEM); empty: none
-    /// token_algorithms=HS256,RS256    # those allowed (each also needs its key)
+    /// token_public_key=I:\jwt.pem      # JWT authentication, RS256 or ES256: the issuer's RSA or EC P-256 public key (PEM); empty: none
+    /// token_algorithms=HS256,RS256,ES256 # those allowed (each also needs its key)
     /// token_identity_claim=sub        # the claim that is the client's user (%u, session ownership)
     /// token_rules_claim=acl           # {"pub":[..],"sub":[..],"all":[..]} topic filters, with the rule file
     /// token_issuer=                   # the iss a token must carry; empty: not checked
@@ -103,7 +103,7 @@ namespace NanoBroker.Esp32
         /// <summary>token_secret_file: the HS256 secret's file, or null.</summary>
         public string TokenSecretFile;
 
-        /// <summary>token_public_key: the RS256 key's PEM file, or null.</summary>
+        /// <summary>token_public_key: the RS256 (RSA) or ES256 (EC P-256) key's PEM file, or null.</summary>
         public string TokenPublicKeyFile;
 
         /// <summary>Announce the broker over mDNS / DNS-SD (<c>_mqtt._tcp.local</c>); on unless mdns=false.</summary>
@@ -205,7 +205,7 @@ namespace NanoBroker.Esp32
                 case "token_public_key": TokenPublicKeyFile = value.Length > 0 ? value : null; break;
                 case "token_algorithms":
                     int algorithms = NanoBroker.Tokens.TokenAlgorithms.Parse(value);
-                    if (algorithms < 0) Problem("token_algorithms takes HS256, RS256 or both, not '" + value + "'");
+                    if (algorithms < 0) Problem("token_algorithms takes HS256, RS256, ES256 or a comma-separated list of them, not '" + value + "'");
                     else Tokens.Algorithms = algorithms;
                     break;
                 case "token_identity_claim": if (value.Length > 0) Tokens.IdentityClaim = value; break;

@@ -4,8 +4,8 @@ using NanoBroker.Tokens;
 namespace NanoBroker.Esp32
 {
     /// <summary>
-    /// The board's token authentication, from <c>token_secret_file</c> (HS256) and <c>token_public_key</c> (RS256, a
-    /// PEM file) and the other <c>token_*</c> keys of nanobroker.ini (<see cref="DeviceSettings"/>). Off without a key file.
+    /// The board's token authentication, from <c>token_secret_file</c> (HS256) and <c>token_public_key</c> (a PEM
+    /// file: an RSA key for RS256 or an EC P-256 key for ES256) and the other <c>token_*</c> keys of nanobroker.ini (<see cref="DeviceSettings"/>). Off without a key file.
     /// </summary>
     public static class DeviceTokens
     {
@@ -33,9 +33,9 @@ namespace NanoBroker.Esp32
             }
             if (settings.TokenPublicKeyFile != null)
             {
-                string problem;
-                tokens.RsaKey = RsaPublicKey.FromPem(DeviceFiles.Read(settings.TokenPublicKeyFile, "token_public_key", MaxFileBytes), tokens.MaxRsaBits, out problem);
-                if (tokens.RsaKey == null)
+                // An RSA key (RS256) or an EC P-256 key (ES256): the key says which.
+                string problem = tokens.LoadPublicKey(DeviceFiles.Read(settings.TokenPublicKeyFile, "token_public_key", MaxFileBytes));
+                if (problem != null)
                 {
                     throw new Exception(settings.TokenPublicKeyFile + ": " + problem);
                 }
@@ -45,7 +45,7 @@ namespace NanoBroker.Esp32
             {
                 throw new Exception("token authentication (" + DeviceSettings.DefaultPath + "): " + wrong);
             }
-            log?.Info("tokens: JWT authentication on (" + (tokens.Secret != null ? "HS256 " : "") + (tokens.RsaKey != null ? "RS256 " : "")
+            log?.Info("tokens: JWT authentication on (" + (tokens.Secret != null ? "HS256 " : "") + (tokens.RsaKey != null ? "RS256 " : "") + (tokens.EcKey != null ? "ES256 " : "")
                 + "accepted; " + (tokens.TrustBeforeClockSet ? "trusted" : "refused") + " until SNTP sets the clock)");
             return new JwtVerifier(tokens);
         }
