@@ -204,22 +204,6 @@ namespace NanoBroker.Tokens
             Copy(t, into, limbs);
         }
 
-        /// <summary><paramref name="into"/> = a + b mod m, for a and b less than m; into may be a or b.</summary>
-        public static void AddModulo(uint[] a, uint[] b, uint[] m, int limbs, uint[] into)
-        {
-            ulong carry = 0;
-            for (int i = 0; i < limbs; i++)
-            {
-                ulong sum = (ulong)a[i] + b[i] + carry;
-                into[i] = (uint)sum;
-                carry = sum >> 32;
-            }
-            if (carry != 0 || !Less(into, m, limbs))
-            {
-                Subtract(into, m, limbs);
-            }
-        }
-
         /// <summary><paramref name="into"/> = a - b mod m, for a and b less than m; into may be a or b.</summary>
         public static void SubtractModulo(uint[] a, uint[] b, uint[] m, int limbs, uint[] into)
         {

@@ -26,6 +26,7 @@ namespace NanoBroker.Tokens
         private static readonly uint[] GX = { 0xD898C296, 0xF4A13945, 0x2DEB33A0, 0x77037D81, 0x63A440F2, 0xF8BCE6E5, 0xE12C4247, 0x6B17D1F2 };
         private static readonly uint[] GY = { 0x37BF51F5, 0xCBB64068, 0x6B315ECE, 0x2BCE3357, 0x7C0F9E16, 0x8EE7EB4A, 0xFE1A7F9B, 0x4FE342E2 };
 
+        // The general arithmetic, for the inverse's exponentiation at key load.
         private readonly Montgomery montgomery = new Montgomery(Limbs);
         private readonly uint negativeInverse = Montgomery.NegativeInverse(Prime[0]);
         private readonly uint[] rSquared = new uint[Limbs];
@@ -72,7 +73,7 @@ namespace NanoBroker.Tokens
         /// <summary><paramref name="into"/> = the Montgomery form of <paramref name="value"/> (less than p); into may be value.</summary>
         public void ToField(uint[] value, uint[] into)
         {
-            montgomery.Multiply(value, rSquared, Prime, Limbs, negativeInverse, into);
+            Multiply(value, rSquared, into);
         }
 
         /// <summary>
@@ -240,19 +241,465 @@ namespace NanoBroker.Tokens
             Subtract(t2, t4, y);            // Y3
         }
 
-        private void Multiply(uint[] a, uint[] c, uint[] into)
+        // into = a c R^-1 mod p, for a and c less than p; into may be a or c. The interpreter on the board spends most
+        // of a verification here, so the words are locals and the loops unrolled (array accesses and loop counters
+        // cost it more than the arithmetic). Rows of the product a c into t0..t15, then the Montgomery reduction,
+        // which p's form makes additions: -p^-1 mod 2^32 is 1, so each step's q is the lowest word left, and adding
+        // q p = q (2^256 - 2^224 + 2^192 + 2^96 - 1) clears that word, carries q through the next two unchanged
+        // (t + q (2^32 - 1) + q = t + q 2^32), and adds q at the third word up, q at the sixth and q (2^32 - 1) at the
+        // seventh. Each sum stays under 2^64 ((2^32 - 1) + (2^32 - 1)^2 + 2^32 - 1 at most) and the whole under
+        // 2 p 2^256, so t16 takes the last carry.
+        private static void Multiply(uint[] a, uint[] c, uint[] into)
         {
-            montgomery.Multiply(a, c, Prime, Limbs, negativeInverse, into);
+            ulong c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4], c5 = c[5], c6 = c[6], c7 = c[7];
+            ulong ai = a[0];
+            ulong s = ai * c0;
+            uint t0 = (uint)s;
+            s = ai * c1 + (s >> 32);
+            uint t1 = (uint)s;
+            s = ai * c2 + (s >> 32);
+            uint t2 = (uint)s;
+            s = ai * c3 + (s >> 32);
+            uint t3 = (uint)s;
+            s = ai * c4 + (s >> 32);
+            uint t4 = (uint)s;
+            s = ai * c5 + (s >> 32);
+            uint t5 = (uint)s;
+            s = ai * c6 + (s >> 32);
+            uint t6 = (uint)s;
+            s = ai * c7 + (s >> 32);
+            uint t7 = (uint)s;
+            uint t8 = (uint)(s >> 32);
+            ai = a[1];
+            s = t1 + ai * c0;
+            t1 = (uint)s;
+            s = t2 + ai * c1 + (s >> 32);
+            t2 = (uint)s;
+            s = t3 + ai * c2 + (s >> 32);
+            t3 = (uint)s;
+            s = t4 + ai * c3 + (s >> 32);
+            t4 = (uint)s;
+            s = t5 + ai * c4 + (s >> 32);
+            t5 = (uint)s;
+            s = t6 + ai * c5 + (s >> 32);
+            t6 = (uint)s;
+            s = t7 + ai * c6 + (s >> 32);
+            t7 = (uint)s;
+            s = t8 + ai * c7 + (s >> 32);
+            t8 = (uint)s;
+            uint t9 = (uint)(s >> 32);
+            ai = a[2];
+            s = t2 + ai * c0;
+            t2 = (uint)s;
+            s = t3 + ai * c1 + (s >> 32);
+            t3 = (uint)s;
+            s = t4 + ai * c2 + (s >> 32);
+            t4 = (uint)s;
+            s = t5 + ai * c3 + (s >> 32);
+            t5 = (uint)s;
+            s = t6 + ai * c4 + (s >> 32);
+            t6 = (uint)s;
+            s = t7 + ai * c5 + (s >> 32);
+            t7 = (uint)s;
+            s = t8 + ai * c6 + (s >> 32);
+            t8 = (uint)s;
+            s = t9 + ai * c7 + (s >> 32);
+            t9 = (uint)s;
+            uint t10 = (uint)(s >> 32);
+            ai = a[3];
+            s = t3 + ai * c0;
+            t3 = (uint)s;
+            s = t4 + ai * c1 + (s >> 32);
+            t4 = (uint)s;
+            s = t5 + ai * c2 + (s >> 32);
+            t5 = (uint)s;
+            s = t6 + ai * c3 + (s >> 32);
+            t6 = (uint)s;
+            s = t7 + ai * c4 + (s >> 32);
+            t7 = (uint)s;
+            s = t8 + ai * c5 + (s >> 32);
+            t8 = (uint)s;
+            s = t9 + ai * c6 + (s >> 32);
+            t9 = (uint)s;
+            s = t10 + ai * c7 + (s >> 32);
+            t10 = (uint)s;
+            uint t11 = (uint)(s >> 32);
+            ai = a[4];
+            s = t4 + ai * c0;
+            t4 = (uint)s;
+            s = t5 + ai * c1 + (s >> 32);
+            t5 = (uint)s;
+            s = t6 + ai * c2 + (s >> 32);
+            t6 = (uint)s;
+            s = t7 + ai * c3 + (s >> 32);
+            t7 = (uint)s;
+            s = t8 + ai * c4 + (s >> 32);
+            t8 = (uint)s;
+            s = t9 + ai * c5 + (s >> 32);
+            t9 = (uint)s;
+            s = t10 + ai * c6 + (s >> 32);
+            t10 = (uint)s;
+            s = t11 + ai * c7 + (s >> 32);
+            t11 = (uint)s;
+            uint t12 = (uint)(s >> 32);
+            ai = a[5];
+            s = t5 + ai * c0;
+            t5 = (uint)s;
+            s = t6 + ai * c1 + (s >> 32);
+            t6 = (uint)s;
+            s = t7 + ai * c2 + (s >> 32);
+            t7 = (uint)s;
+            s = t8 + ai * c3 + (s >> 32);
+            t8 = (uint)s;
+            s = t9 + ai * c4 + (s >> 32);
+            t9 = (uint)s;
+            s = t10 + ai * c5 + (s >> 32);
+            t10 = (uint)s;
+            s = t11 + ai * c6 + (s >> 32);
+            t11 = (uint)s;
+            s = t12 + ai * c7 + (s >> 32);
+            t12 = (uint)s;
+            uint t13 = (uint)(s >> 32);
+            ai = a[6];
+            s = t6 + ai * c0;
+            t6 = (uint)s;
+            s = t7 + ai * c1 + (s >> 32);
+            t7 = (uint)s;
+            s = t8 + ai * c2 + (s >> 32);
+            t8 = (uint)s;
+            s = t9 + ai * c3 + (s >> 32);
+            t9 = (uint)s;
+            s = t10 + ai * c4 + (s >> 32);
+            t10 = (uint)s;
+            s = t11 + ai * c5 + (s >> 32);
+            t11 = (uint)s;
+            s = t12 + ai * c6 + (s >> 32);
+            t12 = (uint)s;
+            s = t13 + ai * c7 + (s >> 32);
+            t13 = (uint)s;
+            uint t14 = (uint)(s >> 32);
+            ai = a[7];
+            s = t7 + ai * c0;
+            t7 = (uint)s;
+            s = t8 + ai * c1 + (s >> 32);
+            t8 = (uint)s;
+            s = t9 + ai * c2 + (s >> 32);
+            t9 = (uint)s;
+            s = t10 + ai * c3 + (s >> 32);
+            t10 = (uint)s;
+            s = t11 + ai * c4 + (s >> 32);
+            t11 = (uint)s;
+            s = t12 + ai * c5 + (s >> 32);
+            t12 = (uint)s;
+            s = t13 + ai * c6 + (s >> 32);
+            t13 = (uint)s;
+            s = t14 + ai * c7 + (s >> 32);
+            t14 = (uint)s;
+            uint t15 = (uint)(s >> 32);
+            uint t16 = 0;
+            // Reduction, word by word: q = t0, then t1, ... (see above).
+            ulong q;
+            q = t0;
+            s = t3 + q;
+            t3 = (uint)s;
+            s = t4 + (s >> 32);
+            t4 = (uint)s;
+            s = t5 + (s >> 32);
+            t5 = (uint)s;
+            s = t6 + q + (s >> 32);
+            t6 = (uint)s;
+            s = t7 + q * 0xFFFFFFFF + (s >> 32);
+            t7 = (uint)s;
+            s = t8 + (s >> 32);
+            t8 = (uint)s;
+            s = t9 + (s >> 32);
+            t9 = (uint)s;
+            s = t10 + (s >> 32);
+            t10 = (uint)s;
+            s = t11 + (s >> 32);
+            t11 = (uint)s;
+            s = t12 + (s >> 32);
+            t12 = (uint)s;
+            s = t13 + (s >> 32);
+            t13 = (uint)s;
+            s = t14 + (s >> 32);
+            t14 = (uint)s;
+            s = t15 + (s >> 32);
+            t15 = (uint)s;
+            s = t16 + (s >> 32);
+            t16 = (uint)s;
+            q = t1;
+            s = t4 + q;
+            t4 = (uint)s;
+            s = t5 + (s >> 32);
+            t5 = (uint)s;
+            s = t6 + (s >> 32);
+            t6 = (uint)s;
+            s = t7 + q + (s >> 32);
+            t7 = (uint)s;
+            s = t8 + q * 0xFFFFFFFF + (s >> 32);
+            t8 = (uint)s;
+            s = t9 + (s >> 32);
+            t9 = (uint)s;
+            s = t10 + (s >> 32);
+            t10 = (uint)s;
+            s = t11 + (s >> 32);
+            t11 = (uint)s;
+            s = t12 + (s >> 32);
+            t12 = (uint)s;
+            s = t13 + (s >> 32);
+            t13 = (uint)s;
+            s = t14 + (s >> 32);
+            t14 = (uint)s;
+            s = t15 + (s >> 32);
+            t15 = (uint)s;
+            s = t16 + (s >> 32);
+            t16 = (uint)s;
+            q = t2;
+            s = t5 + q;
+            t5 = (uint)s;
+            s = t6 + (s >> 32);
+            t6 = (uint)s;
+            s = t7 + (s >> 32);
+            t7 = (uint)s;
+            s = t8 + q + (s >> 32);
+            t8 = (uint)s;
+            s = t9 + q * 0xFFFFFFFF + (s >> 32);
+            t9 = (uint)s;
+            s = t10 + (s >> 32);
+            t10 = (uint)s;
+            s = t11 + (s >> 32);
+            t11 = (uint)s;
+            s = t12 + (s >> 32);
+            t12 = (uint)s;
+            s = t13 + (s >> 32);
+            t13 = (uint)s;
+            s = t14 + (s >> 32);
+            t14 = (uint)s;
+            s = t15 + (s >> 32);
+            t15 = (uint)s;
+            s = t16 + (s >> 32);
+            t16 = (uint)s;
+            q = t3;
+            s = t6 + q;
+            t6 = (uint)s;
+            s = t7 + (s >> 32);
+            t7 = (uint)s;
+            s = t8 + (s >> 32);
+            t8 = (uint)s;
+            s = t9 + q + (s >> 32);
+            t9 = (uint)s;
+            s = t10 + q * 0xFFFFFFFF + (s >> 32);
+            t10 = (uint)s;
+            s = t11 + (s >> 32);
+            t11 = (uint)s;
+            s = t12 + (s >> 32);
+            t12 = (uint)s;
+            s = t13 + (s >> 32);
+            t13 = (uint)s;
+            s = t14 + (s >> 32);
+            t14 = (uint)s;
+            s = t15 + (s >> 32);
+            t15 = (uint)s;
+            s = t16 + (s >> 32);
+            t16 = (uint)s;
+            q = t4;
+            s = t7 + q;
+            t7 = (uint)s;
+            s = t8 + (s >> 32);
+            t8 = (uint)s;
+            s = t9 + (s >> 32);
+            t9 = (uint)s;
+            s = t10 + q + (s >> 32);
+            t10 = (uint)s;
+            s = t11 + q * 0xFFFFFFFF + (s >> 32);
+            t11 = (uint)s;
+            s = t12 + (s >> 32);
+            t12 = (uint)s;
+            s = t13 + (s >> 32);
+            t13 = (uint)s;
+            s = t14 + (s >> 32);
+            t14 = (uint)s;
+            s = t15 + (s >> 32);
+            t15 = (uint)s;
+            s = t16 + (s >> 32);
+            t16 = (uint)s;
+            q = t5;
+            s = t8 + q;
+            t8 = (uint)s;
+            s = t9 + (s >> 32);
+            t9 = (uint)s;
+            s = t10 + (s >> 32);
+            t10 = (uint)s;
+            s = t11 + q + (s >> 32);
+            t11 = (uint)s;
+            s = t12 + q * 0xFFFFFFFF + (s >> 32);
+            t12 = (uint)s;
+            s = t13 + (s >> 32);
+            t13 = (uint)s;
+            s = t14 + (s >> 32);
+            t14 = (uint)s;
+            s = t15 + (s >> 32);
+            t15 = (uint)s;
+            s = t16 + (s >> 32);
+            t16 = (uint)s;
+            q = t6;
+            s = t9 + q;
+            t9 = (uint)s;
+            s = t10 + (s >> 32);
+            t10 = (uint)s;
+            s = t11 + (s >> 32);
+            t11 = (uint)s;
+            s = t12 + q + (s >> 32);
+            t12 = (uint)s;
+            s = t13 + q * 0xFFFFFFFF + (s >> 32);
+            t13 = (uint)s;
+            s = t14 + (s >> 32);
+            t14 = (uint)s;
+            s = t15 + (s >> 32);
+            t15 = (uint)s;
+            s = t16 + (s >> 32);
+            t16 = (uint)s;
+            q = t7;
+            s = t10 + q;
+            t10 = (uint)s;
+            s = t11 + (s >> 32);
+            t11 = (uint)s;
+            s = t12 + (s >> 32);
+            t12 = (uint)s;
+            s = t13 + q + (s >> 32);
+            t13 = (uint)s;
+            s = t14 + q * 0xFFFFFFFF + (s >> 32);
+            t14 = (uint)s;
+            s = t15 + (s >> 32);
+            t15 = (uint)s;
+            s = t16 + (s >> 32);
+            t16 = (uint)s;
+            into[0] = t8;
+            into[1] = t9;
+            into[2] = t10;
+            into[3] = t11;
+            into[4] = t12;
+            into[5] = t13;
+            into[6] = t14;
+            into[7] = t15;
+            // The result is less than 2p: p subtracted once if needed (the borrow out of the top cancels t16).
+            if (t16 != 0 || !Montgomery.Less(into, Prime, Limbs))
+            {
+                Montgomery.Subtract(into, Prime, Limbs);
+            }
         }
 
+        // into = a + c mod p, for a and c less than p; into may be a or c. Unrolled on locals as Multiply is: a
+        // verification makes some four thousand of these and subtractions.
         private static void Add(uint[] a, uint[] c, uint[] into)
         {
-            Montgomery.AddModulo(a, c, Prime, Limbs, into);
+            ulong s = (ulong)a[0] + c[0];
+            uint r0 = (uint)s;
+            s = (ulong)a[1] + c[1] + (s >> 32);
+            uint r1 = (uint)s;
+            s = (ulong)a[2] + c[2] + (s >> 32);
+            uint r2 = (uint)s;
+            s = (ulong)a[3] + c[3] + (s >> 32);
+            uint r3 = (uint)s;
+            s = (ulong)a[4] + c[4] + (s >> 32);
+            uint r4 = (uint)s;
+            s = (ulong)a[5] + c[5] + (s >> 32);
+            uint r5 = (uint)s;
+            s = (ulong)a[6] + c[6] + (s >> 32);
+            uint r6 = (uint)s;
+            s = (ulong)a[7] + c[7] + (s >> 32);
+            uint r7 = (uint)s;
+            // Less than 2p: p subtracted when the sum carried out or is p or more (r - p borrows nothing).
+            bool carried = (s >> 32) != 0;
+            long d = (long)r0 - 0xFFFFFFFFL;
+            uint m0 = (uint)d;
+            d = (long)r1 - 0xFFFFFFFFL + (d >> 32);
+            uint m1 = (uint)d;
+            d = (long)r2 - 0xFFFFFFFFL + (d >> 32);
+            uint m2 = (uint)d;
+            d = (long)r3 + (d >> 32);
+            uint m3 = (uint)d;
+            d = (long)r4 + (d >> 32);
+            uint m4 = (uint)d;
+            d = (long)r5 + (d >> 32);
+            uint m5 = (uint)d;
+            d = (long)r6 - 1L + (d >> 32);
+            uint m6 = (uint)d;
+            d = (long)r7 - 0xFFFFFFFFL + (d >> 32);
+            uint m7 = (uint)d;
+            if (carried || (d >> 32) == 0)
+            {
+                into[0] = m0;
+                into[1] = m1;
+                into[2] = m2;
+                into[3] = m3;
+                into[4] = m4;
+                into[5] = m5;
+                into[6] = m6;
+                into[7] = m7;
+            }
+            else
+            {
+                into[0] = r0;
+                into[1] = r1;
+                into[2] = r2;
+                into[3] = r3;
+                into[4] = r4;
+                into[5] = r5;
+                into[6] = r6;
+                into[7] = r7;
+            }
         }
 
+        // into = a - c mod p, for a and c less than p; into may be a or c.
         private static void Subtract(uint[] a, uint[] c, uint[] into)
         {
-            Montgomery.SubtractModulo(a, c, Prime, Limbs, into);
+            long d = (long)a[0] - c[0];
+            uint r0 = (uint)d;
+            d = (long)a[1] - c[1] + (d >> 32);
+            uint r1 = (uint)d;
+            d = (long)a[2] - c[2] + (d >> 32);
+            uint r2 = (uint)d;
+            d = (long)a[3] - c[3] + (d >> 32);
+            uint r3 = (uint)d;
+            d = (long)a[4] - c[4] + (d >> 32);
+            uint r4 = (uint)d;
+            d = (long)a[5] - c[5] + (d >> 32);
+            uint r5 = (uint)d;
+            d = (long)a[6] - c[6] + (d >> 32);
+            uint r6 = (uint)d;
+            d = (long)a[7] - c[7] + (d >> 32);
+            uint r7 = (uint)d;
+            if ((d >> 32) == 0)
+            {
+                into[0] = r0;
+                into[1] = r1;
+                into[2] = r2;
+                into[3] = r3;
+                into[4] = r4;
+                into[5] = r5;
+                into[6] = r6;
+                into[7] = r7;
+                return;
+            }
+            // Below zero: p added back (its carry out cancels the borrow).
+            ulong s = (ulong)r0 + 0xFFFFFFFF;
+            into[0] = (uint)s;
+            s = (ulong)r1 + 0xFFFFFFFF + (s >> 32);
+            into[1] = (uint)s;
+            s = (ulong)r2 + 0xFFFFFFFF + (s >> 32);
+            into[2] = (uint)s;
+            s = (ulong)r3 + (s >> 32);
+            into[3] = (uint)s;
+            s = (ulong)r4 + (s >> 32);
+            into[4] = (uint)s;
+            s = (ulong)r5 + (s >> 32);
+            into[5] = (uint)s;
+            s = (ulong)r6 + 0x1 + (s >> 32);
+            into[6] = (uint)s;
+            s = (ulong)r7 + 0xFFFFFFFF + (s >> 32);
+            into[7] = (uint)s;
         }
 
         private static bool IsZero(uint[] a)
