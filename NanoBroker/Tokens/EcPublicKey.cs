@@ -1,11 +1,12 @@
+using NanoBroker.Security;
+
 namespace NanoBroker.Tokens
 {
     /// <summary>
     /// A P-256 public key Q for ES256 (RFC 7518 section 3.4) read from PEM "BEGIN PUBLIC KEY": X.509
     /// SubjectPublicKeyInfo with algorithm id-ecPublicKey and the named curve prime256v1 (RFC 5480 section 2), the
-    /// point uncompressed, 04 || X || Y (SEC 1 section 2.3.3). A point not on the curve is refused here, once, so a
-    /// verification never computes with it (invalid-curve attacks). Loading also precomputes G + Q for
-    /// <see cref="P256.MultiplyAdd"/>, so verifying divides by nothing and allocates nothing.
+    /// point uncompressed, 04 || X || Y (SEC 1 section 2.3.3). A point not on the curve is refused here, once
+    /// (<see cref="P256PublicKey"/>).
     /// </summary>
     public sealed class EcPublicKey
     {
@@ -19,20 +20,12 @@ namespace NanoBroker.Tokens
         private static readonly byte[] EcPublicKeyOid = { 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01 };
         private static readonly byte[] Prime256v1Oid = { 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07 };
 
-        /// <summary>Q's affine x, in Montgomery form modulo p (the form <see cref="P256"/> computes in).</summary>
-        public readonly uint[] X = new uint[P256.Limbs];
+        /// <summary>The point, checked on the curve, with what verifying needs.</summary>
+        public readonly P256PublicKey Point;
 
-        /// <summary>Q's affine y, in Montgomery form.</summary>
-        public readonly uint[] Y = new uint[P256.Limbs];
-
-        /// <summary>G + Q's affine x, in Montgomery form: Shamir's trick adds it where both scalars have a bit set.</summary>
-        public readonly uint[] SumX = new uint[P256.Limbs];
-
-        /// <summary>G + Q's affine y, in Montgomery form.</summary>
-        public readonly uint[] SumY = new uint[P256.Limbs];
-
-        private EcPublicKey()
+        private EcPublicKey(P256PublicKey point)
         {
+            Point = point;
         }
 
         /// <summary>
@@ -86,26 +79,14 @@ namespace NanoBroker.Tokens
                 problem = "not an uncompressed P-256 point (04 || X || Y)";
                 return null;
             }
-            int xAt = r.Position + 2;
-            EcPublicKey key = new EcPublicKey();
-            Montgomery.ToLimbs(der, xAt, P256.Bytes, key.X, P256.Limbs);
-            Montgomery.ToLimbs(der, xAt + P256.Bytes, P256.Bytes, key.Y, P256.Limbs);
-            P256 curveArithmetic = new P256();
-            if (!curveArithmetic.IsOnCurve(key.X, key.Y))
+            P256PublicKey point = P256PublicKey.FromUncompressed(der, r.Position + 1);
+            if (point == null)
             {
                 problem = "the point is not on the P-256 curve";
                 return null;
             }
-            curveArithmetic.ToField(key.X, key.X);
-            curveArithmetic.ToField(key.Y, key.Y);
-            // G + Q is infinite only for Q = -G, a private key of n - 1: as trivial as 1, not a key to trust.
-            if (!curveArithmetic.AddGenerator(key.X, key.Y, key.SumX, key.SumY))
-            {
-                problem = "a trivial key (Q = -G)";
-                return null;
-            }
             problem = null;
-            return key;
+            return new EcPublicKey(point);
         }
     }
 }

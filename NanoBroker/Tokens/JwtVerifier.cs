@@ -198,7 +198,7 @@ namespace NanoBroker.Tokens
             sha.Update(token, start, length);
             sha.Final(digest, 0);
             return algorithm == TokenAlgorithms.Rs256 ? rsa.Verify(settings.RsaKey, digest, signature, 0, signatureLength)
-                : ecdsa.Verify(settings.EcKey, digest, signature, 0, signatureLength);
+                : ecdsa.Verify(settings.EcKey.Point, digest, signature, 0, signatureLength);
         }
 
         private int ReadClaims(int payloadLength, long now)

@@ -1,3 +1,5 @@
+using NanoBroker.Security;
+
 namespace NanoBroker.Tokens
 {
     /// <summary>

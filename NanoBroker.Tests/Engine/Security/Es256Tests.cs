@@ -46,14 +46,14 @@ namespace NanoBroker.Tests.Engine.Security
             "6e8Tus9uPHvRVEXH8UTNG72bfocs3+257rn0s2ldbqkLJK2KRiMohYjlrA==\n" +
             "-----END PUBLIC KEY-----\n";
 
-        // -G (x of G, p - y of G): on the curve, but the private key is n - 1.
+        // -G (x of G, p - y of G): the key of private value n - 1.
         private const string MinusGeneratorPem =
             "-----BEGIN PUBLIC KEY-----\n" +
             "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEaxfR8uEsQkf4vOblY6RA8ncDfYEt\n" +
             "6zOg9KE5RdiYwpawHL0cAeWAZXEYFLWD8GHp1DHMqZTOoTE0Sb+XyECuCg==\n" +
             "-----END PUBLIC KEY-----\n";
 
-        // G itself (private key 1), made by Python's cryptography: G + Q is then 2G, the doubling case of an addition.
+        // G itself (private key 1), made by Python's cryptography: u1 G + u2 Q adds multiples of G twice.
         private const string GeneratorPem =
             "-----BEGIN PUBLIC KEY-----\n" +
             "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEaxfR8uEsQkf4vOblY6RA8ncDfYEt\n" +
@@ -65,6 +65,12 @@ namespace NanoBroker.Tests.Engine.Security
             "eyJhbGciOiJFUzI1NiJ9" +
             ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ" +
             ".u26seMOXXnbGYDGDpP8nIFWETAJIm7doZiq3aopK9H-qKhQx_2crv6b9-JCd0Cv7gK-XYVIgoUYkLJCMBPb0wA";
+
+        // A.3's header and claims signed by Python's cryptography under private key n - 1 (MinusGeneratorPem).
+        private const string MinusGeneratorToken =
+            "eyJhbGciOiJFUzI1NiJ9" +
+            ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ" +
+            ".Ak-dvX3GNnFlKxrNtwVqiUCiY4toJs6kMsLiPNBff719Tt_HrlE9zKIplFV_luz64QCsPHAAhFj9C_jE4xWdOA";
 
         // A.3's header and claims with s = 1 and r = -e / d mod n (d, A.3's private key): u1 G + u2 Q = (e + r d) G
         // is the point at infinity, which has no x to compare (SEC 1 section 4.1.4 step 5).
@@ -184,7 +190,7 @@ namespace NanoBroker.Tests.Engine.Security
         [TestMethod]
         public void Es256_Rfc6979A25_SampleAndTestVerify()
         {
-            EcPublicKey key = TestTokens.EcKey(Rfc6979Pem);
+            P256PublicKey key = TestTokens.EcKey(Rfc6979Pem).Point;
             Assert.IsNotNull(key);
             EcdsaSignature ecdsa = new EcdsaSignature();
             byte[] sample = Hex(Rfc6979Sample);
@@ -200,7 +206,7 @@ namespace NanoBroker.Tests.Engine.Security
         public void Es256_RAndSOutsideOneToNMinusOneAreRefused()
         {
             // SEC 1 section 4.1.4 step 1 (RFC 7518 section 3.4 refers to it): r and s in [1, n - 1].
-            EcPublicKey key = TestTokens.EcKey(Rfc6979Pem);
+            P256PublicKey key = TestTokens.EcKey(Rfc6979Pem).Point;
             EcdsaSignature ecdsa = new EcdsaSignature();
             byte[] hash = Sha256Of("sample");
             byte[] good = Hex(Rfc6979Sample);
@@ -251,12 +257,19 @@ namespace NanoBroker.Tests.Engine.Security
         }
 
         [TestMethod]
-        public void Es256_KeyOfPrivateValueOne_GPlusQIsADoubling()
+        public void Es256_KeysOfPrivateValueOneAndNMinusOne_GAndMinusG()
         {
+            // Both tables hold multiples of G: additions may meet equal or opposite points (P256.AddPoint's two cases).
             TokenSettings settings = TestTokens.EcSettings(GeneratorPem);
             Assert.IsNotNull(settings.EcKey);
             settings.IdentityClaim = "iss";
             Assert.AreEqual(TokenCheck.Valid, TestTokens.Verify(settings, GeneratorToken, BeforeRfcExpiry));
+            Assert.AreEqual(TokenCheck.BadSignature, TestTokens.Verify(settings, MinusGeneratorToken, BeforeRfcExpiry));
+            settings = TestTokens.EcSettings(MinusGeneratorPem);
+            Assert.IsNotNull(settings.EcKey);
+            settings.IdentityClaim = "iss";
+            Assert.AreEqual(TokenCheck.Valid, TestTokens.Verify(settings, MinusGeneratorToken, BeforeRfcExpiry));
+            Assert.AreEqual(TokenCheck.BadSignature, TestTokens.Verify(settings, GeneratorToken, BeforeRfcExpiry));
         }
 
         [TestMethod]
@@ -266,8 +279,6 @@ namespace NanoBroker.Tests.Engine.Security
             string problem;
             Assert.IsNull(EcPublicKey.FromPem(Utf8.GetBytes(OffCurvePem), out problem));
             Assert.AreEqual("the point is not on the P-256 curve", problem);
-            Assert.IsNull(EcPublicKey.FromPem(Utf8.GetBytes(MinusGeneratorPem), out problem));
-            Assert.IsNotNull(problem);
             Assert.IsNull(EcPublicKey.FromPem(Utf8.GetBytes(P384Pem), out problem));
             Assert.IsNotNull(problem);
             Assert.IsNull(EcPublicKey.FromPem(Utf8.GetBytes(TestTokens.OpensslPem), out problem));

@@ -3,7 +3,7 @@ using nanoFramework.TestFramework;
 #else
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 #endif
-using NanoBroker.Tokens;
+using NanoBroker.Security;
 
 namespace NanoBroker.Tests.Engine.Security
 {

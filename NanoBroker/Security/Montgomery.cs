@@ -1,4 +1,4 @@
-namespace NanoBroker.Tokens
+namespace NanoBroker.Security
 {
     /// <summary>
     /// Modular exponentiation of fixed-size unsigned integers by Montgomery multiplication (the CIOS method of

@@ -1,4 +1,4 @@
-namespace NanoBroker.Tokens
+namespace NanoBroker.Security
 {
     /// <summary>
     /// ECDSA signature verification on P-256 with SHA-256 (ES256 of RFC 7518 section 3.4; the steps of SEC 1 section
@@ -37,7 +37,7 @@ namespace NanoBroker.Tokens
         /// the SHA-256 <paramref name="hash"/>: r and s in [1, n - 1], and the affine x of u1 G + u2 Q, with
         /// w = s^-1, u1 = e w and u2 = r w modulo n, is r modulo n. (The inverse overwrites s, which is not needed after.)
         /// </summary>
-        public bool Verify(EcPublicKey key, byte[] hash, byte[] bytes, int start, int length)
+        public bool Verify(P256PublicKey key, byte[] hash, byte[] bytes, int start, int length)
         {
             if (length != SignatureBytes)
             {
@@ -62,7 +62,7 @@ namespace NanoBroker.Tokens
             montgomery.Multiply(u1, orderRSquared, P256.Order, Limbs, orderInverse, u1);
             montgomery.Multiply(r, w, P256.Order, Limbs, orderInverse, u2);
             montgomery.Multiply(u2, orderRSquared, P256.Order, Limbs, orderInverse, u2);
-            if (!curve.MultiplyAdd(u1, u2, key.X, key.Y, key.SumX, key.SumY))
+            if (!curve.MultiplyAdd(u1, u2, key.MultiplesX, key.MultiplesY))
             {
                 return false;
             }
