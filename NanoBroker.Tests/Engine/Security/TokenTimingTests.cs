@@ -56,7 +56,7 @@ namespace NanoBroker.Tests.Engine.Security
 #else
             System.Console.WriteLine(line);
 #endif
-            Assert.IsTrue(ecMicroseconds < 600000000);
+            Assert.IsTrue(ecMicroseconds < 60000000);
             Assert.IsTrue(rsaMicroseconds < 60000000);
         }
     }
