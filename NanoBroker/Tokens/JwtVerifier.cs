@@ -6,10 +6,10 @@ namespace NanoBroker.Tokens
     /// <summary>
     /// Verifies a JWT (RFC 7519) in JWS compact serialization (RFC 7515 section 7.1) as a CONNECT password: the
     /// header's "alg" is one the settings accept and has its key (so an RS256 or ES256 public key is never taken for
-    /// an HS256 secret, nor one kind of key for the other: RFC 8725 section 2.1), the signature, then the claims: "exp" (required) and "nbf" against the clock with
-    /// the skew, "iss" and "aud" when configured, the identity claim, and the optional rules claim. A header with
-    /// "crit" is refused (no extension is understood: RFC 7515 section 4.1.11). Every array is sized by the settings
-    /// at construction; a verification allocates nothing.
+    /// an HS256 secret, nor one kind of key for the other: RFC 8725 section 2.1), the signature, then the claims:
+    /// "exp" (required) and "nbf" against the clock with the skew, "iss" and "aud" when configured, the identity
+    /// claim, and the optional rules claim. A header with "crit" is refused (no extension is understood: RFC 7515
+    /// section 4.1.11). Every array is sized by the settings at construction; a verification allocates nothing.
     /// </summary>
     public sealed class JwtVerifier
     {
