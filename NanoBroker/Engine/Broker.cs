@@ -176,6 +176,137 @@ namespace NanoBroker
             context.SetUnixTime(unixMs, nowMs);
         }
 
+        /// <summary>
+        /// Calls <paramref name="handler"/> on the engine's thread for every message published on a topic that matches
+        /// <paramref name="filter"/> (a topic filter in UTF-8, wildcards allowed; '$' topics only by a filter that starts
+        /// with '$'), once the message has gone to the subscribed clients: a client's message, the app's own
+        /// (<see cref="Publish(byte[], byte[], int, bool, long)"/>), a will, a $SYS value. A message that matches several
+        /// filters calls each of their handlers. Add handlers at start: each addition allocates; routing never does.
+        /// The access rules do not apply to the app.
+        /// </summary>
+        /// <param name="filter">The topic filter, as UTF-8 bytes; the broker keeps a reference to it (do not change it).</param>
+        /// <param name="handler">What to call; see <see cref="MessageHandler"/>.</param>
+        /// <exception cref="System.ArgumentException">The filter is not a valid topic filter, or is a shared subscription's.</exception>
+        public void AddMessageHandler(byte[] filter, MessageHandler handler)
+        {
+            if (filter == null || handler == null || !Topic.IsValidFilter(filter, 0, filter.Length) || TopicSyntax.IsShared(filter, 0, filter.Length))
+            {
+                throw new System.ArgumentException("a handler needs a valid topic filter (not $share/...)");
+            }
+            AppHooks().Add(filter, handler);
+        }
+
+        /// <summary>
+        /// As <see cref="AddMessageHandler(byte[], MessageHandler)"/>, the filter given as text (encoded in UTF-8 once, here).
+        /// </summary>
+        /// <param name="filter">The topic filter, e.g. "home/+/command".</param>
+        /// <param name="handler">What to call; see <see cref="MessageHandler"/>.</param>
+        /// <exception cref="System.ArgumentException">The filter is not a valid topic filter, or is a shared subscription's.</exception>
+        public void AddMessageHandler(string filter, MessageHandler handler)
+        {
+            AddMessageHandler(filter == null ? null : Utf8.GetBytes(filter), handler);
+        }
+
+        /// <summary>
+        /// Called on the engine's thread when a client's CONNECT is accepted (after CONNACK is written), with the client
+        /// identifier it is known by; null (the default) calls nothing.
+        /// </summary>
+        public ClientHandler ClientConnected
+        {
+            get { return context.Hooks == null ? null : context.Hooks.Connected; }
+            set { AppHooks().Connected = value; }
+        }
+
+        /// <summary>
+        /// Called on the engine's thread when a connected client's connection ends, whatever ends it (DISCONNECT, the
+        /// network, a keep-alive timeout, a takeover by a new connection with its client identifier, a protocol
+        /// violation), before its will is published; null (the default) calls nothing.
+        /// </summary>
+        public ClientHandler ClientDisconnected
+        {
+            get { return context.Hooks == null ? null : context.Hooks.Disconnected; }
+            set { AppHooks().Disconnected = value; }
+        }
+
+        /// <summary>
+        /// Asked on the engine's thread for each CONNECT the broker would otherwise accept (after the password file or a
+        /// token of <see cref="Access"/>, when set, accepted it): false refuses the client with CONNACK 4 (MQTT 5.0:
+        /// 0x86). Null (the default) asks nothing. An authenticator that throws refuses the client.
+        /// </summary>
+        public ClientAuthenticator Authenticator
+        {
+            get { return context.Hooks == null ? null : context.Hooks.Authenticator; }
+            set { AppHooks().Authenticator = value; }
+        }
+
+        // The app's callbacks, made when it sets the first one.
+        private AppHooks AppHooks()
+        {
+            if (context.Hooks == null)
+            {
+                context.Hooks = new AppHooks(context);
+            }
+            return context.Hooks;
+        }
+
+        /// <summary>
+        /// Publishes a message as the broker itself: it goes to every client subscribed to a matching filter (at most the
+        /// QoS each subscription granted), to the app's own handlers, and, with <paramref name="retain"/>, into the retained
+        /// messages (an empty payload clears the topic's). Call it on the engine's thread, as every other call into the
+        /// engine, but not from within a callback (the engine is mid-change then); <see cref="Net.EmbeddedBroker.Publish(byte[], byte[], int, bool)"/>
+        /// may be called from any thread. Allocates nothing.
+        /// </summary>
+        /// <param name="topic">The buffer that holds the topic name (UTF-8, no wildcards, not a $ topic).</param>
+        /// <param name="topicStart">Where the topic name starts in <paramref name="topic"/>.</param>
+        /// <param name="topicLength">The topic name's length in bytes.</param>
+        /// <param name="payload">The buffer that holds the payload.</param>
+        /// <param name="payloadStart">Where the payload starts in <paramref name="payload"/>.</param>
+        /// <param name="payloadLength">The payload's length in bytes.</param>
+        /// <param name="qos">0, 1 or 2.</param>
+        /// <param name="retain">Whether the broker keeps it as the topic's retained message.</param>
+        /// <param name="nowMs">The edge's clock, as passed to <see cref="Tick"/>.</param>
+        /// <returns>
+        /// False, having done nothing, when the topic is not a valid topic name or a $ topic, the QoS is not 0 to 2, or the
+        /// PUBLISH packet would be larger than MaxPacketSize; true once the message has been routed (a subscriber whose
+        /// queue is full loses it as it would a client's, counted in <see cref="BrokerStats.MessagesDropped"/>).
+        /// </returns>
+        /// <exception cref="System.InvalidOperationException">Called from within one of the app's callbacks.</exception>
+        public bool Publish(byte[] topic, int topicStart, int topicLength, byte[] payload, int payloadStart, int payloadLength, int qos, bool retain, long nowMs)
+        {
+            if (context.Hooks != null && context.Hooks.Calling)
+            {
+                throw new System.InvalidOperationException("Broker.Publish from within a callback: publish after it returns (EmbeddedBroker.Publish queues it)");
+            }
+            if (!Publishable(topic, topicStart, topicLength, payloadLength, qos))
+            {
+                return false;
+            }
+            context.Now = nowMs;
+            router.RouteApp(topic, topicStart, topicLength, payload, payloadStart, payloadLength, qos, retain);
+            Settle();
+            return true;
+        }
+
+        /// <summary>Whether <see cref="Publish(byte[], int, int, byte[], int, int, int, bool, long)"/> takes such a message.</summary>
+        internal bool Publishable(byte[] topic, int topicStart, int topicLength, int payloadLength, int qos)
+        {
+            // The largest PUBLISH it makes: fixed header (5), topic length (2), packet id (2), an empty 5.0 property block (1).
+            return qos >= 0 && qos <= 2 && topicLength + payloadLength + 10 <= options.MaxPacketSize
+                && Topic.IsValidName(topic, topicStart, topicLength) && !Topic.IsSys(topic, topicStart, topicLength);
+        }
+
+        /// <summary>As <see cref="Publish(byte[], int, int, byte[], int, int, int, bool, long)"/> with whole arrays.</summary>
+        /// <param name="topic">The topic name (UTF-8, no wildcards, not a $ topic).</param>
+        /// <param name="payload">The payload.</param>
+        /// <param name="qos">0, 1 or 2.</param>
+        /// <param name="retain">Whether the broker keeps it as the topic's retained message.</param>
+        /// <param name="nowMs">The edge's clock, as passed to <see cref="Tick"/>.</param>
+        /// <returns>See <see cref="Publish(byte[], int, int, byte[], int, int, int, bool, long)"/>.</returns>
+        public bool Publish(byte[] topic, byte[] payload, int qos, bool retain, long nowMs)
+        {
+            return Publish(topic, 0, topic.Length, payload, 0, payload.Length, qos, retain, nowMs);
+        }
+
         /// <summary>Set by the edge that can measure the heap (GC on .NET, nanoFramework's GC.Run).</summary>
         public HeapProbe HeapBytesInUse
         {

@@ -210,6 +210,11 @@ namespace NanoBroker
                     return Refuse(c, code == ConnectReturnCode.BadUserNameOrPassword ? ReasonCode.BadUserNameOrPassword : ReasonCode.NotAuthorized, connect.HasUserName ? "bad user name or password" : "anonymous clients are not allowed");
                 }
             }
+            if (context.Hooks != null && !context.Hooks.Authenticate(b, idStart, idLength, connect.UserNameStart, connect.HasUserName ? connect.UserNameLength : -1,
+                connect.PasswordStart, connect.HasPassword ? connect.PasswordLength : -1))
+            {
+                return Refuse(c, ReasonCode.BadUserNameOrPassword, "refused by the app's authenticator");
+            }
             bool assigned = idLength == 0;
             if (assigned)
             {
@@ -351,6 +356,10 @@ namespace NanoBroker
 
             // [MQTT-4.4.0-1] re-send unacknowledged PUBLISH (with DUP) and PUBREL packets, in order.
             flow.Resume(s);
+            if (context.Hooks != null)
+            {
+                context.Hooks.ClientChanged(true, s.ClientId, s.ClientIdLength);
+            }
             return true;
         }
 

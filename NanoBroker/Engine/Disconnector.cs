@@ -84,6 +84,10 @@ namespace NanoBroker
             }
             Session s = sessions.At(c.Session);
             if (context.Verbose) context.Info("client " + s.ClientIdText() + " disconnected: " + reason);
+            if (context.Hooks != null)
+            {
+                context.Hooks.ClientChanged(false, s.ClientId, s.ClientIdLength);
+            }
             connections.Detach(c, s, context.Now);
             wills.End(s, publishWill);
             if (!s.Persistent)

@@ -29,6 +29,9 @@ namespace NanoBroker
         /// <summary>Authentication and access rules; null lets every client connect, read and write.</summary>
         internal AccessControl Access { get; set; }
 
+        /// <summary>The embedding app's callbacks; null until the app sets one (nothing is called or allocated for them then).</summary>
+        internal AppHooks Hooks { get; set; }
+
         /// <summary>Token authentication (JWT as the password); null: off.</summary>
         internal Tokens.JwtVerifier Tokens { get; set; }
 

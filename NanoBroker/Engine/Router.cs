@@ -185,7 +185,24 @@ namespace NanoBroker
             {
                 pool.Release(message);
             }
+            if (context.Hooks != null)
+            {
+                // Once per message: it was accepted (a publisher held back comes here on its retry).
+                context.Hooks.Published(m);
+            }
             return true;
+        }
+
+        /// <summary>
+        /// A message of the embedding app's (<see cref="Broker.Publish(byte[], int, int, byte[], int, int, int, bool, long)"/>),
+        /// without properties, routed as the broker's own: nobody waits for room.
+        /// </summary>
+        internal void RouteApp(byte[] topic, int topicStart, int topicLength, byte[] payload, int payloadStart, int payloadLength, int qos, bool retain)
+        {
+            own.Set(topic, topicStart, topicLength, payloadStart, payloadLength, qos, retain);
+            own.Body = payload;
+            own.PropertiesStart = payloadStart;
+            Route(null, own, -1);
         }
 
         /// <summary>[MQTT-3.1.2-8] a pooled message (a will) published as an ordinary message with its QoS and retain flag.</summary>
