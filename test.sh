@@ -29,6 +29,12 @@ bash .ci/check-portable-tests.sh
 echo "== ESP32 firmware pin: packages.config, hardware/firmware.json and flash.ps1 agree (.ci/check-firmware-pin.sh)"
 bash .ci/check-firmware-pin.sh
 
+echo "== nanoFramework package: NanoBroker.nuspec packs the engine's assemblies and depends on what they pin (.ci/check-nuspec.sh)"
+bash .ci/check-nuspec.sh
+
+echo "== .NET package: dotnet pack of the engine holds the assembly and its XML docs (.ci/check-dotnet-pack.sh)"
+bash .ci/check-dotnet-pack.sh
+
 echo "== nanoFramework compile check: the engine against nanoFramework.CoreLibrary's mscorlib"
 dotnet build .ci/nanoframework/NanoBroker.NanoFramework.csproj -nologo -v quiet
 

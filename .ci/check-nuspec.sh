@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Checks NanoBroker.nuspec, the nanoFramework package, against what it packs (nuget pack needs the nanoFramework build
+# tools, which this machine has not, so the package itself is not made here):
+#   - its lib\ files are exactly the .dll, .pe, .pdbx and .xml of the engine's three assemblies, the names the .nfproj
+#     files give (AssemblyName), from each project's bin\Release\, and each project writes that .xml (DocumentationFile);
+#   - its dependencies are exactly the packages the three projects' packages.config files pin, at their versions;
+#   - its version is the engine's (NanoBroker/BrokerVersion.cs), as is the .NET package's (NanoBroker/NanoBroker.csproj);
+#   - the readme and icon it names are packed from files that exist, and it has a licence.
+# Prints each problem and exits 1 on any. Plain python3 (stdlib only).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec python3 - <<'PY'
+import os, re, sys
+import xml.etree.ElementTree as ET
+
+MSBUILD = '{http://schemas.microsoft.com/developer/msbuild/2003}'
+NUSPEC = '{http://schemas.microsoft.com/packaging/2012/06/nuspec.xsd}'
+PROJECTS = ['NanoBroker.Protocol/NanoBroker.Protocol.nfproj', 'NanoBroker.Crypto/NanoBroker.Crypto.nfproj', 'NanoBroker/NanoBroker.nfproj']
+KINDS = ['dll', 'pe', 'pdbx', 'xml']
+problems = []
+
+spec = ET.parse('NanoBroker.nuspec').getroot()
+meta = spec.find(NUSPEC + 'metadata')
+def field(name):
+    e = meta.find(NUSPEC + name)
+    return None if e is None else (e.text or '').strip()
+
+files = {}
+for f in spec.find(NUSPEC + 'files').iter(NUSPEC + 'file'):
+    files[f.get('target').replace('/', '\\')] = f.get('src').replace('/', '\\')
+
+expected_lib = {}
+pinned = {}
+for project in PROJECTS:
+    root = ET.parse(project).getroot()
+    name = root.find('.//' + MSBUILD + 'AssemblyName').text
+    folder = os.path.dirname(project)
+    doc = root.find('.//' + MSBUILD + 'DocumentationFile')
+    if doc is None or doc.text.replace('$(Configuration)', 'Release') != 'bin\\Release\\%s.xml' % name:
+        problems.append('%s: <DocumentationFile>bin\\$(Configuration)\\%s.xml</DocumentationFile> is needed for the package' % (project, name))
+    for kind in KINDS:
+        expected_lib['lib\\%s.%s' % (name, kind)] = '%s\\bin\\Release\\%s.%s' % (folder, name, kind)
+    for p in ET.parse(os.path.join(folder, 'packages.config')).getroot().iter('package'):
+        if pinned.setdefault(p.get('id'), p.get('version')) != p.get('version'):
+            problems.append('%s pins %s %s, another project %s' % (project, p.get('id'), p.get('version'), pinned[p.get('id')]))
+
+packed_lib = {t: s for t, s in files.items() if t.startswith('lib\\')}
+for target in sorted(set(expected_lib) - set(packed_lib)):
+    problems.append('NanoBroker.nuspec: add <file src="%s" target="%s" />' % (expected_lib[target], target))
+for target in sorted(set(packed_lib) - set(expected_lib)):
+    problems.append('NanoBroker.nuspec: %s is not an output of the engine projects' % target)
+for target in sorted(set(packed_lib) & set(expected_lib)):
+    if packed_lib[target] != expected_lib[target]:
+        problems.append('NanoBroker.nuspec: %s should come from %s, not %s' % (target, expected_lib[target], packed_lib[target]))
+
+dependencies = {d.get('id'): d.get('version') for d in meta.iter(NUSPEC + 'dependency')}
+for package in sorted(set(pinned) | set(dependencies)):
+    if pinned.get(package) != dependencies.get(package):
+        problems.append('NanoBroker.nuspec: dependency %s is %s, packages.config pins %s' % (package, dependencies.get(package), pinned.get(package)))
+
+engine = re.search(r'Text = "([^"]+)"', open('NanoBroker/BrokerVersion.cs').read()).group(1)
+if field('version') != engine:
+    problems.append('NanoBroker.nuspec: version %s, the engine is %s (NanoBroker/BrokerVersion.cs)' % (field('version'), engine))
+csproj = ET.parse('NanoBroker/NanoBroker.csproj').getroot()
+version = csproj.find('.//Version')
+if version is None or version.text != engine:
+    problems.append('NanoBroker/NanoBroker.csproj: <Version> should be %s (NanoBroker/BrokerVersion.cs)' % engine)
+
+for name in ('readme', 'icon'):
+    target = field(name)
+    packed = [s for t, s in files.items() if target and (t == target or t.rstrip('\\') + '\\' + s.split('\\')[-1] == target)]
+    if not packed:
+        problems.append('NanoBroker.nuspec: the %s %s is not among the files packed' % (name, target))
+    for src in packed:
+        if not os.path.isfile(src.replace('\\', '/')):
+            problems.append('NanoBroker.nuspec: %s does not exist' % src)
+if meta.find(NUSPEC + 'license') is None:
+    problems.append('NanoBroker.nuspec: no <license>')
+
+for p in problems:
+    print('check-nuspec: ' + p)
+if problems:
+    print('check-nuspec: %d problem(s)' % len(problems))
+    sys.exit(1)
+print('check-nuspec: NanoBroker.nuspec packs the %d outputs of the engine\'s three nanoFramework assemblies, depends on the %d packages they pin, version %s'
+      % (len(expected_lib), len(pinned), engine))
+PY
