@@ -12,7 +12,7 @@ namespace NanoBroker.Net
     /// </summary>
     /// <example>
     /// <code>
-    /// Broker broker = new Broker(new BrokerOptions(), 0, null);
+    /// Broker broker = new Broker(BrokerOptions.Esp32(), EmbeddedBroker.ClockMs(), null);
     /// broker.AddMessageHandler("home/lamp/set", OnLampCommand);
     /// EmbeddedBroker server = EmbeddedBroker.Start(broker, 1883);
     /// server.Publish(temperatureTopic, reading, 0, true);
@@ -53,6 +53,23 @@ namespace NanoBroker.Net
             EmbeddedBroker server = new EmbeddedBroker(broker, listener);
             server.Start();
             return server;
+        }
+
+        /// <summary>
+        /// The loop's clock, in milliseconds since the device (or process) started: pass it as the <c>nowMs</c> of
+        /// <see cref="NanoBroker.Broker(BrokerOptions, long, IBrokerLog)"/>.
+        /// </summary>
+        /// <returns>Monotonic milliseconds.</returns>
+        public static long ClockMs()
+        {
+            return System.Environment.TickCount64;
+        }
+
+        /// <summary>The loop's clock: <see cref="ClockMs"/>.</summary>
+        /// <returns>Monotonic milliseconds.</returns>
+        protected override long NowMs()
+        {
+            return ClockMs();
         }
 
         /// <summary>Starts <see cref="SocketLoop.Run"/> on a new thread.</summary>
