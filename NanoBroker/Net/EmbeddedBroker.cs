@@ -62,6 +62,7 @@ namespace NanoBroker.Net
         /// <returns>Monotonic milliseconds.</returns>
         public static long ClockMs()
         {
+            // nanoFramework: nanoFramework.Runtime.Native's System.Environment; .NET: mscorlib's.
             return System.Environment.TickCount64;
         }
 
