@@ -41,6 +41,9 @@ dotnet build .ci/nanoframework/NanoBroker.NanoFramework.csproj -nologo -v quiet
 echo "== nanoFramework compile check: the ESP32 app and the socket loop against mscorlib and the declared device APIs"
 dotnet build .ci/nanoframework/device-check/NanoBroker.Esp32.CompileCheck.csproj -nologo -v quiet
 
+echo "== nanoFramework compile check: samples/Esp32Sensor against the engine's public API, mscorlib and the declared ADC, GPIO and Wi-Fi APIs"
+dotnet build .ci/nanoframework/sample-check/Esp32Sensor.CompileCheck.csproj -nologo -v quiet
+
 echo "== nanoFramework compile check: the portable engine tests against mscorlib and nanoFramework.TestFramework's Assert"
 dotnet build .ci/nanoframework/tests-check/NanoBroker.Tests.CompileCheck.csproj -nologo -v quiet
 

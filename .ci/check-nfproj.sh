@@ -7,7 +7,8 @@
 #     ones, it says, and .ci/nanoframework/EngineAssemblies.props says the same) and references NanoBroker.Protocol
 #     and mscorlib only; NanoBroker/NanoBroker.nfproj lists every other .cs of NanoBroker/ (bin/ and obj/ aside);
 #     the engine and every project that references it reference NanoBroker.Protocol and NanoBroker.Crypto;
-#   - hardware/esp32/NanoBroker.Esp32.nfproj likewise for hardware/esp32/;
+#   - hardware/esp32/NanoBroker.Esp32.nfproj likewise for hardware/esp32/, and samples/Esp32Sensor/Esp32Sensor.nfproj
+#     for samples/Esp32Sensor/ (the nanoFramework sample, which references the engine as the board app does);
 #   - the portable tests (NanoBroker.Tests/Engine/**/*.cs) are listed by four test projects, as one assembly would
 #     pass the MetadataProcessor's 64 KB of byte code: NanoBroker.Tests.Storage/NanoBroker.Tests.Storage.nfproj
 #     lists Engine/Storage/, Engine/Protocol/ and the harness (Engine/Harness/), NanoBroker.Tests.Mqtt5/NanoBroker.Tests.Mqtt5.nfproj
@@ -97,6 +98,7 @@ projects = {
     'crypto': 'NanoBroker.Crypto/NanoBroker.Crypto.nfproj',
     'engine': 'NanoBroker/NanoBroker.nfproj',
     'device': 'hardware/esp32/NanoBroker.Esp32.nfproj',
+    'sample': 'samples/Esp32Sensor/Esp32Sensor.nfproj',
     'tests': 'NanoBroker.Tests/NanoBroker.Tests.nfproj',
     'storage-tests': 'NanoBroker.Tests.Storage/NanoBroker.Tests.Storage.nfproj',
     'mqtt5-tests': 'NanoBroker.Tests.Mqtt5/NanoBroker.Tests.Mqtt5.nfproj',
@@ -185,6 +187,7 @@ for name, project in projects.items():
 if not problems:
     check_split_engine()
     check_sources(projects['device'], 'hardware/esp32')
+    check_sources(projects['sample'], 'samples/Esp32Sensor')
     # The nanoFramework test projects hold the portable tests only (Engine/); Integration/ is .NET-only.
     check_split_tests()
     for project in projects.values():
@@ -199,5 +202,5 @@ if problems:
         print('check-nfproj: ' + p, file=sys.stderr)
     print('check-nfproj: %d problem(s)' % len(problems), file=sys.stderr)
     sys.exit(1)
-print('check-nfproj: NanoBroker.Protocol.nfproj, NanoBroker.Crypto.nfproj, NanoBroker.nfproj, NanoBroker.Esp32.nfproj and the four test projects list every source and only pinned packages')
+print('check-nfproj: NanoBroker.Protocol.nfproj, NanoBroker.Crypto.nfproj, NanoBroker.nfproj, NanoBroker.Esp32.nfproj, Esp32Sensor.nfproj and the four test projects list every source and only pinned packages')
 PY
