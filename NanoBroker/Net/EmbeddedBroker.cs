@@ -92,7 +92,10 @@ namespace NanoBroker.Net
                 thread.Join();
                 thread = null;
             }
-            CloseQuietly(Listener);
+            if (Listener != null)
+            {
+                CloseQuietly(Listener);
+            }
         }
 
         /// <summary>
