@@ -182,7 +182,7 @@ namespace NanoBroker
         /// with '$'), once the message has gone to the subscribed clients: a client's message, the app's own
         /// (<see cref="Publish(byte[], byte[], int, bool, long)"/>), a will, a $SYS value. A message that matches several
         /// filters calls each of their handlers. Add handlers at start: each addition allocates; routing never does.
-        /// The access rules do not apply to the app.
+        /// The access rules do not apply to handlers: they see every message.
         /// </summary>
         /// <param name="filter">The topic filter, as UTF-8 bytes; the broker keeps a reference to it (do not change it).</param>
         /// <param name="handler">What to call; see <see cref="MessageHandler"/>.</param>
@@ -254,9 +254,9 @@ namespace NanoBroker
         /// QoS each subscription granted), to the app's own handlers, and, with <paramref name="retain"/>, into the retained
         /// messages (an empty payload clears the topic's). Call it on the engine's thread, as every other call into the
         /// engine, but not from within a callback (the engine is mid-change then); <see cref="Net.EmbeddedBroker.Publish(byte[], byte[], int, bool)"/>
-        /// may be called from any thread. Allocates nothing.
+        /// may be called from any thread. No write rule applies to the app; each subscriber's read rules do. Allocates nothing.
         /// </summary>
-        /// <param name="topic">The buffer that holds the topic name (UTF-8, no wildcards, not a $ topic).</param>
+        /// <param name="topic">The buffer that holds the topic name (UTF-8, no wildcards, not a $SYS topic).</param>
         /// <param name="topicStart">Where the topic name starts in <paramref name="topic"/>.</param>
         /// <param name="topicLength">The topic name's length in bytes.</param>
         /// <param name="payload">The buffer that holds the payload.</param>
@@ -266,7 +266,7 @@ namespace NanoBroker
         /// <param name="retain">Whether the broker keeps it as the topic's retained message.</param>
         /// <param name="nowMs">The edge's clock, as passed to <see cref="Tick"/>.</param>
         /// <returns>
-        /// False, having done nothing, when the topic is not a valid topic name or a $ topic, the QoS is not 0 to 2, or the
+        /// False, having done nothing, when the topic is not a valid topic name or is a $SYS topic, the QoS is not 0 to 2, or the
         /// PUBLISH packet would be larger than MaxPacketSize; true once the message has been routed (a subscriber whose
         /// queue is full loses it as it would a client's, counted in <see cref="BrokerStats.MessagesDropped"/>).
         /// </returns>
@@ -296,7 +296,7 @@ namespace NanoBroker
         }
 
         /// <summary>As <see cref="Publish(byte[], int, int, byte[], int, int, int, bool, long)"/> with whole arrays.</summary>
-        /// <param name="topic">The topic name (UTF-8, no wildcards, not a $ topic).</param>
+        /// <param name="topic">The topic name (UTF-8, no wildcards, not a $SYS topic).</param>
         /// <param name="payload">The payload.</param>
         /// <param name="qos">0, 1 or 2.</param>
         /// <param name="retain">Whether the broker keeps it as the topic's retained message.</param>

@@ -218,6 +218,30 @@ namespace NanoBroker.Tests.Engine.Embedding
             Assert.AreEqual(0L, RoutingAllocates(b));
             Assert.AreEqual(200 * 2, r.Count, "the handler was called for each message");
         }
+
+        [TestMethod]
+        public void AppPublishAllocatesNothing()
+        {
+            TestBroker b = new TestBroker();
+            TestClient sub = b.Connect("s");
+            sub.Subscribe(1, "app/#", 0);
+            sub.Read();
+            byte[] topic = Utf8.GetBytes("app/temperature");
+            byte[] payload = Utf8.GetBytes("21.5");
+            long before = 0;
+            for (int round = 0; round < 200; round++)
+            {
+                if (round == 100)
+                {
+                    before = System.GC.GetAllocatedBytesForCurrentThread();
+                }
+                b.Broker.Publish(topic, payload, 0, false, b.Clock.Now);
+                // A retained message replaces the last one in the message store.
+                b.Broker.Publish(topic, payload, 1, true, b.Clock.Now);
+                b.Broker.Sent(sub.Connection, sub.Unread, b.Clock.Now);
+            }
+            Assert.AreEqual(0L, System.GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 #endif
     }
 }
