@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Checks NanoBroker.nuspec, the nanoFramework package, against what it packs (nuget pack needs the nanoFramework build
 # tools, which this machine has not, so the package itself is not made here):
-#   - its lib\ files are exactly the .dll, .pe, .pdbx and .xml of the engine's three assemblies, the names the .nfproj
+#   - its lib\netnano1.0\ files are exactly the .dll, .pe, .pdbx and .xml of the engine's three assemblies, the names the .nfproj
 #     files give (AssemblyName), from each project's bin\Release\, and each project writes that .xml (DocumentationFile);
-#   - its dependencies are exactly the packages the three projects' packages.config files pin, at their versions;
+#   - its dependencies (the netnano1.0 group) are exactly the packages the three projects' packages.config files pin,
+#     at their versions;
 #   - its version is the engine's (NanoBroker/BrokerVersion.cs), as is the .NET package's (NanoBroker/NanoBroker.csproj);
 #   - the readme and icon it names are packed from files that exist, and it has a licence.
 # Prints each problem and exits 1 on any. Plain python3 (stdlib only).
@@ -39,7 +40,7 @@ for project in PROJECTS:
     if doc is None or doc.text.replace('$(Configuration)', 'Release') != 'bin\\Release\\%s.xml' % name:
         problems.append('%s: <DocumentationFile>bin\\$(Configuration)\\%s.xml</DocumentationFile> is needed for the package' % (project, name))
     for kind in KINDS:
-        expected_lib['lib\\%s.%s' % (name, kind)] = '%s\\bin\\Release\\%s.%s' % (folder, name, kind)
+        expected_lib['lib\\netnano1.0\\%s.%s' % (name, kind)] = '%s\\bin\\Release\\%s.%s' % (folder, name, kind)
     for p in ET.parse(os.path.join(folder, 'packages.config')).getroot().iter('package'):
         if pinned.setdefault(p.get('id'), p.get('version')) != p.get('version'):
             problems.append('%s pins %s %s, another project %s' % (project, p.get('id'), p.get('version'), pinned[p.get('id')]))
@@ -53,6 +54,9 @@ for target in sorted(set(packed_lib) & set(expected_lib)):
     if packed_lib[target] != expected_lib[target]:
         problems.append('NanoBroker.nuspec: %s should come from %s, not %s' % (target, expected_lib[target], packed_lib[target]))
 
+groups = list(meta.find(NUSPEC + 'dependencies'))
+if len(groups) != 1 or groups[0].tag != NUSPEC + 'group' or groups[0].get('targetFramework') != 'netnano1.0':
+    problems.append('NanoBroker.nuspec: the dependencies should be one <group targetFramework="netnano1.0">')
 dependencies = {d.get('id'): d.get('version') for d in meta.iter(NUSPEC + 'dependency')}
 for package in sorted(set(pinned) | set(dependencies)):
     if pinned.get(package) != dependencies.get(package):
