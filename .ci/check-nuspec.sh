@@ -6,11 +6,13 @@
 #   - its dependencies (the netnano1.0 group) are exactly the packages the three projects' packages.config files pin,
 #     at their versions;
 #   - its version is the engine's (NanoBroker/BrokerVersion.cs), as is the .NET package's (NanoBroker/NanoBroker.csproj);
-#   - the readme and icon it names are packed from files that exist, and it has a licence.
-# Prints each problem and exits 1 on any. Plain python3 (stdlib only).
+#   - the readme and icon it names are packed from files that exist, and it has a licence;
+#   - NuGet packs it without a warning, with stand-ins for the assemblies (dotnet pack of a throwaway project that
+#     names it as its NuspecFile): the schema, the licence expression, the readme and icon fields, the framework folder.
+# Prints each problem and exits 1 on any. python3 (stdlib only) and the .NET SDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec python3 - <<'PY'
+python3 - <<'PY'
 import os, re, sys
 import xml.etree.ElementTree as ET
 
@@ -89,3 +91,33 @@ if problems:
 print('check-nuspec: NanoBroker.nuspec packs the %d outputs of the engine\'s three nanoFramework assemblies, depends on the %d packages they pin, version %s'
       % (len(expected_lib), len(pinned), engine))
 PY
+
+stage="$(mktemp -d /tmp/nanobroker-nuspec.XXXXXX)"
+trap 'rm -rf "$stage"' EXIT
+cp NanoBroker.nuspec "$stage/"
+python3 - "$stage" <<'PY'
+import os, sys, xml.etree.ElementTree as ET
+NUSPEC = '{http://schemas.microsoft.com/packaging/2012/06/nuspec.xsd}'
+stage = sys.argv[1]
+for f in ET.parse('NanoBroker.nuspec').getroot().iter(NUSPEC + 'file'):
+    src = f.get('src').replace('\\', '/')
+    os.makedirs(os.path.join(stage, os.path.dirname(src)), exist_ok=True)
+    with open(os.path.join(stage, src), 'wb') as out:
+        out.write(open(src, 'rb').read() if os.path.isfile(src) else b'stand-in')
+PY
+cat >"$stage/pack.csproj" <<'XML'
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>netstandard2.0</TargetFramework>
+    <NuspecFile>NanoBroker.nuspec</NuspecFile>
+    <NuspecBasePath>.</NuspecBasePath>
+    <IncludeBuildOutput>false</IncludeBuildOutput>
+  </PropertyGroup>
+</Project>
+XML
+if ! output="$(dotnet pack "$stage/pack.csproj" -o "$stage/out" -nologo 2>&1)" || echo "$output" | grep -q "warning"; then
+  echo "$output" | grep -E "warning|error" | sort -u
+  echo "check-nuspec: NuGet does not pack NanoBroker.nuspec cleanly"
+  exit 1
+fi
+echo "check-nuspec: NuGet packs it without a warning ($(cd "$stage/out" && ls *.nupkg), stand-ins for the assemblies)"
