@@ -24,7 +24,7 @@ namespace NanoBroker.Tests.Host
             string dataA = TempFolder(), dataB = TempFolder();
             try
             {
-                int port = FreePort();
+                int port = FreePort.Next();
                 using ChildProcess first = await StartListeningAsync("--port", port.ToString(), "--data", dataA);
                 using ChildProcess second = await RunAsync("--port", port.ToString(), "--data", dataB);
                 AssertOneLineError(second, 1, "--port " + port, "already in use");
@@ -52,13 +52,13 @@ namespace NanoBroker.Tests.Host
             string data = TempFolder();
             try
             {
-                using ChildProcess first = await StartListeningAsync("--port", FreePort().ToString(), "--data", data);
-                using ChildProcess second = await RunAsync("--port", FreePort().ToString(), "--data", data);
+                using ChildProcess first = await StartListeningAsync("--port", FreePort.Next().ToString(), "--data", data);
+                using ChildProcess second = await RunAsync("--port", FreePort.Next().ToString(), "--data", data);
                 AssertOneLineError(second, 1, "--data " + Path.GetFullPath(data), "in use by another broker (PID " + first.Id + ")");
 
                 // The lock is the process's: once it is gone (even killed), the folder is free again.
                 first.Kill();
-                using ChildProcess again = await StartListeningAsync("--port", FreePort().ToString(), "--data", data);
+                using ChildProcess again = await StartListeningAsync("--port", FreePort.Next().ToString(), "--data", data);
             }
             finally
             {
@@ -108,7 +108,7 @@ namespace NanoBroker.Tests.Host
             string data = TempFolder();
             try
             {
-                string port = FreePort().ToString();
+                string port = FreePort.Next().ToString();
                 // A retained QoS 0 message would wait a minute for its commit: only the stop writes it.
                 using ChildProcess broker = await StartListeningAsync("--port", port, "--data", data, "--storage-retained-delay-ms", "60000");
                 using (ChildProcess pub = await ChildProcess.RunAsync(Wait, "mosquitto_pub", "-p", port, "-t", "sig/term", "-m", "kept", "-r", "-q", "0"))
@@ -143,7 +143,7 @@ namespace NanoBroker.Tests.Host
                 // The host project beside the test project (bin/Debug/net10.0 of NanoBroker.Tests), built with it.
                 string project = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "NanoBroker.Host"));
                 string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent.Name;
-                int port = FreePort();
+                int port = FreePort.Next();
                 using ChildProcess run = ChildProcess.Start("dotnet", "run", "--no-build", "-c", configuration, "--project", project, "--", "--port", port.ToString(), "--data", data);
                 for (int waited = 0; !run.Error.Contains(" listening on "); waited += 20)
                 {
@@ -193,7 +193,7 @@ namespace NanoBroker.Tests.Host
                     "max_clients=8   # a comment\n" +
                     "queue_full=Drop\n" +
                     "verbose=true\n");
-                string port = FreePort().ToString();
+                string port = FreePort.Next().ToString();
                 using ChildProcess broker = await StartListeningAsync("--config", config, "--port", port, "--data", Path.Combine(data, "d"));
                 StringAssert.Contains(broker.Error, "sets ssid, led_pin: for the board only", broker.Transcript());
                 StringAssert.Contains(broker.Error, "listening on 127.0.0.1:" + port, broker.Transcript());
@@ -276,11 +276,5 @@ namespace NanoBroker.Tests.Host
             }
         }
 
-        private static int FreePort()
-        {
-            using Socket probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            return ((IPEndPoint)probe.LocalEndPoint).Port;
-        }
     }
 }

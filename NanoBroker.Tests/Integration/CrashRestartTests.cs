@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -43,7 +41,7 @@ namespace NanoBroker.Tests.Integration
             {
                 for (int round = 0; round < Rounds; round++)
                 {
-                    int port = FreePort();
+                    int port = FreePort.Next();
                     using Process broker = StartBroker(port, data);
                     try
                     {
@@ -119,7 +117,7 @@ namespace NanoBroker.Tests.Integration
             byte[] connect = RawMqttClient.Connect("queue-checker", cleanSession: false);
             try
             {
-                int port = FreePort();
+                int port = FreePort.Next();
                 using (Process broker = StartBroker(port, data))
                 {
                     IMqttClient publisher = await ConnectAsync(port, "queue-publisher");
@@ -162,7 +160,7 @@ namespace NanoBroker.Tests.Integration
                     publisher.Dispose();
                 }
 
-                port = FreePort();
+                port = FreePort.Next();
                 using (Process broker = StartBroker(port, data))
                 {
                     try
@@ -309,11 +307,5 @@ namespace NanoBroker.Tests.Integration
             Assert.IsTrue(result.IsSuccess, "PUBACK for " + topic);
         }
 
-        private static int FreePort()
-        {
-            using Socket probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            return ((IPEndPoint)probe.LocalEndPoint).Port;
-        }
     }
 }

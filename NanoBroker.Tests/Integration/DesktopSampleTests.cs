@@ -1,7 +1,5 @@
 using System;
 using System.IO;
-using System.Net;
-using System.Net.Sockets;
 using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -17,20 +15,12 @@ namespace NanoBroker.Tests.Integration
     {
         private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
-        private static int FreePort()
-        {
-            TcpListener probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            return port;
-        }
 
         [TestMethod]
         [Timeout(30000)]
         public async Task ThermostatPublishesToClientsAndTakesItsSetPointFromThem()
         {
-            string port = FreePort().ToString();
+            string port = FreePort.Next().ToString();
             using ChildProcess app = ChildProcess.Start("dotnet", Path.Combine(AppContext.BaseDirectory, "DesktopThermostat.dll"), port);
             await app.WaitForLineAsync(l => l.Contains("MQTT on port " + port), Wait, "the app's broker listening");
 

@@ -17,14 +17,6 @@ namespace NanoBroker.Tests.Integration
     {
         private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
-        private static int FreePort()
-        {
-            TcpListener probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            return port;
-        }
 
         private static byte[] Bytes(string text)
         {
@@ -35,7 +27,7 @@ namespace NanoBroker.Tests.Integration
         [Timeout(30000)]
         public async Task HandlerRepublishesThroughTheMailboxToARealClient()
         {
-            int port = FreePort();
+            int port = FreePort.Next();
             Broker broker = new Broker(BrokerOptions.Esp32(), EmbeddedBroker.ClockMs(), null);
             EmbeddedBroker server = null;
             // A handler may not call Broker.Publish (the engine is mid-change) but may post to the mailbox.
