@@ -117,28 +117,7 @@ namespace NanoBroker.Tests.Integration
         [Timeout(20000)]
         public async Task Paho_Es256TokenAcceptedWithRc0AndExpiredRefusedWithRc5()
         {
-            const string Script = @"
-import sys, threading
-import paho.mqtt.client as mqtt
-host, port = sys.argv[1], int(sys.argv[2])
-for token in sys.argv[3:]:
-    done = threading.Event()
-    def on_connect(c, userdata, flags, rc):
-        print('CONNACK', rc, flush=True)
-        done.set()
-    c = mqtt.Client(client_id='paho-es256', protocol=mqtt.MQTTv311)
-    c.username_pw_set('jwt', token)
-    c.on_connect = on_connect
-    c.connect(host, port, 30)
-    c.loop_start()
-    done.wait(5)
-    c.disconnect()
-    c.loop_stop()
-";
-            string path = Path.Combine(folder, "paho-es256.py");
-            File.WriteAllText(path, Script);
-            using ChildProcess paho = await ChildProcess.RunAsync(TimeSpan.FromSeconds(15), "/usr/bin/python3", "-u", path, TestBroker.Host, Broker.PortText,
-                Token("sensor-9", Now + 600), Token("sensor-9", Now - 600));
+            using ChildProcess paho = await PahoTokenClient.RunAsync(Broker.PortText, "paho-es256", Token("sensor-9", Now + 600), Token("sensor-9", Now - 600));
             StringAssert.Contains(paho.Output, "CONNACK 0\nCONNACK 5", paho.Transcript());
         }
     }
