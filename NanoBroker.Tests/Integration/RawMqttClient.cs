@@ -170,39 +170,57 @@ namespace NanoBroker.Tests.Integration
         /// <summary>The next packet, or null when the broker closed the connection; fails the test after <paramref name="timeout"/>.</summary>
         public async Task<Packet> ReadPacketAsync(TimeSpan timeout)
         {
-            using CancellationTokenSource cancel = new CancellationTokenSource(timeout);
             try
             {
-                byte[] header = new byte[1];
-                if (!await ReadExactlyAsync(header, cancel.Token))
-                {
-                    return null;
-                }
-                int remaining = 0;
-                int multiplier = 1;
-                byte[] digit = new byte[1];
-                do
-                {
-                    if (!await ReadExactlyAsync(digit, cancel.Token))
-                    {
-                        return null;
-                    }
-                    remaining += (digit[0] & 0x7F) * multiplier;
-                    multiplier *= 128;
-                }
-                while ((digit[0] & 0x80) != 0);
-                byte[] body = new byte[remaining];
-                if (!await ReadExactlyAsync(body, cancel.Token))
-                {
-                    return null;
-                }
-                return new Packet(header[0], body);
+                return await ReadPacketOrTimeOutAsync(timeout);
             }
             catch (OperationCanceledException)
             {
                 Assert.Fail("no packet and no close from the broker within " + timeout.TotalMilliseconds + " ms");
                 return null;
             }
+        }
+
+        /// <summary>The next packet, or null when the broker closes the connection or sends nothing within <paramref name="timeout"/>.</summary>
+        public async Task<Packet> TryReadPacketAsync(TimeSpan timeout)
+        {
+            try
+            {
+                return await ReadPacketOrTimeOutAsync(timeout);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        private async Task<Packet> ReadPacketOrTimeOutAsync(TimeSpan timeout)
+        {
+            using CancellationTokenSource cancel = new CancellationTokenSource(timeout);
+            byte[] header = new byte[1];
+            if (!await ReadExactlyAsync(header, cancel.Token))
+            {
+                return null;
+            }
+            int remaining = 0;
+            int multiplier = 1;
+            byte[] digit = new byte[1];
+            do
+            {
+                if (!await ReadExactlyAsync(digit, cancel.Token))
+                {
+                    return null;
+                }
+                remaining += (digit[0] & 0x7F) * multiplier;
+                multiplier *= 128;
+            }
+            while ((digit[0] & 0x80) != 0);
+            byte[] body = new byte[remaining];
+            if (!await ReadExactlyAsync(body, cancel.Token))
+            {
+                return null;
+            }
+            return new Packet(header[0], body);
         }
 
         /// <summary>Fails the test unless the broker closes the connection within <paramref name="timeout"/> without sending anything.</summary>
