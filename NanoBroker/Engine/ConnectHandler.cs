@@ -199,7 +199,7 @@ namespace NanoBroker
                 user = TokenUser(b, out tokenExpiresAt);
                 if (user < 0)
                 {
-                    return Refuse(c, user == TokenTableFull ? ReasonCode.ServerUnavailable : ReasonCode.NotAuthorized, TokenProblem);
+                    return Refuse(c, user == TokenTableFull ? ReasonCode.ServerUnavailable : ReasonCode.NotAuthorized, tokenProblem);
                 }
             }
             else if (access != null && authenticated < 0)
@@ -368,7 +368,7 @@ namespace NanoBroker
         private const int TokenTableFull = -2;
 
         // Why TokenUser refused, for the log only: the client hears CONNACK 5 / 0x87 whatever the check.
-        private string TokenProblem;
+        private string tokenProblem;
 
         // The user index of the identity the CONNECT's token proves (its rules claim set), with its exp; or TokenRefused
         // or TokenTableFull. With token_username "identity" the CONNECT's user name must be the identity.
@@ -379,21 +379,21 @@ namespace NanoBroker
             int check = tokens.Verify(b, connect.PasswordStart, connect.PasswordLength, context.UnixSeconds);
             if (check != NanoBroker.Tokens.TokenCheck.Valid)
             {
-                TokenProblem = "token refused: " + NanoBroker.Tokens.TokenCheck.Describe(check);
+                tokenProblem = "token refused: " + NanoBroker.Tokens.TokenCheck.Describe(check);
                 return TokenRefused;
             }
             byte[] identity = tokens.Payload;
             if (tokens.Settings.UserNameIsIdentity && (!connect.HasUserName
                 || !Routing.Topic.Equal(b, connect.UserNameStart, connect.UserNameLength, identity, tokens.IdentityStart, tokens.IdentityLength)))
             {
-                TokenProblem = "token refused: the user name is not the token's identity";
+                tokenProblem = "token refused: the user name is not the token's identity";
                 return TokenRefused;
             }
             AccessControl access = context.Access;
             if (access.FindUser(identity, tokens.IdentityStart, tokens.IdentityLength) >= 0)
             {
                 // One name, one identity: a session's owner is recorded by name, and must come back as the same one.
-                TokenProblem = "token refused: its identity is the name of a password-file user";
+                tokenProblem = "token refused: its identity is the name of a password-file user";
                 return TokenRefused;
             }
             int user = access.TokenUser(identity, tokens.IdentityStart, tokens.IdentityLength);
@@ -415,12 +415,12 @@ namespace NanoBroker
             }
             if (user < 0)
             {
-                TokenProblem = "token identity table full (" + context.Options.MaxSessions + " + " + context.Options.MaxClients + " identities)";
+                tokenProblem = "token identity table full (" + context.Options.MaxSessions + " + " + context.Options.MaxClients + " identities)";
                 return TokenTableFull;
             }
             if (!access.SetTokenRules(user, tokens.RuleCount, tokens.RuleRights, identity, tokens.RuleStart, tokens.RuleLength))
             {
-                TokenProblem = "token refused: its rules claim does not fit the room for it";
+                tokenProblem = "token refused: its rules claim does not fit the room for it";
                 return TokenRefused;
             }
             expiresAt = tokens.ExpiresAt;
