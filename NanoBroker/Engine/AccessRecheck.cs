@@ -55,12 +55,8 @@ namespace NanoBroker
             {
                 // The filter proper, as SUBSCRIBE checks it: a shared subscription's without "$share/{ShareName}/".
                 int filterLength = subscriptions.Nodes.CopyPath(subscriptions.NodeOf(e), copy.Bytes, 0);
-                byte given = access.SubscribeAccess(s.Owner, s.ClientId, 0, s.ClientIdLength, copy.Bytes, 0, filterLength);
-                if (given == SubscribeAccess.Checked && subscriptions.Group[e] != SubscriptionTree.None)
-                {
-                    // As at SUBSCRIBE: a shared subscription is granted whole or not at all.
-                    given = SubscribeAccess.Refused;
-                }
+                byte given = access.SubscribeAccess(s.Owner, s.ClientId, 0, s.ClientIdLength, copy.Bytes, 0, filterLength,
+                    subscriptions.Group[e] != SubscriptionTree.None);
                 subscriptions.SetAccess(e, given);
                 if (given == SubscribeAccess.Refused)
                 {

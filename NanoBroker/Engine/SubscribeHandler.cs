@@ -76,16 +76,9 @@ namespace NanoBroker
                     code = ReasonCode.SharedSubscriptionsNotSupported;
                 }
                 else if ((access = context.Access == null ? SubscribeAccess.Granted
-                    : context.Access.SubscribeAccess(c.User, s.ClientId, 0, s.ClientIdLength, b, p.TopicStart, p.TopicLength)) == SubscribeAccess.Refused)
+                    : context.Access.SubscribeAccess(c.User, s.ClientId, 0, s.ClientIdLength, b, p.TopicStart, p.TopicLength, p.IsShared)) == SubscribeAccess.Refused)
                 {
-                    refusal = "not allowed to read it";
-                    code = context.Access.RefusalReason;
-                }
-                else if (access == SubscribeAccess.Checked && p.IsShared)
-                {
-                    // A group's member is chosen before the rules of its session are known: a shared subscription is
-                    // granted whole or not at all.
-                    refusal = "a deny rule takes out part of it (shared subscriptions are granted whole)";
+                    refusal = p.IsShared ? "not allowed to read all of it (a shared subscription is granted whole or not at all)" : "not allowed to read it";
                     code = context.Access.RefusalReason;
                 }
                 else if ((entry = FindEntry(s, p.IsShared, b, start, length)) >= 0)

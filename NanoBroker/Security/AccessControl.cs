@@ -289,8 +289,10 @@ namespace NanoBroker.Security
         /// a rule grants every topic it can match, refused when none does or a deny rule covers it all, checked per
         /// message when a deny rule takes out part of it (as mosquitto: "#" with "topic deny secret/#" reads all
         /// but secret/...). A token identity's rules claim must cover the filter too. Without rules everything is granted.
+        /// A <paramref name="shared"/> subscription is granted whole or not at all: a group's member is chosen per
+        /// message before the rules of its session are known, so one a deny cuts into is refused.
         /// </summary>
-        public byte SubscribeAccess(int user, byte[] clientId, int clientIdStart, int clientIdLength, byte[] filter, int start, int length)
+        public byte SubscribeAccess(int user, byte[] clientId, int clientIdStart, int clientIdLength, byte[] filter, int start, int length, bool shared)
         {
             bool granted = ruleTopics.Length == 0;
             bool denyOverlaps = false;
@@ -318,7 +320,7 @@ namespace NanoBroker.Security
             {
                 return Security.SubscribeAccess.Refused;
             }
-            return denyOverlaps ? Security.SubscribeAccess.Checked : Security.SubscribeAccess.Granted;
+            return !denyOverlaps ? Security.SubscribeAccess.Granted : shared ? Security.SubscribeAccess.Refused : Security.SubscribeAccess.Checked;
         }
 
         // A deny rule that matches the topic refuses it whatever grants it [mosquitto: denials are checked first]; a
