@@ -13,6 +13,7 @@ namespace NanoBroker.Host
     public sealed class BrokerServer : IDisposable
     {
         private readonly Socket listener;
+        private readonly Socket webListener;
         private readonly SocketLoop loop;
         private readonly Thread thread;
         private readonly FileStorage storage;
@@ -26,7 +27,7 @@ namespace NanoBroker.Host
         /// the sockets are served by the loop the ESP32 runs (polls and blocking sends, no Select) instead of the
         /// desktop's, with the board's small send buffers, to try its network edge over real TCP.
         /// </summary>
-        public BrokerServer(IPAddress bind, int port, BrokerOptions options, IBrokerLog log, string dataFolder = null, AccessControl access = null, bool portableLoop = false, NanoBroker.Tokens.JwtVerifier tokens = null)
+        public BrokerServer(IPAddress bind, int port, BrokerOptions options, IBrokerLog log, string dataFolder = null, AccessControl access = null, bool portableLoop = false, NanoBroker.Tokens.JwtVerifier tokens = null, NanoBroker.Web.WebOptions web = null)
         {
             listener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             BindExclusively(listener);
@@ -52,6 +53,26 @@ namespace NanoBroker.Host
                 RestoreSummary = Broker.Restore(new RecordLog(storage, options.StorageBatchBytes));
             }
             loop = portableLoop ? new SocketLoop(Broker, listener) : new DesktopSocketLoop(Broker, listener);
+            if (web != null && web.Enabled)
+            {
+                webListener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    BindExclusively(webListener);
+                    webListener.Bind(new IPEndPoint(bind, web.Port));
+                    webListener.Listen(128);
+                }
+                catch (SocketException e)
+                {
+                    listener.Close();
+                    webListener.Close();
+                    // For the host's message: this port, not the MQTT one.
+                    e.Data[WebPortFailed] = true;
+                    throw;
+                }
+                WebEndpoint = (IPEndPoint)webListener.LocalEndPoint;
+                loop.ServeWeb(webListener, new NanoBroker.Web.WebPort(web, StatusPage.Bytes()));
+            }
             // Token expiry is Unix time: tie it to the loop's clock (a stopwatch from 0 here; the portable loop's DateTime).
             Broker.SetUnixTime(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), portableLoop ? DateTime.UtcNow.Ticks / TimeSpan.TicksPerMillisecond : 0);
             thread = new Thread(Run) { IsBackground = true, Name = "nanobroker" };
@@ -82,6 +103,12 @@ namespace NanoBroker.Host
 
         public int Port { get { return Endpoint.Port; } }
 
+        /// <summary>The key a SocketException thrown by the constructor has in its Data when the web port could not be opened.</summary>
+        public const string WebPortFailed = "WebPortFailed";
+
+        /// <summary>Where the web port (MQTT over WebSockets, the status page) listens, or null without one.</summary>
+        public IPEndPoint WebEndpoint { get; }
+
         /// <summary>The engine; read it only when the loop is stopped (it is single-threaded).</summary>
         public Broker Broker { get; }
 
@@ -105,6 +132,7 @@ namespace NanoBroker.Host
                 thread.Join();
             }
             listener.Close();
+            webListener?.Close();
             if (storage != null)
             {
                 // What still waits for its commit delay (a retained QoS 0 message, the wills of the connections

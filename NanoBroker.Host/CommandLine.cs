@@ -59,6 +59,12 @@ namespace NanoBroker.Host
         public string KeyFile;
         public int TlsPort = 8883;
 
+        /// <summary>The web port (MQTT over WebSockets, the status page): --ws-port (0 = off), --max-web-clients, ...</summary>
+        public NanoBroker.Web.WebOptions Web = NanoBroker.Web.WebOptions.Desktop();
+
+        /// <summary>The TLS web port (wss and https), relayed to the web port as 8883 is to the MQTT port; 0 = none.</summary>
+        public int WssPort;
+
         /// <summary>Only TLS clients: the plain listener moves to an internal loopback port the TLS listener relays to.</summary>
         public bool TlsOnly;
         public string AclFile;
@@ -205,6 +211,10 @@ namespace NanoBroker.Host
             {
                 throw new ArgumentException("TLS needs both --cert and --key (PEM files)");
             }
+            if (c.Web.Validate() != null || (c.WssPort != 0 && (c.CertificateFile == null || !c.Web.Enabled)))
+            {
+                throw new ArgumentException(c.Web.Validate() ?? "--wss-port needs --cert and --key, and --ws-port (the web port it relays to)");
+            }
             c.AllowAnonymous = c.allowAnonymousOption ?? IPAddress.IsLoopback(c.Bind);
             if (!IPAddress.IsLoopback(c.Bind) && c.PasswordFile == null && !c.TokensOn && !c.AllowAnonymous)
             {
@@ -242,6 +252,12 @@ namespace NanoBroker.Host
                 case "--cert": CertificateFile = FileName(name, value); return true;
                 case "--key": KeyFile = FileName(name, value); return true;
                 case "--tls-port": TlsPort = Int(name, value, 0, 65535); return true;
+                case "--ws-port": Web.Port = Int(name, value, 0, 65535); return true;
+                case "--wss-port": WssPort = Int(name, value, 0, 65535); return true;
+                case "--max-web-clients": Web.MaxClients = Int(name, value, 0, 65535); return true;
+                case "--web-request-bytes": Web.MaxRequestBytes = Int(name, value, 256, 65536); return true;
+                case "--web-timeout-ms": Web.TimeoutMs = Int(name, value, 1, int.MaxValue); return true;
+                case "--web-frame-bytes": Web.MaxFrameBytes = Int(name, value, 1, int.MaxValue); return true;
                 case "--acl-file": AclFile = FileName(name, value); return true;
                 case "--allow-anonymous": allowAnonymousOption = Bool(name, value); return true;
                 case "--hide-refusal-reasons": HideRefusalReasons = Bool(name, value); return true;
@@ -417,6 +433,14 @@ namespace NanoBroker.Host
             s.AppendLine("  --cert FILE, --key FILE     PEM certificate (chain) and private key: also listen for MQTT over TLS");
             s.AppendLine("  --tls-port N                TLS port, 0 to 65535 (default 8883)");
             s.AppendLine("  --tls-only                  no plain listener for clients (it stays on an internal loopback port)");
+            s.AppendLine("  --ws-port N                 MQTT over WebSockets and the status page (http://host:N/), 0 to 65535;");
+            s.AppendLine("                              0 = off (default; 9001 is mosquitto's customary port)");
+            s.AppendLine("  --wss-port N                the same over TLS (wss://, https://) with --cert/--key; 0 = off (default)");
+            s.AppendLine("  --max-web-clients N         WebSocket clients and page requests at once, each also a client slot;");
+            s.AppendLine("                              beyond: closed when accepted; 0 = web port off (default 64)");
+            s.AppendLine("  --web-request-bytes N       most bytes of an HTTP request head, 256 to 65536; beyond: 431 (default 8192)");
+            s.AppendLine("  --web-timeout-ms N          time to send the request (and to take a reply or close); beyond: closed (default 10000)");
+            s.AppendLine("  --web-frame-bytes N         largest WebSocket frame from a client; beyond: close 1009 (default 4194304)");
             s.AppendLine("  --password-file FILE        users and password hashes (make entries with: passwd -b FILE USER PASSWORD)");
             s.AppendLine("  --acl-file FILE             topic access rules per user (mosquitto acl_file syntax, %c and %u)");
             s.AppendLine("  --allow-anonymous BOOL      clients without a user name may connect (default: true on a loopback");

@@ -38,9 +38,11 @@ namespace NanoBroker.Host
         private readonly Readiness[] armed;
         private readonly ConcurrentQueue<Readiness> ready = new ConcurrentQueue<Readiness>();
         private readonly ConcurrentQueue<Socket> accepted = new ConcurrentQueue<Socket>();
+        private readonly ConcurrentQueue<Socket> acceptedWeb = new ConcurrentQueue<Socket>();
         private readonly ManualResetEventSlim wake = new ManualResetEventSlim(false);
         private readonly ArrayList writeList = new ArrayList();
         private SocketAsyncEventArgs acceptArgs;
+        private SocketAsyncEventArgs webAcceptArgs;
         // A receive completed at once (bytes left; set on the loop's thread), or the accept must be tried again
         // (set on an I/O thread).
         private bool readyNow;
@@ -80,13 +82,20 @@ namespace NanoBroker.Host
             if (acceptArgs == null && Listener != null)
             {
                 acceptArgs = new SocketAsyncEventArgs();
-                acceptArgs.Completed += (sender, e) => AcceptCompleted(e, true);
-                Accept();
+                acceptArgs.Completed += (sender, e) => AcceptCompleted(Listener, e, true);
+                Accept(Listener, acceptArgs);
+            }
+            if (webAcceptArgs == null && WebListener != null)
+            {
+                webAcceptArgs = new SocketAsyncEventArgs();
+                webAcceptArgs.Completed += (sender, e) => AcceptCompleted(WebListener, e, true);
+                Accept(WebListener, webAcceptArgs);
             }
             if (retryAccept)
             {
                 retryAccept = false;
-                Accept();
+                Accept(Listener, acceptArgs);
+                Accept(WebListener, webAcceptArgs);
             }
             long deadline = clock.ElapsedMilliseconds + timeoutMs;
             if (readyNow)
@@ -98,7 +107,7 @@ namespace NanoBroker.Host
             while (true)
             {
                 wake.Reset();
-                if (!ready.IsEmpty || !accepted.IsEmpty)
+                if (!ready.IsEmpty || !accepted.IsEmpty || !acceptedWeb.IsEmpty)
                 {
                     break;
                 }
@@ -123,6 +132,14 @@ namespace NanoBroker.Host
             while (accepted.TryDequeue(out socket))
             {
                 int slot = Admit(socket, NowMs());
+                if (slot >= 0)
+                {
+                    Arm(slot);
+                }
+            }
+            while (acceptedWeb.TryDequeue(out socket))
+            {
+                int slot = AdmitWeb(socket, NowMs());
                 if (slot >= 0)
                 {
                     Arm(slot);
@@ -193,7 +210,7 @@ namespace NanoBroker.Host
             return writeList.Count > 0;
         }
 
-        protected override bool ListenerReadable()
+        protected override bool ListenerReadable(Socket listener)
         {
             // Connections come from the accept outstanding on the listener (Wait admits them).
             return false;
@@ -315,22 +332,22 @@ namespace NanoBroker.Host
             }
         }
 
-        private void Accept()
+        private void Accept(Socket listener, SocketAsyncEventArgs args)
         {
-            while (true)
+            while (args != null)
             {
-                acceptArgs.AcceptSocket = null;
+                args.AcceptSocket = null;
                 bool pending;
                 try
                 {
-                    pending = Listener.AcceptAsync(acceptArgs);
+                    pending = listener.AcceptAsync(args);
                 }
                 catch (System.Exception)
                 {
                     // The listener is closed: the broker is stopping.
                     return;
                 }
-                if (pending || !AcceptCompleted(acceptArgs, false))
+                if (pending || !AcceptCompleted(listener, args, false))
                 {
                     return;
                 }
@@ -338,7 +355,7 @@ namespace NanoBroker.Host
         }
 
         // Queues an accepted socket; false when the listener is done. Called from an I/O thread when asynchronous.
-        private bool AcceptCompleted(SocketAsyncEventArgs e, bool asynchronous)
+        private bool AcceptCompleted(Socket listener, SocketAsyncEventArgs e, bool asynchronous)
         {
             if (e.SocketError == SocketError.OperationAborted || e.SocketError == SocketError.Shutdown)
             {
@@ -346,7 +363,7 @@ namespace NanoBroker.Host
             }
             if (e.SocketError == SocketError.Success && e.AcceptSocket != null)
             {
-                accepted.Enqueue(e.AcceptSocket);
+                (listener == Listener ? accepted : acceptedWeb).Enqueue(e.AcceptSocket);
                 wake.Set();
             }
             else if (e.SocketError != SocketError.ConnectionReset && e.SocketError != SocketError.ConnectionAborted)
@@ -357,7 +374,7 @@ namespace NanoBroker.Host
             }
             if (asynchronous)
             {
-                Accept();
+                Accept(listener, e);
             }
             return true;
         }

@@ -83,8 +83,8 @@ namespace NanoBroker.Host
             try
             {
                 server = settings.TlsOnly
-                    ? new BrokerServer(System.Net.IPAddress.Loopback, 0, settings.Broker, log, settings.DataFolder, access, false, tokens)
-                    : new BrokerServer(settings.Bind, settings.Port, settings.Broker, log, settings.DataFolder, access, false, tokens);
+                    ? new BrokerServer(System.Net.IPAddress.Loopback, 0, settings.Broker, log, settings.DataFolder, access, false, tokens, settings.Web)
+                    : new BrokerServer(settings.Bind, settings.Port, settings.Broker, log, settings.DataFolder, access, false, tokens, settings.Web);
             }
             catch (InvalidOperationException e)
             {
@@ -93,7 +93,8 @@ namespace NanoBroker.Host
             }
             catch (SocketException e)
             {
-                Console.Error.WriteLine("nanobroker: " + ListenProblem("--port", settings.Bind, settings.Port, e));
+                bool web = e.Data.Contains(BrokerServer.WebPortFailed);
+                Console.Error.WriteLine("nanobroker: " + ListenProblem(web ? "--ws-port" : "--port", settings.Bind, web ? settings.Web.Port : settings.Port, e));
                 return 1;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
@@ -103,16 +104,25 @@ namespace NanoBroker.Host
             }
 
             TlsListener tls = null;
+            TlsListener wss = null;
             if (settings.CertificateFile != null)
             {
                 string problem = null;
+                bool webOption = false;
                 try
                 {
-                    tls = new TlsListener(settings.Bind, settings.TlsPort, TlsListener.LoadCertificate(settings.CertificateFile, settings.KeyFile), server.Endpoint, server.Broker.ConnectionSlots);
+                    System.Security.Cryptography.X509Certificates.X509Certificate2 certificate = TlsListener.LoadCertificate(settings.CertificateFile, settings.KeyFile);
+                    tls = new TlsListener(settings.Bind, settings.TlsPort, certificate, server.Endpoint, server.Broker.ConnectionSlots);
+                    webOption = true;
+                    if (settings.WssPort != 0 && server.WebEndpoint != null)
+                    {
+                        wss = new TlsListener(settings.Bind, settings.WssPort, certificate, server.WebEndpoint, settings.Web.MaxClients);
+                    }
                 }
                 catch (SocketException e)
                 {
-                    problem = ListenProblem("--tls-port", settings.Bind, settings.TlsPort, e);
+                    problem = webOption ? ListenProblem("--wss-port", settings.Bind, settings.WssPort, e) : ListenProblem("--tls-port", settings.Bind, settings.TlsPort, e);
+                    tls?.Dispose();
                 }
                 catch (Exception e) when (e is System.Security.Cryptography.CryptographicException || e is IOException || e is UnauthorizedAccessException)
                 {
@@ -139,8 +149,18 @@ namespace NanoBroker.Host
                     tls.Start();
                     log.Info("TLS on " + tls.Endpoint);
                 }
+                if (server.WebEndpoint != null)
+                {
+                    log.Info("WebSockets and the status page on " + server.WebEndpoint + (settings.TlsOnly ? " (internal)" : ""));
+                }
+                if (wss != null)
+                {
+                    wss.Start();
+                    log.Info("wss and https on " + wss.Endpoint);
+                }
                 stop.Wait();
                 log.Info("nanobroker stopping");
+                wss?.Dispose();
                 tls?.Dispose();
                 server.Stop();
             }

@@ -2,6 +2,7 @@ using System;
 using System.Net.Sockets;
 using System.Threading;
 using NanoBroker.Sessions;
+using NanoBroker.Web;
 
 namespace NanoBroker.Net
 {
@@ -39,6 +40,11 @@ namespace NanoBroker.Net
 
         private readonly Connection[] slots;
 
+        // The web port (MQTT over WebSockets and the status page; ServeWeb), and the session of each slot it serves.
+        private Socket webListener;
+        private WebPort web;
+        private WebSocketSession[] webSessions;
+
         // Bytes read between two flushes of the outboxes: a quarter of one outbox, so a subscriber whose
         // socket keeps up never has its outbox filled (and QoS 0 dropped) within one pass of reads.
         private readonly int flushEveryBytes;
@@ -55,6 +61,20 @@ namespace NanoBroker.Net
             slots = new Connection[slotCount];
             flushEveryBytes = broker.Options.OutboxBytes / 4;
         }
+
+        /// <summary>
+        /// Serves clients accepted on <paramref name="listener"/> through <paramref name="port"/>'s sessions (HTTP,
+        /// then MQTT over WebSockets) in slots of the same engine; call it before <see cref="Run"/>.
+        /// </summary>
+        public void ServeWeb(Socket listener, WebPort port)
+        {
+            webListener = listener;
+            web = port;
+            webSessions = new WebSocketSession[Sockets.Length];
+        }
+
+        /// <summary>The web port's listener, or null (<see cref="ServeWeb"/>).</summary>
+        protected Socket WebListener { get { return webListener; } }
 
         /// <summary>Runs until <see cref="Stop"/> is called; then closes every socket.</summary>
         public void Run()
@@ -73,6 +93,7 @@ namespace NanoBroker.Net
                     if (now >= nextTickMs)
                     {
                         Broker.Tick(now);
+                        ExpireWebSessions(now);
                         nextTickMs = now + TickIntervalMs;
                     }
                     SendAll(now);
@@ -133,7 +154,7 @@ namespace NanoBroker.Net
         /// </summary>
         protected virtual void Wait(int timeoutMs)
         {
-            if (!ListenerReadable() && !AnyReadable())
+            if (!ListenerReadable(Listener) && !ListenerReadable(webListener) && !AnyReadable())
             {
                 System.Threading.Thread.Sleep(1);
             }
@@ -253,30 +274,60 @@ namespace NanoBroker.Net
             return connection.Id;
         }
 
+        /// <summary>
+        /// Admits a socket accepted on the web port with a session of its own; -1 when the port's sessions (its limit
+        /// of clients) or the engine's connections are all in use (the socket is then closed).
+        /// </summary>
+        protected int AdmitWeb(Socket socket, long now)
+        {
+            WebSocketSession session = web.Take(now);
+            if (session == null)
+            {
+                CloseQuietly(socket);
+                return -1;
+            }
+            int slot = Admit(socket, now);
+            if (slot < 0)
+            {
+                web.Release(session);
+                return -1;
+            }
+            webSessions[slot] = session;
+            return slot;
+        }
+
         private void AcceptPending(long now)
         {
-            while (ListenerReadable())
+            Socket socket;
+            while ((socket = AcceptFrom(Listener)) != null)
             {
-                Socket socket;
-                try
-                {
-                    socket = Listener.Accept();
-                }
-                catch (Exception)
-                {
-                    // The peer gave up between Poll and Accept.
-                    return;
-                }
                 Admit(socket, now);
+            }
+            while ((socket = AcceptFrom(webListener)) != null)
+            {
+                AdmitWeb(socket, now);
             }
         }
 
-        /// <summary>True when the listener has a connection to accept (the desktop loop accepts by other means: false).</summary>
-        protected virtual bool ListenerReadable()
+        private Socket AcceptFrom(Socket listener)
         {
             try
             {
-                return Listener != null && Listener.Poll(0, SelectMode.SelectRead);
+                return ListenerReadable(listener) ? listener.Accept() : null;
+            }
+            catch (Exception)
+            {
+                // The peer gave up between Poll and Accept.
+                return null;
+            }
+        }
+
+        /// <summary>True when <paramref name="listener"/> (null: none) has a connection to accept (the desktop loop accepts by other means: false).</summary>
+        protected virtual bool ListenerReadable(Socket listener)
+        {
+            try
+            {
+                return listener != null && listener.Poll(0, SelectMode.SelectRead);
             }
             catch (Exception)
             {
@@ -331,7 +382,12 @@ namespace NanoBroker.Net
                     CloseSlot(i, now);
                     continue;
                 }
-                Broker.Received(connection, received, now);
+                WebSocketSession session = webSessions == null ? null : webSessions[i];
+                int count = session == null ? received : session.Received(connection.ReceiveBuffer, connection.ReceiveOffset, received, now);
+                if (count > 0)
+                {
+                    Broker.Received(connection, count, now);
+                }
                 sinceFlush += received;
                 if (sinceFlush >= flushEveryBytes)
                 {
@@ -351,6 +407,11 @@ namespace NanoBroker.Net
                 }
                 Connection connection = slots[i];
                 Outbox outbox = connection.Outbox;
+                if (webSessions != null && webSessions[i] != null)
+                {
+                    SendWeb(i, connection, webSessions[i], now);
+                    continue;
+                }
                 while (outbox.Sendable > 0)
                 {
                     int sent;
@@ -377,6 +438,66 @@ namespace NanoBroker.Net
             }
         }
 
+        // Sends a web slot's own bytes (HTTP response, page, control frames, frame headers) and its outbox as frames.
+        private void SendWeb(int i, Connection connection, WebSocketSession session, long now)
+        {
+            Outbox outbox = connection.Outbox;
+            if (connection.IsClosing && outbox.Sendable == outbox.Count)
+            {
+                session.EngineClosing(now);
+            }
+            try
+            {
+                while (true)
+                {
+                    int own = session.OwnCount();
+                    if (own == 0 && session.Payload(outbox.Sendable) > 0)
+                    {
+                        int sent = TrySend(i, outbox.Buffer, outbox.Start, session.Payload(outbox.Sendable));
+                        if (sent <= 0)
+                        {
+                            break;
+                        }
+                        session.PayloadSent(sent);
+                        Broker.Sent(connection, sent, now);
+                    }
+                    else if ((own = session.OwnCount()) > 0)
+                    {
+                        int sent = TrySend(i, session.OwnBuffer, session.OwnStart, own);
+                        if (sent <= 0)
+                        {
+                            break;
+                        }
+                        session.OwnSent(sent);
+                    }
+                    else
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (Exception)
+            {
+                CloseSlot(i, now);
+                return;
+            }
+            if (session.Finished)
+            {
+                CloseSlot(i, now);
+            }
+        }
+
+        private void ExpireWebSessions(long now)
+        {
+            for (int i = 0; webSessions != null && i < webSessions.Length; i++)
+            {
+                if (webSessions[i] != null && webSessions[i].Expired(now))
+                {
+                    CloseSlot(i, now);
+                }
+            }
+        }
+
         /// <summary>Closes slot <paramref name="slot"/> and tells the engine its connection is gone.</summary>
         protected void CloseSlot(int slot, long now)
         {
@@ -388,6 +509,11 @@ namespace NanoBroker.Net
             {
             }
             Sockets[slot] = null;
+            if (webSessions != null && webSessions[slot] != null)
+            {
+                web.Release(webSessions[slot]);
+                webSessions[slot] = null;
+            }
             Broker.Closed(slots[slot], now);
             slots[slot] = null;
         }

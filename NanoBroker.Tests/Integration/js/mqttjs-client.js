@@ -1,5 +1,5 @@
 // One MQTT.js client (mqtt 5.x) for the integration tests, run as: node mqttjs-client.js '<script JSON>'.
-// The script: {"host", "port", "protocolVersion": 5 | 4, "clientId", "clean": true, "keepalive": 30,
+// The script: {"host", "port", "protocol": "mqtt" (default) | "ws" | "wss", "path": "/mqtt", "protocolVersion": 5 | 4 | 3, "protocolId": "MQIsdp" (with 3), "clientId", "clean": true, "keepalive": 30,
 //   "properties": {MQTT.js connect properties, e.g. "sessionExpiryInterval": 60},
 //   "steps": [
 //     {"subscribe": "filter", "qos": 1, "nl": false, "rap": false, "rh": 0, "properties": {"subscriptionIdentifier": 7}},
@@ -58,7 +58,11 @@ async function main() {
   const client = mqtt.connect({
     host: script.host,
     port: script.port,
+    protocol: script.protocol || 'mqtt',
+    path: script.path,
+    rejectUnauthorized: false,
     protocolVersion: script.protocolVersion || 5,
+    protocolId: script.protocolId,
     clientId: script.clientId,
     clean: script.clean !== false,
     keepalive: script.keepalive || 30,
