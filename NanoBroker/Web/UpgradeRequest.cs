@@ -87,12 +87,13 @@ namespace NanoBroker.Web
             int i = 0;
             while (i < count && Status == 0)
             {
-                byte b = buffer[offset + i++];
-                if (++requestBytes > maxRequestBytes)
+                if (requestBytes == maxRequestBytes)
                 {
                     Status = 431;
                     break;
                 }
+                requestBytes++;
+                byte b = buffer[offset + i++];
                 if (b != (byte)'\n')
                 {
                     if (lineLength < LineBytes)
