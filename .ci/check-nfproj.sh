@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the nanoFramework projects, which list their files and packages by hand:
-#   - the engine is three nanoFramework assemblies, as one came too close to the MetadataProcessor's 64 KB of byte
+#   - the engine is four nanoFramework assemblies (NanoBroker.Web: NanoBroker/Web/, listed by NanoBroker.Web/NanoBroker.Web.nfproj, referencing Protocol and Crypto only), as one came too close to the MetadataProcessor's 64 KB of byte
 #     code: NanoBroker.Protocol/NanoBroker.Protocol.nfproj lists every .cs of NanoBroker/Protocol/ and nothing else,
 #     and references no other project and no package but mscorlib (the codec depends on nothing in NanoBroker);
 #     NanoBroker.Crypto/NanoBroker.Crypto.nfproj lists files of NanoBroker/Security/ only (the cryptography; which
@@ -96,6 +96,7 @@ def check_packages(project):
 projects = {
     'protocol': 'NanoBroker.Protocol/NanoBroker.Protocol.nfproj',
     'crypto': 'NanoBroker.Crypto/NanoBroker.Crypto.nfproj',
+    'web': 'NanoBroker.Web/NanoBroker.Web.nfproj',
     'engine': 'NanoBroker/NanoBroker.nfproj',
     'device': 'hardware/esp32/NanoBroker.Esp32.nfproj',
     'sample': 'samples/Esp32Sensor/Esp32Sensor.nfproj',
@@ -103,6 +104,7 @@ projects = {
     'storage-tests': 'NanoBroker.Tests.Storage/NanoBroker.Tests.Storage.nfproj',
     'mqtt5-tests': 'NanoBroker.Tests.Mqtt5/NanoBroker.Tests.Mqtt5.nfproj',
     'fuzz-tests': 'NanoBroker.Tests.Fuzz/NanoBroker.Tests.Fuzz.nfproj',
+    'web-tests': 'NanoBroker.Tests.Web/NanoBroker.Tests.Web.nfproj',
 }
 
 def check_split_engine():
@@ -118,15 +120,18 @@ def check_split_engine():
             problems.append('%s: <Compile Include="%s" /> is not a file of ..\\NanoBroker\\Security\\' % (projects['crypto'], f))
         elif rel in engine:
             crypto.add(rel)
-    check_listed(projects['engine'], '', engine - protocol - crypto)
+    web = {f for f in engine if f.startswith('Web\\')}
+    check_listed(projects['engine'], '', engine - protocol - crypto - web)
+    check_listed(projects['web'], '..\\NanoBroker\\', web)
     check_listed(projects['protocol'], '..\\NanoBroker\\', protocol)
     check_listed(projects['crypto'], '..\\NanoBroker\\', crypto)
     check_own_references('protocol', set(), 'the codec references nothing else in NanoBroker')
     check_own_references('crypto', {projects['protocol']}, 'the cryptography uses the codec (Utf8) only')
-    engine_assemblies = [projects['protocol'], projects['crypto']]
+    check_own_references('web', {projects['protocol'], projects['crypto']}, 'the web front end uses Base64 (NanoBroker.Crypto) only')
+    engine_assemblies = [projects['protocol'], projects['crypto'], projects['web']]
     for name, project in projects.items():
         refs = project_references(project)
-        if name not in ('protocol', 'crypto') and (name == 'engine' or projects['engine'] in refs):
+        if name not in ('protocol', 'crypto', 'web') and (name == 'engine' or projects['engine'] in refs):
             for needed in engine_assemblies:
                 if needed not in refs:
                     problems.append('%s: add <ProjectReference Include="%s" /> (the engine\'s types use it)'
@@ -166,8 +171,10 @@ def check_split_tests():
     storage = {f for f in engine if f.startswith('Engine\\Storage\\') or f.startswith('Engine\\Protocol\\')}
     mqtt5 = {f for f in engine if f.startswith('Engine\\Mqtt5\\') or f.startswith('Engine\\Security\\')}
     fuzz = {f for f in engine if f.startswith('Engine\\Fuzz') and f.count('\\') == 1}
+    web = {f for f in engine if f.startswith('Engine\\Web\\')}
     harness = {f for f in engine if f.startswith('Engine\\Harness\\')}
-    check_listed(projects['tests'], '', engine - storage - mqtt5 - fuzz)
+    check_listed(projects['tests'], '', engine - storage - mqtt5 - fuzz - web)
+    check_listed(projects['web-tests'], '..\\NanoBroker.Tests\\', web | harness)
     check_listed(projects['storage-tests'], '..\\NanoBroker.Tests\\', storage | harness)
     check_listed(projects['mqtt5-tests'], '..\\NanoBroker.Tests\\', mqtt5 | harness)
     check_listed(projects['fuzz-tests'], '..\\NanoBroker.Tests\\', fuzz | harness)

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Checks NanoBroker.nuspec, the nanoFramework package, against what it packs (nuget pack needs the nanoFramework build
 # tools, which this machine has not, so the package itself is not made here):
-#   - its lib\netnano1.0\ files are exactly the .dll, .pe, .pdbx and .xml of the engine's three assemblies, the names the .nfproj
+#   - its lib\netnano1.0\ files are exactly the .dll, .pe, .pdbx and .xml of the engine's four assemblies, the names the .nfproj
 #     files give (AssemblyName), from each project's bin\Release\, and each project writes that .xml (DocumentationFile);
-#   - its dependencies (the netnano1.0 group) are exactly the packages the three projects' packages.config files pin,
+#   - its dependencies (the netnano1.0 group) are exactly the packages the four projects' packages.config files pin,
 #     at their versions;
 #   - its version is the engine's (NanoBroker/BrokerVersion.cs), as is the .NET package's (NanoBroker/NanoBroker.csproj);
 #   - the readme and icon it names are packed from files that exist, and it has a licence;
@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 
 MSBUILD = '{http://schemas.microsoft.com/developer/msbuild/2003}'
 NUSPEC = '{http://schemas.microsoft.com/packaging/2012/06/nuspec.xsd}'
-PROJECTS = ['NanoBroker.Protocol/NanoBroker.Protocol.nfproj', 'NanoBroker.Crypto/NanoBroker.Crypto.nfproj', 'NanoBroker/NanoBroker.nfproj']
+PROJECTS = ['NanoBroker.Protocol/NanoBroker.Protocol.nfproj', 'NanoBroker.Crypto/NanoBroker.Crypto.nfproj', 'NanoBroker.Web/NanoBroker.Web.nfproj', 'NanoBroker/NanoBroker.nfproj']
 KINDS = ['dll', 'pe', 'pdbx', 'xml']
 problems = []
 
@@ -88,7 +88,7 @@ for p in problems:
 if problems:
     print('check-nuspec: %d problem(s)' % len(problems))
     sys.exit(1)
-print('check-nuspec: NanoBroker.nuspec packs the %d outputs of the engine\'s three nanoFramework assemblies, depends on the %d packages they pin, version %s'
+print('check-nuspec: NanoBroker.nuspec packs the %d outputs of the engine\'s four nanoFramework assemblies, depends on the %d packages they pin, version %s'
       % (len(expected_lib), len(pinned), engine))
 PY
 

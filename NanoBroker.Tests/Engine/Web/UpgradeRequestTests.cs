@@ -87,30 +87,30 @@ namespace NanoBroker.Tests.Engine.Web
         public void Rfc6455Section4_2_1EachRequiredHeaderIsRequired()
         {
             string full = WsClient.Request("mqtt");
-            Assert.AreEqual(400, Status(full.Replace("Host: server.example.com\r\n", "")));
-            Assert.AreEqual(400, Status(full.Replace("Upgrade: websocket\r\n", "Upgrade: h2c\r\n")));
-            Assert.AreEqual(400, Status(full.Replace("Connection: Upgrade\r\n", "Connection: keep-alive\r\n")));
-            Assert.AreEqual(400, Status(full.Replace("Sec-WebSocket-Key: " + WsClient.SampleKey + "\r\n", "")));
-            Assert.AreEqual(400, Status(full.Replace("Sec-WebSocket-Version: 13\r\n", "")));
-            Assert.AreEqual(405, Status(full.Replace("GET /mqtt", "POST /mqtt")));
-            Assert.AreEqual(400, Status(full.Replace("HTTP/1.1", "HTTP/1.0")));
+            Assert.AreEqual(400, Status(WsClient.Replace(full, "Host: server.example.com\r\n", "")));
+            Assert.AreEqual(400, Status(WsClient.Replace(full, "Upgrade: websocket\r\n", "Upgrade: h2c\r\n")));
+            Assert.AreEqual(400, Status(WsClient.Replace(full, "Connection: Upgrade\r\n", "Connection: keep-alive\r\n")));
+            Assert.AreEqual(400, Status(WsClient.Replace(full, "Sec-WebSocket-Key: " + WsClient.SampleKey + "\r\n", "")));
+            Assert.AreEqual(400, Status(WsClient.Replace(full, "Sec-WebSocket-Version: 13\r\n", "")));
+            Assert.AreEqual(405, Status(WsClient.Replace(full, "GET /mqtt", "POST /mqtt")));
+            Assert.AreEqual(400, Status(WsClient.Replace(full, "HTTP/1.1", "HTTP/1.0")));
         }
 
         [TestMethod]
         public void Rfc6455Section4_2_1Item5TheKeyIsSixteenBytesInBase64()
         {
             string full = WsClient.Request("mqtt");
-            Assert.AreEqual(400, Status(full.Replace(WsClient.SampleKey, "dGhlIHNhbXBsZSBub25jZQ")));
-            Assert.AreEqual(400, Status(full.Replace(WsClient.SampleKey, "dGhlIHNhbXBsZSBub25jZQ=x")));
-            Assert.AreEqual(400, Status(full.Replace(WsClient.SampleKey, "dGhlIHNhbXBsZSBub2*jZQ==")));
+            Assert.AreEqual(400, Status(WsClient.Replace(full, WsClient.SampleKey, "dGhlIHNhbXBsZSBub25jZQ")));
+            Assert.AreEqual(400, Status(WsClient.Replace(full, WsClient.SampleKey, "dGhlIHNhbXBsZSBub25jZQ=x")));
+            Assert.AreEqual(400, Status(WsClient.Replace(full, WsClient.SampleKey, "dGhlIHNhbXBsZSBub2*jZQ==")));
             // Twice is refused too.
-            Assert.AreEqual(400, Status(full.Replace("\r\n\r\n", "\r\nSec-WebSocket-Key: " + WsClient.SampleKey + "\r\n\r\n")));
+            Assert.AreEqual(400, Status(WsClient.Replace(full, "\r\n\r\n", "\r\nSec-WebSocket-Key: " + WsClient.SampleKey + "\r\n\r\n")));
         }
 
         [TestMethod]
         public void Rfc6455Section4_2_2AnotherVersionGets426()
         {
-            Assert.AreEqual(426, Status(WsClient.Request("mqtt").Replace("Version: 13", "Version: 8")));
+            Assert.AreEqual(426, Status(WsClient.Replace(WsClient.Request("mqtt"), "Version: 13", "Version: 8")));
         }
 
         [TestMethod]
@@ -130,7 +130,7 @@ namespace NanoBroker.Tests.Engine.Web
             {
                 cookie += "session=0123456789;";
             }
-            string text = WsClient.Request("mqtt").Replace("Origin:", cookie + "\r\nOrigin:");
+            string text = WsClient.Replace(WsClient.Request("mqtt"), "Origin:", cookie + "\r\nOrigin:");
             UpgradeRequest request = new UpgradeRequest(4096);
             request.Reset();
             byte[] bytes = Packets.Bytes(text);

@@ -173,7 +173,7 @@ namespace NanoBroker.Tests.Engine.Web
         public void ARefusalIsSentThenTheSessionIsFinished()
         {
             WebSocketSession session = NewPort(1, null).Take(0);
-            Feed(session, Packets.Bytes(WsClient.Request("mqtt").Replace("Version: 13", "Version: 7")), 0);
+            Feed(session, Packets.Bytes(WsClient.Replace(WsClient.Request("mqtt"), "Version: 13", "Version: 7")), 0);
             Assert.AreEqual("HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", Drain(session));
             Assert.IsTrue(session.Finished);
             // Without a page, the root is 404.

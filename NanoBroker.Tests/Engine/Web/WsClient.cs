@@ -60,6 +60,13 @@ namespace NanoBroker.Tests.Engine.Web
             return new string(chars);
         }
 
+        /// <summary>The text with its first <paramref name="old"/> replaced (nanoFramework's string has no Replace).</summary>
+        public static string Replace(string text, string old, string replacement)
+        {
+            int at = text.IndexOf(old);
+            return at < 0 ? text : text.Substring(0, at) + replacement + text.Substring(at + old.Length);
+        }
+
         public static byte[] Join(byte[] a, byte[] b)
         {
             return Packets.Concat(a, b);
