@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages="mosquitto mosquitto-clients python3-paho-mqtt"
+# chromium: the status page is tested in it (headless, driven by playwright-core).
+packages="mosquitto mosquitto-clients python3-paho-mqtt chromium"
 missing=""
 for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 # Node.js and npm run MQTT.js (an MQTT 5.0 client) for the integration tests; a Node.js of another origin will do.
@@ -73,8 +74,8 @@ else
 fi
 rm -rf "$publish" "$publish.log"
 
-echo "== MQTT.js for the integration tests: npm ci in NanoBroker.Tests/Integration/js (package-lock.json), once"
-if [ ! -d NanoBroker.Tests/Integration/js/node_modules ]; then
+echo "== MQTT.js and playwright-core for the integration tests: npm ci in NanoBroker.Tests/Integration/js (package-lock.json), when it changed"
+if [ ! -d NanoBroker.Tests/Integration/js/node_modules ] || [ NanoBroker.Tests/Integration/js/package-lock.json -nt NanoBroker.Tests/Integration/js/node_modules/.package-lock.json ]; then
   (cd NanoBroker.Tests/Integration/js && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

@@ -438,52 +438,70 @@ namespace NanoBroker.Net
             }
         }
 
-        // Sends a web slot's own bytes (HTTP response, page, control frames, frame headers) and its outbox as frames.
+        // Sends a web slot's own bytes (HTTP response, page, control frames, frame headers) and its outbox as frames; once
+        // the engine closes the connection, what it left is sent first, then the close frame.
         private void SendWeb(int i, Connection connection, WebSocketSession session, long now)
         {
             Outbox outbox = connection.Outbox;
+            if (!PumpWeb(i, connection, session, now))
+            {
+                return;
+            }
             if (connection.IsClosing && outbox.Sendable == outbox.Count)
             {
                 session.EngineClosing(now);
+                if (!PumpWeb(i, connection, session, now))
+                {
+                    return;
+                }
             }
+            if (session.Finished)
+            {
+                CloseSlot(i, now);
+            }
+        }
+
+        // Sends until the socket takes no more or nothing is left; false when the slot failed (and is closed).
+        private bool PumpWeb(int i, Connection connection, WebSocketSession session, long now)
+        {
+            Outbox outbox = connection.Outbox;
             try
             {
                 while (true)
                 {
+                    int sent;
                     int own = session.OwnCount();
                     if (own == 0 && session.Payload(outbox.Sendable) > 0)
                     {
-                        int sent = TrySend(i, outbox.Buffer, outbox.Start, session.Payload(outbox.Sendable));
-                        if (sent <= 0)
+                        sent = TrySend(i, outbox.Buffer, outbox.Start, session.Payload(outbox.Sendable));
+                        if (sent > 0)
                         {
-                            break;
+                            session.PayloadSent(sent);
+                            Broker.Sent(connection, sent, now);
                         }
-                        session.PayloadSent(sent);
-                        Broker.Sent(connection, sent, now);
                     }
                     else if ((own = session.OwnCount()) > 0)
                     {
-                        int sent = TrySend(i, session.OwnBuffer, session.OwnStart, own);
-                        if (sent <= 0)
+                        sent = TrySend(i, session.OwnBuffer, session.OwnStart, own);
+                        if (sent > 0)
                         {
-                            break;
+                            session.OwnSent(sent);
                         }
-                        session.OwnSent(sent);
                     }
                     else
                     {
-                        break;
+                        return true;
+                    }
+                    if (sent <= 0)
+                    {
+                        return true;
                     }
                 }
             }
             catch (Exception)
             {
                 CloseSlot(i, now);
-                return;
-            }
-            if (session.Finished)
-            {
-                CloseSlot(i, now);
+                return false;
             }
         }
 

@@ -168,7 +168,12 @@ namespace NanoBroker.Tests.Engine.Web
         [TestMethod]
         public void GarbageAndFoldedLinesGet400()
         {
-            Assert.AreEqual(400, Status("\u0016\u0003\u0001\u0002\u0000\u0001\r\n"));
+            // A TLS ClientHello's first bytes (a client speaking TLS to the plain port), as bytes: nanoCLR's strings end at a NUL.
+            UpgradeRequest request = new UpgradeRequest(2048);
+            request.Reset();
+            byte[] hello = new byte[] { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03, (byte)'\r', (byte)'\n' };
+            request.Read(hello, 0, hello.Length);
+            Assert.AreEqual(400, request.Status);
             Assert.AreEqual(400, Status("GET /\r\n"));
             Assert.AreEqual(400, Status("GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n"));
             Assert.AreEqual(400, Status("GET / HTTP/1.1\r\nHost: a\r\nNo colon here\r\n\r\n"));
