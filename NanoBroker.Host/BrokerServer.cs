@@ -71,7 +71,7 @@ namespace NanoBroker.Host
                     throw;
                 }
                 WebEndpoint = (IPEndPoint)webListener.LocalEndPoint;
-                loop.ServeWeb(webListener, new NanoBroker.Web.WebPort(web, StatusPage.Bytes()));
+                loop.ServeWeb(webListener, new NanoBroker.Web.WebPort(web, new NanoBroker.Web.PageBytes(StatusPage.Bytes())));
             }
             // Token expiry is Unix time: tie it to the loop's clock (a stopwatch from 0 here; the portable loop's DateTime).
             Broker.SetUnixTime(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), portableLoop ? DateTime.UtcNow.Ticks / TimeSpan.TicksPerMillisecond : 0);

@@ -2,7 +2,7 @@ namespace NanoBroker.Web
 {
     /// <summary>
     /// The HTTP port's shared parts: a session per client it may hold at once (MQTT over WebSockets or the status
-    /// page), all allocated here, the page's bytes and the SHA-1 of the handshakes. A client beyond the limit gets no
+    /// page), all allocated here, where the page is read from and the SHA-1 of the handshakes. A client beyond the limit gets no
     /// session (the socket loop closes it).
     /// </summary>
     public sealed class WebPort
@@ -12,7 +12,7 @@ namespace NanoBroker.Web
 
         /// <param name="options">The port's settings (<see cref="WebOptions.MaxClients"/> sessions are allocated here).</param>
         /// <param name="page">The status page (UTF-8 HTML), or null for none (404).</param>
-        public WebPort(WebOptions options, byte[] page)
+        public WebPort(WebOptions options, IPageSource page)
         {
             MaxRequestBytes = options.MaxRequestBytes;
             MaxFrameBytes = options.MaxFrameBytes;
@@ -36,7 +36,7 @@ namespace NanoBroker.Web
         public int TimeoutMs { get; private set; }
 
         /// <summary>The status page, or null.</summary>
-        public byte[] Page { get; private set; }
+        public IPageSource Page { get; private set; }
 
         internal readonly Sha1 Sha1 = new Sha1();
 

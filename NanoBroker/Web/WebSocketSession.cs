@@ -17,11 +17,12 @@ namespace NanoBroker.Web
         private readonly WebPort port;
         private readonly UpgradeRequest request;
         private readonly FrameDecoder decoder;
-        // What the session sends itself, before any more outbox bytes: the response head, control frames, frame headers.
-        private readonly byte[] own = new byte[256];
+        // What the session sends itself, before any more outbox bytes: the response head, control frames, frame
+        // headers, and the page a chunk at a time.
+        private readonly byte[] own = new byte[512];
         private int ownStart;
         private int ownCount;
-        // The page, sent after the response head (never copied).
+        // The part of the page still to read into own, after the response head.
         private int pageAt;
         private int pageEnd;
         private readonly byte[] pong = new byte[FrameDecoder.MaxControlBytes];
@@ -143,34 +144,31 @@ namespace NanoBroker.Web
             {
                 QueueControl();
             }
-            if (ownCount > 0)
+            if (ownCount == 0 && pageAt < pageEnd)
             {
-                return ownCount;
+                int n = port.Page.Read(pageAt, own, 0, pageEnd - pageAt < own.Length ? pageEnd - pageAt : own.Length);
+                // A page that cannot be read any further ends here (the client sees fewer bytes than announced).
+                pageEnd = n > 0 ? pageEnd : pageAt;
+                pageAt += n;
+                ownCount = n;
             }
-            return frameLeft == 0 ? pageEnd - pageAt : 0;
+            return ownCount;
         }
 
         /// <summary>The array the session's own bytes are in (<see cref="OwnCount"/>).</summary>
-        public byte[] OwnBuffer { get { return ownCount > 0 ? own : port.Page; } }
+        public byte[] OwnBuffer { get { return own; } }
 
         /// <summary>Where they start.</summary>
-        public int OwnStart { get { return ownCount > 0 ? ownStart : pageAt; } }
+        public int OwnStart { get { return ownStart; } }
 
         /// <summary>Reports <paramref name="sent"/> of the session's own bytes sent.</summary>
         public void OwnSent(int sent)
         {
-            if (ownCount > 0)
+            ownStart += sent;
+            ownCount -= sent;
+            if (ownCount == 0)
             {
-                ownStart += sent;
-                ownCount -= sent;
-                if (ownCount == 0)
-                {
-                    ownStart = 0;
-                }
-            }
-            else
-            {
-                pageAt += sent;
+                ownStart = 0;
             }
         }
 

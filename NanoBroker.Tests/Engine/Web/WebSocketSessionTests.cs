@@ -20,7 +20,7 @@ namespace NanoBroker.Tests.Engine.Web
             WebOptions options = WebOptions.Esp32();
             options.MaxClients = maxClients;
             options.MaxFrameBytes = 4096;
-            return new WebPort(options, page);
+            return new WebPort(options, page == null ? null : new PageBytes(page));
         }
 
         // Feeds bytes as the loop does (into a receive buffer at 0); returns the MQTT bytes the engine gets.
@@ -166,6 +166,18 @@ namespace NanoBroker.Tests.Engine.Web
             Feed(session, Packets.Bytes("GET / HTTP/1.1\r\nHost: board\r\n\r\n"), 0);
             string response = Drain(session);
             Assert.AreEqual("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Length: 24\r\n\r\n<!doctype html><p>hi</p>", response);
+            Assert.IsTrue(session.Finished);
+        }
+
+        [TestMethod]
+        public void APageLargerThanTheSessionsBufferIsReadAndSentInChunks()
+        {
+            byte[] page = Packets.Payload(5000, 9);
+            WebSocketSession session = NewPort(1, page).Take(0);
+            Feed(session, Packets.Bytes("GET / HTTP/1.1\r\nHost: board\r\n\r\n"), 0);
+            string response = Drain(session);
+            string body = response.Substring(response.IndexOf("\r\n\r\n") + 4);
+            Assert.AreEqual(WsClient.Text(page, 0, page.Length), body);
             Assert.IsTrue(session.Finished);
         }
 
