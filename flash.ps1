@@ -11,7 +11,7 @@
                                                                        (when firmware or app is flashed; -SkipNativeCheck)
       3. nanoff --networkdeployment <json> --serialport <port>         Wi-Fi credentials (with -WifiSsid)
       4. nanoff --filedeployment <json> --serialport <port>            files on I:\ (with -SettingsFile, -AllowAnonymous,
-                                                                       -PasswordFile, -AclFile, -TlsCertificate, -TlsKey)
+                                                                       -PasswordFile, -AclFile, -TlsCertificate, -TlsKey, -StatusPage)
       5. nanoff --nanodevice --deploy --serialport <port> --image <bin> the app (skip with -SkipApp)
     -WhatIf prints these commands and the files they would deploy without running anything (nor installing nanoff).
 
@@ -48,6 +48,9 @@
     serves MQTT over TLS on port 8883 (tls_port). See hardware/README.md, "TLS".
 .PARAMETER TlsKey
     Its private key (PEM or DER) to copy to I:\server.key.
+.PARAMETER StatusPage
+    Copy the status page (NanoBroker/Web/StatusPage.html) to I:\status.html, which the board serves on its web port
+    (ws_port, 80 by default on the ESP32). See hardware/README.md, "MQTT over WebSockets and the status page".
 .PARAMETER FirmwareVersion
     The firmware version nanoff flashes (--fwversion). Default: the version pinned in hardware/firmware.json,
     whose native assemblies match the app's packages. Give another only with packages that match it: the check
@@ -85,6 +88,7 @@ param(
     [string] $AclFile,
     [string] $TlsCertificate,
     [string] $TlsKey,
+    [switch] $StatusPage,
     [switch] $SkipFirmware,
     [switch] $SkipApp,
     # Pinned firmware: must equal firmware.version in hardware/firmware.json (.ci/check-firmware-pin.sh checks it).
@@ -308,6 +312,9 @@ try {
     if ($TlsCertificate) {
         $files += [ordered]@{ DestinationFilePath = 'I:\server.crt'; SourceFilePath = (Get-FullPath $TlsCertificate) }
         $files += [ordered]@{ DestinationFilePath = 'I:\server.key'; SourceFilePath = (Get-FullPath $TlsKey) }
+    }
+    if ($StatusPage) {
+        $files += [ordered]@{ DestinationFilePath = 'I:\status.html'; SourceFilePath = (Join-Path $PSScriptRoot 'NanoBroker' 'Web' 'StatusPage.html') }
     }
     if ($files.Count -gt 0) {
         $filesJson = Join-Path $temp 'files.json'

@@ -81,6 +81,22 @@ namespace NanoBroker.Tests.Device
         }
 
         [TestMethod]
+        public void TheWebPortSettingsAreReadAndItsPortIsTheBoardsUntilGiven()
+        {
+            DeviceSettings s = DeviceSettings.Load(Path.Combine(folder, "none.ini"));
+            Assert.IsFalse(s.WsPortGiven);
+            Assert.AreEqual(2, s.Web.MaxClients);
+            s = Load("ws_port=9001\nmax_web_clients=1\nweb_request_bytes=1024\nweb_timeout_ms=5000\nweb_frame_bytes=4096\n");
+            Assert.IsNull(s.Problems);
+            Assert.IsTrue(s.WsPortGiven);
+            Assert.AreEqual(9001, s.Web.Port);
+            Assert.AreEqual(1, s.Web.MaxClients);
+            Assert.AreEqual(1024, s.Web.MaxRequestBytes);
+            Assert.AreEqual(5000, s.Web.TimeoutMs);
+            Assert.AreEqual(4096, s.Web.MaxFrameBytes);
+        }
+
+        [TestMethod]
         public void BadLinesAreReportedAndChangeNothing()
         {
             DeviceSettings s = Load(

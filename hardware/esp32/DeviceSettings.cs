@@ -40,6 +40,11 @@ namespace NanoBroker.Esp32
     /// tls_port=8883
     /// tls_only=false          # true: no plain listener on port
     /// tls_max_clients=2       # TLS clients at once (each holds mbedTLS buffers on the native heap)
+    /// ws_port=80              # MQTT over WebSockets and the status page (I:\status.html); 0: off (the ESP32-C3's default)
+    /// max_web_clients=2       # WebSocket clients and page requests at once, each also one of max_clients; 0: off
+    /// web_request_bytes=2048  # most bytes of an HTTP request head (beyond: 431)
+    /// web_timeout_ms=10000    # time to send the request (and to take a reply or close)
+    /// web_frame_bytes=65536   # largest WebSocket frame from a client (beyond: close 1009)
     /// </code>
     /// </summary>
     public sealed class DeviceSettings
@@ -125,6 +130,12 @@ namespace NanoBroker.Esp32
 
         /// <summary>TLS clients at once; each holds mbedTLS buffers on the native heap, beside the managed heap.</summary>
         public int TlsMaxClients = 2;
+
+        /// <summary>The web port's settings (ws_port, max_web_clients, web_*): the ESP32's defaults until read.</summary>
+        public readonly NanoBroker.Web.WebOptions Web = NanoBroker.Web.WebOptions.Esp32();
+
+        /// <summary>True when the file gives ws_port (else the board's default: on for the ESP32, off for the ESP32-C3).</summary>
+        public bool WsPortGiven;
 
         /// <summary>What was wrong with the file (unknown keys, bad numbers), or null.</summary>
         public string Problems;
@@ -228,6 +239,11 @@ namespace NanoBroker.Esp32
                 case "tls_port": TlsPort = Number(key, value, TlsPort); break;
                 case "tls_only": TlsOnly = Bool(key, value, TlsOnly); break;
                 case "tls_max_clients": TlsMaxClients = Number(key, value, TlsMaxClients); break;
+                case "ws_port": Web.Port = Number(key, value, Web.Port); WsPortGiven = true; break;
+                case "max_web_clients": Web.MaxClients = Number(key, value, Web.MaxClients); break;
+                case "web_request_bytes": Web.MaxRequestBytes = Number(key, value, Web.MaxRequestBytes); break;
+                case "web_timeout_ms": Web.TimeoutMs = Number(key, value, Web.TimeoutMs); break;
+                case "web_frame_bytes": Web.MaxFrameBytes = Number(key, value, Web.MaxFrameBytes); break;
                 default: Limit(key, value); break;
             }
         }

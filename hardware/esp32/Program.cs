@@ -89,9 +89,18 @@ namespace NanoBroker.Esp32
                 }
                 // mDNS / DNS-SD: one more socket, polled by the socket loop (mdns=false in the settings: none).
                 MdnsAnnouncer mdns = settings.Mdns ? new MdnsAnnouncer(settings.Port, log) : null;
+                Esp32SocketLoop loop = new Esp32SocketLoop(broker, listener, tls, mdns);
+                NanoBroker.Web.WebOptions web = WebOptionsFor(SystemInfo.TargetName, settings, log);
+                if (web.Enabled)
+                {
+                    // The page is read from flash a chunk at a time as it is sent (FlashPage): it takes no heap.
+                    loop.ServeWeb(Listen(web.Port), new NanoBroker.Web.WebPort(web, FlashPage.Open(FlashPage.DefaultPath)));
+                    log.Info("MQTT over WebSockets and the status page on http://" + address + ":" + web.Port + "/ (up to " + web.MaxClients
+                        + " web clients of the " + options.MaxClients + (FlashPage.Exists(FlashPage.DefaultPath) ? ")" : "; no " + FlashPage.DefaultPath + ": the page is 404)"));
+                }
                 led.Pattern = LedPattern.Running;
 
-                new Esp32SocketLoop(broker, listener, tls, mdns).Run();
+                loop.Run();
             }
             catch (Exception e)
             {
@@ -148,7 +157,7 @@ namespace NanoBroker.Esp32
                 o = BoardDefaults(target);
             }
             int sockets = IsC3(target) ? SocketsEsp32C3 : SocketsEsp32;
-            int listeners = (tls ? 1 : 0) + (tls && settings.TlsOnly ? 0 : 1);
+            int listeners = (tls ? 1 : 0) + (tls && settings.TlsOnly ? 0 : 1) + (WebOptionsFor(target, settings, null).Enabled ? 1 : 0);
             int needed = o.MaxClients + SpareSlots + listeners + (settings.Mdns ? 1 : 0);
             if (needed > sockets)
             {
@@ -178,6 +187,29 @@ namespace NanoBroker.Esp32
             log.Warning(DeviceSettings.DefaultPath + ": its limits need more memory than the board has (" + nanoFramework.Runtime.Native.GC.Run(true)
                 + " bytes free); using the board's defaults");
             return new Broker(BoardDefaults(target), Esp32SocketLoop.Now(), log);
+        }
+
+        /// <summary>
+        /// The web port's settings: the file's, with the board's default port (80 on the ESP32; off on the ESP32-C3,
+        /// whose heap has no room for it beside the broker's defaults) when it gives none; off when they are wrong.
+        /// </summary>
+        private static NanoBroker.Web.WebOptions WebOptionsFor(string target, DeviceSettings settings, IBrokerLog log)
+        {
+            NanoBroker.Web.WebOptions web = settings.Web;
+            if (!settings.WsPortGiven)
+            {
+                web.Port = IsC3(target) ? NanoBroker.Web.WebOptions.Esp32C3().Port : NanoBroker.Web.WebOptions.Esp32().Port;
+            }
+            string problem = web.Validate();
+            if (problem != null)
+            {
+                if (log != null)
+                {
+                    log.Warning(DeviceSettings.DefaultPath + ": " + problem + "; no web port");
+                }
+                web.Port = 0;
+            }
+            return web;
         }
 
         private static bool IsC3(string target)
