@@ -470,6 +470,11 @@ namespace NanoBroker.Net
                 while (true)
                 {
                     int sent;
+                    int copied = session.FrameCopy(outbox.Buffer, outbox.Start, outbox.Sendable);
+                    if (copied > 0)
+                    {
+                        Broker.Sent(connection, copied, now);
+                    }
                     int own = session.OwnCount();
                     if (own == 0 && session.Payload(outbox.Sendable) > 0)
                     {

@@ -200,6 +200,24 @@ namespace NanoBroker.Web
             return sendable < frameLeft ? sendable : frameLeft;
         }
 
+        /// <summary>
+        /// Frames up to <paramref name="sendable"/> outbox bytes from <paramref name="start"/> whole into the session's
+        /// own bytes, header and payload together, so that a small packet leaves in one send (one TCP segment, not
+        /// a header alone and then its payload); returns how many it took (the engine's outbox may let them go), or 0
+        /// when they do not fit (or a frame is open, or own bytes wait): then <see cref="Payload"/> frames them in place.
+        /// </summary>
+        public int FrameCopy(byte[] outbox, int start, int sendable)
+        {
+            if (state != Open || closeCode != 0 || frameLeft != 0 || OwnCount() != 0 || sendable == 0 || sendable > own.Length - 4)
+            {
+                return 0;
+            }
+            ownCount = HttpWriter.FrameHeader(FrameDecoder.Binary, sendable, own, 0);
+            System.Array.Copy(outbox, start, own, ownCount, sendable);
+            ownCount += sendable;
+            return sendable;
+        }
+
         /// <summary>Reports <paramref name="sent"/> outbox bytes sent as payload of the open frame.</summary>
         public void PayloadSent(int sent)
         {

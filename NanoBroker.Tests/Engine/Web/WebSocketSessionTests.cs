@@ -129,6 +129,21 @@ namespace NanoBroker.Tests.Engine.Web
         }
 
         [TestMethod]
+        public void ASmallRunOfTheOutboxIsFramedWholeIntoOneSend()
+        {
+            WebSocketSession session = Upgraded(NewPort(1, null));
+            byte[] outbox = Packets.Bytes("xxPUBACKyy");
+            Assert.AreEqual(6, session.FrameCopy(outbox, 2, 6));
+            Assert.AreEqual("\u0082\u0006PUBACK", Drain(session));
+            // What does not fit the session's buffer is framed in place (Payload), a header first.
+            Assert.AreEqual(0, session.FrameCopy(new byte[600], 0, 600));
+            Assert.AreEqual(0, session.Payload(600));
+            Assert.AreEqual("\u0082\u007e\u0002\u0058", Drain(session));
+            // Nor while that frame is open.
+            Assert.AreEqual(0, session.FrameCopy(outbox, 0, 4));
+        }
+
+        [TestMethod]
         public void Rfc6455Section5_4APongWaitsForTheFrameBeingSent()
         {
             WebSocketSession session = Upgraded(NewPort(1, null));
