@@ -282,6 +282,9 @@ namespace NanoBroker.Tests.Integration
             return ChildProcess.Start("node", Script.Value, JsonSerializer.Serialize(script));
         }
 
+        /// <summary>The folder of the helper scripts (js/), with their node_modules.</summary>
+        public static string Folder { get { return Path.GetDirectoryName(Script.Value); } }
+
         /// <summary>The events the client printed, parsed.</summary>
         public static List<JsonElement> Events(ChildProcess client)
         {

@@ -1,12 +1,10 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Net;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using NanoBroker.Host;
-using NanoBroker.Web;
 
 namespace NanoBroker.Tests.Integration
 {
@@ -23,36 +21,11 @@ namespace NanoBroker.Tests.Integration
 
         public TestContext TestContext { get; set; }
 
-        private static BrokerServer Start(NanoBroker.Security.AccessControl access)
-        {
-            WebOptions web = WebOptions.Desktop();
-            web.Port = FreePort.Next();
-            BrokerOptions options = TestBroker.DefaultOptions();
-            options.SysIntervalMs = 500;
-            BrokerServer server = new BrokerServer(IPAddress.Loopback, 0, options, new ConsoleLog(false), null, access, false, null, web);
-            server.Start();
-            return server;
-        }
-
         private static ChildProcess Page(object script)
         {
-            string js = Path.Combine(Path.GetDirectoryName(MqttJsScript()), "status-page.js");
-            return ChildProcess.Start("node", js, JsonSerializer.Serialize(script));
-        }
-
-        private static string MqttJsScript()
-        {
-            for (DirectoryInfo dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, "NanoBroker.Tests", "Integration", "js", "mqttjs-client.js");
-                if (File.Exists(candidate))
-                {
-                    Assert.IsTrue(Directory.Exists(Path.Combine(Path.GetDirectoryName(candidate), "node_modules", "playwright-core")),
-                        "playwright-core is not installed: run test.sh, or npm ci in " + Path.GetDirectoryName(candidate));
-                    return candidate;
-                }
-            }
-            throw new FileNotFoundException("NanoBroker.Tests/Integration/js not found above " + AppContext.BaseDirectory);
+            Assert.IsTrue(Directory.Exists(Path.Combine(MqttJs.Folder, "node_modules", "playwright-core")),
+                "playwright-core is not installed: run test.sh, or npm ci in " + MqttJs.Folder);
+            return ChildProcess.Start("node", Path.Combine(MqttJs.Folder, "status-page.js"), JsonSerializer.Serialize(script));
         }
 
         private static async Task Publish(BrokerServer server, string topic, string message, bool retain, params string[] more)
@@ -66,7 +39,7 @@ namespace NanoBroker.Tests.Integration
         [TestMethod]
         public async Task ThePageShowsSysFiguresRetainedTopicsAndALiveMessageFromATcpClient()
         {
-            using BrokerServer server = Start(null);
+            using BrokerServer server = WebSocketTests.Start(null, 500);
             await Publish(server, "house/boiler/state", "on", true);
             string screenshot = Path.Combine(TestContext.TestRunResultsDirectory ?? Path.GetTempPath(), "status-page.png");
             using ChildProcess page = Page(new
@@ -91,7 +64,7 @@ namespace NanoBroker.Tests.Integration
         {
             // alice may read house/# only, bob may write anything; anonymous clients may not connect.
             using HostAccess access = new HostAccess("user alice\ntopic read house/#\nuser bob\ntopic write #\n", false);
-            using BrokerServer server = Start(access.Control);
+            using BrokerServer server = WebSocketTests.Start(access.Control, 500);
             using ChildProcess page = Page(new
             {
                 url = "http://127.0.0.1:" + server.WebEndpoint.Port + "/",

@@ -24,10 +24,18 @@ namespace NanoBroker.Tests.Integration
 
         private static BrokerServer Start(Action<WebOptions> configure = null)
         {
+            return Start(null, TestBroker.DefaultOptions().SysIntervalMs, configure);
+        }
+
+        /// <summary>A broker with the test limits and a web port on a free port, the access rules given ($SYS every <paramref name="sysIntervalMs"/>).</summary>
+        public static BrokerServer Start(NanoBroker.Security.AccessControl access, int sysIntervalMs, Action<WebOptions> configure = null)
+        {
             WebOptions web = WebOptions.Desktop();
             web.Port = FreePort.Next();
             configure?.Invoke(web);
-            BrokerServer server = new BrokerServer(IPAddress.Loopback, 0, TestBroker.DefaultOptions(), new ConsoleLog(false), null, null, false, null, web);
+            BrokerOptions options = TestBroker.DefaultOptions();
+            options.SysIntervalMs = sysIntervalMs;
+            BrokerServer server = new BrokerServer(IPAddress.Loopback, 0, options, new ConsoleLog(false), null, access, false, null, web);
             server.Start();
             return server;
         }
