@@ -25,6 +25,44 @@ namespace NanoBroker.Tests.Host
         }
 
         [TestMethod]
+        public void TheWebPortIsOffByDefaultAndItsOptionsAndConfigKeysAreRead()
+        {
+            CommandLine c = CommandLine.Parse(new string[0]);
+            Assert.IsFalse(c.Web.Enabled);
+            c = CommandLine.Parse(new[] { "--ws-port", "9001", "--max-web-clients", "3", "--web-request-bytes", "1024", "--web-timeout-ms", "500", "--web-frame-bytes", "4096" });
+            Assert.IsTrue(c.Web.Enabled);
+            Assert.AreEqual(9001, c.Web.Port);
+            Assert.AreEqual(3, c.Web.MaxClients);
+            Assert.AreEqual(1024, c.Web.MaxRequestBytes);
+            Assert.AreEqual(500, c.Web.TimeoutMs);
+            Assert.AreEqual(4096, c.Web.MaxFrameBytes);
+            Assert.IsFalse(CommandLine.Parse(new[] { "--ws-port", "9001", "--max-web-clients", "0" }).Web.Enabled);
+            string file = System.IO.Path.GetTempFileName();
+            try
+            {
+                // The board's keys, in a --config file.
+                System.IO.File.WriteAllText(file, "ws_port=9002\nmax_web_clients=4\n");
+                c = CommandLine.Parse(new[] { "--config", file });
+                Assert.AreEqual(9002, c.Web.Port);
+                Assert.AreEqual(4, c.Web.MaxClients);
+            }
+            finally
+            {
+                System.IO.File.Delete(file);
+            }
+            StringAssert.Contains(CommandLine.Help(), "--ws-port N");
+        }
+
+        [TestMethod]
+        public void WssNeedsTheCertificateAndTheWebPort()
+        {
+            ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => CommandLine.Parse(new[] { "--ws-port", "9001", "--wss-port", "9443" }));
+            StringAssert.Contains(e.Message, "--wss-port needs --cert and --key, and --ws-port");
+            e = Assert.ThrowsExactly<ArgumentException>(() => CommandLine.Parse(new[] { "--web-request-bytes", "100" }));
+            StringAssert.Contains(e.Message, "--web-request-bytes");
+        }
+
+        [TestMethod]
         public void AnUnknownOptionIsRefused()
         {
             ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => CommandLine.Parse(new[] { "--max-bogus", "3" }));
