@@ -28,14 +28,14 @@ namespace NanoBroker.Tests.Integration
         }
 
         /// <summary>A broker with the test limits and a web port on a free port, the access rules given ($SYS every <paramref name="sysIntervalMs"/>).</summary>
-        public static BrokerServer Start(NanoBroker.Security.AccessControl access, int sysIntervalMs, Action<WebOptions> configure = null)
+        public static BrokerServer Start(NanoBroker.Security.AccessControl access, int sysIntervalMs, Action<WebOptions> configure = null, bool portableLoop = false)
         {
             WebOptions web = WebOptions.Desktop();
             web.Port = FreePort.Next();
             configure?.Invoke(web);
             BrokerOptions options = TestBroker.DefaultOptions();
             options.SysIntervalMs = sysIntervalMs;
-            BrokerServer server = new BrokerServer(IPAddress.Loopback, 0, options, new ConsoleLog(false), null, access, false, null, web);
+            BrokerServer server = new BrokerServer(IPAddress.Loopback, 0, options, new ConsoleLog(false), null, access, portableLoop, null, web);
             server.Start();
             return server;
         }
@@ -78,6 +78,18 @@ namespace NanoBroker.Tests.Integration
             using BrokerServer server = Start();
             await ExchangeWithMqttJs(server, server.WebEndpoint.Port, "ws", 5, "v5");
             await ExchangeWithMqttJs(server, server.WebEndpoint.Port, "ws", 4, "v311");
+        }
+
+        [TestMethod]
+        public async Task TheBoardsSocketLoopServesTheWebPortToo()
+        {
+            // The ESP32's loop (polls, 2 KB sends into lwIP-sized send buffers), as BoardLoopTests run it over real TCP:
+            // MQTT.js over ws://, paho with a 100 KB message, and the page.
+            using BrokerServer server = Start(null, TestBroker.DefaultOptions().SysIntervalMs, null, true);
+            await ExchangeWithMqttJs(server, server.WebEndpoint.Port, "ws", 4, "board");
+            await ExchangeWithPaho(server);
+            using System.Net.Http.HttpClient http = new System.Net.Http.HttpClient();
+            Assert.AreEqual(StatusPage.Bytes().Length, (await http.GetByteArrayAsync("http://127.0.0.1:" + server.WebEndpoint.Port + "/")).Length);
         }
 
         [TestMethod]
@@ -131,6 +143,11 @@ print('DONE', flush=True)
         public async Task PahoWithTheWebsocketsTransportExchangesMessagesWithTcpClients()
         {
             using BrokerServer server = Start();
+            await ExchangeWithPaho(server);
+        }
+
+        private static async Task ExchangeWithPaho(BrokerServer server)
+        {
             using ChildProcess sub = ChildProcess.Start("mosquitto_sub", "-h", "127.0.0.1", "-p", server.Port.ToString(), "-t", "ws/paho", "-C", "1", "-W", "10");
             await Task.Delay(300);
             using ChildProcess paho = await ChildProcess.RunAsync(Wait, "/usr/bin/python3", "-c", PahoScript, "127.0.0.1", server.WebEndpoint.Port.ToString(), server.Port.ToString());
