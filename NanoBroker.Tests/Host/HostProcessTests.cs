@@ -209,6 +209,58 @@ namespace NanoBroker.Tests.Host
             }
         }
 
+        [TestMethod]
+        [Timeout(90000, CooperativeCancellation = true)]
+        public async Task TheHostServesWsAndWssAndABusyWsPortIsOneLine()
+        {
+            string data = TempFolder(), other = TempFolder();
+            try
+            {
+                string cert = Path.Combine(data, "server.pem"), key = Path.Combine(data, "server.key");
+                using (System.Security.Cryptography.RSA rsa = System.Security.Cryptography.RSA.Create(2048))
+                {
+                    var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", rsa,
+                        System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+                    using var self = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+                    File.WriteAllText(cert, self.ExportCertificatePem());
+                    File.WriteAllText(key, rsa.ExportPkcs8PrivateKeyPem());
+                }
+                string port = FreePort.Next().ToString(), ws = FreePort.Next().ToString(), wss = FreePort.Next().ToString();
+                using ChildProcess host = await StartListeningAsync("--port", port, "--data", data, "--ws-port", ws, "--wss-port", wss,
+                    "--cert", cert, "--key", key, "--tls-port", FreePort.Next().ToString());
+                for (int waited = 0; !host.Error.Contains("wss and https on "); waited += 20)
+                {
+                    Assert.IsTrue(waited < Wait.TotalMilliseconds, "no wss line" + host.Transcript());
+                    await Task.Delay(20);
+                }
+                StringAssert.Contains(host.Error, "WebSockets and the status page on 127.0.0.1:" + ws, host.Transcript());
+                foreach (string[] via in new[] { new[] { "ws", ws }, new[] { "wss", wss } })
+                {
+                    using ChildProcess js = MqttJs.Start(new
+                    {
+                        host = "127.0.0.1",
+                        port = int.Parse(via[1]),
+                        protocol = via[0],
+                        protocolVersion = 4,
+                        clientId = "host-" + via[0],
+                        steps = new object[] { new { publish = "sig/" + via[0], payload = "over " + via[0], qos = 1, retain = true } },
+                    });
+                    Assert.AreEqual(0, await js.WaitForExitAsync(Wait), js.Transcript());
+                }
+                using (ChildProcess sub = await ChildProcess.RunAsync(Wait, "mosquitto_sub", "-p", port, "-t", "sig/#", "-v", "-C", "2", "-W", "10"))
+                {
+                    Assert.AreEqual("sig/ws over ws\nsig/wss over wss", sub.Output.Trim().Replace("\r", ""), sub.Transcript());
+                }
+                using ChildProcess second = await RunAsync("--port", FreePort.Next().ToString(), "--data", other, "--ws-port", ws);
+                AssertOneLineError(second, 1, "--ws-port " + ws, "already in use");
+            }
+            finally
+            {
+                Delete(data);
+                Delete(other);
+            }
+        }
+
         private static async Task<string> ReadRetainedAsync(string port)
         {
             using ChildProcess sub = await ChildProcess.RunAsync(Wait, "mosquitto_sub", "-p", port, "-t", "sig/#", "-v", "-C", "1", "-W", "10");
