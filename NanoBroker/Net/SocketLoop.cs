@@ -44,6 +44,7 @@ namespace NanoBroker.Net
         private Socket webListener;
         private WebPort web;
         private WebSocketSession[] webSessions;
+        private WebSender webSender;
 
         // Bytes read between two flushes of the outboxes: a quarter of one outbox, so a subscriber whose
         // socket keeps up never has its outbox filled (and QoS 0 dropped) within one pass of reads.
@@ -71,6 +72,7 @@ namespace NanoBroker.Net
             webListener = listener;
             web = port;
             webSessions = new WebSocketSession[Sockets.Length];
+            webSender = new WebSender(this);
         }
 
         /// <summary>The web port's listener, or null (<see cref="ServeWeb"/>).</summary>
@@ -438,22 +440,22 @@ namespace NanoBroker.Net
             }
         }
 
-        // Sends a web slot's own bytes (HTTP response, page, control frames, frame headers) and its outbox as frames; once
-        // the engine closes the connection, what it left is sent first, then the close frame.
+        // Sends a web slot's own bytes and its outbox as WebSocket frames (WebSocketSession.Pump).
         private void SendWeb(int i, Connection connection, WebSocketSession session, long now)
         {
             Outbox outbox = connection.Outbox;
-            if (!PumpWeb(i, connection, session, now))
+            try
             {
-                return;
-            }
-            if (connection.IsClosing && outbox.Sendable == outbox.Count)
-            {
-                session.EngineClosing(now);
-                if (!PumpWeb(i, connection, session, now))
+                int taken;
+                while ((taken = session.Pump(webSender, i, outbox.Buffer, outbox.Start, outbox.Sendable, connection.IsClosing && outbox.Sendable == outbox.Count, now)) > 0)
                 {
-                    return;
+                    Broker.Sent(connection, taken, now);
                 }
+            }
+            catch (Exception)
+            {
+                CloseSlot(i, now);
+                return;
             }
             if (session.Finished)
             {
@@ -461,52 +463,19 @@ namespace NanoBroker.Net
             }
         }
 
-        // Sends until the socket takes no more or nothing is left; false when the slot failed (and is closed).
-        private bool PumpWeb(int i, Connection connection, WebSocketSession session, long now)
+        // The web sessions' way to this loop's (overridable) sends.
+        private sealed class WebSender : ISlotSender
         {
-            Outbox outbox = connection.Outbox;
-            try
+            private readonly SocketLoop loop;
+
+            public WebSender(SocketLoop loop)
             {
-                while (true)
-                {
-                    int sent;
-                    int copied = session.FrameCopy(outbox.Buffer, outbox.Start, outbox.Sendable);
-                    if (copied > 0)
-                    {
-                        Broker.Sent(connection, copied, now);
-                    }
-                    int own = session.OwnCount();
-                    if (own == 0 && session.Payload(outbox.Sendable) > 0)
-                    {
-                        sent = TrySend(i, outbox.Buffer, outbox.Start, session.Payload(outbox.Sendable));
-                        if (sent > 0)
-                        {
-                            session.PayloadSent(sent);
-                            Broker.Sent(connection, sent, now);
-                        }
-                    }
-                    else if ((own = session.OwnCount()) > 0)
-                    {
-                        sent = TrySend(i, session.OwnBuffer, session.OwnStart, own);
-                        if (sent > 0)
-                        {
-                            session.OwnSent(sent);
-                        }
-                    }
-                    else
-                    {
-                        return true;
-                    }
-                    if (sent <= 0)
-                    {
-                        return true;
-                    }
-                }
+                this.loop = loop;
             }
-            catch (Exception)
+
+            public int TrySend(int slot, byte[] buffer, int offset, int count)
             {
-                CloseSlot(i, now);
-                return false;
+                return loop.TrySend(slot, buffer, offset, count);
             }
         }
 

@@ -224,6 +224,69 @@ namespace NanoBroker.Web
             frameLeft -= sent;
         }
 
+        /// <summary>
+        /// Sends what the socket of <paramref name="slot"/> takes: the session's own bytes first, then the engine's
+        /// outbox (<paramref name="sendable"/> bytes of <paramref name="outbox"/> from <paramref name="start"/>) as
+        /// frames. Returns how many outbox bytes it took (the caller reports them to the engine, then calls again with
+        /// the outbox as it then is), 0 when the socket takes no more or nothing is left. With
+        /// <paramref name="engineClosing"/> (the engine closes the connection, nothing of its outbox held back), the
+        /// close handshake starts once the outbox is sent or the socket stalls.
+        /// </summary>
+        public int Pump(ISlotSender sender, int slot, byte[] outbox, int start, int sendable, bool engineClosing, long now)
+        {
+            while (true)
+            {
+                int count = OwnCount();
+                if (count > 0)
+                {
+                    int sent = sender.TrySend(slot, own, ownStart, count);
+                    if (sent <= 0)
+                    {
+                        return Stalled(engineClosing, now);
+                    }
+                    OwnSent(sent);
+                    continue;
+                }
+                int copied = FrameCopy(outbox, start, sendable);
+                if (copied > 0)
+                {
+                    return copied;
+                }
+                int payload = Payload(sendable);
+                if (OwnCount() > 0)
+                {
+                    // A frame header first.
+                    continue;
+                }
+                if (payload > 0)
+                {
+                    int sent = sender.TrySend(slot, outbox, start, payload);
+                    if (sent <= 0)
+                    {
+                        return Stalled(engineClosing, now);
+                    }
+                    PayloadSent(sent);
+                    return sent;
+                }
+                if (!engineClosing || state == Closing || state == ServingPage)
+                {
+                    return 0;
+                }
+                EngineClosing(now);
+            }
+        }
+
+        // The socket takes no more for now: a connection the engine closes starts its close handshake anyway (and
+        // is closed when that times out).
+        private int Stalled(bool engineClosing, long now)
+        {
+            if (engineClosing)
+            {
+                EngineClosing(now);
+            }
+            return 0;
+        }
+
         private void Answer(long now)
         {
             int status = request.Status;
