@@ -143,6 +143,54 @@ namespace NanoBroker.Tests.Engine.Web
             Assert.AreEqual(0, session.FrameCopy(outbox, 0, 4));
         }
 
+        // A socket that takes at most Room bytes a send and keeps what it took, as text.
+        private sealed class FakeSocket : ISlotSender
+        {
+            public int Room = int.MaxValue;
+            public string Wire = "";
+
+            public int TrySend(int slot, byte[] buffer, int offset, int count)
+            {
+                int n = count < Room ? count : Room;
+                Wire += WsClient.Text(buffer, offset, n);
+                return n;
+            }
+        }
+
+        [TestMethod]
+        public void PumpSendsTheResponseThenTheOutboxInFramesAsTheSocketTakesThem()
+        {
+            WebSocketSession session = NewPort(1, null).Take(0);
+            Feed(session, Packets.Bytes(WsClient.Request("mqtt")), 0);
+            FakeSocket socket = new FakeSocket();
+            socket.Room = 7;
+            byte[] outbox = Packets.Bytes("CONNACK");
+            int taken = 0;
+            // The 101 response goes first, 7 bytes a send, then the outbox's 7 bytes framed whole: taken once.
+            for (int round = 0; round < 100 && taken < outbox.Length; round++)
+            {
+                taken += session.Pump(socket, 0, outbox, taken, outbox.Length - taken, false, 0);
+            }
+            Assert.AreEqual(7, taken);
+            while (session.Pump(socket, 0, outbox, 7, 0, false, 0) > 0 || session.OwnCount() > 0)
+            {
+            }
+            Assert.IsTrue(socket.Wire.StartsWith("HTTP/1.1 101 Switching Protocols\r\n"), socket.Wire);
+            Assert.IsTrue(socket.Wire.EndsWith("\r\n\r\n\u0082\u0007CONNACK"), socket.Wire);
+        }
+
+        [TestMethod]
+        public void PumpStartsTheCloseHandshakeWhenTheEngineClosesAndItsOutboxIsSent()
+        {
+            WebSocketSession session = Upgraded(NewPort(1, null));
+            FakeSocket socket = new FakeSocket();
+            byte[] outbox = Packets.Bytes("CONNACK5");
+            Assert.AreEqual(8, session.Pump(socket, 0, outbox, 0, 8, true, 0));
+            Assert.AreEqual(0, session.Pump(socket, 0, outbox, 8, 0, true, 0));
+            Assert.AreEqual("\u0082\u0008CONNACK5\u0088\u0002\u0003\u00e8", socket.Wire);
+            Assert.IsTrue(session.Finished);
+        }
+
         [TestMethod]
         public void Rfc6455Section5_4APongWaitsForTheFrameBeingSent()
         {
