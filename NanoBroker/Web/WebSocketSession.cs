@@ -3,9 +3,9 @@ namespace NanoBroker.Web
     /// <summary>
     /// One connection of the web port, between its socket's bytes and an engine connection: reads the HTTP request,
     /// answers it (the upgrade, the status page, or a refusal), then turns the client's WebSocket frames into the
-    /// MQTT bytes the engine reads (in place, in its receive buffer) and the engine's outbox into binary frames
-    /// (a header sent before each run of outbox bytes, which are sent from the outbox itself), answering pings and
-    /// the close handshake. Sans-IO: the socket loop reads and sends; the time is passed in.
+    /// MQTT bytes the engine reads (in place, in its receive buffer) and the engine's outbox into binary frames (a
+    /// short run copied whole behind its header, a long one sent from the outbox itself after its header), answering
+    /// pings and the close handshake. Sans-IO: the socket loop reads and sends (<see cref="Pump"/>); the time is passed in.
     /// </summary>
     public sealed class WebSocketSession
     {
@@ -48,9 +48,6 @@ namespace NanoBroker.Web
         {
             get { return (state == Closing || state == ServingPage) && ownCount == 0 && pageAt == pageEnd && (closeCode == 0 || closeSent) && pongLength < 0; }
         }
-
-        /// <summary>The request's status (<see cref="UpgradeRequest.Status"/>); 0 while it is read.</summary>
-        public int RequestStatus { get { return request.Status; } }
 
         /// <summary>The close code sent or to send (RFC 6455 section 7.4.1); 0 while none.</summary>
         public int CloseCode { get { return closeCode; } }
