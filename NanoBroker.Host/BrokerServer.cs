@@ -17,6 +17,8 @@ namespace NanoBroker.Host
         private readonly SocketLoop loop;
         private readonly Thread thread;
         private readonly FileStorage storage;
+        private readonly IBrokerLog log;
+        private BridgeLink[] bridges = new BridgeLink[0];
 
         // lwIP's TCP_SND_BUF on the ESP32 (ESP-IDF's default, which nf-interpreter keeps).
         private const int BoardSendBufferBytes = 5760;
@@ -39,6 +41,7 @@ namespace NanoBroker.Host
             listener.Bind(new IPEndPoint(bind, port));
             listener.Listen(128);
             Endpoint = (IPEndPoint)listener.LocalEndPoint;
+            this.log = log;
             Broker = new Broker(options, 0, log);
             Broker.HeapBytesInUse = () => GC.GetTotalMemory(false);
             Broker.Access = access;
@@ -118,6 +121,35 @@ namespace NanoBroker.Host
         /// <summary>Set when the loop died of an exception.</summary>
         public Exception Failure { get; private set; }
 
+        /// <summary>
+        /// Adds a bridge to an upstream broker, run on the loop's thread (the desktop loop only); call before <see cref="Start"/>.
+        /// Its queue survives a restart when the options keep queued messages (PersistQueuedMessages).
+        /// </summary>
+        public NanoBroker.Bridge.Bridge AddBridge(NanoBroker.Bridge.BridgeSettings settings)
+        {
+            DesktopSocketLoop desktop = loop as DesktopSocketLoop;
+            if (desktop == null)
+            {
+                throw new InvalidOperationException("bridges run on the desktop socket loop");
+            }
+            NanoBroker.Bridge.Bridge bridge = new NanoBroker.Bridge.Bridge(settings, Broker, log, BridgeEchoWindow, 0);
+            BridgeLink[] more = new BridgeLink[bridges.Length + 1];
+            Array.Copy(bridges, more, bridges.Length);
+            more[bridges.Length] = new BridgeLink(bridge, desktop.Wake);
+            bridges = more;
+            desktop.Idle = now =>
+            {
+                for (int i = 0; i < bridges.Length; i++)
+                {
+                    bridges[i].Step(now);
+                }
+            };
+            return bridge;
+        }
+
+        // Messages sent upstream a bridge remembers to drop their echoes (3.1.1 upstreams other than mosquitto).
+        private const int BridgeEchoWindow = 1024;
+
         public void Start()
         {
             thread.Start();
@@ -133,6 +165,10 @@ namespace NanoBroker.Host
             }
             listener.Close();
             webListener?.Close();
+            for (int i = 0; i < bridges.Length; i++)
+            {
+                bridges[i].Stop();
+            }
             if (storage != null)
             {
                 // What still waits for its commit delay (a retained QoS 0 message, the wills of the connections

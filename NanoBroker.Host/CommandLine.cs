@@ -157,6 +157,9 @@ namespace NanoBroker.Host
         /// <summary>Keys of the board's settings file that the desktop has no use for (Wi-Fi, LED, mDNS, mbedTLS): read and reported, not applied.</summary>
         public static readonly string[] BoardOnlyKeys = { "ssid", "password", "led_pin", "led_active_low", "mdns", "tls_key_password", "tls_max_clients" };
 
+        /// <summary>The bridges to upstream brokers (bridge.&lt;name&gt;.&lt;key&gt; lines of the --config file).</summary>
+        public readonly NanoBroker.Bridge.BridgeConfig Bridges = new NanoBroker.Bridge.BridgeConfig();
+
         /// <summary>The --config file, or null.</summary>
         public string ConfigFile;
 
@@ -206,6 +209,16 @@ namespace NanoBroker.Host
             if (problem != null)
             {
                 throw new ArgumentException(OptionNames(problem));
+            }
+            problem = c.Bridges.Validate();
+            if (problem != null)
+            {
+                throw new ArgumentException("--config " + c.ConfigFile + ": " + problem);
+            }
+            if (c.Bridges.Count > 0)
+            {
+                // A bridge's store and forward is the engine's queue of its session: kept in the log, so it survives a restart.
+                c.Broker.PersistQueuedMessages = true;
             }
             if ((c.CertificateFile == null) != (c.KeyFile == null) || (c.TlsOnly && c.CertificateFile == null))
             {
@@ -330,6 +343,15 @@ namespace NanoBroker.Host
             for (int n = 0; n < lines.Length; n++)
             {
                 string line = lines[n];
+                if (NanoBroker.Bridge.BridgeConfig.IsBridgeLine(line.Trim()))
+                {
+                    string bridgeProblem = Bridges.Read(line.Trim());
+                    if (bridgeProblem != null)
+                    {
+                        throw new ArgumentException("--config " + file + " line " + (n + 1) + ": " + bridgeProblem);
+                    }
+                    continue;
+                }
                 int hash = line.IndexOf('#');
                 if (hash >= 0)
                 {

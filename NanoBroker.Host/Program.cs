@@ -103,6 +103,13 @@ namespace NanoBroker.Host
                 return 1;
             }
 
+            for (int i = 0; i < settings.Bridges.Count; i++)
+            {
+                NanoBroker.Bridge.BridgeSettings b = settings.Bridges.At(i);
+                server.AddBridge(b);
+                log.Info("bridge " + b.Name + " to " + b.Host + ":" + b.UpstreamPort + (b.Tls ? " (TLS)" : "") + ", " + b.RuleCount + " topic rules");
+            }
+
             TlsListener tls = null;
             TlsListener wss = null;
             if (settings.CertificateFile != null)

@@ -307,6 +307,37 @@ namespace NanoBroker
             return Publish(topic, 0, topic.Length, payload, 0, payload.Length, qos, retain, nowMs);
         }
 
+        /// <summary>
+        /// Publishes an add-on's statistic (the bridge's) under $SYS/ as a retained QoS 0 message, as the broker's own are
+        /// (it counts against MaxRetainedMessages). False when the topic is not a $SYS topic name or the message does not fit.
+        /// </summary>
+        public bool PublishSys(byte[] topic, int topicLength, byte[] payload, int payloadLength, long nowMs)
+        {
+            if (!Topic.IsSys(topic, 0, topicLength) || !Topic.IsValidName(topic, 0, topicLength) || topicLength + payloadLength + 10 > options.MaxPacketSize)
+            {
+                return false;
+            }
+            context.Now = nowMs;
+            System.Array.Copy(topic, 0, copy.Bytes, 0, topicLength);
+            System.Array.Copy(payload, 0, copy.Bytes, topicLength, payloadLength);
+            router.Route(null, copy.Bytes, 0, topicLength, topicLength, payloadLength, 0, true, -1);
+            Settle();
+            return true;
+        }
+
+        /// <summary>
+        /// The QoS 1/2 messages waiting for the session of <paramref name="clientId"/> (queued, or sent and not yet
+        /// acknowledged) and the messages dropped for it since start (queue full, QoS 0 while offline or its send buffer
+        /// full); false when there is no such session.
+        /// </summary>
+        public bool SessionBacklog(byte[] clientId, out int waiting, out long dropped)
+        {
+            Session s = sessions.Find(clientId, 0, clientId.Length);
+            waiting = s != null ? s.QueueCount + s.InflightCount : 0;
+            dropped = s != null ? s.Dropped : 0;
+            return s != null;
+        }
+
         /// <summary>Set by the edge that can measure the heap (GC on .NET, nanoFramework's GC.Run).</summary>
         public HeapProbe HeapBytesInUse
         {

@@ -63,8 +63,13 @@ namespace NanoBroker
         {
             if ((publishFlags & QosMask) == 0)
             {
-                if (s.IsOnline && !WritePublish(connections.At(s.Connection), publishFlags, 0, m, message))
+                if (!s.IsOnline)
                 {
+                    s.Dropped++;
+                }
+                else if (!WritePublish(connections.At(s.Connection), publishFlags, 0, m, message))
+                {
+                    s.Dropped++;
                     context.Stats.MessagesDropped++;
                 }
                 return;
@@ -79,6 +84,7 @@ namespace NanoBroker
                 int droppedOrdinal = s.TakeJournalOrdinal();
                 int droppedFlags;
                 pool.Release(s.Dequeue(out droppedFlags));
+                s.Dropped++;
                 context.Stats.MessagesDropped++;
                 journal.MessageDone(s, droppedOrdinal);
             }

@@ -65,6 +65,9 @@ namespace NanoBroker.Sessions
 
         internal int LastPacketId;
 
+        // Messages dropped for this session since start (a bridge reports its own: Broker.SessionBacklog).
+        internal long Dropped;
+
         // QueuedMessage records written since the session's last QueueClear record; the next one's ordinal.
         internal int JournaledQueued;
 
