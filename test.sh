@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# chromium: the status page is tested in it (headless, driven by playwright-core).
-packages="mosquitto mosquitto-clients python3-paho-mqtt chromium"
+# chromium: the status page is tested in it (headless, driven by playwright-core). nats-server: a bridge's cluster upstream.
+packages="mosquitto mosquitto-clients python3-paho-mqtt chromium nats-server"
 missing=""
 for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 # Node.js and npm run MQTT.js (an MQTT 5.0 client) for the integration tests; a Node.js of another origin will do.

@@ -58,6 +58,7 @@ namespace NanoBroker.Bridge
         private Connection local;
         private EchoFilter echo;
         private bool usePrivate;
+        private bool retryAtOnce;
         private long stateSinceMs;
         private long lastSentMs;
         private long pingSentMs;
@@ -217,10 +218,12 @@ namespace NanoBroker.Bridge
             Enter(BridgeState.Waiting, nowMs);
             if (beforeConnAck && usePrivate)
             {
-                // An upstream that is not mosquitto may close on a protocol level it does not know: the next attempt,
-                // at once, goes without the bridge flag (and with the echo filter in its place).
-                usePrivate = false;
-                log.Info("bridge " + settings.Name + ": connecting again without mosquitto's bridge flag");
+                // An upstream that is not mosquitto may close on a protocol level it does not know.
+                RefusedBridgeFlag();
+            }
+            if (retryAtOnce)
+            {
+                retryAtOnce = false;
                 nextAttemptMs = nowMs;
                 return;
             }
@@ -280,6 +283,14 @@ namespace NanoBroker.Bridge
                     moved |= HandleLocal(nowMs);
                 }
             }
+        }
+
+        // The next attempt, at once, goes without the bridge flag, with the echo filter in its place.
+        private void RefusedBridgeFlag()
+        {
+            usePrivate = false;
+            retryAtOnce = true;
+            log.Info("bridge " + settings.Name + ": the upstream does not take mosquitto's bridge flag: connecting without it, dropping the echoes of what it sends up");
         }
 
         private void Enter(BridgeState state, long nowMs)
@@ -413,7 +424,8 @@ namespace NanoBroker.Bridge
             {
                 if (code == 1 && usePrivate)
                 {
-                    // 1: unacceptable protocol level. Disconnected tries again without the bridge flag.
+                    // 1: unacceptable protocol level.
+                    RefusedBridgeFlag();
                     Fail("upstream refused mosquitto's bridge flag (CONNACK 1)");
                     return false;
                 }

@@ -59,6 +59,9 @@ namespace NanoBroker.Bridge
         public int ReconnectMinMs = 1000;
         public int ReconnectMaxMs = 30000;
 
+        /// <summary>The longest name: its $SYS topics and values fit Broker.AddOnSysBytes.</summary>
+        public const int MaxNameLength = 40;
+
         private readonly ArrayList rules = new ArrayList();
 
         public BridgeSettings(string name)
@@ -93,6 +96,10 @@ namespace NanoBroker.Bridge
         public string Validate()
         {
             string at = "bridge." + Name + ": ";
+            if (Name.Length == 0 || Name.Length > MaxNameLength || Name.IndexOf('/') >= 0 || Name.IndexOf('+') >= 0 || Name.IndexOf('#') >= 0)
+            {
+                return at + "a bridge's name is 1 to " + MaxNameLength + " characters without / + # (it is a level of its $SYS topics)";
+            }
             if (Host == null || Host.Length == 0) return at + "address (host:port) is missing";
             if (Port < 0 || Port > 65535) return at + "the port must be between 1 and 65535";
             if (rules.Count == 0) return at + "no topic rule (topic=<pattern> [out|in|both] [qos] [local-prefix] [remote-prefix])";

@@ -219,6 +219,7 @@ namespace NanoBroker.Host
             {
                 // A bridge's store and forward is the engine's queue of its session: kept in the log, so it survives a restart.
                 c.Broker.PersistQueuedMessages = true;
+                c.Broker.AddOnSysTopics = 5 * c.Bridges.Count;
             }
             if ((c.CertificateFile == null) != (c.KeyFile == null) || (c.TlsOnly && c.CertificateFile == null))
             {

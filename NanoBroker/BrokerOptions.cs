@@ -190,6 +190,13 @@ namespace NanoBroker
         /// </summary>
         public int MaxAuthExchanges;
 
+        /// <summary>
+        /// Retained $SYS topics of add-ons beyond the broker's own (5 per bridge: $SYS/broker/bridge/&lt;name&gt;/...), each up
+        /// to 96 bytes of topic and value; room for them is kept apart from the user's retained limits, as for the broker's own.
+        /// 0 unless the app runs add-ons.
+        /// </summary>
+        public int AddOnSysTopics;
+
         /// <summary>Defaults for an ESP32 without PSRAM (about 100 KB of managed heap, 16 lwIP sockets).</summary>
         public static BrokerOptions Esp32()
         {
@@ -306,6 +313,7 @@ namespace NanoBroker
             if (MaxKeepAliveSeconds < 0 || MaxKeepAliveSeconds > 65535) return "MaxKeepAliveSeconds must be between 0 and 65535";
             if (MaxShareGroups < 0) return "MaxShareGroups must not be negative";
             if (MaxAuthExchanges < 0) return "MaxAuthExchanges must not be negative";
+            if (AddOnSysTopics < 0) return "AddOnSysTopics must not be negative";
             return null;
         }
     }

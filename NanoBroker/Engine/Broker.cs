@@ -27,6 +27,9 @@ namespace NanoBroker
         // a client that reconnects with its id while its old connection is still open (takeover).
         private const int SpareConnections = 2;
 
+        /// <summary>The most bytes (topic and value) of one $SYS message of an add-on (BrokerOptions.AddOnSysTopics).</summary>
+        public const int AddOnSysBytes = 96;
+
         /// <summary>How long a full or failing storage waits before the broker tries again to write (or to leave the full state).</summary>
         public const int StorageRetryMs = 30000;
 
@@ -82,20 +85,28 @@ namespace NanoBroker
             connections = new ConnectionTable(slots, receiveBytes, options.OutboxBytes, sendLender, aliases);
             // $SYS statistics are retained messages too; they get room of their own in the topic tree and both
             // stores (and one more message, as a new value is stored before the old one goes), so the user's limits hold.
-            int sysMessages = options.SysIntervalMs > 0 ? SysTopics.All.Length : 0;
-            int sysNodes = 0;
-            int sysLevelBytes = 0;
-            if (sysMessages > 0)
+            // An add-on's (a bridge's) take up to AddOnSysBytes each and two levels of their own beside $SYS/broker.
+            int ownSys = options.SysIntervalMs > 0 ? SysTopics.All.Length : 0;
+            int addOnSys = options.SysIntervalMs > 0 ? options.AddOnSysTopics : 0;
+            int sysMessages = ownSys + addOnSys;
+            int sysNodes = 2 * addOnSys;
+            int sysLevelBytes = AddOnSysBytes * addOnSys;
+            if (ownSys > 0)
             {
-                TopicNodes.Measure(SysTopics.All, out sysNodes, out sysLevelBytes);
+                int ownNodes;
+                int ownLevelBytes;
+                TopicNodes.Measure(SysTopics.All, out ownNodes, out ownLevelBytes);
+                sysNodes += ownNodes;
+                sysLevelBytes += ownLevelBytes;
             }
             TopicNodes topics = new TopicNodes(options.MaxTopicNodes + sysNodes, options.TopicLevelBytes + sysLevelBytes);
             subscriptions = new SubscriptionTree(topics, options.MaxSubscriptions, options.MaxSessions, options.MaxShareGroups);
             int sysPoolMessages = sysMessages > 0 ? sysMessages + 1 : 0;
-            int sysBlocks = sysPoolMessages * ((SysTopics.MaxMessageBytes + options.MessageBlockBytes - 1) / options.MessageBlockBytes);
+            int sysMessageBytes = SysTopics.MaxMessageBytes > AddOnSysBytes ? SysTopics.MaxMessageBytes : AddOnSysBytes;
+            int sysBlocks = sysPoolMessages * ((sysMessageBytes + options.MessageBlockBytes - 1) / options.MessageBlockBytes);
             pool = new MessagePool(options.MaxStoredMessages + sysPoolMessages, options.MessageStoreBytes / options.MessageBlockBytes + sysBlocks, options.MessageBlockBytes);
-            retained = new RetainedTree(topics, pool, options.MaxRetainedMessages, options.MaxRetainedBytes, sysMessages, sysMessages * SysTopics.MaxMessageBytes);
-            for (int i = 0; i < sysMessages; i++)
+            retained = new RetainedTree(topics, pool, options.MaxRetainedMessages, options.MaxRetainedBytes, sysMessages, sysMessages * sysMessageBytes);
+            for (int i = 0; i < ownSys; i++)
             {
                 retained.Reserve(SysTopics.All[i]);
             }
@@ -309,11 +320,11 @@ namespace NanoBroker
 
         /// <summary>
         /// Publishes an add-on's statistic (the bridge's) under $SYS/ as a retained QoS 0 message, as the broker's own are
-        /// (it counts against MaxRetainedMessages). False when the topic is not a $SYS topic name or the message does not fit.
+        /// in the room BrokerOptions.AddOnSysTopics keeps. False when the topic is not a $SYS topic name or topic and value exceed AddOnSysBytes.
         /// </summary>
         public bool PublishSys(byte[] topic, int topicLength, byte[] payload, int payloadLength, long nowMs)
         {
-            if (!Topic.IsSys(topic, 0, topicLength) || !Topic.IsValidName(topic, 0, topicLength) || topicLength + payloadLength + 10 > options.MaxPacketSize)
+            if (!Topic.IsSys(topic, 0, topicLength) || !Topic.IsValidName(topic, 0, topicLength) || topicLength + payloadLength > AddOnSysBytes)
             {
                 return false;
             }
