@@ -39,6 +39,9 @@ bash .ci/check-dotnet-pack.sh
 echo "== nanoFramework compile check: the engine against nanoFramework.CoreLibrary's mscorlib"
 dotnet build .ci/nanoframework/NanoBroker.NanoFramework.csproj -nologo -v quiet
 
+echo "== nanoFramework compile check: the bridge (NanoBroker.Bridge) as its own assembly against mscorlib and the engine's"
+dotnet build .ci/nanoframework/bridge/NanoBroker.Bridge.NanoFramework.csproj -nologo -v quiet
+
 echo "== nanoFramework compile check: the ESP32 app and the socket loop against mscorlib and the declared device APIs"
 dotnet build .ci/nanoframework/device-check/NanoBroker.Esp32.CompileCheck.csproj -nologo -v quiet
 

@@ -15,6 +15,8 @@
 #     Engine/Mqtt5/, Engine/Security/ and the harness, NanoBroker.Tests.Fuzz/NanoBroker.Tests.Fuzz.nfproj the fuzz
 #     suite (Engine/Fuzz*.cs) and the harness, NanoBroker.Tests/NanoBroker.Tests.nfproj everything else (with the
 #     harness); each file once, none that does not exist;
+#   - NanoBroker.Bridge/NanoBroker.Bridge.nfproj lists every .cs of NanoBroker.Bridge/, and
+#     NanoBroker.Tests.Bridge/NanoBroker.Tests.Bridge.nfproj the portable bridge tests (Engine/Bridge/) and the harness;
 #   - every <HintPath>..\packages\<id>.<version>\lib\... names a package of the project's packages.config,
 #     the packages.config files agree on versions, and every <ProjectReference> exists.
 # Prints what to add or remove and exits 1 on any problem. Plain python3 (stdlib only).
@@ -105,6 +107,8 @@ projects = {
     'mqtt5-tests': 'NanoBroker.Tests.Mqtt5/NanoBroker.Tests.Mqtt5.nfproj',
     'fuzz-tests': 'NanoBroker.Tests.Fuzz/NanoBroker.Tests.Fuzz.nfproj',
     'web-tests': 'NanoBroker.Tests.Web/NanoBroker.Tests.Web.nfproj',
+    'bridge': 'NanoBroker.Bridge/NanoBroker.Bridge.nfproj',
+    'bridge-tests': 'NanoBroker.Tests.Bridge/NanoBroker.Tests.Bridge.nfproj',
 }
 
 def check_split_engine():
@@ -172,9 +176,11 @@ def check_split_tests():
     mqtt5 = {f for f in engine if f.startswith('Engine\\Mqtt5\\') or f.startswith('Engine\\Security\\')}
     fuzz = {f for f in engine if f.startswith('Engine\\Fuzz') and f.count('\\') == 1}
     web = {f for f in engine if f.startswith('Engine\\Web\\')}
+    bridge = {f for f in engine if f.startswith('Engine\\Bridge\\')}
     harness = {f for f in engine if f.startswith('Engine\\Harness\\')}
-    check_listed(projects['tests'], '', engine - storage - mqtt5 - fuzz - web)
+    check_listed(projects['tests'], '', engine - storage - mqtt5 - fuzz - web - bridge)
     check_listed(projects['web-tests'], '..\\NanoBroker.Tests\\', web | harness)
+    check_listed(projects['bridge-tests'], '..\\NanoBroker.Tests\\', bridge | harness)
     check_listed(projects['storage-tests'], '..\\NanoBroker.Tests\\', storage | harness)
     check_listed(projects['mqtt5-tests'], '..\\NanoBroker.Tests\\', mqtt5 | harness)
     # The web fuzzer (FuzzWebTests) builds its requests and frames with the web tests' WsClient.
@@ -196,6 +202,7 @@ if not problems:
     check_split_engine()
     check_sources(projects['device'], 'hardware/esp32')
     check_sources(projects['sample'], 'samples/Esp32Sensor')
+    check_sources(projects['bridge'], 'NanoBroker.Bridge')
     # The nanoFramework test projects hold the portable tests only (Engine/); Integration/ is .NET-only.
     check_split_tests()
     for project in projects.values():
