@@ -33,6 +33,19 @@ namespace NanoBroker.Tests.Device
         }
 
         [TestMethod]
+        public void BridgeLinesAreReadWholeSoATopicRuleKeepsItsWildcard()
+        {
+            DeviceSettings s = Load("port=1883\nbridge.cloud.address=10.0.0.5:1884\nbridge.cloud.topic=# both 1 \"\" site1/  # comment\nbridge.cloud.clientid=board-1\n");
+            Assert.IsNull(s.Problems, s.Problems);
+            Assert.AreEqual(1, s.Bridges.Count);
+            Assert.AreEqual("10.0.0.5", s.Bridges.At(0).Host);
+            Assert.AreEqual(1884, s.Bridges.At(0).UpstreamPort);
+            Assert.AreEqual("site1/#", System.Text.Encoding.UTF8.GetString(s.Bridges.At(0).Rule(0).RemoteFilter));
+            Assert.AreEqual("board-1", s.Bridges.At(0).ClientId);
+            Assert.IsNotNull(Load("bridge.cloud.colour=blue\n").Problems);
+        }
+
+        [TestMethod]
         public void AMissingFileGivesTheDefaults()
         {
             DeviceSettings s = DeviceSettings.Load(Path.Combine(folder, "none.ini"));

@@ -115,6 +115,19 @@ namespace NanoBroker.Tests.Host
                 System.IO.File.WriteAllText(file, "port=1884\njust words\n");
                 e = Assert.ThrowsExactly<ArgumentException>(() => CommandLine.Parse(new[] { "--config", file }));
                 Assert.AreEqual("--config " + file + " line 2: not key=value: just words", e.Message);
+
+                // Bridges: read whole (# in a rule is a wildcard); a bridge keeps its queue in the log and its $SYS values.
+                System.IO.File.WriteAllText(file, "persist_queued=false\nbridge.up.address=127.0.0.1:1884\nbridge.up.topic=# both 1\n");
+                c = CommandLine.Parse(new[] { "--config", file });
+                Assert.AreEqual(1, c.Bridges.Count);
+                Assert.IsTrue(c.Broker.PersistQueuedMessages);
+                Assert.AreEqual(5, c.Broker.AddOnSysTopics);
+                System.IO.File.WriteAllText(file, "port=1884\nbridge.up.topic=# sideways\n");
+                e = Assert.ThrowsExactly<ArgumentException>(() => CommandLine.Parse(new[] { "--config", file }));
+                StringAssert.Contains(e.Message, "line 2: bridge.up.topic: a topic rule's direction is out, in or both");
+                System.IO.File.WriteAllText(file, "bridge.up.topic=# out\n");
+                e = Assert.ThrowsExactly<ArgumentException>(() => CommandLine.Parse(new[] { "--config", file }));
+                StringAssert.Contains(e.Message, "address (host:port) is missing");
             }
             finally
             {

@@ -45,6 +45,8 @@ namespace NanoBroker.Esp32
     /// web_request_bytes=2048  # most bytes of an HTTP request head (beyond: 431)
     /// web_timeout_ms=10000    # time to send the request (and to take a reply or close)
     /// web_frame_bytes=65536   # largest WebSocket frame from a client (beyond: close 1009)
+    /// bridge.cloud.address=192.168.1.10:1883   # a bridge to an upstream broker (README "Bridge to a cluster")
+    /// bridge.cloud.topic=# both 1 "" site1/    # mosquitto's topic rule: pattern [out|in|both] [qos] [local-prefix] [remote-prefix]
     /// </code>
     /// </summary>
     public sealed class DeviceSettings
@@ -136,6 +138,8 @@ namespace NanoBroker.Esp32
 
         /// <summary>True when the file gives ws_port (else the board's default: on for the ESP32, off for the ESP32-C3).</summary>
         public bool WsPortGiven;
+        /// <summary>bridge.&lt;name&gt;.&lt;key&gt;: the bridges to upstream brokers (none by default).</summary>
+        public readonly NanoBroker.Bridge.BridgeConfig Bridges = new NanoBroker.Bridge.BridgeConfig();
 
         /// <summary>What was wrong with the file (unknown keys, bad numbers), or null.</summary>
         public string Problems;
@@ -179,6 +183,16 @@ namespace NanoBroker.Esp32
 
         private void ApplyLine(string line)
         {
+            if (NanoBroker.Bridge.BridgeConfig.IsBridgeLine(line.Trim()))
+            {
+                // Read whole: # is a wildcard in a topic rule.
+                string problem = Bridges.Read(line.Trim());
+                if (problem != null)
+                {
+                    Problem(problem);
+                }
+                return;
+            }
             int hash = line.IndexOf('#');
             if (hash >= 0)
             {

@@ -12,15 +12,18 @@ namespace NanoBroker.Esp32
     {
         private readonly Esp32TlsListener tls;
         private readonly MdnsAnnouncer mdns;
+        private readonly Esp32BridgeLink[] bridges;
 
         /// <param name="listener">The plain MQTT listener, or null for TLS only.</param>
         /// <param name="tls">The TLS listener, or null.</param>
         /// <param name="mdns">The mDNS responder, or null.</param>
-        public Esp32SocketLoop(Broker broker, Socket listener, Esp32TlsListener tls, MdnsAnnouncer mdns)
+        /// <param name="bridges">The bridges to upstream brokers (none: an empty array).</param>
+        public Esp32SocketLoop(Broker broker, Socket listener, Esp32TlsListener tls, MdnsAnnouncer mdns, Esp32BridgeLink[] bridges)
             : base(broker, listener)
         {
             this.tls = tls;
             this.mdns = mdns;
+            this.bridges = bridges;
         }
 
         /// <summary>Milliseconds since boot (nanoFramework.Runtime.Native).</summary>
@@ -69,6 +72,10 @@ namespace NanoBroker.Esp32
 
         protected override void OnIdle(long now)
         {
+            for (int i = 0; i < bridges.Length; i++)
+            {
+                bridges[i].Step(now);
+            }
             if (!unixClockSet && DateTime.UtcNow.Year >= ClockSetYear)
             {
                 // SNTP has set the clock: token expiry can be checked from now on.

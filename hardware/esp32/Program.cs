@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using nanoFramework.Runtime.Native;
+using NanoBroker.Bridge;
 using NanoBroker.Security;
 using NanoBroker.Storage;
 
@@ -89,7 +90,7 @@ namespace NanoBroker.Esp32
                 }
                 // mDNS / DNS-SD: one more socket, polled by the socket loop (mdns=false in the settings: none).
                 MdnsAnnouncer mdns = settings.Mdns ? new MdnsAnnouncer(settings.Port, log) : null;
-                Esp32SocketLoop loop = new Esp32SocketLoop(broker, listener, tls, mdns);
+                Esp32SocketLoop loop = new Esp32SocketLoop(broker, listener, tls, mdns, Bridges(settings, broker, log));
                 NanoBroker.Web.WebOptions web = WebOptionsFor(SystemInfo.TargetName, settings, log);
                 if (web.Enabled)
                 {
@@ -111,6 +112,28 @@ namespace NanoBroker.Esp32
                 Power.RebootDevice();
             }
         }
+
+        // The bridges of the settings file (bridge.<name>.<key> lines), each with its edge; none without such lines.
+        private static Esp32BridgeLink[] Bridges(DeviceSettings settings, Broker broker, IBrokerLog log)
+        {
+            string problem = settings.Bridges.Validate();
+            if (problem != null)
+            {
+                log.Warning(DeviceSettings.DefaultPath + ": " + problem + "; no bridge runs");
+                return new Esp32BridgeLink[0];
+            }
+            Esp32BridgeLink[] links = new Esp32BridgeLink[settings.Bridges.Count];
+            for (int i = 0; i < links.Length; i++)
+            {
+                BridgeSettings b = settings.Bridges.At(i);
+                links[i] = new Esp32BridgeLink(new NanoBroker.Bridge.Bridge(b, broker, log, BridgeEchoWindow, Esp32SocketLoop.Now()));
+                log.Info("bridge " + b.Name + " to " + b.Host + ":" + b.UpstreamPort + (b.Tls ? " (TLS)" : ""));
+            }
+            return links;
+        }
+
+        // Messages sent upstream a bridge remembers to drop their echoes (3.1.1 upstreams other than mosquitto).
+        private const int BridgeEchoWindow = 32;
 
         /// <summary>
         /// BrokerOptions.Esp32(), fitted to the board: the ESP32-C3 firmware has 8 sockets and about half the
@@ -156,9 +179,16 @@ namespace NanoBroker.Esp32
                 log.Warning(DeviceSettings.DefaultPath + ": the limits do not fit together (" + problem + "); using the board's defaults");
                 o = BoardDefaults(target);
             }
+            // A bridge's store and forward is the engine's queue of its session, kept on flash; its $SYS values need room.
+            int bridges = settings.Bridges.Validate() == null ? settings.Bridges.Count : 0;
+            if (bridges > 0)
+            {
+                o.PersistQueuedMessages = true;
+                o.AddOnSysTopics = 5 * bridges;
+            }
             int sockets = IsC3(target) ? SocketsEsp32C3 : SocketsEsp32;
             int listeners = (tls ? 1 : 0) + (tls && settings.TlsOnly ? 0 : 1) + (WebOptionsFor(target, settings, null).Enabled ? 1 : 0);
-            int needed = o.MaxClients + SpareSlots + listeners + (settings.Mdns ? 1 : 0);
+            int needed = o.MaxClients + SpareSlots + listeners + (settings.Mdns ? 1 : 0) + bridges;
             if (needed > sockets)
             {
                 log.Warning("max_clients " + o.MaxClients + (settings.Mdns ? " with mdns" : "") + (tls ? " and TLS" : "") + " needs " + needed

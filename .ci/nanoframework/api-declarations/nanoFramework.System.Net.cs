@@ -10,6 +10,9 @@ namespace System.Net.Sockets
         // Sockets/Socket.cs: public Socket(AddressFamily addressFamily, SocketType socketType, ProtocolType protocolType)
         public Socket(AddressFamily addressFamily, SocketType socketType, ProtocolType protocolType) { throw null; }
 
+        // Sockets/Socket.cs: public void Connect(EndPoint remoteEP) (native connect, then Poll(-1, SelectWrite) when blocking)
+        public void Connect(EndPoint remoteEP) { throw null; }
+
         // Sockets/Socket.cs: public void Bind(EndPoint localEP)
         public void Bind(EndPoint localEP) { throw null; }
 
@@ -180,6 +183,9 @@ namespace System.Net
         // IPAddress.cs: public static readonly IPAddress Any
         public static readonly IPAddress Any = null;
 
+        // IPAddress.cs: public static IPAddress Parse(string ipString)
+        public static IPAddress Parse(string ipString) { throw null; }
+
         // IPAddress.cs: public IPAddress(byte[] address)
         public IPAddress(byte[] address) { throw null; }
 
@@ -191,6 +197,20 @@ namespace System.Net
 
         // IPAddress.cs: public override string ToString()
         public override string ToString() { throw null; }
+    }
+
+    // nanoFramework.System.Net/DNS.cs: public static class Dns
+    public static class Dns
+    {
+        // DNS.cs: public static IPHostEntry GetHostEntry(string hostNameOrAddress) (native getaddrinfo: lwip_getaddrinfo waits for the answer)
+        public static IPHostEntry GetHostEntry(string hostNameOrAddress) { throw null; }
+    }
+
+    // nanoFramework.System.Net/IPHostEntry.cs: public class IPHostEntry
+    public class IPHostEntry
+    {
+        // IPHostEntry.cs: public IPAddress[] AddressList
+        public IPAddress[] AddressList { get { throw null; } }
     }
 }
 
@@ -239,6 +259,9 @@ namespace System.Net.Security
 
         // SslStream.cs: public SslVerification SslVerification { get => _sslVerification; set => _sslVerification = value; }
         public SslVerification SslVerification { get { throw null; } set { throw null; } }
+
+        // SslStream.cs: public void AuthenticateAsClient(string targetHost, SslProtocols enabledSslProtocols)
+        public void AuthenticateAsClient(string targetHost, SslProtocols enabledSslProtocols) { throw null; }
 
         // SslStream.cs: public void AuthenticateAsServer(X509Certificate serverCertificate, SslProtocols enabledSslProtocols)
         public void AuthenticateAsServer(System.Security.Cryptography.X509Certificates.X509Certificate serverCertificate, SslProtocols enabledSslProtocols) { throw null; }
