@@ -85,12 +85,13 @@ namespace NanoBroker
             connections = new ConnectionTable(slots, receiveBytes, options.OutboxBytes, sendLender, aliases);
             // $SYS statistics are retained messages too; they get room of their own in the topic tree and both
             // stores (and one more message, as a new value is stored before the old one goes), so the user's limits hold.
-            // An add-on's (a bridge's) take up to AddOnSysBytes each and two levels of their own beside $SYS/broker.
+            // An add-on's (a bridge's: five under $SYS/broker/bridge/<name>/) take up to AddOnSysBytes each, and two
+            // levels and 32 level bytes each beside $SYS/broker (with a name of at most 40 bytes).
             int ownSys = options.SysIntervalMs > 0 ? SysTopics.All.Length : 0;
             int addOnSys = options.SysIntervalMs > 0 ? options.AddOnSysTopics : 0;
             int sysMessages = ownSys + addOnSys;
             int sysNodes = 2 * addOnSys;
-            int sysLevelBytes = AddOnSysBytes * addOnSys;
+            int sysLevelBytes = 32 * addOnSys;
             if (ownSys > 0)
             {
                 int ownNodes;
@@ -102,10 +103,11 @@ namespace NanoBroker
             TopicNodes topics = new TopicNodes(options.MaxTopicNodes + sysNodes, options.TopicLevelBytes + sysLevelBytes);
             subscriptions = new SubscriptionTree(topics, options.MaxSubscriptions, options.MaxSessions, options.MaxShareGroups);
             int sysPoolMessages = sysMessages > 0 ? sysMessages + 1 : 0;
-            int sysMessageBytes = SysTopics.MaxMessageBytes > AddOnSysBytes ? SysTopics.MaxMessageBytes : AddOnSysBytes;
-            int sysBlocks = sysPoolMessages * ((sysMessageBytes + options.MessageBlockBytes - 1) / options.MessageBlockBytes);
+            int ownBlocks = (SysTopics.MaxMessageBytes + options.MessageBlockBytes - 1) / options.MessageBlockBytes;
+            int addOnBlocks = (AddOnSysBytes + options.MessageBlockBytes - 1) / options.MessageBlockBytes;
+            int sysBlocks = sysMessages == 0 ? 0 : ownSys * ownBlocks + addOnSys * addOnBlocks + (addOnSys > 0 && addOnBlocks > ownBlocks ? addOnBlocks : ownBlocks);
             pool = new MessagePool(options.MaxStoredMessages + sysPoolMessages, options.MessageStoreBytes / options.MessageBlockBytes + sysBlocks, options.MessageBlockBytes);
-            retained = new RetainedTree(topics, pool, options.MaxRetainedMessages, options.MaxRetainedBytes, sysMessages, sysMessages * sysMessageBytes);
+            retained = new RetainedTree(topics, pool, options.MaxRetainedMessages, options.MaxRetainedBytes, sysMessages, ownSys * SysTopics.MaxMessageBytes + addOnSys * AddOnSysBytes);
             for (int i = 0; i < ownSys; i++)
             {
                 retained.Reserve(SysTopics.All[i]);
