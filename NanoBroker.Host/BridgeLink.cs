@@ -155,7 +155,7 @@ namespace NanoBroker.Host
             {
                 return null;
             }
-            X509Certificate2 ca = X509Certificate2.CreateFromPemFile(s.TlsCaFile);
+            X509Certificate2 ca = X509Certificate2.CreateFromPem(File.ReadAllText(s.TlsCaFile));
             return (sender, certificate, chain, errors) =>
             {
                 if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || certificate == null)

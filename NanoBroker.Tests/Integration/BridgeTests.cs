@@ -160,6 +160,53 @@ namespace NanoBroker.Tests.Integration
             }
         }
 
+        [TestMethod]
+        [Timeout(60000, CooperativeCancellation = true)]
+        public async Task OverTlsToAnUpstreamWhoseCertificateTheGivenCaSigned()
+        {
+            int upPort = FreePort.Next();
+            int port = FreePort.Next();
+            string store = BridgePeers.TempFolder("mosquitto");
+            string data = BridgePeers.TempFolder("broker");
+            TlsTests.WriteCertificates(store);
+            if (!OperatingSystem.IsWindows())
+            {
+                // mosquitto, started as root, reads its key as its own user.
+                System.IO.File.SetUnixFileMode(System.IO.Path.Combine(store, "server.key"), (System.IO.UnixFileMode)0x1A4);
+            }
+            string config = System.IO.Path.Combine(store, "tls.conf");
+            System.IO.File.WriteAllLines(config, new[]
+            {
+                "listener " + upPort + " 127.0.0.1", "allow_anonymous true", "certfile " + System.IO.Path.Combine(store, "server.pem"),
+                "keyfile " + System.IO.Path.Combine(store, "server.key"),
+            });
+            Process upstream = BridgePeers.StartProcess("mosquitto", "-c", config);
+            Process broker = BridgePeers.StartBroker(port, data, "bridge.up.address=localhost:" + upPort, "bridge.up.tls=true",
+                "bridge.up.tls_ca=" + System.IO.Path.Combine(store, "ca.pem"), "bridge.up.topic=tls/# out 1", "bridge.up.restart_timeout=200:1000");
+            try
+            {
+                await BridgeUpAsync(port);
+                using ChildProcess sub = ChildProcess.Start("mosquitto_sub", "-h", "localhost", "-p", upPort.ToString(), "--cafile",
+                    System.IO.Path.Combine(store, "ca.pem"), "-t", "tls/#", "-q", "1", "-C", "1");
+                await Task.Delay(500);
+                await using StickyClient publisher = await StickyClient.ConnectAsync(port, "publisher", clean: true);
+                await publisher.PublishAsync("tls/a", "secret", MqttQualityOfServiceLevel.AtLeastOnce);
+                Assert.AreEqual(0, await sub.WaitForExitAsync(TimeSpan.FromSeconds(20)), sub.Transcript());
+                Assert.AreEqual("secret", sub.Output.Trim());
+            }
+            catch (AssertFailedException e)
+            {
+                throw new AssertFailedException(e.Message + "\nbroker:\n" + BridgePeers.LogOf(broker) + "\nupstream:\n" + BridgePeers.LogOf(upstream));
+            }
+            finally
+            {
+                BridgePeers.Stop(broker);
+                BridgePeers.Stop(upstream);
+                BridgePeers.Delete(store);
+                BridgePeers.Delete(data);
+            }
+        }
+
         // Until $SYS says the bridge is connected (and so has subscribed on this side).
         private static async Task BridgeUpAsync(int port)
         {

@@ -24,9 +24,14 @@ namespace NanoBroker.Tests.Integration
         [ClassInitialize]
         public static void MakeCertificates(TestContext context)
         {
-            // A test CA and a server certificate for localhost and 127.0.0.1, written as PEM files like a user's.
             folder = Path.Combine(Path.GetTempPath(), "nanobroker-tls-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(folder);
+            WriteCertificates(folder);
+        }
+
+        /// <summary>A test CA and a server certificate for localhost and 127.0.0.1, written as PEM files like a user's: ca.pem, server.pem, server.key.</summary>
+        public static void WriteCertificates(string folder)
+        {
             using RSA caKey = RSA.Create(2048);
             CertificateRequest caRequest = new CertificateRequest("CN=NanoBroker Test CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
             caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
@@ -44,9 +49,9 @@ namespace NanoBroker.Tests.Integration
             request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid("1.3.6.1.5.5.7.3.1") }, false));
             using X509Certificate2 server = request.Create(ca, now.AddDays(-1), now.AddDays(2), new byte[] { 1, 2, 3, 4 });
 
-            File.WriteAllText(CaPem, ca.ExportCertificatePem());
-            File.WriteAllText(ServerPem, server.ExportCertificatePem());
-            File.WriteAllText(ServerKeyPem, serverKey.ExportPkcs8PrivateKeyPem());
+            File.WriteAllText(Path.Combine(folder, "ca.pem"), ca.ExportCertificatePem());
+            File.WriteAllText(Path.Combine(folder, "server.pem"), server.ExportCertificatePem());
+            File.WriteAllText(Path.Combine(folder, "server.key"), serverKey.ExportPkcs8PrivateKeyPem());
         }
 
         [ClassCleanup]
