@@ -100,6 +100,58 @@ namespace NanoBroker.Tests.Integration
         }
     }
 
+    /// <summary>
+    /// A desktop broker bridged to a mosquitto upstream, each a process on a free port with its own folder, for one test:
+    /// either can be stopped (or the broker SIGKILLed) and started again on the same port and data; disposing stops both
+    /// and deletes the folders. <see cref="Logs"/> says what both wrote, for a failure message.
+    /// </summary>
+    public sealed class BridgeRig : IDisposable
+    {
+        private readonly string[] config;
+
+        public readonly int UpstreamPort = FreePort.Next();
+        public readonly int Port = FreePort.Next();
+        public readonly string Store = BridgePeers.TempFolder("mosquitto");
+        public readonly string Data = BridgePeers.TempFolder("broker");
+        public Process Upstream;
+        public Process Broker;
+
+        /// <summary>Starts mosquitto, then the broker with <paramref name="bridgeLines"/> (bridge "up" to the upstream is added) and the other settings lines.</summary>
+        public BridgeRig(params string[] bridgeLines)
+        {
+            config = new[] { "bridge.up.address=127.0.0.1:" + UpstreamPort, "bridge.up.restart_timeout=200:1000" }.Concat(bridgeLines).ToArray();
+            StartUpstream();
+            StartBroker();
+        }
+
+        public void StartUpstream()
+        {
+            Upstream = BridgePeers.StartMosquitto(UpstreamPort, Store);
+        }
+
+        public void StartBroker()
+        {
+            Broker = BridgePeers.StartBroker(Port, Data, config);
+        }
+
+        /// <summary>Until $SYS says the bridge is connected (and so has subscribed on this side).</summary>
+        public async Task BridgeUpAsync(TimeSpan within)
+        {
+            await using StickyClient sys = await StickyClient.ConnectAsync(Port, "sys", "$SYS/broker/bridge/up/connected", MqttQualityOfServiceLevel.AtMostOnce, clean: true);
+            await sys.WaitForAsync(r => r.Contains("$SYS/broker/bridge/up/connected 1"), within, "$SYS/broker/bridge/up/connected 1");
+        }
+
+        public string Logs { get { return "\nbroker:\n" + BridgePeers.LogOf(Broker) + "\nupstream:\n" + BridgePeers.LogOf(Upstream); } }
+
+        public void Dispose()
+        {
+            BridgePeers.Stop(Broker);
+            BridgePeers.Stop(Upstream);
+            BridgePeers.Delete(Store);
+            BridgePeers.Delete(Data);
+        }
+    }
+
     /// <summary>An MQTTnet 3.1.1 client with a persistent session that reconnects whenever it is cut off, collecting what it receives.</summary>
     public sealed class StickyClient : IAsyncDisposable
     {
