@@ -57,7 +57,12 @@ namespace NanoBroker.Bridge
 
         private Connection local;
         private EchoFilter echo;
+        private readonly bool upstream5;
         private bool usePrivate;
+        // MQTT 5.0 upstream: the most QoS 1/2 messages it takes unacknowledged (its CONNACK's Receive Maximum), and how many are.
+        private int receiveMaximum;
+        private int inflightUp;
+        private readonly Properties connAckProperties = new Properties();
         private bool retryAtOnce;
         private long stateSinceMs;
         private long lastSentMs;
@@ -93,7 +98,8 @@ namespace NanoBroker.Bridge
             input = new byte[packet];
             output = new byte[packet + packet / 2];
             toLocal = new byte[packet];
-            usePrivate = settings.TryPrivate;
+            upstream5 = settings.Mqtt5;
+            usePrivate = settings.TryPrivate && !upstream5;
             EchoWindow = echoWindow;
             sys = broker.Options.SysIntervalMs > 0 ? new BridgeSys(settings.Name, broker) : null;
             State = BridgeState.Waiting;
@@ -169,8 +175,10 @@ namespace NanoBroker.Bridge
             outputStart = 0;
             outputCount = 0;
             pingOutstanding = false;
-            int level = ClientPackets.Level311 | (usePrivate ? ClientPackets.BridgeFlag : 0);
-            int size = ClientPackets.SizeOfConnect(false, remoteClientId, username, password);
+            int level = upstream5 ? ClientPackets.Level5 : ClientPackets.Level311 | (usePrivate ? ClientPackets.BridgeFlag : 0);
+            int size = ClientPackets.SizeOfConnect(upstream5, settings.CleanSession, remoteClientId, username, password);
+            inflightUp = 0;
+            receiveMaximum = 65535;
             ClientPackets.WriteConnect(output, Append(size), level, settings.CleanSession, settings.KeepAliveSeconds, remoteClientId, username, password);
             Enter(BridgeState.AwaitingConnAck, nowMs);
             lastSentMs = nowMs;
@@ -376,7 +384,14 @@ namespace NanoBroker.Bridge
                 case PacketType.ConnAck:
                     return OnConnAck(nowMs);
                 case PacketType.SubAck:
-                    for (int i = f.Body + 2; i < f.End; i++)
+                    int codes = f.Body + 2;
+                    int subAckProperties;
+                    if (upstream5 && (!Wire.ReadVarInt(input, ref codes, f.End, out subAckProperties) || (codes += subAckProperties) > f.End))
+                    {
+                        Fail("malformed SUBACK from upstream");
+                        return false;
+                    }
+                    for (int i = codes; i < f.End; i++)
                     {
                         if (input[i] >= 0x80)
                         {
@@ -401,7 +416,19 @@ namespace NanoBroker.Bridge
                         Fail("malformed acknowledgement from upstream");
                         return false;
                     }
-                    return ToLocalAck(type, input[f.Body] << 8 | input[f.Body + 1], nowMs);
+                    if (!ToLocalAck(type, input[f.Body] << 8 | input[f.Body + 1], nowMs))
+                    {
+                        return false;
+                    }
+                    // A QoS 1 message done, a QoS 2 one done or refused (PUBREC with a failure code ends its flow in 5.0).
+                    if (type == PacketType.PubAck || type == PacketType.PubComp || (type == PacketType.PubRec && upstream5 && f.End - f.Body > 2 && input[f.Body + 2] >= 0x80))
+                    {
+                        inflightUp--;
+                    }
+                    return true;
+                case PacketType.Disconnect:
+                    Fail("the upstream disconnected" + (f.End > f.Body ? " (reason 0x" + input[f.Body].ToString("X2") + ")" : ""));
+                    return false;
                 case PacketType.PingResp:
                     pingOutstanding = false;
                     return true;
@@ -414,7 +441,7 @@ namespace NanoBroker.Bridge
         private bool OnConnAck(long nowMs)
         {
             PacketFramer f = upstreamFramer;
-            if (State != BridgeState.AwaitingConnAck || f.End - f.Body != 2)
+            if (State != BridgeState.AwaitingConnAck || f.End - f.Body < 2 || (!upstream5 && f.End - f.Body != 2))
             {
                 Fail("unexpected CONNACK from upstream");
                 return false;
@@ -432,6 +459,16 @@ namespace NanoBroker.Bridge
                 Fail("upstream refused the connection (CONNACK " + code + ")");
                 return false;
             }
+            if (upstream5)
+            {
+                int next;
+                if (connAckProperties.Decode(PacketType.ConnAck, input, f.Body + 2, f.End, out next) != ReasonCode.Success)
+                {
+                    Fail("malformed CONNACK properties from upstream");
+                    return false;
+                }
+                receiveMaximum = connAckProperties.ReceiveMaximum;
+            }
             backoff.Reset();
             if (!usePrivate && anyIn && anyOut && echo == null)
             {
@@ -447,14 +484,14 @@ namespace NanoBroker.Bridge
                 Enter(BridgeState.Ready, nowMs);
                 return true;
             }
-            int size = ClientPackets.SizeOfSubscribe(false, rules, BridgeDirection.In, false);
+            int size = ClientPackets.SizeOfSubscribe(upstream5, rules, BridgeDirection.In, false);
             int at = Append(size);
             if (at < 0)
             {
                 Fail("the in rules' SUBSCRIBE is larger than the output buffer");
                 return false;
             }
-            ClientPackets.WriteSubscribe(output, at, SubscribePacketId, false, rules, BridgeDirection.In, false);
+            ClientPackets.WriteSubscribe(output, at, SubscribePacketId, upstream5, rules, BridgeDirection.In, false);
             Enter(BridgeState.Subscribing, nowMs);
             return true;
         }
@@ -474,6 +511,12 @@ namespace NanoBroker.Bridge
             p += topicLength;
             int packetId = 0;
             if (qos > 0 && !Wire.ReadUInt16(input, ref p, f.End, out packetId))
+            {
+                Fail("malformed PUBLISH from upstream");
+                return false;
+            }
+            int propertyLength;
+            if (upstream5 && (!Wire.ReadVarInt(input, ref p, f.End, out propertyLength) || (p += propertyLength) > f.End))
             {
                 Fail("malformed PUBLISH from upstream");
                 return false;
@@ -544,7 +587,7 @@ namespace NanoBroker.Bridge
                 Fail("this broker has no free connection for the bridge (max_clients)");
                 return false;
             }
-            int connect = ClientPackets.SizeOfConnect(true, localClientId, localUsername, localPassword);
+            int connect = ClientPackets.SizeOfConnect(true, false, localClientId, localUsername, localPassword);
             int subscribe = anyOut ? ClientPackets.SizeOfSubscribe(true, rules, BridgeDirection.Out, true) : 0;
             if (connect + subscribe > toLocal.Length)
             {
@@ -725,7 +768,12 @@ namespace NanoBroker.Bridge
                 return qos == 0 || ToLocalAck(qos == 1 ? PacketType.PubAck : PacketType.PubRec, packetId, nowMs);
             }
             int remoteTopicLength = topicLength - rule.LocalPrefixLength + rule.RemotePrefixLength;
-            int size = ClientPackets.SizeOfPublish(false, qos, remoteTopicLength, payloadLength);
+            if (qos > 0 && inflightUp >= receiveMaximum)
+            {
+                // [MQTT-4.9.0-2] no more unacknowledged QoS 1/2 PUBLISH than the upstream's Receive Maximum.
+                return false;
+            }
+            int size = ClientPackets.SizeOfPublish(upstream5, qos, remoteTopicLength, payloadLength);
             int at = Append(size);
             if (at < 0)
             {
@@ -737,8 +785,12 @@ namespace NanoBroker.Bridge
                 return false;
             }
             // The engine's identifier goes upstream unchanged: the upstream's acknowledgement is the engine's.
-            ClientPackets.WritePublish(output, at, false, f.Flags, rule.RemoteFilter, rule.RemotePrefixLength, b, topic + rule.LocalPrefixLength,
+            ClientPackets.WritePublish(output, at, upstream5, f.Flags, rule.RemoteFilter, rule.RemotePrefixLength, b, topic + rule.LocalPrefixLength,
                 topicLength - rule.LocalPrefixLength, packetId, b, payload, payloadLength);
+            if (qos > 0)
+            {
+                inflightUp++;
+            }
             if (echo != null)
             {
                 uint hash = EchoFilter.Add(EchoFilter.Start, rule.RemoteFilter, 0, rule.RemotePrefixLength);

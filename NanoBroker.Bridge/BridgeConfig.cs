@@ -5,7 +5,7 @@ namespace NanoBroker.Bridge
     /// <summary>
     /// The bridges of a settings file: lines <c>bridge.&lt;name&gt;.&lt;key&gt;=value</c>, the same on the board
     /// (nanobroker.ini) and in the host's --config file. Keys are mosquitto's bridge keys: address, clientid,
-    /// username, password, cleansession, keepalive_interval, try_private, restart_timeout, local_clientid,
+    /// username, password, cleansession, keepalive_interval, try_private, protocol_version, restart_timeout, local_clientid,
     /// local_username, local_password, tls, tls_ca, tls_insecure, and topic (repeatable).
     /// A bridge line is read whole: in a topic rule # is a wildcard, and a comment starts at a later word beginning with #.
     /// </summary>
@@ -68,6 +68,13 @@ namespace NanoBroker.Bridge
                 case "tls_insecure": return Bool(value, where, ref b.TlsInsecure);
                 case "keepalive_interval": return Number(value, where, 1, 65535, ref b.KeepAliveSeconds);
                 case "restart_timeout": return RestartTimeout(b, value, where);
+                case "protocol_version":
+                    if (value != "mqttv311" && value != "mqttv50")
+                    {
+                        return where + "takes mqttv311 or mqttv50, not '" + value + "'";
+                    }
+                    b.Mqtt5 = value == "mqttv50";
+                    return null;
                 case "topic":
                     string problem;
                     BridgeRule rule = BridgeRule.Parse(value, out problem);

@@ -39,6 +39,12 @@ namespace NanoBroker.Bridge
         /// </summary>
         public bool TryPrivate = true;
 
+        /// <summary>
+        /// protocol_version: mqttv311 (default) or mqttv50 upstream. With 5.0 the bridge's upstream subscriptions have No Local
+        /// (no bridge flag, no echo filter needed) and it keeps within the upstream's Receive Maximum.
+        /// </summary>
+        public bool Mqtt5;
+
         /// <summary>tls: connect with TLS (desktop: .NET's SslStream; the board: see README).</summary>
         public bool Tls;
 

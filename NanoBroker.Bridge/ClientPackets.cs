@@ -22,10 +22,10 @@ namespace NanoBroker.Bridge
         // Session Expiry Interval (0x11) of 0xFFFFFFFF: the local session never expires [MQTT-3.1.2-23].
         private static readonly byte[] NeverExpire = { 5, 0x11, 0xFF, 0xFF, 0xFF, 0xFF };
 
-        /// <summary>The size of a CONNECT; <paramref name="mqtt5"/> adds the Session Expiry Interval property.</summary>
-        public static int SizeOfConnect(bool mqtt5, byte[] clientId, byte[] username, byte[] password)
+        /// <summary>The size of a CONNECT; <paramref name="mqtt5"/> adds a property block, with a Session Expiry Interval that never ends when the session is kept.</summary>
+        public static int SizeOfConnect(bool mqtt5, bool cleanSession, byte[] clientId, byte[] username, byte[] password)
         {
-            int body = ProtocolName.Length + 1 + 1 + 2 + (mqtt5 ? NeverExpire.Length : 0) + 2 + clientId.Length
+            int body = ProtocolName.Length + 1 + 1 + 2 + (mqtt5 ? (cleanSession ? 1 : NeverExpire.Length) : 0) + 2 + clientId.Length
                 + (username != null ? 2 + username.Length : 0) + (password != null ? 2 + password.Length : 0);
             return 1 + RemainingLength.SizeOf(body) + body;
         }
@@ -34,7 +34,7 @@ namespace NanoBroker.Bridge
         public static void WriteConnect(byte[] b, int at, int level, bool cleanSession, int keepAliveSeconds, byte[] clientId, byte[] username, byte[] password)
         {
             bool mqtt5 = (level & 0x7F) == Level5;
-            int size = SizeOfConnect(mqtt5, clientId, username, password);
+            int size = SizeOfConnect(mqtt5, cleanSession, clientId, username, password);
             b[at] = PacketType.Connect << 4;
             int p = at + 1 + RemainingLength.Encode(BodyOf(size), b, at + 1);
             System.Array.Copy(ProtocolName, 0, b, p, ProtocolName.Length);
@@ -44,7 +44,11 @@ namespace NanoBroker.Bridge
             b[p++] = (byte)flags;
             Wire.WriteUInt16(b, p, keepAliveSeconds);
             p += 2;
-            if (mqtt5)
+            if (mqtt5 && cleanSession)
+            {
+                b[p++] = 0;
+            }
+            else if (mqtt5)
             {
                 System.Array.Copy(NeverExpire, 0, b, p, NeverExpire.Length);
                 p += NeverExpire.Length;

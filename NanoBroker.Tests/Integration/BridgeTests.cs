@@ -22,7 +22,21 @@ namespace NanoBroker.Tests.Integration
         [Timeout(90000, CooperativeCancellation = true)]
         public async Task CarriesBothWaysWithPrefixesAndNeverLoops()
         {
-            using BridgeRig rig = new BridgeRig("bridge.up.topic=# both 1 site/ cloud/");
+            // MQTT 3.1.1 upstream with mosquitto's bridge flag (try_private).
+            await BothWaysOnceAsync("New bridge connected from", "bridge.up.topic=# both 1 site/ cloud/");
+        }
+
+        [TestMethod]
+        [Timeout(90000, CooperativeCancellation = true)]
+        public async Task OverMqtt5UpstreamNoLocalKeepsItsOwnMessagesFromComingBack_MQTT_3_8_3_1()
+        {
+            await BothWaysOnceAsync("as nanobroker-up (p5", "bridge.up.topic=# both 1 site/ cloud/", "bridge.up.protocol_version=mqttv50");
+        }
+
+        // The bridge connects as mosquitto's log says (upstreamSays), carries a message each way once, and $SYS counts them.
+        private static async Task BothWaysOnceAsync(string upstreamSays, params string[] bridgeLines)
+        {
+            using BridgeRig rig = new BridgeRig(bridgeLines);
             try
             {
                 await using StickyClient up = await StickyClient.ConnectAsync(rig.UpstreamPort, "up-sub", "cloud/#");
@@ -39,6 +53,7 @@ namespace NanoBroker.Tests.Integration
                 CollectionAssert.AreEquivalent(new[] { "cloud/a from-local", "cloud/b from-up" }, up.Received.ToArray());
                 CollectionAssert.AreEquivalent(new[] { "site/a from-local", "site/b from-up" }, local.Received.ToArray());
                 await sys.WaitForAsync(r => r.Contains("$SYS/broker/bridge/up/sent 1") && r.Contains("$SYS/broker/bridge/up/received 1"), Within, "$SYS sent 1, received 1");
+                StringAssert.Contains(BridgePeers.LogOf(rig.Upstream), upstreamSays);
             }
             catch (AssertFailedException e)
             {

@@ -159,6 +159,28 @@ namespace NanoBroker.Tests.Engine.Bridge
         }
 
         [TestMethod]
+        public void Mqtt5UpstreamGetsNoMoreUnacknowledgedThanItsReceiveMaximum_MQTT_4_9_0_2()
+        {
+            TestBroker tb = new TestBroker();
+            NanoBroker.Bridge.Bridge b = BridgeHarness.MakeWith(tb, new[] { "bridge.up.topic=m/# out 1", "bridge.up.protocol_version=mqttv50" });
+            Packet connect = BridgeHarness.Connect(tb, b);
+            Assert.AreEqual(5, (int)connect.Raw[8], "protocol level 5, no bridge flag");
+            // CONNACK 5.0: flags, reason 0, properties: Receive Maximum (0x21) = 1.
+            BridgeHarness.Feed(tb, b, new byte[] { 0x20, 6, 0, 0, 3, 0x21, 0, 1 });
+            Assert.AreEqual((int)BridgeState.Ready, (int)b.State);
+            TestClient pub = tb.Connect("pub");
+            pub.Publish("m/1", "one", 1, false, 1);
+            pub.Publish("m/2", "two", 1, false, 2);
+            Packet first = BridgeHarness.Next(tb, b);
+            Assert.AreEqual(PacketType.Publish, first.Type);
+            Assert.IsNull(BridgeHarness.Next(tb, b), "the second waits for the first's PUBACK");
+            BridgeHarness.Feed(tb, b, Packets.PubAck(first.PacketId));
+            Packet second = BridgeHarness.Next(tb, b);
+            Assert.AreEqual(PacketType.Publish, second.Type);
+            Assert.IsTrue(first.PacketId != second.PacketId);
+        }
+
+        [TestMethod]
         public void PingReqAfterTheKeepAlive_AndNoPingRespClosesTheLink_MQTT_3_1_2_23()
         {
             TestBroker tb = new TestBroker();

@@ -18,12 +18,23 @@ namespace NanoBroker.Tests.Engine.Bridge
         /// <summary>A bridge "up" to up:1883 with the rules given, its first connect due now.</summary>
         public static NanoBroker.Bridge.Bridge Make(TestBroker tb, string[] rules)
         {
+            string[] lines = new string[rules.Length];
+            for (int i = 0; i < rules.Length; i++)
+            {
+                lines[i] = "bridge.up.topic=" + rules[i];
+            }
+            return MakeWith(tb, lines);
+        }
+
+        /// <summary>A bridge "up" to up:1883 with the bridge.up.* lines given.</summary>
+        public static NanoBroker.Bridge.Bridge MakeWith(TestBroker tb, string[] lines)
+        {
             BridgeConfig config = new BridgeConfig();
             Assert.IsNull(config.Read("bridge.up.address=up:1883"));
             Assert.IsNull(config.Read("bridge.up.restart_timeout=100:800"));
-            for (int i = 0; i < rules.Length; i++)
+            for (int i = 0; i < lines.Length; i++)
             {
-                Assert.IsNull(config.Read("bridge.up.topic=" + rules[i]));
+                Assert.IsNull(config.Read(lines[i]));
             }
             Assert.IsNull(config.Validate());
             return new NanoBroker.Bridge.Bridge(config.At(0), tb.Broker, new SilentLog(), 8, tb.Clock.Now);
