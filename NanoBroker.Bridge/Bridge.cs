@@ -24,6 +24,9 @@ namespace NanoBroker.Bridge
     public sealed class Bridge
     {
         private const int ConnectTimeoutMs = 10000;
+        // The identifier of the one SUBSCRIBE each side gets per connection. Upstream it goes before any message (the engine's
+        // packets wait until SUBACK); a persistent upstream session may still hold this identifier for a QoS 2 message
+        // awaiting PUBREL from before, which mosquitto, the brokers tried, do not mind (they keep SUBSCRIBE ids apart).
         private const int SubscribePacketId = 1;
 
         private readonly BridgeSettings settings;
