@@ -26,7 +26,7 @@ namespace NanoBroker.Bridge
         private const int ConnectTimeoutMs = 10000;
         // The identifier of the one SUBSCRIBE each side gets per connection. Upstream it goes before any message (the engine's
         // packets wait until SUBACK); a persistent upstream session may still hold this identifier for a QoS 2 message
-        // awaiting PUBREL from before, which mosquitto, the brokers tried, do not mind (they keep SUBSCRIBE ids apart).
+        // awaiting PUBREL from before: a corner of [MQTT-2.3.1-2] (a new packet takes an unused identifier) left open.
         private const int SubscribePacketId = 1;
 
         private readonly BridgeSettings settings;
