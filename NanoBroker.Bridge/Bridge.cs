@@ -179,10 +179,13 @@ namespace NanoBroker.Bridge
             outputCount = 0;
             pingOutstanding = false;
             int level = upstream5 ? ClientPackets.Level5 : ClientPackets.Level311 | (usePrivate ? ClientPackets.BridgeFlag : 0);
-            int size = ClientPackets.SizeOfConnect(upstream5, settings.CleanSession, remoteClientId, username, password);
+            // 5.0: no more QoS 1/2 messages from upstream at once than the engine takes from the bridge's session
+            // (its QoS 2 window, InflightWindow) [MQTT-3.1.2-11]; a 3.1.1 upstream has no way to be told.
+            int announced = upstream5 ? broker.Options.InflightWindow : 0;
+            int size = ClientPackets.SizeOfConnect(upstream5, settings.CleanSession, announced, remoteClientId, username, password);
             inflightUp = 0;
             receiveMaximum = 65535;
-            ClientPackets.WriteConnect(output, Append(size), level, settings.CleanSession, settings.KeepAliveSeconds, remoteClientId, username, password);
+            ClientPackets.WriteConnect(output, Append(size), level, settings.CleanSession, settings.KeepAliveSeconds, announced, remoteClientId, username, password);
             Enter(BridgeState.AwaitingConnAck, nowMs);
             lastSentMs = nowMs;
         }
@@ -590,14 +593,14 @@ namespace NanoBroker.Bridge
                 Fail("this broker has no free connection for the bridge (max_clients)");
                 return false;
             }
-            int connect = ClientPackets.SizeOfConnect(true, false, localClientId, localUsername, localPassword);
+            int connect = ClientPackets.SizeOfConnect(true, false, 0, localClientId, localUsername, localPassword);
             int subscribe = anyOut ? ClientPackets.SizeOfSubscribe(true, rules, BridgeDirection.Out, true) : 0;
             if (connect + subscribe > toLocal.Length)
             {
                 Fail("the local CONNECT and SUBSCRIBE are larger than max_packet_size");
                 return false;
             }
-            ClientPackets.WriteConnect(toLocal, 0, ClientPackets.Level5, false, 0, localClientId, localUsername, localPassword);
+            ClientPackets.WriteConnect(toLocal, 0, ClientPackets.Level5, false, 0, 0, localClientId, localUsername, localPassword);
             if (anyOut)
             {
                 ClientPackets.WriteSubscribe(toLocal, connect, SubscribePacketId, true, rules, BridgeDirection.Out, true);

@@ -22,19 +22,23 @@ namespace NanoBroker.Bridge
         // Session Expiry Interval (0x11) of 0xFFFFFFFF: the local session never expires [MQTT-3.1.2-23].
         private static readonly byte[] NeverExpire = { 5, 0x11, 0xFF, 0xFF, 0xFF, 0xFF };
 
-        /// <summary>The size of a CONNECT; <paramref name="mqtt5"/> adds a property block, with a Session Expiry Interval that never ends when the session is kept.</summary>
-        public static int SizeOfConnect(bool mqtt5, bool cleanSession, byte[] clientId, byte[] username, byte[] password)
+        /// <summary>
+        /// The size of a CONNECT; <paramref name="mqtt5"/> adds a property block: a Session Expiry Interval that never ends
+        /// when the session is kept, and a Receive Maximum when <paramref name="receiveMaximum"/> is above 0.
+        /// </summary>
+        public static int SizeOfConnect(bool mqtt5, bool cleanSession, int receiveMaximum, byte[] clientId, byte[] username, byte[] password)
         {
-            int body = ProtocolName.Length + 1 + 1 + 2 + (mqtt5 ? (cleanSession ? 1 : NeverExpire.Length) : 0) + 2 + clientId.Length
+            int properties = mqtt5 ? 1 + (cleanSession ? 0 : NeverExpire.Length - 1) + (receiveMaximum > 0 ? 3 : 0) : 0;
+            int body = ProtocolName.Length + 1 + 1 + 2 + properties + 2 + clientId.Length
                 + (username != null ? 2 + username.Length : 0) + (password != null ? 2 + password.Length : 0);
             return 1 + RemainingLength.SizeOf(body) + body;
         }
 
         /// <summary>Writes a CONNECT (section 3.1) at <paramref name="at"/>; <paramref name="level"/> may carry <see cref="BridgeFlag"/>.</summary>
-        public static void WriteConnect(byte[] b, int at, int level, bool cleanSession, int keepAliveSeconds, byte[] clientId, byte[] username, byte[] password)
+        public static void WriteConnect(byte[] b, int at, int level, bool cleanSession, int keepAliveSeconds, int receiveMaximum, byte[] clientId, byte[] username, byte[] password)
         {
             bool mqtt5 = (level & 0x7F) == Level5;
-            int size = SizeOfConnect(mqtt5, cleanSession, clientId, username, password);
+            int size = SizeOfConnect(mqtt5, cleanSession, receiveMaximum, clientId, username, password);
             b[at] = PacketType.Connect << 4;
             int p = at + 1 + RemainingLength.Encode(BodyOf(size), b, at + 1);
             System.Array.Copy(ProtocolName, 0, b, p, ProtocolName.Length);
@@ -44,14 +48,20 @@ namespace NanoBroker.Bridge
             b[p++] = (byte)flags;
             Wire.WriteUInt16(b, p, keepAliveSeconds);
             p += 2;
-            if (mqtt5 && cleanSession)
+            if (mqtt5)
             {
-                b[p++] = 0;
-            }
-            else if (mqtt5)
-            {
-                System.Array.Copy(NeverExpire, 0, b, p, NeverExpire.Length);
-                p += NeverExpire.Length;
+                b[p++] = (byte)((cleanSession ? 0 : NeverExpire.Length - 1) + (receiveMaximum > 0 ? 3 : 0));
+                if (!cleanSession)
+                {
+                    System.Array.Copy(NeverExpire, 1, b, p, NeverExpire.Length - 1);
+                    p += NeverExpire.Length - 1;
+                }
+                if (receiveMaximum > 0)
+                {
+                    b[p++] = PropertyId.ReceiveMaximum;
+                    Wire.WriteUInt16(b, p, receiveMaximum);
+                    p += 2;
+                }
             }
             p = Wire.WriteField(b, p, clientId, 0, clientId.Length);
             if (username != null)

@@ -165,6 +165,11 @@ namespace NanoBroker.Tests.Engine.Bridge
             NanoBroker.Bridge.Bridge b = BridgeHarness.MakeWith(tb, new[] { "bridge.up.topic=m/# out 1", "bridge.up.protocol_version=mqttv50" });
             Packet connect = BridgeHarness.Connect(tb, b);
             Assert.AreEqual(5, (int)connect.Raw[8], "protocol level 5, no bridge flag");
+            // Properties: Session Expiry Interval (0x11) never, Receive Maximum (0x21) = the engine's window (4) [MQTT-3.1.2-11].
+            Assert.AreEqual(8, (int)connect.Raw[12]);
+            Assert.AreEqual(0x11, (int)connect.Raw[13]);
+            Assert.AreEqual(0x21, (int)connect.Raw[18]);
+            Assert.AreEqual(tb.Broker.Options.InflightWindow, connect.Raw[19] << 8 | connect.Raw[20]);
             // CONNACK 5.0: flags, reason 0, properties: Receive Maximum (0x21) = 1.
             BridgeHarness.Feed(tb, b, new byte[] { 0x20, 6, 0, 0, 3, 0x21, 0, 1 });
             Assert.AreEqual((int)BridgeState.Ready, (int)b.State);
