@@ -1,0 +1,179 @@
+namespace NanoBroker.MqttSn
+{
+    /// <summary>
+    /// The MQTT 5.0 packets the gateway writes into an engine connection's receive buffer on behalf of an MQTT-SN
+    /// client. 5.0 because its CONNECT carries Receive Maximum 1 [MQTT-3.1.2.11.3]: the engine then keeps one QoS 1/2
+    /// message in flight per client, the one the gateway's retransmission buffer holds, and queues the rest in the
+    /// session (bounded by queue_depth), as MQTT-SN's one-at-a-time acknowledgements expect. Each writer takes the
+    /// destination and returns the packet's size, or -1 when it does not fit: the caller drops the datagram.
+    /// </summary>
+    public static class EnginePackets
+    {
+        // Fixed header: type and flags, then the Remaining Length (1..3 bytes here: packets stay under 2 MB).
+        private static int Fixed(byte[] b, int at, byte first, int remaining)
+        {
+            b[at++] = first;
+            do
+            {
+                byte d = (byte)(remaining & 0x7F);
+                remaining >>= 7;
+                b[at++] = remaining > 0 ? (byte)(d | 0x80) : d;
+            }
+            while (remaining > 0);
+            return at;
+        }
+
+        private static int FixedSize(int remaining)
+        {
+            return remaining < 128 ? 2 : remaining < 16384 ? 3 : 4;
+        }
+
+        private static int Field(byte[] b, int at, byte[] src, int start, int length)
+        {
+            SnHeader.WriteUInt16(b, at, length);
+            System.Array.Copy(src, start, b, at + 2, length);
+            return at + 2 + length;
+        }
+
+        /// <summary>
+        /// CONNECT (5.0) for an MQTT-SN client: keep-alive 0 (the gateway watches the client's own, section 6.11),
+        /// Receive Maximum 1, clean start or a session that never expires (section 6.3), the will when it has one.
+        /// </summary>
+        public static int Connect(byte[] b, int at, int room, byte[] clientId, int clientIdLength, bool clean,
+            byte[] will, int willTopicStart, int willTopicLength, byte[] willMessage, int willMessageStart, int willMessageLength, int willQos, bool willRetain,
+            byte[] user, byte[] password)
+        {
+            bool hasWill = willTopicLength > 0;
+            int props = clean ? 3 : 8;
+            int remaining = 10 + 1 + props + 2 + clientIdLength;
+            if (hasWill)
+            {
+                remaining += 1 + 2 + willTopicLength + 2 + willMessageLength;
+            }
+            if (user.Length > 0)
+            {
+                remaining += 2 + user.Length + 2 + password.Length;
+            }
+            int size = FixedSize(remaining) + remaining;
+            if (size > room)
+            {
+                return -1;
+            }
+            int p = Fixed(b, at, 0x10, remaining);
+            b[p++] = 0; b[p++] = 4; b[p++] = (byte)'M'; b[p++] = (byte)'Q'; b[p++] = (byte)'T'; b[p++] = (byte)'T';
+            b[p++] = 5;
+            int flags = clean ? 0x02 : 0;
+            if (hasWill)
+            {
+                flags |= 0x04 | (willQos << 3) | (willRetain ? 0x20 : 0);
+            }
+            if (user.Length > 0)
+            {
+                flags |= 0x80 | 0x40;
+            }
+            b[p++] = (byte)flags;
+            b[p++] = 0; b[p++] = 0;
+            b[p++] = (byte)props;
+            if (!clean)
+            {
+                b[p++] = 0x11; b[p++] = 0xFF; b[p++] = 0xFF; b[p++] = 0xFF; b[p++] = 0xFF;
+            }
+            b[p++] = 0x21; b[p++] = 0; b[p++] = 1;
+            p = Field(b, p, clientId, 0, clientIdLength);
+            if (hasWill)
+            {
+                b[p++] = 0;
+                p = Field(b, p, will, willTopicStart, willTopicLength);
+                p = Field(b, p, willMessage, willMessageStart, willMessageLength);
+            }
+            if (user.Length > 0)
+            {
+                p = Field(b, p, user, 0, user.Length);
+                p = Field(b, p, password, 0, password.Length);
+            }
+            return size;
+        }
+
+        /// <summary>PUBLISH (5.0, no properties); <paramref name="packetId"/> is written for QoS 1 and 2.</summary>
+        public static int Publish(byte[] b, int at, int room, byte[] topic, int topicStart, int topicLength, int qos, bool retain, bool dup, int packetId,
+            byte[] payload, int payloadStart, int payloadLength)
+        {
+            int remaining = 2 + topicLength + (qos > 0 ? 2 : 0) + 1 + payloadLength;
+            int size = FixedSize(remaining) + remaining;
+            if (size > room)
+            {
+                return -1;
+            }
+            int p = Fixed(b, at, (byte)(0x30 | (dup && qos > 0 ? 0x08 : 0) | (qos << 1) | (retain ? 1 : 0)), remaining);
+            p = Field(b, p, topic, topicStart, topicLength);
+            if (qos > 0)
+            {
+                SnHeader.WriteUInt16(b, p, packetId);
+                p += 2;
+            }
+            b[p++] = 0;
+            System.Array.Copy(payload, payloadStart, b, p, payloadLength);
+            return size;
+        }
+
+        /// <summary>PUBACK (0x40), PUBREC (0x50), PUBREL (0x62) or PUBCOMP (0x70) with reason Success (omitted).</summary>
+        public static int Ack(byte[] b, int at, int room, byte first, int packetId)
+        {
+            if (room < 4)
+            {
+                return -1;
+            }
+            b[at] = first;
+            b[at + 1] = 2;
+            SnHeader.WriteUInt16(b, at + 2, packetId);
+            return 4;
+        }
+
+        /// <summary>SUBSCRIBE (5.0) of one filter at <paramref name="qos"/>.</summary>
+        public static int Subscribe(byte[] b, int at, int room, int packetId, byte[] filter, int start, int length, int qos)
+        {
+            int remaining = 2 + 1 + 2 + length + 1;
+            int size = FixedSize(remaining) + remaining;
+            if (size > room)
+            {
+                return -1;
+            }
+            int p = Fixed(b, at, 0x82, remaining);
+            SnHeader.WriteUInt16(b, p, packetId);
+            p += 2;
+            b[p++] = 0;
+            p = Field(b, p, filter, start, length);
+            b[p] = (byte)qos;
+            return size;
+        }
+
+        /// <summary>UNSUBSCRIBE (5.0) of one filter.</summary>
+        public static int Unsubscribe(byte[] b, int at, int room, int packetId, byte[] filter, int start, int length)
+        {
+            int remaining = 2 + 1 + 2 + length;
+            int size = FixedSize(remaining) + remaining;
+            if (size > room)
+            {
+                return -1;
+            }
+            int p = Fixed(b, at, 0xA2, remaining);
+            SnHeader.WriteUInt16(b, p, packetId);
+            p += 2;
+            b[p++] = 0;
+            Field(b, p, filter, start, length);
+            return size;
+        }
+
+        /// <summary>PINGREQ (0xC0) or DISCONNECT with reason Normal disconnection (0xE0: the will is discarded).</summary>
+        public static int Empty(byte[] b, int at, int room, byte first)
+        {
+            if (room < 2)
+            {
+                return -1;
+            }
+            b[at] = first;
+            b[at + 1] = 0;
+            return 2;
+        }
+    }
+}
