@@ -249,8 +249,9 @@ namespace NanoBroker.MqttSn
                     if (now - c.LastHeardMs > c.SleepMs + c.SleepMs / 2)
                     {
                         Lose(c, "asleep past its duration");
+                        return;
                     }
-                    return;
+                    break;
                 case SnClientState.Active:
                 case SnClientState.Awake:
                     long limit = c.State == SnClientState.Awake ? c.SleepMs : c.KeepAliveMs;
@@ -276,6 +277,19 @@ namespace NanoBroker.MqttSn
                     break;
             }
             KeepEngineAlive(c.Connection, c);
+            HoldOutbox(c);
+        }
+
+        // While the client sleeps, or a message to it awaits its acknowledgement, the gateway leaves the outbox unread on
+        // purpose: its own timers (sleep duration, Nretry) decide when the client is lost, not the engine's
+        // slow_client_timeout_ms, whose clock Broker.Sent of nothing restarts.
+        private void HoldOutbox(SnClient c)
+        {
+            Connection conn = c.Connection;
+            if (conn != null && conn.Outbox.Count > 0 && (c.State == SnClientState.Asleep || c.Awaiting != 0))
+            {
+                broker.Sent(conn, 0, now);
+            }
         }
 
         // With max_keep_alive set the engine imposes a keep-alive on the gateway's keep-alive 0 [MQTT-3.2.2-21]; the

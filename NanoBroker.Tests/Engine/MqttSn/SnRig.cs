@@ -53,12 +53,17 @@ namespace NanoBroker.Tests.Engine.MqttSn
             return c;
         }
 
-        /// <summary>Moves the clock on and runs the broker's and the gateway's timers.</summary>
+        /// <summary>Moves the clock on and runs the broker's and the gateway's timers at least every second, as the socket loops do.</summary>
         public void Tick(long advanceMs)
         {
-            long now = Broker.Clock.Advance(advanceMs);
-            Broker.Broker.Tick(now);
-            Gateway.Poll(now);
+            while (advanceMs > 0)
+            {
+                long step = advanceMs > 1000 ? 1000 : advanceMs;
+                advanceMs -= step;
+                long now = Broker.Clock.Advance(step);
+                Broker.Broker.Tick(now);
+                Gateway.Poll(now);
+            }
         }
 
         /// <summary>After MQTT clients of the test broker sent something: the gateway takes what the engine routed to its clients.</summary>
