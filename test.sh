@@ -41,6 +41,8 @@ dotnet build .ci/nanoframework/NanoBroker.NanoFramework.csproj -nologo -v quiet
 
 echo "== nanoFramework compile check: the bridge (NanoBroker.Bridge) as its own assembly against mscorlib and the engine's"
 dotnet build .ci/nanoframework/bridge/NanoBroker.Bridge.NanoFramework.csproj -nologo -v quiet
+echo "== nanoFramework compile check: the MQTT-SN gateway against mscorlib and the engine's public API"
+dotnet build .ci/nanoframework/mqttsn/NanoBroker.MqttSn.NanoFramework.csproj -nologo -v quiet
 
 echo "== nanoFramework compile check: the ESP32 app and the socket loop against mscorlib and the declared device APIs"
 dotnet build .ci/nanoframework/device-check/NanoBroker.Esp32.CompileCheck.csproj -nologo -v quiet

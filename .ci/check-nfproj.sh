@@ -7,6 +7,8 @@
 #     ones, it says, and .ci/nanoframework/EngineAssemblies.props says the same) and references NanoBroker.Protocol
 #     and mscorlib only; NanoBroker/NanoBroker.nfproj lists every other .cs of NanoBroker/ (bin/ and obj/ aside);
 #     the engine and every project that references it reference NanoBroker.Protocol and NanoBroker.Crypto;
+#   - NanoBroker.MqttSn/NanoBroker.MqttSn.nfproj (the MQTT-SN gateway, an assembly on top of the engine) lists every .cs
+#     of NanoBroker.MqttSn/, and NanoBroker.Tests.MqttSn/NanoBroker.Tests.MqttSn.nfproj lists Engine/MqttSn/ and the harness;
 #   - hardware/esp32/NanoBroker.Esp32.nfproj likewise for hardware/esp32/, and samples/Esp32Sensor/Esp32Sensor.nfproj
 #     for samples/Esp32Sensor/ (the nanoFramework sample, which references the engine as the board app does);
 #   - the portable tests (NanoBroker.Tests/Engine/**/*.cs) are listed by four test projects, as one assembly would
@@ -109,6 +111,8 @@ projects = {
     'web-tests': 'NanoBroker.Tests.Web/NanoBroker.Tests.Web.nfproj',
     'bridge': 'NanoBroker.Bridge/NanoBroker.Bridge.nfproj',
     'bridge-tests': 'NanoBroker.Tests.Bridge/NanoBroker.Tests.Bridge.nfproj',
+    'mqttsn': 'NanoBroker.MqttSn/NanoBroker.MqttSn.nfproj',
+    'mqttsn-tests': 'NanoBroker.Tests.MqttSn/NanoBroker.Tests.MqttSn.nfproj',
 }
 
 def check_split_engine():
@@ -181,6 +185,10 @@ def check_split_tests():
     check_listed(projects['tests'], '', engine - storage - mqtt5 - fuzz - web - bridge)
     check_listed(projects['web-tests'], '..\\NanoBroker.Tests\\', web | harness)
     check_listed(projects['bridge-tests'], '..\\NanoBroker.Tests\\', bridge | harness)
+    mqttsn = {f for f in engine if f.startswith('Engine\\MqttSn\\')}
+    check_listed(projects['tests'], '', engine - storage - mqtt5 - fuzz - web - mqttsn)
+    check_listed(projects['web-tests'], '..\\NanoBroker.Tests\\', web | harness)
+    check_listed(projects['mqttsn-tests'], '..\\NanoBroker.Tests\\', mqttsn | harness)
     check_listed(projects['storage-tests'], '..\\NanoBroker.Tests\\', storage | harness)
     check_listed(projects['mqtt5-tests'], '..\\NanoBroker.Tests\\', mqtt5 | harness)
     # The web fuzzer (FuzzWebTests) builds its requests and frames with the web tests' WsClient.
@@ -203,6 +211,7 @@ if not problems:
     check_sources(projects['device'], 'hardware/esp32')
     check_sources(projects['sample'], 'samples/Esp32Sensor')
     check_sources(projects['bridge'], 'NanoBroker.Bridge')
+    check_sources(projects['mqttsn'], 'NanoBroker.MqttSn')
     # The nanoFramework test projects hold the portable tests only (Engine/); Integration/ is .NET-only.
     check_split_tests()
     for project in projects.values():
@@ -217,5 +226,5 @@ if problems:
         print('check-nfproj: ' + p, file=sys.stderr)
     print('check-nfproj: %d problem(s)' % len(problems), file=sys.stderr)
     sys.exit(1)
-print('check-nfproj: NanoBroker.Protocol.nfproj, NanoBroker.Crypto.nfproj, NanoBroker.nfproj, NanoBroker.Esp32.nfproj, Esp32Sensor.nfproj and the five test projects list every source and only pinned packages')
+print('check-nfproj: NanoBroker.Protocol.nfproj, NanoBroker.Crypto.nfproj, NanoBroker.nfproj, NanoBroker.Web.nfproj, NanoBroker.MqttSn.nfproj, NanoBroker.Esp32.nfproj, Esp32Sensor.nfproj and the six test projects list every source and only pinned packages')
 PY

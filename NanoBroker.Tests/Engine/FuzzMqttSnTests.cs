@@ -49,12 +49,12 @@ namespace NanoBroker.Tests.Engine
             TestClient mqttPub = b.Connect("mqtt-pub");
             long good = SnAddress.Make(new byte[] { 10, 0, 0, 1 }, 1000);
             Send(g, b, good, Datagram(0x04, new byte[] { 0x04, 0x01, 0, 60 }, "good"));
-            Assert.AreEqual(0, sink.Take(good)[2], "good client CONNACK accepted");
+            Assert.AreEqual(0, (int)sink.Take(good)[2], "good client CONNACK accepted");
             Send(g, b, good, Datagram(0x0A, new byte[] { 0, 0, 0, 1 }, "up/good"));
             byte[] regack = sink.Take(good);
             int upId = (regack[2] << 8) | regack[3];
             Send(g, b, good, Datagram(0x12, new byte[] { 0x20, 0, 2 }, "down/good"));
-            Assert.AreEqual(0x13, sink.Take(good)[1], "SUBACK");
+            Assert.AreEqual(0x13, (int)sink.Take(good)[1], "SUBACK");
 
             byte[][] templates =
             {
@@ -216,7 +216,7 @@ namespace NanoBroker.Tests.Engine
         private sealed class CheckingSink : IDatagramSink
         {
             private readonly System.Collections.ArrayList forGood = new System.Collections.ArrayList();
-            private static readonly long Good = SnAddress.Make(new byte[] { 10, 0, 0, 1 }, 1000);
+            private readonly long good = SnAddress.Make(new byte[] { 10, 0, 0, 1 }, 1000);
 
             public void Send(long address, byte[] buffer, int offset, int count)
             {
@@ -226,7 +226,7 @@ namespace NanoBroker.Tests.Engine
                 Assert.IsTrue(type == 0x02 || type == 0x05 || type == 0x06 || type == 0x08 || type == 0x0A || type == 0x0B || type == 0x0C
                     || type == 0x0D || type == 0x0E || type == 0x0F || type == 0x10 || type == 0x13 || type == 0x15 || type == 0x17
                     || type == 0x18 || type == 0x1B || type == 0x1D, "a message type a gateway sends: " + type);
-                if (address == Good)
+                if (address == good)
                 {
                     byte[] copy = new byte[count];
                     System.Array.Copy(buffer, offset, copy, 0, count);
