@@ -19,6 +19,7 @@ namespace NanoBroker.Host
         private readonly FileStorage storage;
         private readonly IBrokerLog log;
         private BridgeLink[] bridges = new BridgeLink[0];
+        private readonly MqttSnUdpEdge mqttsn;
 
         // lwIP's TCP_SND_BUF on the ESP32 (ESP-IDF's default, which nf-interpreter keeps).
         private const int BoardSendBufferBytes = 5760;
@@ -27,9 +28,10 @@ namespace NanoBroker.Host
         /// Listens on <paramref name="bind"/>:<paramref name="port"/>. With a <paramref name="dataFolder"/>, the
         /// broker's durable state is restored from it first and kept there. With <paramref name="portableLoop"/>,
         /// the sockets are served by the loop the ESP32 runs (polls and blocking sends, no Select) instead of the
-        /// desktop's, with the board's small send buffers, to try its network edge over real TCP.
+        /// desktop's, with the board's small send buffers, to try its network edge over real TCP. With
+        /// <paramref name="mqttSn"/> and its port set, the MQTT-SN gateway listens on that UDP port (desktop loop only).
         /// </summary>
-        public BrokerServer(IPAddress bind, int port, BrokerOptions options, IBrokerLog log, string dataFolder = null, AccessControl access = null, bool portableLoop = false, NanoBroker.Tokens.JwtVerifier tokens = null, NanoBroker.Web.WebOptions web = null)
+        public BrokerServer(IPAddress bind, int port, BrokerOptions options, IBrokerLog log, string dataFolder = null, AccessControl access = null, bool portableLoop = false, NanoBroker.Tokens.JwtVerifier tokens = null, NanoBroker.Web.WebOptions web = null, NanoBroker.MqttSn.MqttSnOptions mqttSn = null)
         {
             listener = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             BindExclusively(listener);
@@ -76,6 +78,12 @@ namespace NanoBroker.Host
                 WebEndpoint = (IPEndPoint)webListener.LocalEndPoint;
                 loop.ServeWeb(webListener, new NanoBroker.Web.WebPort(web, new NanoBroker.Web.PageBytes(StatusPage.Bytes())));
             }
+            if (mqttSn != null && mqttSn.Port > 0 && loop is DesktopSocketLoop desktop)
+            {
+                // The MQTT-SN gateway on UDP, on the loop's thread (the portable loop has none).
+                mqttsn = new MqttSnUdpEdge(bind, Broker, mqttSn, log, desktop.Wake);
+                desktop.Idle = mqttsn.Poll;
+            }
             // Token expiry is Unix time: tie it to the loop's clock (a stopwatch from 0 here; the portable loop's DateTime).
             Broker.SetUnixTime(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), portableLoop ? DateTime.UtcNow.Ticks / TimeSpan.TicksPerMillisecond : 0);
             thread = new Thread(Run) { IsBackground = true, Name = "nanobroker" };
@@ -118,6 +126,9 @@ namespace NanoBroker.Host
         /// <summary>What was restored from the data folder, or null without one.</summary>
         public string RestoreSummary { get; }
 
+        /// <summary>The MQTT-SN gateway's UDP edge, or null when mqttsn_port is 0.</summary>
+        public MqttSnUdpEdge MqttSn { get { return mqttsn; } }
+
         /// <summary>Set when the loop died of an exception.</summary>
         public Exception Failure { get; private set; }
 
@@ -152,6 +163,7 @@ namespace NanoBroker.Host
 
         public void Start()
         {
+            mqttsn?.Start();
             thread.Start();
         }
 
@@ -169,6 +181,7 @@ namespace NanoBroker.Host
             {
                 bridges[i].Stop();
             }
+            mqttsn?.Dispose();
             if (storage != null)
             {
                 // What still waits for its commit delay (a retained QoS 0 message, the wills of the connections

@@ -54,6 +54,9 @@ namespace NanoBroker.Host
         public bool ShowHelp;
         public bool ShowVersion;
         public BrokerOptions Broker = BrokerOptions.Desktop();
+
+        /// <summary>The MQTT-SN gateway's settings (--mqttsn-port and the rest; mqttsn_port in a settings file); off with port 0.</summary>
+        public NanoBroker.MqttSn.MqttSnOptions MqttSn = new NanoBroker.MqttSn.MqttSnOptions();
         public string PasswordFile;
         public string CertificateFile;
         public string KeyFile;
@@ -311,7 +314,17 @@ namespace NanoBroker.Host
                     else throw new ArgumentException(name + " takes backpressure or drop, not '" + value + "'");
                     return true;
             }
-            int limit = BrokerLimits.Find(option.Substring(2).Replace('-', '_'));
+            string key = option.Substring(2).Replace('-', '_');
+            if (Array.IndexOf(NanoBroker.MqttSn.MqttSnOptions.Names, key) >= 0)
+            {
+                string problem = MqttSn.Set(key, value);
+                if (problem != null)
+                {
+                    throw new ArgumentException(name + problem.Substring(key.Length));
+                }
+                return true;
+            }
+            int limit = BrokerLimits.Find(key);
             if (limit < 0)
             {
                 return false;
@@ -489,6 +502,17 @@ namespace NanoBroker.Host
             s.AppendLine("                              drop: drop the oldest queued message and count it");
             s.AppendLine("  --persist-queued BOOL       keep QoS 1/2 messages queued for offline sessions in the data folder");
             s.AppendLine("                              (default true)");
+            s.AppendLine("  --mqttsn-port N             the MQTT-SN v1.2 gateway's UDP port (1884 is customary; default 0: off)");
+            s.AppendLine("  --mqttsn-user NAME, --mqttsn-password TEXT  the user MQTT-SN clients act as (its rules apply; default anonymous)");
+            s.AppendLine("  --mqttsn-client-ids LIST    client ids MQTT-SN may use, comma-separated, a trailing * for a prefix (default any)");
+            s.AppendLine("  --mqttsn-networks LIST      source networks accepted, a.b.c.d/bits, comma-separated (default any)");
+            s.AppendLine("  --mqttsn-predefined LIST    predefined topic ids, id=topic, comma-separated");
+            s.AppendLine("  --mqttsn-max-clients N      MQTT-SN clients at once, asleep ones too (default 64; each also takes an engine");
+            s.AppendLine("                              connection slot of --max-clients); beyond: CONNACK congestion");
+            s.AppendLine("  --mqttsn-topic-ids N, --mqttsn-topic-bytes N  topic ids and their names' bytes per client (default 32, 1024)");
+            s.AppendLine("  --mqttsn-datagram-bytes N   largest datagram (default 1024); --mqttsn-gateway-id N (default 1)");
+            s.AppendLine("  --mqttsn-advertise-s N      seconds between ADVERTISE broadcasts, 0 for none (default 900)");
+            s.AppendLine("  --mqttsn-retry-ms N, --mqttsn-retries N  Tretry and Nretry of the gateway's messages (default 10000, 3)");
             s.AppendLine("  --version, -h/--help");
             s.AppendLine();
             s.AppendLine("limits (defaults for the desktop; the ESP32 defaults are in README.md; each accepts the range in []):");

@@ -94,6 +94,20 @@ namespace NanoBroker.Host
             return clock.ElapsedMilliseconds;
         }
 
+        /// <summary>Another edge's work on this thread, once per pass after the sends (the MQTT-SN gateway's UDP socket), or null.</summary>
+        public System.Action<long> Idle;
+
+        /// <summary>Ends the loop's wait now: another edge has work for this thread (safe from any thread).</summary>
+        public void Wake()
+        {
+            wake.Set();
+        }
+
+        protected override void OnIdle(long now)
+        {
+            Idle?.Invoke(now);
+        }
+
         protected override void Wait(int timeoutMs)
         {
             if (acceptArgs == null && Listener != null)

@@ -83,8 +83,13 @@ namespace NanoBroker.Host
             try
             {
                 server = settings.TlsOnly
-                    ? new BrokerServer(System.Net.IPAddress.Loopback, 0, settings.Broker, log, settings.DataFolder, access, false, tokens, settings.Web)
-                    : new BrokerServer(settings.Bind, settings.Port, settings.Broker, log, settings.DataFolder, access, false, tokens, settings.Web);
+                    ? new BrokerServer(System.Net.IPAddress.Loopback, 0, settings.Broker, log, settings.DataFolder, access, false, tokens, settings.Web, settings.MqttSn)
+                    : new BrokerServer(settings.Bind, settings.Port, settings.Broker, log, settings.DataFolder, access, false, tokens, settings.Web, settings.MqttSn);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine("nanobroker: " + e.Message);
+                return 1;
             }
             catch (InvalidOperationException e)
             {
@@ -151,6 +156,10 @@ namespace NanoBroker.Host
                 server.Start();
                 log.Info("storage: " + server.RestoreSummary);
                 log.Info("nanobroker " + BrokerVersion.Text + " listening on " + (settings.TlsOnly ? "(internal) " : "") + server.Endpoint + ", data in " + Path.GetFullPath(settings.DataFolder));
+                if (server.MqttSn != null)
+                {
+                    log.Info("MQTT-SN gateway on UDP " + server.MqttSn.Endpoint);
+                }
                 if (tls != null)
                 {
                     tls.Start();

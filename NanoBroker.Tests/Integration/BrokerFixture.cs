@@ -18,10 +18,10 @@ namespace NanoBroker.Tests.Integration
         private readonly MemoryLog log = new MemoryLog();
         private bool stopped;
 
-        private TestBroker(BrokerOptions options, NanoBroker.Security.AccessControl access, bool portableLoop, string dataFolder = null, NanoBroker.Tokens.JwtVerifier tokens = null)
+        private TestBroker(BrokerOptions options, NanoBroker.Security.AccessControl access, bool portableLoop, string dataFolder = null, NanoBroker.Tokens.JwtVerifier tokens = null, NanoBroker.MqttSn.MqttSnOptions mqttSn = null)
         {
             Options = options;
-            Server = new BrokerServer(IPAddress.Loopback, 0, options, log, dataFolder, access, portableLoop, tokens);
+            Server = new BrokerServer(IPAddress.Loopback, 0, options, log, dataFolder, access, portableLoop, tokens, mqttSn);
             Server.Start();
         }
 
@@ -58,6 +58,12 @@ namespace NanoBroker.Tests.Integration
             BrokerOptions options = DefaultOptions();
             configure?.Invoke(options);
             return new TestBroker(options, access, portableLoop, null, tokens);
+        }
+
+        /// <summary>A broker with its MQTT-SN gateway on UDP (mqttSn.Port), the engine's access rules <paramref name="access"/>.</summary>
+        public static TestBroker StartWithMqttSn(NanoBroker.MqttSn.MqttSnOptions mqttSn, NanoBroker.Security.AccessControl access = null)
+        {
+            return new TestBroker(DefaultOptions(), access, false, null, null, mqttSn);
         }
 
         /// <summary>A broker with the desktop defaults (scaled as <see cref="DefaultOptions"/>) keeping its state in <paramref name="dataFolder"/>.</summary>
@@ -159,6 +165,14 @@ namespace NanoBroker.Tests.Integration
         {
             Assert.IsNull(broker, "the broker of this test was already started");
             broker = TestBroker.Start(configure, access, BoardLoop, tokens);
+            return broker;
+        }
+
+        /// <summary>The test's broker with an MQTT-SN gateway (see <see cref="TestBroker.StartWithMqttSn"/>).</summary>
+        protected TestBroker StartBrokerWithMqttSn(NanoBroker.MqttSn.MqttSnOptions mqttSn, NanoBroker.Security.AccessControl access = null)
+        {
+            Assert.IsNull(broker, "the broker of this test was already started");
+            broker = TestBroker.StartWithMqttSn(mqttSn, access);
             return broker;
         }
 
