@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks NanoBroker.nuspec, the nanoFramework package, against what it packs (nuget pack needs the nanoFramework build
 # tools, which this machine has not, so the package itself is not made here):
-#   - its lib\netnano1.0\ files are exactly the .dll, .pe, .pdbx and .xml of the engine's four assemblies, the names the .nfproj
+#   - its lib\netnano1.0\ files are exactly the .dll, .pe, .pdbx and .xml of the engine's five assemblies (the MQTT-SN gateway's included), the names the .nfproj
 #     files give (AssemblyName), from each project's bin\Release\, and each project writes that .xml (DocumentationFile);
 #   - its dependencies (the netnano1.0 group) are exactly the packages the four projects' packages.config files pin,
 #     at their versions;
@@ -20,6 +20,7 @@ MSBUILD = '{http://schemas.microsoft.com/developer/msbuild/2003}'
 NUSPEC = '{http://schemas.microsoft.com/packaging/2012/06/nuspec.xsd}'
 PROJECTS = ['NanoBroker.Protocol/NanoBroker.Protocol.nfproj', 'NanoBroker.Crypto/NanoBroker.Crypto.nfproj', 'NanoBroker.Web/NanoBroker.Web.nfproj', 'NanoBroker/NanoBroker.nfproj',
             'NanoBroker.Bridge/NanoBroker.Bridge.nfproj']
+PROJECTS = ['NanoBroker.Protocol/NanoBroker.Protocol.nfproj', 'NanoBroker.Crypto/NanoBroker.Crypto.nfproj', 'NanoBroker.Web/NanoBroker.Web.nfproj', 'NanoBroker/NanoBroker.nfproj', 'NanoBroker.MqttSn/NanoBroker.MqttSn.nfproj']
 KINDS = ['dll', 'pe', 'pdbx', 'xml']
 problems = []
 
@@ -89,8 +90,8 @@ for p in problems:
 if problems:
     print('check-nuspec: %d problem(s)' % len(problems))
     sys.exit(1)
-print('check-nuspec: NanoBroker.nuspec packs the %d outputs of the engine\'s four nanoFramework assemblies, depends on the %d packages they pin, version %s'
-      % (len(expected_lib), len(pinned), engine))
+print('check-nuspec: NanoBroker.nuspec packs the %d outputs of the engine\'s %d nanoFramework assemblies, depends on the %d packages they pin, version %s'
+      % (len(expected_lib), len(PROJECTS), len(pinned), engine))
 PY
 
 stage="$(mktemp -d /tmp/nanobroker-nuspec.XXXXXX)"

@@ -315,7 +315,7 @@ namespace NanoBroker.Host
                     return true;
             }
             string key = option.Substring(2).Replace('-', '_');
-            if (Array.IndexOf(NanoBroker.MqttSn.MqttSnOptions.Names, key) >= 0)
+            if (NanoBroker.MqttSn.MqttSnOptions.IndexOf(key) >= 0)
             {
                 string problem = MqttSn.Set(key, value);
                 if (problem != null)

@@ -84,14 +84,7 @@ namespace NanoBroker.MqttSn
         /// </summary>
         public string Set(string name, string value)
         {
-            int index = -1;
-            for (int i = 0; i < Names.Length; i++)
-            {
-                if (Names[i] == name)
-                {
-                    index = i;
-                }
-            }
+            int index = IndexOf(name);
             if (index < 0)
             {
                 return "unknown setting " + name;
@@ -137,6 +130,19 @@ namespace NanoBroker.MqttSn
                 default: Retries = n; break;
             }
             return null;
+        }
+
+        /// <summary>The index of the setting <paramref name="name"/> in <see cref="Names"/>, or -1.</summary>
+        public static int IndexOf(string name)
+        {
+            for (int i = 0; i < Names.Length; i++)
+            {
+                if (Names[i] == name)
+                {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         private static bool TryParse(string text, out int value)

@@ -47,6 +47,9 @@ namespace NanoBroker.Esp32
     /// web_frame_bytes=65536   # largest WebSocket frame from a client (beyond: close 1009)
     /// bridge.cloud.address=192.168.1.10:1883   # a bridge to an upstream broker (README "Bridge to a cluster")
     /// bridge.cloud.topic=# both 1 "" site1/    # mosquitto's topic rule: pattern [out|in|both] [qos] [local-prefix] [remote-prefix]
+    /// mqttsn_port=0           # the MQTT-SN gateway's UDP port (1884 is customary); 0: off. Its other settings:
+    ///                         # mqttsn_max_clients, _topic_ids, _topic_bytes, _datagram_bytes, _gateway_id, _advertise_s,
+    ///                         # _retry_ms, _retries, _predefined, _networks, _client_ids, _user, _password (README)
     /// </code>
     /// </summary>
     public sealed class DeviceSettings
@@ -80,6 +83,10 @@ namespace NanoBroker.Esp32
         // The BrokerLimits the file sets, by index.
         private readonly int[] limits = new int[BrokerLimits.Count];
         private readonly bool[] limitGiven = new bool[BrokerLimits.Count];
+
+        // The mqttsn_* settings as written, by MqttSnOptions.Names index (applied to the target's defaults by ApplyMqttSn).
+        private readonly string[] mqttSnValues = new string[NanoBroker.MqttSn.MqttSnOptions.Names.Length];
+        private readonly bool[] mqttSnGiven = new bool[NanoBroker.MqttSn.MqttSnOptions.Names.Length];
 
         /// <summary>queue_full: -1 when absent, else a QueueFullPolicy.</summary>
         private int queueFull = -1;
@@ -258,7 +265,31 @@ namespace NanoBroker.Esp32
                 case "web_request_bytes": Web.MaxRequestBytes = Number(key, value, Web.MaxRequestBytes); break;
                 case "web_timeout_ms": Web.TimeoutMs = Number(key, value, Web.TimeoutMs); break;
                 case "web_frame_bytes": Web.MaxFrameBytes = Number(key, value, Web.MaxFrameBytes); break;
-                default: Limit(key, value); break;
+                default:
+                    int sn = NanoBroker.MqttSn.MqttSnOptions.IndexOf(key);
+                    if (sn >= 0)
+                    {
+                        mqttSnValues[sn] = value;
+                        mqttSnGiven[sn] = true;
+                    }
+                    else
+                    {
+                        Limit(key, value);
+                    }
+                    break;
+            }
+        }
+
+        /// <summary>Writes the mqttsn_* settings the file gives into <paramref name="options"/>; a bad one is said in Problems and left out.</summary>
+        public void ApplyMqttSn(NanoBroker.MqttSn.MqttSnOptions options)
+        {
+            for (int i = 0; i < mqttSnGiven.Length; i++)
+            {
+                string problem = mqttSnGiven[i] ? options.Set(NanoBroker.MqttSn.MqttSnOptions.Names[i], mqttSnValues[i]) : null;
+                if (problem != null)
+                {
+                    Problem(problem + " (default kept)");
+                }
             }
         }
 

@@ -66,6 +66,9 @@ namespace NanoBroker.Esp32
             base.CloseSocket(slot);
         }
 
+        /// <summary>The MQTT-SN gateway's UDP socket (mqttsn_port), polled after the sends of each pass; null when off.</summary>
+        public MqttSnUdp MqttSn;
+
         // A year no SNTP answer can be older than: DateTime.UtcNow before SNTP starts at the firmware's epoch.
         private const int ClockSetYear = 2025;
         private bool unixClockSet;
@@ -89,6 +92,10 @@ namespace NanoBroker.Esp32
             if (mdns != null)
             {
                 mdns.Poll(now);
+            }
+            if (MqttSn != null)
+            {
+                MqttSn.Poll(now);
             }
         }
 

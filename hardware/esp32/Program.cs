@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using nanoFramework.Runtime.Native;
 using NanoBroker.Bridge;
+using NanoBroker.MqttSn;
 using NanoBroker.Security;
 using NanoBroker.Storage;
 
@@ -98,6 +99,14 @@ namespace NanoBroker.Esp32
                     loop.ServeWeb(Listen(web.Port), new NanoBroker.Web.WebPort(web, FlashPage.Open(FlashPage.DefaultPath)));
                     log.Info("MQTT over WebSockets and the status page on http://" + address + ":" + web.Port + "/ (up to " + web.MaxClients
                         + " web clients of the " + options.MaxClients + (FlashPage.Exists(FlashPage.DefaultPath) ? ")" : "; no " + FlashPage.DefaultPath + ": the page is 404)"));
+                }
+                // MQTT-SN: one UDP socket more, and its tables, only when mqttsn_port is set (hardware/README.md).
+                MqttSnOptions mqttSn = IsC3(SystemInfo.TargetName) ? MqttSnOptions.ForEsp32C3() : MqttSnOptions.ForEsp32();
+                settings.ApplyMqttSn(mqttSn);
+                if (mqttSn.Port > 0)
+                {
+                    loop.MqttSn = new MqttSnUdp(broker, mqttSn, log, Esp32SocketLoop.Now());
+                    log.Info("MQTT-SN gateway on UDP " + address + ":" + mqttSn.Port + " (up to " + mqttSn.MaxClients + " clients)");
                 }
                 led.Pattern = LedPattern.Running;
 

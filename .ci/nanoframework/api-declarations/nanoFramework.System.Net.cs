@@ -34,6 +34,9 @@ namespace System.Net.Sockets
         // Sockets/Socket.cs: public int SendTo(byte[] buffer, int offset, int size, SocketFlags socketFlags, EndPoint remoteEP)
         public int SendTo(byte[] buffer, int offset, int size, SocketFlags socketFlags, EndPoint remoteEP) { throw null; }
 
+        // Sockets/Socket.cs: public int ReceiveFrom(byte[] buffer, int offset, int size, SocketFlags socketFlags, ref EndPoint remoteEP)
+        public int ReceiveFrom(byte[] buffer, int offset, int size, SocketFlags socketFlags, ref EndPoint remoteEP) { throw null; }
+
         // Sockets/Socket.cs: public void SetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, int optionValue)
         public void SetSocketOption(SocketOptionLevel optionLevel, SocketOptionName optionName, int optionValue) { throw null; }
 
@@ -156,6 +159,7 @@ namespace System.Net.Sockets
     {
         ReuseAddress = 0x0004,
         KeepAlive = 0x0008,
+        Broadcast = 0x0020,
         NoDelay = 1,
         MulticastTimeToLive = 10,
         AddMembership = 12,
@@ -174,6 +178,12 @@ namespace System.Net
     {
         // IPEndPoint.cs: public IPEndPoint(IPAddress address, int port)
         public IPEndPoint(IPAddress address, int port) { throw null; }
+
+        // IPEndPoint.cs: public IPAddress Address { get { return _address; } }
+        public IPAddress Address { get { throw null; } }
+
+        // IPEndPoint.cs: public int Port { get { return _port; } }
+        public int Port { get { throw null; } }
     }
 
     // nanoFramework.System.Net/IPAddress.cs: [Serializable] public class IPAddress
