@@ -11,6 +11,9 @@ namespace NanoBroker.MqttSn
         private const int Consume = 1;
         private const int Consumed = 2;
 
+        // Reads packets further in an outbox than the one being translated (AcknowledgeFirst).
+        private readonly OutboxPacket ahead = new OutboxPacket();
+
         private void DrainAll()
         {
             for (int i = 0; i < clients.Length; i++)
@@ -84,15 +87,16 @@ namespace NanoBroker.MqttSn
                     }
                     return Consume;
                 case 3:
+                    AcknowledgeFirst(c, b);
                     return DeliverPublish(c, b);
                 case 4:
-                    // Section 5.4.13: PUBACK carries the topic id of the PUBLISH it acknowledges.
-                    SendIdAck(c.Address, SnMessageType.PubAck, id == c.PublishMsgId ? c.PublishTopicId : 0, id,
-                        packet.Reason < 0x80 ? SnFlags.Accepted : SnFlags.RejectedNotSupported);
-                    return Consume;
                 case 5:
-                    SendMsgId(c.Address, SnMessageType.PubRec, id);
-                    return Consume;
+                    if (id == c.EarlyAckId)
+                    {
+                        c.EarlyAckId = -1;
+                        return Consume;
+                    }
+                    return Acknowledge(c, packet.Type, id, packet.Reason);
                 case 6:
                     if (id == c.DroppedQos2Id)
                     {
@@ -120,6 +124,44 @@ namespace NanoBroker.MqttSn
                 default:
                     // PINGRESP to the gateway's own PINGREQ, DISCONNECT before a close: nothing for the client.
                     return Consume;
+            }
+        }
+
+        // PUBACK (section 5.4.13, with the topic id of the PUBLISH it acknowledges) or PUBREC for the client's PUBLISH.
+        private int Acknowledge(SnClient c, int type, int id, int reason)
+        {
+            if (type == 4)
+            {
+                SendIdAck(c.Address, SnMessageType.PubAck, id == c.PublishMsgId ? c.PublishTopicId : 0, id, reason < 0x80 ? SnFlags.Accepted : SnFlags.RejectedNotSupported);
+            }
+            else
+            {
+                SendMsgId(c.Address, SnMessageType.PubRec, id);
+            }
+            return Consume;
+        }
+
+        // The engine may write the messages a client's PUBLISH routes back to it before its acknowledgement; the client
+        // gets the PUBACK or PUBREC first, as from mosquitto behind Paho's gateway (Paho's pub0sub1 sample waits for
+        // PUBACK before it reads anything else). The acknowledgement is found further in the outbox and sent now.
+        private void AcknowledgeFirst(SnClient c, byte[] b)
+        {
+            if (c.PublishMsgId < 0 || c.EarlyAckId >= 0)
+            {
+                return;
+            }
+            Outbox outbox = c.Connection.Outbox;
+            int at = outbox.Start + packet.Size;
+            int end = outbox.Start + outbox.Sendable;
+            while (at < end && ahead.Read(b, at, end - at))
+            {
+                if ((ahead.Type == 4 || ahead.Type == 5) && ahead.PacketId == c.PublishMsgId)
+                {
+                    Acknowledge(c, ahead.Type, ahead.PacketId, ahead.Reason);
+                    c.EarlyAckId = ahead.PacketId;
+                    break;
+                }
+                at += ahead.Size;
             }
         }
 

@@ -14,12 +14,16 @@ namespace NanoBroker.MqttSn
         /// <summary>Where its datagrams come from and go (<see cref="SnAddress"/>).</summary>
         public long Address;
 
-        /// <summary>The client id (1..23 octets, section 5.3.1).</summary>
+        /// <summary>The client id (section 5.3.1).</summary>
         public readonly byte[] ClientId = new byte[MaxClientIdBytes];
         public int ClientIdLength;
 
-        /// <summary>The longest client id MQTT-SN allows (section 5.3.1).</summary>
-        public const int MaxClientIdBytes = 23;
+        /// <summary>
+        /// The longest client id accepted: section 5.3.1 says 1..23 characters, but as MQTT servers may accept longer ones
+        /// [MQTT-3.1.3-5], so does the gateway, up to this (the engine's max_client_id_bytes applies too): Paho's samples
+        /// use 33-character ids (qos0pub_register).
+        /// </summary>
+        public const int MaxClientIdBytes = 64;
 
         public bool CleanSession;
 
@@ -59,6 +63,9 @@ namespace NanoBroker.MqttSn
         public int PublishMsgId;
         public int PublishTopicId;
 
+        /// <summary>The client's PUBLISH whose PUBACK or PUBREC went ahead of messages the engine wrote before it (-1: none).</summary>
+        public int EarlyAckId;
+
         /// <summary>A QoS 2 message to the client the gateway dropped (no topic id left): the engine's PUBREL for it is answered at once.</summary>
         public int DroppedQos2Id;
 
@@ -89,6 +96,7 @@ namespace NanoBroker.MqttSn
             LastToEngineMs = nowMs;
             SubscribeMsgId = -1;
             PublishMsgId = -1;
+            EarlyAckId = -1;
             DroppedQos2Id = -1;
             NextMsgId = 1;
         }

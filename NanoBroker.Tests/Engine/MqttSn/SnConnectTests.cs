@@ -110,6 +110,16 @@ namespace NanoBroker.Tests.Engine.MqttSn
         }
 
         [TestMethod]
+        public void ClientIdsBeyondTheSpecs23CharactersAreAcceptedUpTo64_Section_5_3_1()
+        {
+            SnRig rig = new SnRig();
+            rig.Connected("d:quickstart:udptest:9002f7f1ad23", 10);
+            SnTestClient tooLong = rig.Client(11, 5000);
+            tooLong.Send(SnMessages.Connect("0123456789012345678901234567890123456789012345678901234567890123456789", true, false, 60));
+            tooLong.ExpectConnAck(SnFlags.RejectedNotSupported);
+        }
+
+        [TestMethod]
         public void FullClientTableIsAnsweredCongestion_Section_5_3_10()
         {
             MqttSnOptions o = SnRig.SmallOptions();

@@ -74,6 +74,22 @@ namespace NanoBroker.Tests.Engine.MqttSn
         }
 
         [TestMethod]
+        public void PubAckComesBeforeTheClientsOwnMessageRoutedBackToIt_Section_6_6()
+        {
+            SnRig rig = new SnRig();
+            SnTestClient c = rig.Connected("dev", 10);
+            int id = c.Subscribe("echo/t", 1, 1);
+            c.Send(SnMessages.Publish(1, false, false, SnMessages.Normal, id, 8, "me"));
+            SnReceived ack = c.Expect(SnMessageType.PubAck);
+            Assert.AreEqual(8, ack.UInt16(2));
+            Assert.AreEqual(id, ack.UInt16(0));
+            SnReceived echo = c.Expect(SnMessageType.Publish);
+            Assert.AreEqual("me", echo.Data(5));
+            c.Send(SnMessages.PubAck(id, echo.MsgId, 0));
+            c.ExpectNothing();
+        }
+
+        [TestMethod]
         public void PublishQos2RunsPubRecPubRelPubComp_Section_6_6()
         {
             SnRig rig = new SnRig();
