@@ -340,7 +340,7 @@ namespace NanoBroker.MqttSn
             if (!conn.IsClosing)
             {
                 // No room for DISCONNECT (the engine holds the connection back): close it; the will is published then.
-                Stats.Dropped++;
+                CountDropped();
             }
             Drain(c);
             if (c.Connection != null)

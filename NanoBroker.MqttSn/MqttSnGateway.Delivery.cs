@@ -234,7 +234,7 @@ namespace NanoBroker.MqttSn
         // A message the client cannot be sent: taken out of the outbox and acknowledged to the engine, counted.
         private int DropForClient(SnClient c)
         {
-            Stats.Dropped++;
+            CountDropped();
             int qos = packet.Qos;
             int id = packet.PacketId;
             broker.Sent(c.Connection, packet.Size, now);

@@ -98,7 +98,7 @@ namespace NanoBroker.MqttSn
             if (size < 0)
             {
                 // No room in the engine now (it holds this client back): QoS 1/2 come again (section 6.13), QoS 0 is lost.
-                Stats.Dropped++;
+                CountDropped();
                 return true;
             }
             ToEngine(c, size);
@@ -113,7 +113,7 @@ namespace NanoBroker.MqttSn
             if ((idType != SnFlags.PredefinedTopic && idType != SnFlags.ShortTopic) || !Topic(null, idType, SnHeader.ReadUInt16(b, body + 1), b, body + 1)
                 || !TopicSyntax.IsValidName(topicBuffer, topicStart, topicLength))
             {
-                Stats.Dropped++;
+                CountDropped();
                 return true;
             }
             if (qosMinusOne == null)
@@ -121,7 +121,7 @@ namespace NanoBroker.MqttSn
                 qosMinusOne = broker.Open(now);
                 if (qosMinusOne == null)
                 {
-                    Stats.Dropped++;
+                    CountDropped();
                     return true;
                 }
                 int connect = EnginePackets.Connect(qosMinusOne.ReceiveBuffer, qosMinusOne.ReceiveOffset, qosMinusOne.ReceiveSpace, qosMinusOneId, qosMinusOneId.Length, true,
@@ -135,7 +135,7 @@ namespace NanoBroker.MqttSn
                 (b[body] & SnFlags.Retain) != 0, false, 0, b, body + 5, end - body - 5);
             if (size < 0)
             {
-                Stats.Dropped++;
+                CountDropped();
                 return true;
             }
             broker.Received(conn, size, now);
@@ -207,7 +207,7 @@ namespace NanoBroker.MqttSn
             int size = EnginePackets.Ack(conn.ReceiveBuffer, conn.ReceiveOffset, conn.ReceiveSpace, first, packetId);
             if (size < 0)
             {
-                Stats.Dropped++;
+                CountDropped();
                 return;
             }
             ToEngine(c, size);
@@ -263,7 +263,7 @@ namespace NanoBroker.MqttSn
                 : EnginePackets.Unsubscribe(conn.ReceiveBuffer, conn.ReceiveOffset, conn.ReceiveSpace, msgId, topicBuffer, topicStart, topicLength);
             if (size < 0)
             {
-                Stats.Dropped++;
+                CountDropped();
                 return true;
             }
             if (subscribe)

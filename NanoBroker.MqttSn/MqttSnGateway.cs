@@ -121,7 +121,7 @@ namespace NanoBroker.MqttSn
             int t = count > options.DatagramBytes ? -1 : SnHeader.TypeAt(buffer, offset, count);
             if (t < 0 || !Dispatch(Find(address), address, buffer[t], buffer, t + 1, offset + count))
             {
-                Stats.Malformed++;
+                CountMalformed();
             }
             DrainAll();
         }
@@ -338,6 +338,19 @@ namespace NanoBroker.MqttSn
             int p = SnHeader.Write(output, 0, SnMessageType.ConnAck, 1);
             output[p] = returnCode;
             Send(address, p + 1);
+        }
+
+        // Both also count in the broker's $SYS/broker/messages/dropped: a malformed datagram is a message dropped.
+        private void CountDropped()
+        {
+            Stats.Dropped++;
+            broker.Stats.MessagesDropped++;
+        }
+
+        private void CountMalformed()
+        {
+            Stats.Malformed++;
+            broker.Stats.MessagesDropped++;
         }
 
         private void Info(string line)

@@ -1,6 +1,9 @@
 namespace NanoBroker.MqttSn
 {
-    /// <summary>The gateway's counters, published under $SYS/broker/mqttsn/ with the broker's $SYS topics.</summary>
+    /// <summary>
+    /// The gateway's counters. Malformed datagrams and dropped messages also count in the broker's
+    /// <c>BrokerStats.MessagesDropped</c>, which <c>$SYS/broker/messages/dropped</c> publishes.
+    /// </summary>
     public sealed class MqttSnStats
     {
         /// <summary>Datagrams received (accepted or not).</summary>

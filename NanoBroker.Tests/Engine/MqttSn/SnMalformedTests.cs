@@ -24,6 +24,7 @@ namespace NanoBroker.Tests.Engine.MqttSn
             c.Send(new byte[] { 0x05 });
             c.ExpectNothing();
             Assert.AreEqual(3, (int)rig.Gateway.Stats.Malformed);
+            Assert.AreEqual(3, (int)rig.Broker.Stats.MessagesDropped, "counted in $SYS/broker/messages/dropped too");
             Assert.AreEqual(SnClientState.Active, rig.Gateway.StateOf(c.Address));
         }
 
