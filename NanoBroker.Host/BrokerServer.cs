@@ -83,6 +83,7 @@ namespace NanoBroker.Host
                 // The MQTT-SN gateway on UDP, on the loop's thread (the portable loop has none).
                 mqttsn = new MqttSnUdpEdge(bind, Broker, mqttSn, log, desktop.Wake);
                 desktop.Idle = mqttsn.Poll;
+                desktop.Pending = mqttsn.Pending;
             }
             // Token expiry is Unix time: tie it to the loop's clock (a stopwatch from 0 here; the portable loop's DateTime).
             Broker.SetUnixTime(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), portableLoop ? DateTime.UtcNow.Ticks / TimeSpan.TicksPerMillisecond : 0);

@@ -97,7 +97,10 @@ namespace NanoBroker.Host
         /// <summary>Another edge's work on this thread, once per pass after the sends (the MQTT-SN gateway's UDP socket), or null.</summary>
         public System.Action<long> Idle;
 
-        /// <summary>Ends the loop's wait now: another edge has work for this thread (safe from any thread).</summary>
+        /// <summary>Whether that edge has work now (read before each wait: the loop then does not wait), or null.</summary>
+        public System.Func<bool> Pending;
+
+        /// <summary>Ends the loop's wait now: another edge has work for this thread (safe from any thread; see <see cref="Pending"/>).</summary>
         public void Wake()
         {
             wake.Set();
@@ -139,6 +142,7 @@ namespace NanoBroker.Host
             {
                 wake.Reset();
                 if (!ready.IsEmpty || !accepted.IsEmpty || !acceptedWeb.IsEmpty || woken)
+                if (!ready.IsEmpty || !accepted.IsEmpty || !acceptedWeb.IsEmpty || (Pending != null && Pending()))
                 {
                     woken = false;
                     break;

@@ -32,6 +32,7 @@ namespace NanoBroker.Host
         private int count;
         private int nextEndpoint;
         private volatile bool stopping;
+        private bool passAgain;
 
         /// <summary>The gateway (read its Stats when the loop is stopped).</summary>
         public MqttSnGateway Gateway { get; private set; }
@@ -120,6 +121,7 @@ namespace NanoBroker.Host
         /// <summary>On the loop's thread, once per pass: the datagrams received, then the gateway's timers and deliveries.</summary>
         public void Poll(long now)
         {
+            bool any = false;
             while (true)
             {
                 int slot;
@@ -132,6 +134,7 @@ namespace NanoBroker.Host
                     slot = head;
                 }
                 Gateway.Received(sources[slot], ring[slot], 0, lengths[slot], now);
+                any = true;
                 lock (gate)
                 {
                     head = (head + 1) % RingSlots;
@@ -139,6 +142,18 @@ namespace NanoBroker.Host
                 }
             }
             Gateway.Poll(now);
+            // This runs after the loop's sends: what the datagrams routed to MQTT clients goes out on the next pass,
+            // which must not wait for a socket event (Pending).
+            passAgain = any;
+        }
+
+        /// <summary>For the loop, before it waits: datagrams are waiting, or the last pass routed some that are not sent yet.</summary>
+        public bool Pending()
+        {
+            lock (gate)
+            {
+                return count > 0 || passAgain;
+            }
         }
 
         public void Send(long to, byte[] buffer, int offset, int length)
