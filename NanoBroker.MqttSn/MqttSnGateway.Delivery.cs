@@ -165,47 +165,43 @@ namespace NanoBroker.MqttSn
             }
         }
 
-        // A PUBLISH to the client: a two-byte topic goes as a short topic name, a predefined one by its id, any other by
-        // the id registered for this client; an unregistered topic is registered first (REGISTER, then the PUBLISH
+        // A PUBLISH to the client: by the id registered for this client (by either side), else a predefined one by its
+        // id, else a two-byte topic as a short topic name; any other is registered first (REGISTER, then the PUBLISH
         // once REGACK arrives: the packet stays in the outbox until then).
         private int DeliverPublish(SnClient c, byte[] b)
         {
-            int idType;
-            int topicId;
-            if (packet.TopicLength == 2)
+            int idType = SnFlags.NormalTopic;
+            int topicId = c.Topics.Find(b, packet.TopicStart, packet.TopicLength);
+            if (topicId == 0)
+            {
+                idType = SnFlags.PredefinedTopic;
+                topicId = predefined.Find(b, packet.TopicStart, packet.TopicLength);
+            }
+            if (topicId < 0 && packet.TopicLength == 2)
             {
                 idType = SnFlags.ShortTopic;
                 topicId = SnHeader.ReadUInt16(b, packet.TopicStart);
             }
-            else
+            else if (topicId < 0)
             {
-                topicId = predefined.Find(b, packet.TopicStart, packet.TopicLength);
-                idType = SnFlags.PredefinedTopic;
-                if (topicId < 0)
+                idType = SnFlags.NormalTopic;
+                int registerBytes = 4 + packet.TopicLength;
+                topicId = SnHeader.Size(registerBytes) + registerBytes <= c.Buffer.Length ? c.Topics.Register(b, packet.TopicStart, packet.TopicLength) : 0;
+                if (topicId == 0)
                 {
-                    idType = SnFlags.NormalTopic;
-                    topicId = c.Topics.Find(b, packet.TopicStart, packet.TopicLength);
-                    if (topicId == 0)
-                    {
-                        int registerBytes = 4 + packet.TopicLength;
-                        topicId = SnHeader.Size(registerBytes) + registerBytes <= c.Buffer.Length ? c.Topics.Register(b, packet.TopicStart, packet.TopicLength) : 0;
-                        if (topicId == 0)
-                        {
-                            Warn("mqttsn: no topic id left for a message to " + SnAddress.ToText(c.Address) + " (mqttsn_topic_ids, mqttsn_topic_bytes): dropped");
-                            return DropForClient(c);
-                        }
-                        // Section 6.10: REGISTER (TopicId, MsgId, TopicName) before the first PUBLISH on the topic.
-                        int p = SnHeader.Write(c.Buffer, 0, SnMessageType.Register, registerBytes);
-                        SnHeader.WriteUInt16(c.Buffer, p, topicId);
-                        int msgId = c.NextMsgId;
-                        c.NextMsgId = msgId == 65535 ? 1 : msgId + 1;
-                        SnHeader.WriteUInt16(c.Buffer, p + 2, msgId);
-                        System.Array.Copy(b, packet.TopicStart, c.Buffer, p + 4, packet.TopicLength);
-                        c.RegisteringId = topicId;
-                        Await(c, p + registerBytes, SnMessageType.RegAck, msgId);
-                        return Wait;
-                    }
+                    Warn("mqttsn: no topic id left for a message to " + SnAddress.ToText(c.Address) + " (mqttsn_topic_ids, mqttsn_topic_bytes): dropped");
+                    return DropForClient(c);
                 }
+                // Section 6.10: REGISTER (TopicId, MsgId, TopicName) before the first PUBLISH on the topic.
+                int p = SnHeader.Write(c.Buffer, 0, SnMessageType.Register, registerBytes);
+                SnHeader.WriteUInt16(c.Buffer, p, topicId);
+                int msgId = c.NextMsgId;
+                c.NextMsgId = msgId == 65535 ? 1 : msgId + 1;
+                SnHeader.WriteUInt16(c.Buffer, p + 2, msgId);
+                System.Array.Copy(b, packet.TopicStart, c.Buffer, p + 4, packet.TopicLength);
+                c.RegisteringId = topicId;
+                Await(c, p + registerBytes, SnMessageType.RegAck, msgId);
+                return Wait;
             }
             int bodyBytes = 5 + packet.PayloadLength;
             if (SnHeader.Size(bodyBytes) + bodyBytes > c.Buffer.Length)
