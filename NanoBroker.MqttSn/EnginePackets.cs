@@ -129,38 +129,24 @@ namespace NanoBroker.MqttSn
             return 4;
         }
 
-        /// <summary>SUBSCRIBE (5.0) of one filter at <paramref name="qos"/>.</summary>
+        /// <summary>SUBSCRIBE (5.0) of one filter at <paramref name="qos"/>, or UNSUBSCRIBE (5.0) of it with a <paramref name="qos"/> of -1.</summary>
         public static int Subscribe(byte[] b, int at, int room, int packetId, byte[] filter, int start, int length, int qos)
         {
-            int remaining = 2 + 1 + 2 + length + 1;
+            int remaining = 2 + 1 + 2 + length + (qos >= 0 ? 1 : 0);
             int size = FixedSize(remaining) + remaining;
             if (size > room)
             {
                 return -1;
             }
-            int p = Fixed(b, at, 0x82, remaining);
+            int p = Fixed(b, at, (byte)(qos >= 0 ? 0x82 : 0xA2), remaining);
             SnHeader.WriteUInt16(b, p, packetId);
             p += 2;
             b[p++] = 0;
             p = Field(b, p, filter, start, length);
-            b[p] = (byte)qos;
-            return size;
-        }
-
-        /// <summary>UNSUBSCRIBE (5.0) of one filter.</summary>
-        public static int Unsubscribe(byte[] b, int at, int room, int packetId, byte[] filter, int start, int length)
-        {
-            int remaining = 2 + 1 + 2 + length;
-            int size = FixedSize(remaining) + remaining;
-            if (size > room)
+            if (qos >= 0)
             {
-                return -1;
+                b[p] = (byte)qos;
             }
-            int p = Fixed(b, at, 0xA2, remaining);
-            SnHeader.WriteUInt16(b, p, packetId);
-            p += 2;
-            b[p++] = 0;
-            Field(b, p, filter, start, length);
             return size;
         }
 

@@ -258,9 +258,7 @@ namespace NanoBroker.MqttSn
                 }
             }
             Connection conn = c.Connection;
-            int size = subscribe
-                ? EnginePackets.Subscribe(conn.ReceiveBuffer, conn.ReceiveOffset, conn.ReceiveSpace, msgId, topicBuffer, topicStart, topicLength, qos)
-                : EnginePackets.Unsubscribe(conn.ReceiveBuffer, conn.ReceiveOffset, conn.ReceiveSpace, msgId, topicBuffer, topicStart, topicLength);
+            int size = EnginePackets.Subscribe(conn.ReceiveBuffer, conn.ReceiveOffset, conn.ReceiveSpace, msgId, topicBuffer, topicStart, topicLength, subscribe ? qos : -1);
             if (size < 0)
             {
                 CountDropped();

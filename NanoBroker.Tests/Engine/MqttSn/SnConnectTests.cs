@@ -58,12 +58,7 @@ namespace NanoBroker.Tests.Engine.MqttSn
             SnRig rig = new SnRig();
             TestClient watcher = rig.Broker.Subscriber("watcher", "status/#", 1);
             SnTestClient c = rig.Client(10, 5000);
-            c.Send(SnMessages.Connect("dev", true, true, 10));
-            c.Expect(SnMessageType.WillTopicReq);
-            c.Send(SnMessages.WillTopic(1, false, "status/dev"));
-            c.Expect(SnMessageType.WillMsgReq);
-            c.Send(SnMessages.WillMsg("gone"));
-            c.ExpectConnAck(SnFlags.Accepted);
+            c.ConnectWithWill("dev", 10, "status/dev", "gone", 1);
             Expect.NothingSent(watcher);
             // Section 6.11: silent past its keep-alive (10 s, with MQTT's half again), the client is lost.
             rig.Tick(14000);
@@ -164,12 +159,7 @@ namespace NanoBroker.Tests.Engine.MqttSn
             SnRig rig = new SnRig();
             TestClient watcher = rig.Broker.Subscriber("watcher", "status/#", 0);
             SnTestClient old = rig.Client(10, 5000);
-            old.Send(SnMessages.Connect("dev", true, true, 60));
-            old.Expect(SnMessageType.WillTopicReq);
-            old.Send(SnMessages.WillTopic(0, false, "status/dev"));
-            old.Expect(SnMessageType.WillMsgReq);
-            old.Send(SnMessages.WillMsg("gone"));
-            old.ExpectConnAck(SnFlags.Accepted);
+            old.ConnectWithWill("dev", 60, "status/dev", "gone", 0);
             SnTestClient restarted = rig.Client(10, 5001);
             restarted.Send(SnMessages.Connect("dev", true, false, 60));
             restarted.ExpectConnAck(SnFlags.Accepted);
@@ -203,12 +193,7 @@ namespace NanoBroker.Tests.Engine.MqttSn
             SnRig rig = new SnRig();
             TestClient watcher = rig.Broker.Subscriber("watcher", "status/#", 0);
             SnTestClient c = rig.Client(10, 5000);
-            c.Send(SnMessages.Connect("dev", true, true, 10));
-            c.Expect(SnMessageType.WillTopicReq);
-            c.Send(SnMessages.WillTopic(0, false, "status/dev"));
-            c.Expect(SnMessageType.WillMsgReq);
-            c.Send(SnMessages.WillMsg("gone"));
-            c.ExpectConnAck(SnFlags.Accepted);
+            c.ConnectWithWill("dev", 10, "status/dev", "gone", 0);
             int connected = rig.Broker.Broker.ConnectedClients;
             c.Send(SnMessages.Disconnect());
             c.Expect(SnMessageType.Disconnect);

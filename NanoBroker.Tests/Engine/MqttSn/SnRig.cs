@@ -118,6 +118,17 @@ namespace NanoBroker.Tests.Engine.MqttSn
             Assert.IsNull(m, m == null ? "" : "unexpected MQTT-SN message type " + m.Type);
         }
 
+        /// <summary>CONNECT (clean session) with a will, through the handshake (section 6.2): WILLTOPICREQ, WILLTOPIC, WILLMSGREQ, WILLMSG, CONNACK accepted.</summary>
+        public void ConnectWithWill(string clientId, int keepAliveSeconds, string willTopic, string willMessage, int willQos)
+        {
+            Send(SnMessages.Connect(clientId, true, true, keepAliveSeconds));
+            Expect(SnMessageType.WillTopicReq);
+            Send(SnMessages.WillTopic(willQos, false, willTopic));
+            Expect(SnMessageType.WillMsgReq);
+            Send(SnMessages.WillMsg(willMessage));
+            ExpectConnAck(SnFlags.Accepted);
+        }
+
         /// <summary>SUBSCRIBE by name; checks SUBACK accepted at <paramref name="qos"/> and returns its topic id.</summary>
         public int Subscribe(string topic, int qos, int msgId)
         {

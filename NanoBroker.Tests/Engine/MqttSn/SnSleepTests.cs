@@ -18,12 +18,7 @@ namespace NanoBroker.Tests.Engine.MqttSn
         private static SnTestClient Sleeper(SnRig rig, string id, int sleepSeconds)
         {
             SnTestClient c = rig.Client(10, 5000);
-            c.Send(SnMessages.Connect(id, true, true, 30));
-            c.Expect(SnMessageType.WillTopicReq);
-            c.Send(SnMessages.WillTopic(1, false, "status/" + id));
-            c.Expect(SnMessageType.WillMsgReq);
-            c.Send(SnMessages.WillMsg("lost"));
-            c.ExpectConnAck(SnFlags.Accepted);
+            c.ConnectWithWill(id, 30, "status/" + id, "lost", 1);
             c.Subscribe("cmd/" + id, 1, 1);
             c.Send(SnMessages.Disconnect(sleepSeconds));
             c.Expect(SnMessageType.Disconnect);
