@@ -197,12 +197,14 @@ namespace NanoBroker.MqttSn
                 SendEmpty(address, SnMessageType.Disconnect);
                 return true;
             }
-            if (sleeper.Address != address)
+            if (SnAddress.Ip(sleeper.Address) != SnAddress.Ip(address) || (c != null && c != sleeper))
             {
                 Stats.Unknown++;
                 Warn("mqttsn: PINGREQ for a client at " + SnAddress.ToText(sleeper.Address) + " from " + SnAddress.ToText(address) + " dropped");
                 return true;
             }
+            // A device that slept deeply may wake on a new socket: the same host, another port, is the same client.
+            sleeper.Address = address;
             sleeper.LastHeardMs = now;
             if (sleeper.State == SnClientState.Active)
             {

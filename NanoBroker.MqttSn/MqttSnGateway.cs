@@ -23,7 +23,8 @@ namespace NanoBroker.MqttSn
     /// Source addresses: a client is known by its address. A CONNECT with a client id connected from another IPv4
     /// address is refused (CONNACK 0x01, counted) until that client disconnects or is lost; from the same address
     /// (another port: a restarted client) it replaces the old entry, ending it with DISCONNECT (no will). A wake-up
-    /// PINGREQ naming a client asleep at another address is dropped and counted. A datagram other than CONNECT,
+    /// PINGREQ naming a client asleep at another IPv4 address is dropped and counted; from the same address and another
+    /// port (a device that slept deeply wakes on a new socket) the client moves to that port. A datagram other than CONNECT,
     /// SEARCHGW, PINGREQ or PUBLISH QoS -1 from an address with no client is answered with DISCONNECT.
     /// </para>
     /// </summary>

@@ -166,6 +166,22 @@ namespace NanoBroker.Tests.Engine.MqttSn
         }
 
         [TestMethod]
+        public void Asleep_WakeUpFromANewSocketOfTheSameHostMovesTheClientThere()
+        {
+            SnRig rig = new SnRig();
+            SnTestClient c = Sleeper(rig, "s", 60);
+            TestClient pub = rig.Broker.Connect("pub");
+            pub.Publish("cmd/s", "1", 0, false, 0);
+            rig.Poll();
+            SnTestClient rebooted = rig.Client(10, 5999);
+            rebooted.Send(SnMessages.PingReq("s"));
+            Assert.AreEqual("1", rebooted.Expect(SnMessageType.Publish).Data(5));
+            rebooted.Expect(SnMessageType.PingResp);
+            c.ExpectNothing();
+            Assert.AreEqual(SnClientState.Asleep, rig.Gateway.StateOf(rebooted.Address));
+        }
+
+        [TestMethod]
         public void Asleep_Qos1BeyondTheQueueDropsTheOldest()
         {
             BrokerOptions bo = TestBroker.SmallOptions();
