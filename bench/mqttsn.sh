@@ -53,11 +53,12 @@ RESULT="$OUT/mqttsn.md"
 } > "$RESULT"
 
 run_load() {
-    local name="$1" sn="$2" mqtt="$3"
+    local name="$1" sn="$2" mqtt="$3" tag="$4"
     for qos in 0 1; do
         line="$($LOAD "$sn" "$mqtt" "$qos" "$PUBLISHERS" "$SECS" "$PAYLOAD")"
         echo "$name: $line"
         echo "- $name: $line" >> "$RESULT"
+        echo "$qos $(echo "$line" | sed -n 's/.*B: \([0-9]*\) delivered.*/\1/p')" >> "$WORK/rates.$tag"
     done
 }
 
@@ -67,7 +68,7 @@ dotnet NanoBroker.Host/bin/Release/net10.0/NanoBroker.Host.dll --port "$MQTT_POR
     --data "$WORK/data" > "$WORK/nanobroker.log" 2>&1 &
 PIDS+=($!)
 wait_tcp "$MQTT_PORT"
-run_load "NanoBroker (its MQTT-SN gateway)" "$SN_PORT" "$MQTT_PORT"
+run_load "NanoBroker (its MQTT-SN gateway)" "$SN_PORT" "$MQTT_PORT" nanobroker
 kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 
 if [ -n "${MQTTSN_PAHO_GATEWAY:-}" ]; then
@@ -99,6 +100,13 @@ CONF
     (cd "$WORK" && "$MQTTSN_PAHO_GATEWAY" -f "$WORK/gateway.conf" > "$WORK/paho.log" 2>&1) &
     PIDS+=($!)
     sleep 1
-    run_load "Paho MQTT-SNGateway + mosquitto $(mosquitto -h 2>/dev/null | head -1 | awk '{print $3}')" "$SN_PORT" "$MQTT_PORT"
+    run_load "Paho MQTT-SNGateway + mosquitto $(mosquitto -h 2>/dev/null | head -1 | awk '{print $3}')" "$SN_PORT" "$MQTT_PORT" paho
+fi
+if [ -n "${MQTTSN_PAHO_GATEWAY:-}" ]; then
+    # NanoBroker's rate over the Paho gateway's, per QoS.
+    paste "$WORK/rates.nanobroker" "$WORK/rates.paho" | while read -r qos nb _ paho; do
+        ratio="$(awk -v a="$nb" -v b="$paho" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
+        echo "QoS $qos: NanoBroker / (Paho gateway + mosquitto) = ${ratio}x" | tee -a "$RESULT"
+    done
 fi
 echo "bench: written to $RESULT"
