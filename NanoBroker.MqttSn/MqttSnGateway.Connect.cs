@@ -137,6 +137,7 @@ namespace NanoBroker.MqttSn
             }
             c.Connection = conn;
             c.State = SnClientState.Connecting;
+            KeepWill(c, c.Buffer, willMessage == null ? 0 : c.BufferLength, willMessage, willStart, willLength);
             int size = EnginePackets.Connect(conn.ReceiveBuffer, conn.ReceiveOffset, conn.ReceiveSpace, c.ClientId, c.ClientIdLength, c.CleanSession,
                 c.Buffer, 0, willMessage == null ? 0 : c.BufferLength, willMessage == null ? c.Buffer : willMessage, willStart, willLength, c.WillQos, c.WillRetain,
                 user, password);
@@ -359,6 +360,7 @@ namespace NanoBroker.MqttSn
             Warn("mqttsn: client at " + SnAddress.ToText(c.Address) + " lost: " + why);
             if (c.Connection != null)
             {
+                PublishUpdatedWill(c);
                 broker.Closed(c.Connection, now);
             }
             Free(c);

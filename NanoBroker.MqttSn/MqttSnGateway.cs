@@ -217,8 +217,8 @@ namespace NanoBroker.MqttSn
                 case SnMessageType.Subscribe: return OnSubscribe(c, b, body, end, true);
                 case SnMessageType.Unsubscribe: return OnSubscribe(c, b, body, end, false);
                 case SnMessageType.Disconnect: return OnDisconnect(c, b, body, end);
-                case SnMessageType.WillTopicUpd: return SendResponse(c, SnMessageType.WillTopicResp);
-                case SnMessageType.WillMsgUpd: return SendResponse(c, SnMessageType.WillMsgResp);
+                case SnMessageType.WillTopicUpd: return OnWillTopicUpdate(c, b, body, end);
+                case SnMessageType.WillMsgUpd: return OnWillMessageUpdate(c, b, body, end);
                 default: return true;
             }
         }
@@ -245,16 +245,6 @@ namespace NanoBroker.MqttSn
                 default:
                     return false;
             }
-        }
-
-        // WILLTOPICUPD / WILLMSGUPD (sections 5.4.22, 5.4.23, 6.4): the will lives in the engine since CONNECT, which MQTT
-        // cannot change within a connection, so the update is answered "rejected: not supported" (section 5.3.10).
-        private bool SendResponse(SnClient c, byte type)
-        {
-            int p = SnHeader.Write(output, 0, type, 1);
-            output[p] = SnFlags.RejectedNotSupported;
-            Send(c.Address, p + 1);
-            return true;
         }
 
         private SnClient Find(long address)

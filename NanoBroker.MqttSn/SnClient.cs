@@ -43,6 +43,17 @@ namespace NanoBroker.MqttSn
         public int WillQos;
         public bool WillRetain;
 
+        /// <summary>The will's topic then its message, kept for WILLTOPICUPD/WILLMSGUPD (mqttsn_datagram_bytes for both).</summary>
+        public readonly byte[] Will;
+        public int WillTopicLength;
+        public int WillMessageLength;
+
+        /// <summary>Whether <see cref="Will"/> holds the will (false when CONNECT's did not fit: updates are then refused).</summary>
+        public bool WillKept;
+
+        /// <summary>Whether the client updated its will since CONNECT: the gateway publishes it when the client is lost.</summary>
+        public bool WillChanged;
+
         /// <summary>The message type whose arrival acknowledges <see cref="Buffer"/> (REGACK, PUBACK, PUBREC, PUBCOMP), or 0: nothing awaited.</summary>
         public byte Awaiting;
         public int AwaitingMsgId;
@@ -76,6 +87,7 @@ namespace NanoBroker.MqttSn
         {
             Topics = new TopicRegistry(options.TopicIdsPerClient, options.TopicBytesPerClient);
             Buffer = new byte[options.DatagramBytes];
+            Will = new byte[options.DatagramBytes];
         }
 
         /// <summary>Whether the client has a session in the engine that messages flow through.</summary>
@@ -99,6 +111,7 @@ namespace NanoBroker.MqttSn
             EarlyAckId = -1;
             DroppedQos2Id = -1;
             NextMsgId = 1;
+            WillChanged = false;
         }
     }
 }

@@ -231,16 +231,84 @@ namespace NanoBroker.Tests.Engine.MqttSn
             Assert.AreEqual(2, (int)rig.Gateway.Stats.Unknown);
         }
 
+        private static SnTestClient WithWill(SnRig rig)
+        {
+            SnTestClient c = rig.Client(10, 5000);
+            c.ConnectWithWill("dev", 10, "status/dev", "gone", 1);
+            return c;
+        }
+
         [TestMethod]
-        public void WillUpdatesAreAnsweredNotSupported_Section_6_4()
+        public void WillTopicUpdateChangesTheWillPublishedWhenTheClientIsLost_Section_6_4()
         {
             SnRig rig = new SnRig();
-            SnTestClient c = rig.Connected("dev", 10);
-            c.Send(SnMessages.WillTopicUpd("status/new"));
+            TestClient watcher = rig.Broker.Subscriber("watcher", "status/#", 1);
+            SnTestClient c = WithWill(rig);
+            c.Send(SnMessages.WillTopicUpd(0, true, "status/dev/new"));
+            Assert.AreEqual(SnFlags.Accepted, c.Expect(SnMessageType.WillTopicResp).Byte(0));
+            rig.Tick(16000);
+            Assert.AreEqual(SnClientState.Free, rig.Gateway.StateOf(c.Address), "lost");
+            Expect.Publish(watcher.Read(), "status/dev/new", "gone", 0, false);
+            Expect.NothingSent(watcher);
+            TestClient late = rig.Broker.Subscriber("late", "status/dev/new", 0);
+            Expect.Publish(late.Read(), "status/dev/new", "gone", 0, true);
+        }
+
+        [TestMethod]
+        public void WillMessageUpdateChangesTheWillPublishedWhenTheClientIsLost_Section_6_4()
+        {
+            SnRig rig = new SnRig();
+            TestClient watcher = rig.Broker.Subscriber("watcher", "status/#", 1);
+            SnTestClient c = WithWill(rig);
+            c.Send(SnMessages.WillMsgUpd("battery low"));
+            Assert.AreEqual(SnFlags.Accepted, c.Expect(SnMessageType.WillMsgResp).Byte(0));
+            // A shorter topic then a longer one: the message moves with it.
+            c.Send(SnMessages.WillTopicUpd(1, false, "s/d"));
+            c.Expect(SnMessageType.WillTopicResp);
+            c.Send(SnMessages.WillTopicUpd(1, false, "status/dev/battery"));
+            c.Expect(SnMessageType.WillTopicResp);
+            rig.Tick(16000);
+            Expect.Publish(watcher.Read(), "status/dev/battery", "battery low", 1, false);
+            Expect.NothingSent(watcher);
+        }
+
+        [TestMethod]
+        public void EmptyWillTopicUpdateDeletesTheWill_Section_5_4_22()
+        {
+            SnRig rig = new SnRig();
+            TestClient watcher = rig.Broker.Subscriber("watcher", "status/#", 1);
+            SnTestClient c = WithWill(rig);
+            c.Send(SnMessages.EmptyWillTopicUpd());
+            Assert.AreEqual(SnFlags.Accepted, c.Expect(SnMessageType.WillTopicResp).Byte(0));
+            rig.Tick(16000);
+            Assert.AreEqual(SnClientState.Free, rig.Gateway.StateOf(c.Address), "lost");
+            Expect.NothingSent(watcher);
+        }
+
+        [TestMethod]
+        public void WillTopicUpdateWithAWildcardIsRefusedAndTheWillStays_Section_5_4_24()
+        {
+            SnRig rig = new SnRig();
+            TestClient watcher = rig.Broker.Subscriber("watcher", "status/#", 1);
+            SnTestClient c = WithWill(rig);
+            c.Send(SnMessages.WillTopicUpd(0, false, "status/+"));
             Assert.AreEqual(SnFlags.RejectedNotSupported, c.Expect(SnMessageType.WillTopicResp).Byte(0));
+            rig.Tick(16000);
+            Expect.Publish(watcher.Read(), "status/dev", "gone", 1, false);
+        }
+
+        [TestMethod]
+        public void UpdatedWillIsDiscardedByDisconnect_Section_6_12()
+        {
+            SnRig rig = new SnRig();
+            TestClient watcher = rig.Broker.Subscriber("watcher", "status/#", 1);
+            SnTestClient c = WithWill(rig);
             c.Send(SnMessages.WillMsgUpd("bye"));
-            Assert.AreEqual(SnFlags.RejectedNotSupported, c.Expect(SnMessageType.WillMsgResp).Byte(0));
-            Assert.AreEqual(SnClientState.Active, rig.Gateway.StateOf(c.Address));
+            c.Expect(SnMessageType.WillMsgResp);
+            c.Send(SnMessages.Disconnect());
+            c.Expect(SnMessageType.Disconnect);
+            rig.Tick(16000);
+            Expect.NothingSent(watcher);
         }
 
         [TestMethod]

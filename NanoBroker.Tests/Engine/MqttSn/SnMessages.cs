@@ -127,7 +127,12 @@ namespace NanoBroker.Tests.Engine.MqttSn
 
         public static byte[] Disconnect(int duration) { return Message(0x18, new byte[] { (byte)(duration >> 8), (byte)duration }); }
 
-        public static byte[] WillTopicUpd(string topic) { return Message(0x1A, Join(new byte[] { 0 }, Bytes(topic))); }
+        public static byte[] WillTopicUpd(int qos, bool retain, string topic)
+        {
+            return Message(0x1A, Join(new byte[] { (byte)(QosFlags(qos) | (retain ? 0x10 : 0)) }, Bytes(topic)));
+        }
+
+        public static byte[] EmptyWillTopicUpd() { return Message(0x1A, new byte[0]); }
 
         public static byte[] WillMsgUpd(string payload) { return Message(0x1C, Bytes(payload)); }
     }
