@@ -5,7 +5,8 @@ namespace NanoBroker.MqttSn
     /// <summary>
     /// One MQTT-SN client slot of the gateway, preallocated: its address, id, timers, topic ids, and one buffer that
     /// holds the will topic during the will handshake and, once connected, the one message sent and not yet
-    /// acknowledged (REGISTER, PUBLISH QoS 1/2 or PUBREL), resent every Tretry up to Nretry times (section 6.13).
+    /// acknowledged (REGISTER, PUBLISH QoS 1/2 or PUBREL), resent every Tretry up to Nretry times (section 6.13), and
+    /// one that holds a copy of the will for WILLTOPICUPD and WILLMSGUPD.
     /// </summary>
     public sealed class SnClient
     {
