@@ -51,11 +51,11 @@ namespace NanoBroker.MqttSn
             }
             if (c != null)
             {
-                End(c);
+                End(c, false);
             }
             if (same != null && same != c)
             {
-                End(same);
+                End(same, true);
             }
             c = FreeSlot();
             if (c == null)
@@ -169,7 +169,7 @@ namespace NanoBroker.MqttSn
                 Info("mqttsn: " + SnAddress.ToText(c.Address) + " sleeps for " + duration + " s");
                 return true;
             }
-            End(c);
+            End(c, true);
             return true;
         }
 
@@ -321,35 +321,33 @@ namespace NanoBroker.MqttSn
         }
 
         // The client left (DISCONNECT, or replaced by a new CONNECT): the engine connection ends with DISCONNECT, the
-        // will discarded; Drain answers the client with DISCONNECT when the engine closes it.
-        private void End(SnClient c)
+        // will discarded. The client hears DISCONNECT when it asked for it, or when another socket of its host replaced
+        // it; not when it sent CONNECT again from the same socket (its CONNACK was lost, say): CONNACK answers that.
+        private void End(SnClient c, bool tellClient)
         {
             Connection conn = c.Connection;
-            if (conn == null || conn.IsClosing)
+            if (conn != null && !conn.IsClosing)
             {
-                if (conn != null)
+                int size = EnginePackets.Empty(conn.ReceiveBuffer, conn.ReceiveOffset, conn.ReceiveSpace, 0xE0);
+                if (size > 0)
                 {
-                    broker.Closed(conn, now);
+                    broker.Received(conn, size, now);
                 }
+                if (!conn.IsClosing)
+                {
+                    // No room for DISCONNECT (the engine holds the connection back): it closes as lost, the will published.
+                    CountDropped();
+                }
+            }
+            if (conn != null)
+            {
+                broker.Closed(conn, now);
+            }
+            if (tellClient)
+            {
                 SendEmpty(c.Address, SnMessageType.Disconnect);
-                Free(c);
-                return;
             }
-            int size = EnginePackets.Empty(conn.ReceiveBuffer, conn.ReceiveOffset, conn.ReceiveSpace, 0xE0);
-            if (size > 0)
-            {
-                broker.Received(conn, size, now);
-            }
-            if (!conn.IsClosing)
-            {
-                // No room for DISCONNECT (the engine holds the connection back): close it; the will is published then.
-                CountDropped();
-            }
-            Drain(c);
-            if (c.Connection != null)
-            {
-                CloseEngine(c, true);
-            }
+            Free(c);
         }
 
         // The client is gone without DISCONNECT: its engine connection closes as a lost network connection, so the engine

@@ -169,6 +169,19 @@ namespace NanoBroker.Tests.Engine.MqttSn
         }
 
         [TestMethod]
+        public void ConnectSentAgainFromTheSameSocketIsAnsweredWithConnAckOnly_Section_6_13()
+        {
+            SnRig rig = new SnRig();
+            SnTestClient c = rig.Connected("dev", 10);
+            int connected = rig.Broker.Broker.ConnectedClients;
+            c.Send(SnMessages.Connect("dev", true, false, 60));
+            c.ExpectConnAck(SnFlags.Accepted);
+            c.ExpectNothing();
+            Assert.AreEqual(connected, rig.Broker.Broker.ConnectedClients, "one engine connection, the new one");
+            Assert.AreEqual(SnClientState.Active, rig.Gateway.StateOf(c.Address));
+        }
+
+        [TestMethod]
         public void AllowListsRefuseOtherClientIdsAndIgnoreOtherNetworks()
         {
             MqttSnOptions o = SnRig.SmallOptions();
