@@ -70,16 +70,37 @@ namespace NanoBroker.MqttSn
             return o;
         }
 
-        /// <summary>The setting names, as in nanobroker.ini.</summary>
-        public static readonly string[] Names =
-        {
-            "mqttsn_port", "mqttsn_max_clients", "mqttsn_topic_ids", "mqttsn_topic_bytes", "mqttsn_datagram_bytes",
-            "mqttsn_gateway_id", "mqttsn_advertise_s", "mqttsn_retry_ms", "mqttsn_retries", "mqttsn_predefined",
-            "mqttsn_networks", "mqttsn_client_ids", "mqttsn_user", "mqttsn_password",
-        };
+        /// <summary>How many settings there are (<see cref="Name"/>).</summary>
+        public const int Count = 14;
 
         /// <summary>
-        /// Sets the setting <paramref name="name"/> (one of <see cref="Names"/>) from its text. Returns null when set, else
+        /// The name of setting <paramref name="index"/> as in nanobroker.ini, or null. A switch, not a static array: a
+        /// board that leaves the gateway off pays nothing for the names at start.
+        /// </summary>
+        public static string Name(int index)
+        {
+            switch (index)
+            {
+                case 0: return "mqttsn_port";
+                case 1: return "mqttsn_max_clients";
+                case 2: return "mqttsn_topic_ids";
+                case 3: return "mqttsn_topic_bytes";
+                case 4: return "mqttsn_datagram_bytes";
+                case 5: return "mqttsn_gateway_id";
+                case 6: return "mqttsn_advertise_s";
+                case 7: return "mqttsn_retry_ms";
+                case 8: return "mqttsn_retries";
+                case 9: return "mqttsn_predefined";
+                case 10: return "mqttsn_networks";
+                case 11: return "mqttsn_client_ids";
+                case 12: return "mqttsn_user";
+                case 13: return "mqttsn_password";
+                default: return null;
+            }
+        }
+
+        /// <summary>
+        /// Sets the setting <paramref name="name"/> (one of <see cref="Name"/>) from its text. Returns null when set, else
         /// why not (an unknown name, a number out of range, a list that does not parse), as one line.
         /// </summary>
         public string Set(string name, string value)
@@ -132,12 +153,12 @@ namespace NanoBroker.MqttSn
             return null;
         }
 
-        /// <summary>The index of the setting <paramref name="name"/> in <see cref="Names"/>, or -1.</summary>
+        /// <summary>The index of the setting <paramref name="name"/> (<see cref="Name"/>), or -1.</summary>
         public static int IndexOf(string name)
         {
-            for (int i = 0; i < Names.Length; i++)
+            for (int i = 0; i < Count; i++)
             {
-                if (Names[i] == name)
+                if (Name(i) == name)
                 {
                     return i;
                 }

@@ -84,9 +84,10 @@ namespace NanoBroker.Esp32
         private readonly int[] limits = new int[BrokerLimits.Count];
         private readonly bool[] limitGiven = new bool[BrokerLimits.Count];
 
-        // The mqttsn_* settings as written, by MqttSnOptions.Names index (applied to the target's defaults by ApplyMqttSn).
-        private readonly string[] mqttSnValues = new string[NanoBroker.MqttSn.MqttSnOptions.Names.Length];
-        private readonly bool[] mqttSnGiven = new bool[NanoBroker.MqttSn.MqttSnOptions.Names.Length];
+        // The mqttsn_* settings as written, by MqttSnOptions.Name index (applied to the target's defaults by ApplyMqttSn);
+        // made at the first such key, so a board without MQTT-SN pays two fields.
+        private string[] mqttSnValues;
+        private bool[] mqttSnGiven;
 
         /// <summary>queue_full: -1 when absent, else a QueueFullPolicy.</summary>
         private int queueFull = -1;
@@ -269,6 +270,11 @@ namespace NanoBroker.Esp32
                     int sn = NanoBroker.MqttSn.MqttSnOptions.IndexOf(key);
                     if (sn >= 0)
                     {
+                        if (mqttSnGiven == null)
+                        {
+                            mqttSnValues = new string[NanoBroker.MqttSn.MqttSnOptions.Count];
+                            mqttSnGiven = new bool[NanoBroker.MqttSn.MqttSnOptions.Count];
+                        }
                         mqttSnValues[sn] = value;
                         mqttSnGiven[sn] = true;
                     }
@@ -283,9 +289,9 @@ namespace NanoBroker.Esp32
         /// <summary>Writes the mqttsn_* settings the file gives into <paramref name="options"/>; a bad one is said in Problems and left out.</summary>
         public void ApplyMqttSn(NanoBroker.MqttSn.MqttSnOptions options)
         {
-            for (int i = 0; i < mqttSnGiven.Length; i++)
+            for (int i = 0; mqttSnGiven != null && i < mqttSnGiven.Length; i++)
             {
-                string problem = mqttSnGiven[i] ? options.Set(NanoBroker.MqttSn.MqttSnOptions.Names[i], mqttSnValues[i]) : null;
+                string problem = mqttSnGiven[i] ? options.Set(NanoBroker.MqttSn.MqttSnOptions.Name(i), mqttSnValues[i]) : null;
                 if (problem != null)
                 {
                     Problem(problem + " (default kept)");
