@@ -21,7 +21,7 @@ namespace NanoBroker.Tests.Integration
         private TestBroker(BrokerOptions options, NanoBroker.Security.AccessControl access, bool portableLoop, string dataFolder = null, NanoBroker.Tokens.JwtVerifier tokens = null, NanoBroker.MqttSn.MqttSnOptions mqttSn = null)
         {
             Options = options;
-            Server = new BrokerServer(IPAddress.Loopback, 0, options, log, dataFolder, access, portableLoop, tokens, mqttSn);
+            Server = new BrokerServer(IPAddress.Loopback, 0, options, log, dataFolder, access, portableLoop, tokens, null, mqttSn);
             Server.Start();
         }
 
