@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks NanoBroker.nuspec, the nanoFramework package, against what it packs (nuget pack needs the nanoFramework build
 # tools, which this machine has not, so the package itself is not made here):
-#   - its lib\netnano1.0\ files are exactly the .dll, .pe, .pdbx and .xml of the engine's five assemblies (the MQTT-SN gateway's included), the names the .nfproj
+#   - its lib\netnano1.0\ files are exactly the .dll, .pe, .pdbx and .xml of the engine's assemblies (the bridge's and the MQTT-SN gateway's included), the names the .nfproj
 #     files give (AssemblyName), from each project's bin\Release\, and each project writes that .xml (DocumentationFile);
 #   - its dependencies (the netnano1.0 group) are exactly the packages the four projects' packages.config files pin,
 #     at their versions;
@@ -19,8 +19,7 @@ import xml.etree.ElementTree as ET
 MSBUILD = '{http://schemas.microsoft.com/developer/msbuild/2003}'
 NUSPEC = '{http://schemas.microsoft.com/packaging/2012/06/nuspec.xsd}'
 PROJECTS = ['NanoBroker.Protocol/NanoBroker.Protocol.nfproj', 'NanoBroker.Crypto/NanoBroker.Crypto.nfproj', 'NanoBroker.Web/NanoBroker.Web.nfproj', 'NanoBroker/NanoBroker.nfproj',
-            'NanoBroker.Bridge/NanoBroker.Bridge.nfproj']
-PROJECTS = ['NanoBroker.Protocol/NanoBroker.Protocol.nfproj', 'NanoBroker.Crypto/NanoBroker.Crypto.nfproj', 'NanoBroker.Web/NanoBroker.Web.nfproj', 'NanoBroker/NanoBroker.nfproj', 'NanoBroker.MqttSn/NanoBroker.MqttSn.nfproj']
+            'NanoBroker.Bridge/NanoBroker.Bridge.nfproj', 'NanoBroker.MqttSn/NanoBroker.MqttSn.nfproj']
 KINDS = ['dll', 'pe', 'pdbx', 'xml']
 problems = []
 

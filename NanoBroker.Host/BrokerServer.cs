@@ -151,6 +151,7 @@ namespace NanoBroker.Host
             bridges = more;
             desktop.Idle = now =>
             {
+                mqttsn?.Poll(now);
                 for (int i = 0; i < bridges.Length; i++)
                 {
                     bridges[i].Step(now);

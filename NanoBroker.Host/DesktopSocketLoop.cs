@@ -94,22 +94,9 @@ namespace NanoBroker.Host
             return clock.ElapsedMilliseconds;
         }
 
-        /// <summary>Another edge's work on this thread, once per pass after the sends (the MQTT-SN gateway's UDP socket), or null.</summary>
-        public System.Action<long> Idle;
-
-        /// <summary>Whether that edge has work now (read before each wait: the loop then does not wait), or null.</summary>
+        /// <summary>Whether an edge served in <see cref="Idle"/> has work now (read before each wait: the loop then does not
+        /// wait; the MQTT-SN gateway's UDP socket), or null.</summary>
         public System.Func<bool> Pending;
-
-        /// <summary>Ends the loop's wait now: another edge has work for this thread (safe from any thread; see <see cref="Pending"/>).</summary>
-        public void Wake()
-        {
-            wake.Set();
-        }
-
-        protected override void OnIdle(long now)
-        {
-            Idle?.Invoke(now);
-        }
 
         protected override void Wait(int timeoutMs)
         {
@@ -141,8 +128,7 @@ namespace NanoBroker.Host
             while (true)
             {
                 wake.Reset();
-                if (!ready.IsEmpty || !accepted.IsEmpty || !acceptedWeb.IsEmpty || woken)
-                if (!ready.IsEmpty || !accepted.IsEmpty || !acceptedWeb.IsEmpty || (Pending != null && Pending()))
+                if (!ready.IsEmpty || !accepted.IsEmpty || !acceptedWeb.IsEmpty || woken || (Pending != null && Pending()))
                 {
                     woken = false;
                     break;
