@@ -94,6 +94,8 @@ namespace NanoBroker.Bridge
             username = settings.Username != null ? Utf8.GetBytes(settings.Username) : null;
             password = settings.Password != null ? Utf8.GetBytes(settings.Password) : null;
             localClientId = Utf8.GetBytes(settings.LocalClientIdOrDefault);
+            // Its queue is what the bridge accepted to forward: a full session table must not drop it.
+            broker.KeepSession(localClientId);
             localUsername = settings.LocalUsername != null ? Utf8.GetBytes(settings.LocalUsername) : null;
             localPassword = settings.LocalPassword != null ? Utf8.GetBytes(settings.LocalPassword) : null;
             backoff = new Backoff(settings.ReconnectMinMs, settings.ReconnectMaxMs, broker.Random);

@@ -78,6 +78,35 @@ namespace NanoBroker.Tests.Engine
         }
 
         [TestMethod]
+        public void MaxSessionsReachedNeverEvictsAKeptSession()
+        {
+            // A bridge's session (Broker.KeepSession) holds what the bridge accepted to forward: the least recently
+            // seen offline session that is not kept goes instead, and with none left the new client gets CONNACK 3.
+            BrokerOptions o = Options();
+            o.MaxClients = 2;
+            o.MaxSessions = 2;
+            TestBroker b = new TestBroker(o);
+            b.Broker.KeepSession(Utf8.GetBytes("bridge-up"));
+            TestClient kept = b.Connect("bridge-up", false);
+            kept.Drop();
+            b.Clock.Advance(10);
+            TestClient other = b.Connect("other", false);
+            other.Drop();
+            TestClient fresh = b.Connect("fresh", false);
+            Assert.AreEqual(1L, b.Stats.SessionsEvicted);
+
+            // One session online, the other kept: no room.
+            TestClient late = b.Open();
+            late.Send(Packets.Connect("late", true, 0));
+            b.ExpectConnAck(late, ConnectReturnCode.ServerUnavailable);
+            late.Drop();
+            fresh.Drop();
+            TestClient back = b.Open();
+            back.Send(Packets.Connect("bridge-up", false, 0));
+            Assert.IsTrue(b.ExpectConnAck(back, 0).SessionPresent, "the kept session is still there");
+        }
+
+        [TestMethod]
         public void MaxSubscriptionsReachedGivesSubAck0x80_MQTT_3_9_3()
         {
             BrokerOptions o = Options();

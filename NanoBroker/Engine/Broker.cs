@@ -351,6 +351,16 @@ namespace NanoBroker
             return s != null;
         }
 
+        /// <summary>
+        /// The offline session of <paramref name="clientId"/> is never dropped to make room for a new one when the session
+        /// table is full (a bridge's holds what it accepted to forward); such a client then gets CONNACK "server
+        /// unavailable" if no other offline session can go. Call it at start, before the session's client connects.
+        /// </summary>
+        public void KeepSession(byte[] clientId)
+        {
+            sessions.Keep(clientId);
+        }
+
         /// <summary>Set by the edge that can measure the heap (GC on .NET, nanoFramework's GC.Run).</summary>
         public HeapProbe HeapBytesInUse
         {

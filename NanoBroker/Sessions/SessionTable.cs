@@ -19,6 +19,10 @@ namespace NanoBroker.Sessions
         private int assignedIds;
         private readonly byte[] assignedId = new byte[11];
 
+        // Client identifiers whose offline sessions are never dropped to make room (a bridge's: its queue is what it
+        // has accepted to forward). Added at start.
+        private byte[][] kept = new byte[0][];
+
         /// <summary>
         /// Who takes the unacknowledged messages an ending session got through its shared subscriptions (the Router,
         /// set once it is made): they go to other members of their groups (section 4.8.2).
@@ -106,8 +110,8 @@ namespace NanoBroker.Sessions
         internal byte[] AssignedId { get { return assignedId; } }
 
         /// <summary>
-        /// A free session slot; when none is free, the least recently seen offline session is dropped. Null when all are
-        /// online. A session with an <paramref name="expirySeconds"/> other than 0 outlives its connection and is journaled.
+        /// A free session slot; when none is free, the least recently seen offline session is dropped (not a kept one).
+        /// Null when all are online or kept. A session with an <paramref name="expirySeconds"/> other than 0 outlives its connection and is journaled.
         /// </summary>
         internal Session New(byte[] id, int offset, int count, uint expirySeconds, int owner)
         {
@@ -120,7 +124,7 @@ namespace NanoBroker.Sessions
                 {
                     free = s;
                 }
-                else if (!s.IsOnline && (oldestOffline == null || s.LastSeenMs < oldestOffline.LastSeenMs))
+                else if (!s.IsOnline && (oldestOffline == null || s.LastSeenMs < oldestOffline.LastSeenMs) && !IsKept(s))
                 {
                     oldestOffline = s;
                 }
@@ -150,6 +154,27 @@ namespace NanoBroker.Sessions
                 journal.SessionSaved(free);
             }
             return free;
+        }
+
+        /// <summary>The session of <paramref name="id"/> is never dropped to make room for another (see <see cref="New"/>).</summary>
+        internal void Keep(byte[] id)
+        {
+            byte[][] more = new byte[kept.Length + 1][];
+            System.Array.Copy(kept, more, kept.Length);
+            more[kept.Length] = id;
+            kept = more;
+        }
+
+        private bool IsKept(Session s)
+        {
+            for (int i = 0; i < kept.Length; i++)
+            {
+                if (s.HasClientId(kept[i], 0, kept[i].Length))
+                {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /// <summary>
