@@ -44,6 +44,8 @@ namespace NanoBroker.Host
             listener.Listen(128);
             Endpoint = (IPEndPoint)listener.LocalEndPoint;
             this.log = log;
+            // The status page lists the clients from $SYS/broker/clients/list.
+            options.SysClientList |= web != null && web.Enabled;
             Broker = new Broker(options, 0, log);
             Broker.HeapBytesInUse = () => GC.GetTotalMemory(false);
             Broker.Access = access;

@@ -105,6 +105,14 @@ namespace NanoBroker
         /// <summary>Interval of the $SYS/broker/... statistics; 0 turns them off.</summary>
         public int SysIntervalMs;
 
+        /// <summary>
+        /// Also publish, every SysIntervalMs, $SYS/broker/clients/list: every session (client id, online) with its
+        /// subscriptions, as JSON, not retained (what the status page shows). Off unless set (the web port sets it):
+        /// it tells whoever may read $SYS the other clients' ids and filters. A list larger than MaxPacketSize leaves the
+        /// sessions that do not fit out, counted in its "more".
+        /// </summary>
+        public bool SysClientList;
+
         /// <summary>Bytes of the storage batch: records waiting to be written together. At least MaxPacketSize + MaxClientIdBytes + Storage.Record.Overhead, 22 (the largest record).</summary>
         public int StorageBatchBytes;
 

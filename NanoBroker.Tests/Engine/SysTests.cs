@@ -125,5 +125,69 @@ namespace NanoBroker.Tests.Engine
             b.Tick(1000000);
             Assert.AreEqual(0, b.Broker.Retained.Count);
         }
+
+        private static TestBroker WithClientList(int maxPacketSize)
+        {
+            BrokerOptions o = TestBroker.SmallOptions();
+            o.SysIntervalMs = 5000;
+            o.SysClientList = true;
+            o.MaxPacketSize = maxPacketSize;
+            return new TestBroker(o);
+        }
+
+        [TestMethod]
+        public void ClientListNamesEverySessionWithItsSubscriptionsAsJson()
+        {
+            TestBroker b = WithClientList(1024);
+            TestClient sub = b.Subscriber("page", "$SYS/broker/clients/list", 0);
+            b.Subscriber("say \"hi\"", "a/\"b\"/#", 1);
+            TestClient gone = b.Connect("gone", false);
+            b.Subscribe(gone, "cmd/+", 2);
+            gone.Drop();
+            b.Tick(1);
+            Packet list = sub.Read();
+            Expect.Publish(list, "$SYS/broker/clients/list",
+                "{\"clients\":[{\"id\":\"page\",\"online\":true,\"subscriptions\":[{\"filter\":\"$SYS/broker/clients/list\",\"qos\":0}]},"
+                + "{\"id\":\"say \\\"hi\\\"\",\"online\":true,\"subscriptions\":[{\"filter\":\"a/\\\"b\\\"/#\",\"qos\":1}]},"
+                + "{\"id\":\"gone\",\"online\":false,\"subscriptions\":[{\"filter\":\"cmd/+\",\"qos\":2}]}],\"more\":0}", 0, false);
+            Assert.IsNull(sub.Read(), "one list per interval");
+            Assert.AreEqual(0, b.Broker.Retained.Count, "not retained");
+        }
+
+        [TestMethod]
+        public void ClientListLeavesOutWhatExceedsTheLargestPacketAndCountsIt()
+        {
+            TestBroker b = WithClientList(210);
+            TestClient sub = b.Subscriber("page", "$SYS/broker/clients/list", 0);
+            b.Subscriber("sensor-with-a-long-name-1", "house/kitchen/temperature", 0);
+            b.Connect("s2");
+            b.Tick(1);
+            Packet list = sub.Read();
+            Assert.IsNotNull(list);
+            Assert.IsTrue(list.Payload.Length + 8 + list.Topic.Length <= 210, "within MaxPacketSize");
+            Assert.AreEqual("{\"clients\":[{\"id\":\"page\",\"online\":true,\"subscriptions\":[{\"filter\":\"$SYS/broker/clients/list\",\"qos\":0}]},"
+                + "{\"id\":\"s2\",\"online\":true,\"subscriptions\":[]}],\"more\":1}", list.PayloadText);
+        }
+
+        [TestMethod]
+        public void ClientListEscapesControlCharactersInClientIds()
+        {
+            // A client identifier may hold control characters other than U+0000 [MQTT-1.5.3-2]; JSON may not (RFC 8259 section 7).
+            TestBroker b = WithClientList(1024);
+            b.Connect("tab\there");
+            TestClient sub = b.Subscriber("page", "$SYS/broker/clients/list", 0);
+            b.Tick(1);
+            string list = sub.Read().PayloadText;
+            Assert.IsTrue(list.IndexOf("{\"id\":\"tab\\u0009here\",\"online\":true,\"subscriptions\":[]}") >= 0, list);
+        }
+
+        [TestMethod]
+        public void ClientListIsOffUnlessSet()
+        {
+            TestBroker b = WithSys(5000);
+            TestClient sub = b.Subscriber("page", "$SYS/broker/clients/list", 0);
+            b.Tick(1);
+            Assert.IsNull(sub.Read());
+        }
     }
 }

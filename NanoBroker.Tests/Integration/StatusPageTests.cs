@@ -37,16 +37,20 @@ namespace NanoBroker.Tests.Integration
         }
 
         [TestMethod]
-        public async Task ThePageShowsSysFiguresRetainedTopicsAndALiveMessageFromATcpClient()
+        public async Task ThePageShowsSysFiguresClientsRetainedTopicsAndALiveMessageFromATcpClient()
         {
             using BrokerServer server = WebSocketTests.Start(null, 500);
             await Publish(server, "house/boiler/state", "on", true);
+            // A client the page lists with its subscription ($SYS/broker/clients/list).
+            using ChildProcess sub = ChildProcess.Start("mosquitto_sub", "-h", "127.0.0.1", "-p", server.Port.ToString(), "-i", "thermostat",
+                "-t", "house/heating/#", "-q", "1");
             string screenshot = Path.Combine(TestContext.TestRunResultsDirectory ?? Path.GetTempPath(), "status-page.png");
             using ChildProcess page = Page(new
             {
                 url = "http://127.0.0.1:" + server.WebEndpoint.Port + "/",
                 filter = "house/#",
                 sys = true,
+                client = "thermostat",
                 expect = "21.5 °C",
                 screenshot,
             });
@@ -55,6 +59,7 @@ namespace NanoBroker.Tests.Integration
             Assert.AreEqual(0, await page.WaitForExitAsync(Wait), page.Transcript());
             StringAssert.Contains(page.Output, "{\"event\":\"found\",\"topic\":\"house/kitchen/temperature\",\"payload\":\"21.5 °C\"", page.Transcript());
             StringAssert.Contains(page.Output, "\"house/boiler/state\"", page.Transcript());
+            StringAssert.Contains(page.Output, "{\"event\":\"client\",\"id\":\"thermostat\",\"state\":\"online\",\"subscriptions\":\"house/heating/# (QoS 1)\"}", page.Transcript());
             Assert.IsTrue(new FileInfo(screenshot).Length > 10000, "screenshot " + screenshot);
             TestContext.AddResultFile(screenshot);
         }

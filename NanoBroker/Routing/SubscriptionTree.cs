@@ -289,6 +289,13 @@ namespace NanoBroker.Routing
             return removed;
         }
 
+        /// <summary>The length of what <see cref="CopyFilter"/> writes.</summary>
+        internal int FilterLength(int entry)
+        {
+            int length = nodes.PathLength(entryNode[entry]);
+            return Group[entry] != None ? length + 1 + nodes.PathLength(Groups.ShareNode[Group[entry]]) : length;
+        }
+
         /// <summary>Writes the entry's filter at <paramref name="offset"/> ("$share/{ShareName}/{filter}" when shared); returns its length.</summary>
         public int CopyFilter(int entry, byte[] buffer, int offset)
         {

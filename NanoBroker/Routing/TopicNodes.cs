@@ -301,14 +301,21 @@ namespace NanoBroker.Routing
             }
         }
 
-        /// <summary>Writes the filter or topic the node spells at <paramref name="offset"/>; returns its length.</summary>
-        internal int CopyPath(int node, byte[] buffer, int offset)
+        /// <summary>The length of the filter or topic the node spells.</summary>
+        internal int PathLength(int node)
         {
             int length = -1;
             for (int n = node; Parent[n] != None; n = Parent[n])
             {
                 length += 1 + LevelLength[n];
             }
+            return length;
+        }
+
+        /// <summary>Writes the filter or topic the node spells at <paramref name="offset"/>; returns its length.</summary>
+        internal int CopyPath(int node, byte[] buffer, int offset)
+        {
+            int length = PathLength(node);
             int at = offset + length;
             for (int n = node; Parent[n] != None; n = Parent[n])
             {

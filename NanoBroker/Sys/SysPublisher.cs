@@ -72,6 +72,23 @@ namespace NanoBroker.Sys
                 Publish(SysTopics.StorageState, keeper.State == StorageState.Ok ? SysTopics.StorageOk : keeper.State == StorageState.Full ? SysTopics.StorageFull : SysTopics.StorageFailing);
                 Publish(SysTopics.StorageBytesUsed, keeper.Footprint, null);
             }
+            if (options.SysClientList)
+            {
+                PublishClientList();
+            }
+        }
+
+        // Not retained: a list as long as the sessions would need room of that size in the retained store; its reader
+        // (the status page) gets it within an interval.
+        private void PublishClientList()
+        {
+            byte[] topic = SysTopics.ClientsList;
+            byte[] bytes = copy.Bytes;
+            // The PUBLISH must fit MaxPacketSize: fixed header (5), topic length (2), an empty 5.0 property block (1).
+            int limit = options.MaxPacketSize - 8 < bytes.Length ? options.MaxPacketSize - 8 : bytes.Length;
+            int n = ClientList.Write(sessions, subscriptions, bytes, topic.Length, limit);
+            System.Array.Copy(topic, 0, bytes, 0, topic.Length);
+            router.Route(null, bytes, 0, topic.Length, topic.Length, n, 0, false, -1);
         }
 
         private void Publish(byte[] topic, long value, byte[] suffix)

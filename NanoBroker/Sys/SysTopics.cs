@@ -23,6 +23,9 @@ namespace NanoBroker.Sys
         public static readonly byte[] StorageState = Utf8.GetBytes("$SYS/broker/storage/state");
         public static readonly byte[] StorageBytesUsed = Utf8.GetBytes("$SYS/broker/storage/bytes/used");
 
+        /// <summary>Every session and its subscriptions (ClientList), when BrokerOptions.SysClientList; not retained, not in <see cref="All"/>.</summary>
+        public static readonly byte[] ClientsList = Utf8.GetBytes("$SYS/broker/clients/list");
+
         /// <summary>The topics above: the retained store and the message store hold this many beyond the user's limits.</summary>
         public static readonly byte[][] All =
         {

@@ -95,6 +95,8 @@ namespace NanoBroker.Esp32
                 NanoBroker.Web.WebOptions web = WebOptionsFor(SystemInfo.TargetName, settings, log);
                 if (web.Enabled)
                 {
+                    // The page lists the clients from $SYS/broker/clients/list.
+                    options.SysClientList = true;
                     // The page is read from flash a chunk at a time as it is sent (FlashPage): it takes no heap.
                     loop.ServeWeb(Listen(web.Port), new NanoBroker.Web.WebPort(web, FlashPage.Open(FlashPage.DefaultPath)));
                     log.Info("MQTT over WebSockets and the status page on http://" + address + ":" + web.Port + "/ (up to " + web.MaxClients

@@ -2,9 +2,10 @@
 // the integration tests: node status-page.js '<script JSON>', the script {"url", "screenshot": "file.png",
 // "user", "password" (typed into the page's sign-in form when it shows it), "refused": [filters the broker's rules
 // must refuse, each typed into the live view], "filter" (typed into the live view, granted),
-// "expect": "payload text" (waited for in the live view's rows, 10 s at most), "sys": true (waits for a $SYS figure)}.
+// "expect": "payload text" (waited for in the live view's rows, 10 s at most), "sys": true (waits for a $SYS figure),
+// "client": "id" (waited for in the clients' list)}.
 // It prints one JSON line per step on stdout: {"event": "login"}, {"event": "connected", "state"},
-// {"event": "refused", "filter"}, {"event": "watching", "filter"}, {"event": "found", "topic", "payload", "payloads": [all in the live view]}, {"event": "retained", "topics": [...]},
+// {"event": "client", "id", "state", "subscriptions"}, {"event": "refused", "filter"}, {"event": "watching", "filter"}, {"event": "found", "topic", "payload", "payloads": [all in the live view]}, {"event": "retained", "topics": [...]},
 // {"event": "screenshot", "file"}, or {"event": "error", "message"}; exits 0 when every step succeeded.
 'use strict';
 const { chromium } = require('playwright-core');
@@ -37,6 +38,12 @@ async function main() {
     say({ event: 'connected', state: await page.textContent('#state') });
     if (script.sys) {
       await page.waitForSelector('#sys tr', { timeout: 10000 });
+    }
+    if (script.client) {
+      await page.waitForFunction(id => [...document.querySelectorAll('#clients tbody tr')].some(r => r.cells[0].textContent === id),
+        script.client, { timeout: 10000 });
+      say(await page.$$eval('#clients tbody tr', (rows, id) => rows.filter(r => r.cells[0].textContent === id)
+        .map(r => ({ event: 'client', id, state: r.cells[1].textContent, subscriptions: r.cells[2].textContent }))[0], script.client));
     }
     for (const filter of script.refused || []) {
       await watch(page, filter, 'not allowed to read ');
