@@ -358,7 +358,6 @@ namespace NanoBroker.MqttSn
             Warn("mqttsn: client at " + SnAddress.ToText(c.Address) + " lost: " + why);
             if (c.Connection != null)
             {
-                PublishUpdatedWill(c);
                 broker.Closed(c.Connection, now);
             }
             Free(c);

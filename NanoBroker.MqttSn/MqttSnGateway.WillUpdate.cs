@@ -3,20 +3,16 @@ using NanoBroker.Sessions;
 
 namespace NanoBroker.MqttSn
 {
-    // WILLTOPICUPD and WILLMSGUPD (sections 5.4.22-5.4.25, 6.4). The will the engine holds came with the MQTT CONNECT,
-    // and MQTT cannot change it within a connection; so the gateway keeps a copy of the client's will (its topic and
-    // message, packed in SnClient.Will) and, once the client has updated it, publishes the updated one itself when the
-    // client is lost: a PUBLISH of the will on the client's own engine connection (its user's write rules apply, and
-    // the routing and retained store are the engine's), then DISCONNECT, which discards the engine's original.
+    // WILLTOPICUPD and WILLMSGUPD (sections 5.4.22-5.4.25, 6.4). MQTT cannot change a will within a connection, so the
+    // engine takes the new one through Broker.ReplaceWill: it is then the will the engine publishes however the client
+    // ends (lost, taken over, its session ended), journaled like CONNECT's, so a restart keeps it too. Each update
+    // changes the topic or the message alone, so the gateway keeps a copy of both (SnClient.Will) to hand the engine
+    // the whole will.
     public sealed partial class MqttSnGateway
     {
-        // The packet id of the updated will's PUBLISH at QoS 1/2 (the connection ends right after it).
-        private const int WillPacketId = 65535;
-
         // Keeps the will of CONNECT for later updates (when topic and message fit the copy together).
         private static void KeepWill(SnClient c, byte[] topic, int topicLength, byte[] message, int messageStart, int messageLength)
         {
-            c.WillChanged = false;
             c.WillKept = topicLength + messageLength <= c.Will.Length;
             c.WillTopicLength = c.WillKept ? topicLength : 0;
             c.WillMessageLength = c.WillKept ? messageLength : 0;
@@ -33,6 +29,7 @@ namespace NanoBroker.MqttSn
             byte code = SnFlags.Accepted;
             if (end == body)
             {
+                broker.ReplaceWill(c.Connection, b, body, 0, b, body, 0, 0, false, now);
                 c.WillTopicLength = 0;
                 c.WillMessageLength = 0;
             }
@@ -40,6 +37,7 @@ namespace NanoBroker.MqttSn
             {
                 int length = end - body - 1;
                 int qos = SnFlags.Qos(b[body]);
+                bool retain = (b[body] & SnFlags.Retain) != 0;
                 if (qos < 0 || length < 1)
                 {
                     return false;
@@ -48,7 +46,8 @@ namespace NanoBroker.MqttSn
                 {
                     code = SnFlags.RejectedNotSupported;
                 }
-                else if (length + c.WillMessageLength > c.Will.Length)
+                else if (length + c.WillMessageLength > c.Will.Length
+                    || !broker.ReplaceWill(c.Connection, b, body + 1, length, c.Will, c.WillTopicLength, c.WillMessageLength, qos, retain, now))
                 {
                     code = SnFlags.RejectedCongestion;
                 }
@@ -58,14 +57,13 @@ namespace NanoBroker.MqttSn
                     System.Array.Copy(b, body + 1, c.Will, 0, length);
                     c.WillTopicLength = length;
                     c.WillQos = qos;
-                    c.WillRetain = (b[body] & SnFlags.Retain) != 0;
+                    c.WillRetain = retain;
                 }
             }
-            c.WillChanged |= code == SnFlags.Accepted;
             return WillResponse(c, SnMessageType.WillTopicResp, code);
         }
 
-        // WILLMSGUPD (section 5.4.23): the will's new message.
+        // WILLMSGUPD (section 5.4.23): the will's new message (of no will while the client has deleted it).
         private bool OnWillMessageUpdate(SnClient c, byte[] b, int body, int end)
         {
             byte code = SnFlags.Accepted;
@@ -73,7 +71,8 @@ namespace NanoBroker.MqttSn
             {
                 code = SnFlags.RejectedNotSupported;
             }
-            else if (c.WillTopicLength + end - body > c.Will.Length)
+            else if (c.WillTopicLength + end - body > c.Will.Length
+                || (c.WillTopicLength > 0 && !broker.ReplaceWill(c.Connection, c.Will, 0, c.WillTopicLength, b, body, end - body, c.WillQos, c.WillRetain, now)))
             {
                 code = SnFlags.RejectedCongestion;
             }
@@ -81,7 +80,6 @@ namespace NanoBroker.MqttSn
             {
                 System.Array.Copy(b, body, c.Will, c.WillTopicLength, end - body);
                 c.WillMessageLength = end - body;
-                c.WillChanged = true;
             }
             return WillResponse(c, SnMessageType.WillMsgResp, code);
         }
@@ -110,33 +108,6 @@ namespace NanoBroker.MqttSn
             int p = SnHeader.Write(output, 0, type, 1);
             output[p] = code;
             Send(c.Address, p + 1);
-            return true;
-        }
-
-        // The client is lost with an updated will: the gateway publishes it and ends the connection with DISCONNECT.
-        // False when the engine's own will stands (not updated, or no room in the engine now: then it closes as lost).
-        private bool PublishUpdatedWill(SnClient c)
-        {
-            Connection conn = c.Connection;
-            if (!c.WillChanged || conn == null || conn.IsClosing)
-            {
-                return false;
-            }
-            if (c.WillTopicLength > 0)
-            {
-                int size = EnginePackets.Publish(conn.ReceiveBuffer, conn.ReceiveOffset, conn.ReceiveSpace, c.Will, 0, c.WillTopicLength, c.WillQos,
-                    c.WillRetain, false, WillPacketId, c.Will, c.WillTopicLength, c.WillMessageLength);
-                if (size < 0)
-                {
-                    return false;
-                }
-                broker.Received(conn, size, now);
-            }
-            int disconnect = EnginePackets.Empty(conn.ReceiveBuffer, conn.ReceiveOffset, conn.ReceiveSpace, 0xE0);
-            if (disconnect > 0 && !conn.IsClosing)
-            {
-                broker.Received(conn, disconnect, now);
-            }
             return true;
         }
     }

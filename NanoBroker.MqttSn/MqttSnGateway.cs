@@ -17,7 +17,7 @@ namespace NanoBroker.MqttSn
     /// counted), QoS 0 ones in the outbox while it has room (then dropped and counted, as for any slow reader). A
     /// PINGREQ with the client id wakes it: what waits is sent, then PINGRESP. A client silent for one and a half
     /// times its keep-alive or sleep duration is lost: its engine connection closes without DISCONNECT, so its will
-    /// is published (one it updated with WILLTOPICUPD/WILLMSGUPD, by the gateway: MqttSnGateway.WillUpdate.cs).
+    /// is published (the latest it set with WILLTOPICUPD/WILLMSGUPD: MqttSnGateway.WillUpdate.cs).
     /// </para>
     /// <para>
     /// Source addresses: a client is known by its address. A CONNECT with a client id connected from another IPv4

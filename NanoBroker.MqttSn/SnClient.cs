@@ -52,9 +52,6 @@ namespace NanoBroker.MqttSn
         /// <summary>Whether <see cref="Will"/> holds the will (false when CONNECT's did not fit: updates are then refused).</summary>
         public bool WillKept;
 
-        /// <summary>Whether the client updated its will since CONNECT: the gateway publishes it when the client is lost.</summary>
-        public bool WillChanged;
-
         /// <summary>The message type whose arrival acknowledges <see cref="Buffer"/> (REGACK, PUBACK, PUBREC, PUBCOMP), or 0: nothing awaited.</summary>
         public byte Awaiting;
         public int AwaitingMsgId;
@@ -112,7 +109,6 @@ namespace NanoBroker.MqttSn
             EarlyAckId = -1;
             DroppedQos2Id = -1;
             NextMsgId = 1;
-            WillChanged = false;
         }
     }
 }

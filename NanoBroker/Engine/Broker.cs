@@ -321,6 +321,37 @@ namespace NanoBroker
         }
 
         /// <summary>
+        /// Replaces the will of the client on <paramref name="connection"/> (an MQTT-SN client's WILLTOPICUPD/WILLMSGUPD,
+        /// which MQTT itself has no packet for), journaled as the one from its CONNECT is: it is the will published when the
+        /// connection ends without DISCONNECT, is taken over or its session ends, also after a restart. An empty topic
+        /// removes the will. False, the old will standing, when the client is not connected or the message store has no room.
+        /// </summary>
+        public bool ReplaceWill(Connection connection, byte[] topic, int topicStart, int topicLength, byte[] payload, int payloadStart, int payloadLength, int qos, bool retain, long nowMs)
+        {
+            if (connection.State != ConnectionState.Connected)
+            {
+                return false;
+            }
+            context.Now = nowMs;
+            Session s = sessions.At(connection.Session);
+            int will = topicLength > 0 ? wills.Keep(topic, topicStart, topicLength, payload, payloadStart, payloadLength, qos) : -1;
+            if (topicLength > 0 && will < 0)
+            {
+                return false;
+            }
+            if (will < 0)
+            {
+                wills.Discard(s);
+            }
+            else
+            {
+                wills.Attach(s, will, retain, 0, -1);
+            }
+            Settle();
+            return true;
+        }
+
+        /// <summary>
         /// Publishes an add-on's statistic (the bridge's) under $SYS/ as a retained QoS 0 message, as the broker's own are
         /// in the room BrokerOptions.AddOnSysTopics keeps. False when the topic is not a $SYS topic name or topic and value exceed AddOnSysBytes.
         /// </summary>

@@ -82,6 +82,21 @@ namespace NanoBroker
             return will;
         }
 
+        /// <summary>
+        /// A will from an edge rather than a CONNECT (an MQTT-SN client's WILLTOPICUPD/WILLMSGUPD): topic and payload
+        /// copied into the message store, no properties. Its handle, or -1 when it does not fit.
+        /// </summary>
+        internal int Keep(byte[] topic, int topicStart, int topicLength, byte[] payload, int payloadStart, int payloadLength, int qos)
+        {
+            int will = pool.Allocate(topicLength, 0, payloadLength, qos);
+            if (will >= 0)
+            {
+                pool.Write(will, 0, topic, topicStart, topicLength);
+                pool.Write(will, pool.PayloadOffset(will), payload, payloadStart, payloadLength);
+            }
+            return will;
+        }
+
         /// <summary>A will kept for a CONNECT that was then refused.</summary>
         internal void Forget(int will)
         {

@@ -111,6 +111,38 @@ namespace NanoBroker.Tests.Engine.Storage
         }
 
         [TestMethod]
+        public void AWillReplacedThroughTheApiIsTheOnePublishedAfterRestart()
+        {
+            // Broker.ReplaceWill (an MQTT-SN client's WILLTOPICUPD/WILLMSGUPD) journals the new will as CONNECT's is.
+            RamStorage ram = new RamStorage();
+            TestBroker b = Start(ram);
+            TestClient sensor = b.Connect(Packets.Connect("sensor-1", true, 60, "status/sensor-1", "offline", 1, true));
+            byte[] topic = Utf8.GetBytes("status/sensor-1/battery");
+            byte[] payload = Utf8.GetBytes("low");
+            Assert.IsTrue(b.Broker.ReplaceWill(sensor.Connection, topic, 0, topic.Length, payload, 0, payload.Length, 0, true, b.Clock.Now));
+            b.CommitStorage();
+
+            TestBroker after = Start(ram.AfterPowerCut(0));
+            TestClient reader = after.Subscriber("reader", "status/#", 1);
+            Expect.Publish(reader.Read(), "status/sensor-1/battery", "low", 0, true);
+            Assert.IsNull(reader.Read(), "the will of CONNECT is gone");
+        }
+
+        [TestMethod]
+        public void AWillRemovedThroughTheApiIsNotPublishedAfterRestart()
+        {
+            RamStorage ram = new RamStorage();
+            TestBroker b = Start(ram);
+            TestClient sensor = b.Connect(Packets.Connect("sensor-1", true, 60, "status/sensor-1", "offline", 1, true));
+            Assert.IsTrue(b.Broker.ReplaceWill(sensor.Connection, new byte[0], 0, 0, new byte[0], 0, 0, 0, false, b.Clock.Now));
+            b.CommitStorage();
+
+            TestBroker after = Start(ram.AfterPowerCut(0));
+            TestClient reader = after.Subscriber("reader", "status/#", 1);
+            Assert.IsNull(reader.Read());
+        }
+
+        [TestMethod]
         public void AClientThatSentDisconnectLeavesNoWill()
         {
             RamStorage ram = new RamStorage();
