@@ -63,7 +63,8 @@
     Do not deploy the app.
 .PARAMETER Image
     The deployment image built from hardware/esp32/NanoBroker.Esp32.nfproj: the .pe files of the app
-    (NanoBroker.Esp32), of the engine (NanoBroker, NanoBroker.Protocol, NanoBroker.Crypto, NanoBroker.MqttSn) and of the packages.
+    (NanoBroker.Esp32), of the engine (NanoBroker, NanoBroker.Protocol, NanoBroker.Crypto, NanoBroker.Web,
+    NanoBroker.Discovery, NanoBroker.Bridge, NanoBroker.MqttSn) and of the packages.
 
 .EXAMPLE
     ./flash.ps1 -SerialPort COM3 -Target ESP32_PSRAM_REV0 -WifiSsid MyNetwork -WifiPassword secret

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the nanoFramework projects, which list their files and packages by hand:
-#   - the engine is four nanoFramework assemblies (NanoBroker.Web: NanoBroker/Web/, listed by NanoBroker.Web/NanoBroker.Web.nfproj, referencing Protocol and Crypto only), as one came too close to the MetadataProcessor's 64 KB of byte
+#   - the engine is five nanoFramework assemblies (NanoBroker.Web: NanoBroker/Web/, listed by NanoBroker.Web/NanoBroker.Web.nfproj, referencing Protocol and Crypto only;
+#     NanoBroker.Discovery: NanoBroker/Discovery/, by NanoBroker.Discovery/NanoBroker.Discovery.nfproj, referencing Protocol only), as one came too close to the MetadataProcessor's 64 KB of byte
 #     code: NanoBroker.Protocol/NanoBroker.Protocol.nfproj lists every .cs of NanoBroker/Protocol/ and nothing else,
 #     and references no other project and no package but mscorlib (the codec depends on nothing in NanoBroker);
 #     NanoBroker.Crypto/NanoBroker.Crypto.nfproj lists files of NanoBroker/Security/ only (the cryptography; which
@@ -101,6 +102,7 @@ projects = {
     'protocol': 'NanoBroker.Protocol/NanoBroker.Protocol.nfproj',
     'crypto': 'NanoBroker.Crypto/NanoBroker.Crypto.nfproj',
     'web': 'NanoBroker.Web/NanoBroker.Web.nfproj',
+    'discovery': 'NanoBroker.Discovery/NanoBroker.Discovery.nfproj',
     'engine': 'NanoBroker/NanoBroker.nfproj',
     'device': 'hardware/esp32/NanoBroker.Esp32.nfproj',
     'sample': 'samples/Esp32Sensor/Esp32Sensor.nfproj',
@@ -129,17 +131,20 @@ def check_split_engine():
         elif rel in engine:
             crypto.add(rel)
     web = {f for f in engine if f.startswith('Web\\')}
-    check_listed(projects['engine'], '', engine - protocol - crypto - web)
+    discovery = {f for f in engine if f.startswith('Discovery\\')}
+    check_listed(projects['engine'], '', engine - protocol - crypto - web - discovery)
     check_listed(projects['web'], '..\\NanoBroker\\', web)
+    check_listed(projects['discovery'], '..\\NanoBroker\\', discovery)
     check_listed(projects['protocol'], '..\\NanoBroker\\', protocol)
     check_listed(projects['crypto'], '..\\NanoBroker\\', crypto)
     check_own_references('protocol', set(), 'the codec references nothing else in NanoBroker')
     check_own_references('crypto', {projects['protocol']}, 'the cryptography uses the codec (Utf8) only')
     check_own_references('web', {projects['protocol'], projects['crypto']}, 'the web front end uses Base64 (NanoBroker.Crypto) only')
+    check_own_references('discovery', {projects['protocol']}, 'the mDNS responder uses the codec (Utf8) only')
     engine_assemblies = [projects['protocol'], projects['crypto'], projects['web']]
     for name, project in projects.items():
         refs = project_references(project)
-        if name not in ('protocol', 'crypto', 'web') and (name == 'engine' or projects['engine'] in refs):
+        if name not in ('protocol', 'crypto', 'web', 'discovery') and (name == 'engine' or projects['engine'] in refs):
             for needed in engine_assemblies:
                 if needed not in refs:
                     problems.append('%s: add <ProjectReference Include="%s" /> (the engine\'s types use it)'
@@ -224,5 +229,5 @@ if problems:
         print('check-nfproj: ' + p, file=sys.stderr)
     print('check-nfproj: %d problem(s)' % len(problems), file=sys.stderr)
     sys.exit(1)
-print('check-nfproj: NanoBroker.Protocol.nfproj, NanoBroker.Crypto.nfproj, NanoBroker.nfproj, NanoBroker.Web.nfproj, NanoBroker.Bridge.nfproj, NanoBroker.MqttSn.nfproj, NanoBroker.Esp32.nfproj, Esp32Sensor.nfproj and the test projects list every source and only pinned packages')
+print('check-nfproj: NanoBroker.Protocol.nfproj, NanoBroker.Crypto.nfproj, NanoBroker.nfproj, NanoBroker.Web.nfproj, NanoBroker.Discovery.nfproj, NanoBroker.Bridge.nfproj, NanoBroker.MqttSn.nfproj, NanoBroker.Esp32.nfproj, Esp32Sensor.nfproj and the test projects list every source and only pinned packages')
 PY

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 
 MSBUILD = '{http://schemas.microsoft.com/developer/msbuild/2003}'
 NUSPEC = '{http://schemas.microsoft.com/packaging/2012/06/nuspec.xsd}'
-PROJECTS = ['NanoBroker.Protocol/NanoBroker.Protocol.nfproj', 'NanoBroker.Crypto/NanoBroker.Crypto.nfproj', 'NanoBroker.Web/NanoBroker.Web.nfproj', 'NanoBroker/NanoBroker.nfproj',
+PROJECTS = ['NanoBroker.Protocol/NanoBroker.Protocol.nfproj', 'NanoBroker.Crypto/NanoBroker.Crypto.nfproj', 'NanoBroker.Web/NanoBroker.Web.nfproj', 'NanoBroker.Discovery/NanoBroker.Discovery.nfproj', 'NanoBroker/NanoBroker.nfproj',
             'NanoBroker.Bridge/NanoBroker.Bridge.nfproj', 'NanoBroker.MqttSn/NanoBroker.MqttSn.nfproj']
 KINDS = ['dll', 'pe', 'pdbx', 'xml']
 problems = []
