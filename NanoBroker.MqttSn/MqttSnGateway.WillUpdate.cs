@@ -4,8 +4,8 @@ using NanoBroker.Sessions;
 namespace NanoBroker.MqttSn
 {
     // WILLTOPICUPD and WILLMSGUPD (sections 5.4.22-5.4.25, 6.4). MQTT cannot change a will within a connection, so the
-    // engine takes the new one through Broker.ReplaceWill: it is then the will the engine publishes however the client
-    // ends (lost, taken over, its session ended), journaled like CONNECT's, so a restart keeps it too. Each update
+    // engine takes the new one through Broker.ReplaceWill: it then stands as CONNECT's would wherever the engine
+    // publishes a will (the client lost, its session ended), journaled like it, so a restart keeps it too. Each update
     // changes the topic or the message alone, so the gateway keeps a copy of both (SnClient.Will) to hand the engine
     // the whole will.
     public sealed partial class MqttSnGateway

@@ -322,9 +322,9 @@ namespace NanoBroker
 
         /// <summary>
         /// Replaces the will of the client on <paramref name="connection"/> (an MQTT-SN client's WILLTOPICUPD/WILLMSGUPD,
-        /// which MQTT itself has no packet for), journaled as the one from its CONNECT is: it is the will published when the
-        /// connection ends without DISCONNECT, is taken over or its session ends, also after a restart. An empty topic
-        /// removes the will. False, the old will standing, when the client is not connected or the message store has no room.
+        /// which MQTT itself has no packet for), journaled as the one from its CONNECT is: it is the will the engine then
+        /// treats as CONNECT's in every way (published when the connection ends without DISCONNECT or its session ends,
+        /// also after a restart). An empty topic removes the will. False, the old will standing, when the client is not connected or the message store has no room.
         /// </summary>
         public bool ReplaceWill(Connection connection, byte[] topic, int topicStart, int topicLength, byte[] payload, int payloadStart, int payloadLength, int qos, bool retain, long nowMs)
         {
