@@ -180,21 +180,13 @@ namespace NanoBroker.Web
                 // The frame begun is finished, even after a close began: its header announced these bytes.
                 return sendable < frameLeft ? sendable : frameLeft;
             }
-            if (state != Open || closeCode != 0 || sendable == 0)
+            if (state != Open || closeCode != 0 || sendable == 0 || OwnCount() > 0)
             {
                 return 0;
             }
-            if (frameLeft == 0)
-            {
-                if (OwnCount() > 0)
-                {
-                    return 0;
-                }
-                frameLeft = sendable < MaxFramePayload ? sendable : MaxFramePayload;
-                ownCount = HttpWriter.FrameHeader(FrameDecoder.Binary, frameLeft, own, 0);
-                return 0;
-            }
-            return sendable < frameLeft ? sendable : frameLeft;
+            frameLeft = sendable < MaxFramePayload ? sendable : MaxFramePayload;
+            ownCount = HttpWriter.FrameHeader(FrameDecoder.Binary, frameLeft, own, 0);
+            return 0;
         }
 
         /// <summary>
