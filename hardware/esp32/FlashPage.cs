@@ -26,17 +26,11 @@ namespace NanoBroker.Esp32
         /// <summary>The page at <paramref name="path"/>, or null when there is none (the web port then answers 404 for it).</summary>
         public static FlashPage Open(string path)
         {
-            if (!Exists(path))
+            if (!File.Exists(path))
             {
                 return null;
             }
             return new FlashPage(new FileStream(path, FileMode.Open, FileAccess.Read));
-        }
-
-        /// <summary>True when <paramref name="path"/> exists.</summary>
-        public static bool Exists(string path)
-        {
-            return File.Exists(path);
         }
 
         /// <inheritdoc/>

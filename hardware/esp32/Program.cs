@@ -98,9 +98,10 @@ namespace NanoBroker.Esp32
                     // The page lists the clients from $SYS/broker/clients/list.
                     options.SysClientList = true;
                     // The page is read from flash a chunk at a time as it is sent (FlashPage): it takes no heap.
-                    loop.ServeWeb(Listen(web.Port), new NanoBroker.Web.WebPort(web, FlashPage.Open(FlashPage.DefaultPath)));
+                    FlashPage page = FlashPage.Open(FlashPage.DefaultPath);
+                    loop.ServeWeb(Listen(web.Port), new NanoBroker.Web.WebPort(web, page));
                     log.Info("MQTT over WebSockets and the status page on http://" + address + ":" + web.Port + "/ (up to " + web.MaxClients
-                        + " web clients of the " + options.MaxClients + (FlashPage.Exists(FlashPage.DefaultPath) ? ")" : "; no " + FlashPage.DefaultPath + ": the page is 404)"));
+                        + " web clients of the " + options.MaxClients + (page != null ? ")" : "; no " + FlashPage.DefaultPath + ": the page is 404)"));
                 }
                 // MQTT-SN: one UDP socket more, and its tables, only when mqttsn_port is set (hardware/README.md).
                 MqttSnOptions mqttSn = IsC3(SystemInfo.TargetName) ? MqttSnOptions.ForEsp32C3() : MqttSnOptions.ForEsp32();
