@@ -154,7 +154,7 @@ namespace NanoBroker.Tests.Engine
                     byte[] part = new byte[n];
                     System.Array.Copy(payload, at + sent, part, 0, n);
                     bool last = sent + n == message;
-                    stream = WsClient.Join(stream, WsClient.Frame(last, f == 0 ? FrameDecoder.Binary : FrameDecoder.Continuation, part));
+                    stream = Packets.Concat(stream, WsClient.Frame(last, f == 0 ? FrameDecoder.Binary : FrameDecoder.Continuation, part));
                     sent += n;
                     if (random.Next(4) == 0)
                     {
@@ -162,14 +162,14 @@ namespace NanoBroker.Tests.Engine
                         random.NextBytes(data);
                         bool ping = random.Next(2) == 0;
                         pings += ping ? 1 : 0;
-                        stream = WsClient.Join(stream, WsClient.Frame(true, ping ? FrameDecoder.Ping : FrameDecoder.Pong, data));
+                        stream = Packets.Concat(stream, WsClient.Frame(true, ping ? FrameDecoder.Ping : FrameDecoder.Pong, data));
                     }
                 }
                 if (sent < message)
                 {
                     byte[] rest = new byte[message - sent];
                     System.Array.Copy(payload, at + sent, rest, 0, rest.Length);
-                    stream = WsClient.Join(stream, WsClient.Frame(true, FrameDecoder.Continuation, rest));
+                    stream = Packets.Concat(stream, WsClient.Frame(true, FrameDecoder.Continuation, rest));
                 }
                 at += message;
             }

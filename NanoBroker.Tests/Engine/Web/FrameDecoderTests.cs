@@ -75,7 +75,7 @@ namespace NanoBroker.Tests.Engine.Web
             byte[] second = new byte[200];
             System.Array.Copy(payload, 0, first, 0, 100);
             System.Array.Copy(payload, 100, second, 0, 200);
-            byte[] frames = WsClient.Join(WsClient.Frame(false, FrameDecoder.Binary, first), WsClient.Frame(true, FrameDecoder.Continuation, second));
+            byte[] frames = Packets.Concat(WsClient.Frame(false, FrameDecoder.Binary, first), WsClient.Frame(true, FrameDecoder.Continuation, second));
             AreSame(payload, DecodeAll(NewDecoder(1000), (byte[])frames.Clone()));
 
             FrameDecoder decoder = NewDecoder(1000);
@@ -98,15 +98,15 @@ namespace NanoBroker.Tests.Engine.Web
             Assert.AreEqual(FrameDecoder.ProtocolError, decoder.CloseCode);
 
             decoder = NewDecoder(1000);
-            DecodeAll(decoder, WsClient.Join(WsClient.Frame(false, FrameDecoder.Binary, Packets.Bytes("a")), WsClient.Frame(true, FrameDecoder.Binary, Packets.Bytes("b"))));
+            DecodeAll(decoder, Packets.Concat(WsClient.Frame(false, FrameDecoder.Binary, Packets.Bytes("a")), WsClient.Frame(true, FrameDecoder.Binary, Packets.Bytes("b"))));
             Assert.AreEqual(FrameDecoder.ProtocolError, decoder.CloseCode);
         }
 
         [TestMethod]
         public void Rfc6455Section5_4APingBetweenFragmentsIsAnsweredAndTheMessageGoesOn()
         {
-            byte[] frames = WsClient.Join(WsClient.Frame(false, FrameDecoder.Binary, Packets.Bytes("ab")),
-                WsClient.Join(WsClient.Frame(true, FrameDecoder.Ping, Packets.Bytes("ping!")), WsClient.Frame(true, FrameDecoder.Continuation, Packets.Bytes("cd"))));
+            byte[] frames = Packets.Concat(WsClient.Frame(false, FrameDecoder.Binary, Packets.Bytes("ab")),
+                Packets.Concat(WsClient.Frame(true, FrameDecoder.Ping, Packets.Bytes("ping!")), WsClient.Frame(true, FrameDecoder.Continuation, Packets.Bytes("cd"))));
             FrameDecoder decoder = NewDecoder(1000);
             int written = decoder.Decode(frames, 0, frames.Length, 0);
             Assert.AreEqual(FrameDecoder.Ping, decoder.ControlOpcode);
@@ -204,7 +204,7 @@ namespace NanoBroker.Tests.Engine.Web
         [TestMethod]
         public void NothingIsReadAfterAClose()
         {
-            byte[] frames = WsClient.Join(WsClient.Frame(true, FrameDecoder.Close, new byte[0]), WsClient.Frame(true, FrameDecoder.Binary, Packets.Bytes("late")));
+            byte[] frames = Packets.Concat(WsClient.Frame(true, FrameDecoder.Close, new byte[0]), WsClient.Frame(true, FrameDecoder.Binary, Packets.Bytes("late")));
             FrameDecoder decoder = NewDecoder(1000);
             Assert.AreEqual(0, decoder.Decode(frames, 0, frames.Length, 0));
             Assert.AreEqual(6, decoder.ReadEnd);

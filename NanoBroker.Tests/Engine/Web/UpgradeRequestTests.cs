@@ -53,7 +53,7 @@ namespace NanoBroker.Tests.Engine.Web
         public void TheBytesAfterTheHeadAreLeftForTheFrames()
         {
             byte[] head = Packets.Bytes(WsClient.Request("mqtt"));
-            byte[] bytes = WsClient.Join(head, new byte[] { 0x82, 0x80, 1, 2, 3, 4 });
+            byte[] bytes = Packets.Concat(head, new byte[] { 0x82, 0x80, 1, 2, 3, 4 });
             UpgradeRequest request = new UpgradeRequest(2048);
             request.Reset();
             Assert.AreEqual(head.Length, request.Read(bytes, 0, bytes.Length));

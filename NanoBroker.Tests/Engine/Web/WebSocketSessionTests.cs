@@ -70,7 +70,7 @@ namespace NanoBroker.Tests.Engine.Web
         {
             WebSocketSession session = NewPort(1, null).Take(0);
             byte[] connect = Packets.Connect("ws", true, 30);
-            byte[] bytes = WsClient.Join(Packets.Bytes(WsClient.Request("mqtt")), WsClient.Frame(true, FrameDecoder.Binary, connect));
+            byte[] bytes = Packets.Concat(Packets.Bytes(WsClient.Request("mqtt")), WsClient.Frame(true, FrameDecoder.Binary, connect));
             Assert.AreEqual(WsClient.Text(connect, 0, connect.Length), Feed(session, bytes, 0));
         }
 

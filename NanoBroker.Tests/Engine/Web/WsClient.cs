@@ -1,5 +1,3 @@
-using NanoBroker.Tests.Engine.Harness;
-
 namespace NanoBroker.Tests.Engine.Web
 {
     /// <summary>What a WebSocket client sends, built for the web tests: upgrade requests and masked frames (RFC 6455 section 5.2).</summary>
@@ -65,11 +63,6 @@ namespace NanoBroker.Tests.Engine.Web
         {
             int at = text.IndexOf(old);
             return at < 0 ? text : text.Substring(0, at) + replacement + text.Substring(at + old.Length);
-        }
-
-        public static byte[] Join(byte[] a, byte[] b)
-        {
-            return Packets.Concat(a, b);
         }
     }
 }
