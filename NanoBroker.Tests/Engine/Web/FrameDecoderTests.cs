@@ -34,21 +34,12 @@ namespace NanoBroker.Tests.Engine.Web
             return payload;
         }
 
-        private static void AreSame(byte[] expected, byte[] actual)
-        {
-            Assert.AreEqual(expected.Length, actual.Length, "length");
-            for (int i = 0; i < expected.Length; i++)
-            {
-                Assert.AreEqual(expected[i], actual[i], "byte " + i);
-            }
-        }
-
         [TestMethod]
         public void Rfc6455Section5_7TheMaskedSampleAsABinaryFrame()
         {
             // Section 5.7's "A single-frame masked text message", with the binary opcode MQTT needs.
             byte[] frame = Packets.FromHex("82 85 37 fa 21 3d 7f 9f 4d 51 58");
-            AreSame(Packets.Bytes("Hello"), DecodeAll(NewDecoder(1000), frame));
+            Expect.Bytes(Packets.Bytes("Hello"), DecodeAll(NewDecoder(1000), frame), "payload");
         }
 
         [TestMethod]
@@ -76,7 +67,7 @@ namespace NanoBroker.Tests.Engine.Web
             System.Array.Copy(payload, 0, first, 0, 100);
             System.Array.Copy(payload, 100, second, 0, 200);
             byte[] frames = Packets.Concat(WsClient.Frame(false, FrameDecoder.Binary, first), WsClient.Frame(true, FrameDecoder.Continuation, second));
-            AreSame(payload, DecodeAll(NewDecoder(1000), (byte[])frames.Clone()));
+            Expect.Bytes(payload, DecodeAll(NewDecoder(1000), (byte[])frames.Clone()), "payload");
 
             FrameDecoder decoder = NewDecoder(1000);
             int written = 0;
@@ -87,7 +78,7 @@ namespace NanoBroker.Tests.Engine.Web
             Assert.AreEqual(0, decoder.CloseCode);
             byte[] joined = new byte[written];
             System.Array.Copy(frames, 0, joined, 0, written);
-            AreSame(payload, joined);
+            Expect.Bytes(payload, joined, "payload");
         }
 
         [TestMethod]
@@ -120,9 +111,9 @@ namespace NanoBroker.Tests.Engine.Web
         public void Rfc6455Section5_2SixteenAndSixtyFourBitLengths()
         {
             byte[] medium = Packets.Payload(1000, 1);
-            AreSame(medium, DecodeAll(NewDecoder(100000), WsClient.Frame(true, FrameDecoder.Binary, medium)));
+            Expect.Bytes(medium, DecodeAll(NewDecoder(100000), WsClient.Frame(true, FrameDecoder.Binary, medium)), "payload");
             byte[] large = Packets.Payload(70000, 2);
-            AreSame(large, DecodeAll(NewDecoder(100000), WsClient.Frame(true, FrameDecoder.Binary, large)));
+            Expect.Bytes(large, DecodeAll(NewDecoder(100000), WsClient.Frame(true, FrameDecoder.Binary, large)), "payload");
         }
 
         [TestMethod]
