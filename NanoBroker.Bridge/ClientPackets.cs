@@ -120,8 +120,7 @@ namespace NanoBroker.Bridge
         /// <summary>The size of a PUBLISH whose topic is <paramref name="topicLength"/> bytes; 5.0 adds an empty property block.</summary>
         public static int SizeOfPublish(bool mqtt5, int qos, int topicLength, int payloadLength)
         {
-            int body = 2 + topicLength + (qos > 0 ? 2 : 0) + (mqtt5 ? 1 : 0) + payloadLength;
-            return 1 + RemainingLength.SizeOf(body) + body;
+            return PublishPacket.SizeOf(VersionOf(mqtt5), topicLength, qos > 0, 0, payloadLength);
         }
 
         /// <summary>
@@ -132,25 +131,13 @@ namespace NanoBroker.Bridge
         public static void WritePublish(byte[] b, int at, bool mqtt5, int flags, byte[] prefix, int prefixLength, byte[] topic, int topicStart, int topicLength,
             int packetId, byte[] payload, int payloadStart, int payloadLength)
         {
-            int qos = (flags >> 1) & 3;
-            int size = SizeOfPublish(mqtt5, qos, prefixLength + topicLength, payloadLength);
-            b[at] = (byte)((PacketType.Publish << 4) | flags);
-            int p = at + 1 + RemainingLength.Encode(BodyOf(size), b, at + 1);
-            Wire.WriteUInt16(b, p, prefixLength + topicLength);
-            p += 2;
+            int version = VersionOf(mqtt5);
+            bool hasPacketId = ((flags >> 1) & 3) > 0;
+            int p = PublishPacket.WriteHeader(version, b, at, flags, prefixLength + topicLength, hasPacketId, 0, payloadLength);
             System.Array.Copy(prefix, 0, b, p, prefixLength);
             p += prefixLength;
             System.Array.Copy(topic, topicStart, b, p, topicLength);
-            p += topicLength;
-            if (qos > 0)
-            {
-                Wire.WriteUInt16(b, p, packetId);
-                p += 2;
-            }
-            if (mqtt5)
-            {
-                b[p++] = 0;
-            }
+            p = PublishPacket.WriteAfterTopic(version, b, p + topicLength, hasPacketId, packetId, 0);
             System.Array.Copy(payload, payloadStart, b, p, payloadLength);
         }
 
@@ -160,9 +147,8 @@ namespace NanoBroker.Bridge
         /// <summary>Writes PUBACK, PUBREC, PUBREL or PUBCOMP of <paramref name="packetId"/> (PUBREL with its flags 0010).</summary>
         public static void WriteAck(byte[] b, int at, int type, int packetId)
         {
-            b[at] = (byte)((type << 4) | (type == PacketType.PubRel ? 0x02 : 0));
-            b[at + 1] = 2;
-            Wire.WriteUInt16(b, at + 2, packetId);
+            // Success: the same 4 bytes in 3.1.1 and 5.0.
+            AckPacket.Write(ProtocolVersion.Mqtt311, type, b, at, packetId, ReasonCode.Success);
         }
 
         /// <summary>PINGREQ and DISCONNECT (no properties): two bytes each.</summary>
@@ -172,6 +158,11 @@ namespace NanoBroker.Bridge
         {
             b[at] = (byte)(type << 4);
             b[at + 1] = 0;
+        }
+
+        private static int VersionOf(bool mqtt5)
+        {
+            return mqtt5 ? ProtocolVersion.Mqtt5 : ProtocolVersion.Mqtt311;
         }
 
         // The remaining length of a packet of this total size: what is left after the type byte and the length's own 1-4 bytes.
