@@ -28,19 +28,22 @@ namespace NanoBroker.Bridge
         /// </summary>
         public static int SizeOfConnect(bool mqtt5, bool cleanSession, int receiveMaximum, byte[] clientId, byte[] username, byte[] password)
         {
+            return SizeOf(BodyOfConnect(mqtt5, cleanSession, receiveMaximum, clientId, username, password));
+        }
+
+        private static int BodyOfConnect(bool mqtt5, bool cleanSession, int receiveMaximum, byte[] clientId, byte[] username, byte[] password)
+        {
             int properties = mqtt5 ? 1 + (cleanSession ? 0 : NeverExpire.Length - 1) + (receiveMaximum > 0 ? 3 : 0) : 0;
-            int body = ProtocolName.Length + 1 + 1 + 2 + properties + 2 + clientId.Length
+            return ProtocolName.Length + 1 + 1 + 2 + properties + 2 + clientId.Length
                 + (username != null ? 2 + username.Length : 0) + (password != null ? 2 + password.Length : 0);
-            return 1 + RemainingLength.SizeOf(body) + body;
         }
 
         /// <summary>Writes a CONNECT (section 3.1) at <paramref name="at"/>; <paramref name="level"/> may carry <see cref="BridgeFlag"/>.</summary>
         public static void WriteConnect(byte[] b, int at, int level, bool cleanSession, int keepAliveSeconds, int receiveMaximum, byte[] clientId, byte[] username, byte[] password)
         {
             bool mqtt5 = (level & 0x7F) == Level5;
-            int size = SizeOfConnect(mqtt5, cleanSession, receiveMaximum, clientId, username, password);
             b[at] = PacketType.Connect << 4;
-            int p = at + 1 + RemainingLength.Encode(BodyOf(size), b, at + 1);
+            int p = Wire.WriteVarInt(b, at + 1, BodyOfConnect(mqtt5, cleanSession, receiveMaximum, clientId, username, password));
             System.Array.Copy(ProtocolName, 0, b, p, ProtocolName.Length);
             p += ProtocolName.Length;
             b[p++] = (byte)level;
@@ -77,6 +80,11 @@ namespace NanoBroker.Bridge
         /// <summary>The size of one SUBSCRIBE holding the filters of the rules going <paramref name="direction"/>.</summary>
         public static int SizeOfSubscribe(bool mqtt5, BridgeRule[] rules, BridgeDirection direction, bool local)
         {
+            return SizeOf(BodyOfSubscribe(mqtt5, rules, direction, local));
+        }
+
+        private static int BodyOfSubscribe(bool mqtt5, BridgeRule[] rules, BridgeDirection direction, bool local)
+        {
             int body = 2 + (mqtt5 ? 1 : 0);
             for (int i = 0; i < rules.Length; i++)
             {
@@ -85,7 +93,7 @@ namespace NanoBroker.Bridge
                     body += 2 + (local ? rules[i].LocalFilter.Length : rules[i].RemoteFilter.Length) + 1;
                 }
             }
-            return 1 + RemainingLength.SizeOf(body) + body;
+            return body;
         }
 
         /// <summary>
@@ -95,9 +103,8 @@ namespace NanoBroker.Bridge
         /// </summary>
         public static void WriteSubscribe(byte[] b, int at, int packetId, bool mqtt5, BridgeRule[] rules, BridgeDirection direction, bool local)
         {
-            int size = SizeOfSubscribe(mqtt5, rules, direction, local);
             b[at] = (PacketType.Subscribe << 4) | 0x02;
-            int p = at + 1 + RemainingLength.Encode(BodyOf(size), b, at + 1);
+            int p = Wire.WriteVarInt(b, at + 1, BodyOfSubscribe(mqtt5, rules, direction, local));
             Wire.WriteUInt16(b, p, packetId);
             p += 2;
             if (mqtt5)
@@ -165,17 +172,10 @@ namespace NanoBroker.Bridge
             return mqtt5 ? ProtocolVersion.Mqtt5 : ProtocolVersion.Mqtt311;
         }
 
-        // The remaining length of a packet of this total size: what is left after the type byte and the length's own 1-4 bytes.
-        private static int BodyOf(int size)
+        // A packet's size from its remaining length: the type byte, the length's own 1-4 bytes, the rest.
+        private static int SizeOf(int body)
         {
-            for (int k = 1; k < 4; k++)
-            {
-                if (RemainingLength.SizeOf(size - 1 - k) == k)
-                {
-                    return size - 1 - k;
-                }
-            }
-            return size - 5;
+            return 1 + RemainingLength.SizeOf(body) + body;
         }
     }
 }
