@@ -531,14 +531,7 @@ namespace NanoBroker.Bridge
             }
             int payload = p;
             int payloadLength = f.End - p;
-            BridgeRule rule = null;
-            for (int i = 0; i < rules.Length && rule == null; i++)
-            {
-                if (rules[i].MatchesRemote(input, topic, topicLength))
-                {
-                    rule = rules[i];
-                }
-            }
+            BridgeRule rule = RuleFor(false, input, topic, topicLength);
             bool isEcho = false;
             if (echo != null)
             {
@@ -761,19 +754,11 @@ namespace NanoBroker.Bridge
             p += propertyLength;
             int payload = p;
             int payloadLength = f.End - p;
-            BridgeRule rule = null;
-            for (int i = 0; i < rules.Length && rule == null; i++)
-            {
-                if (rules[i].MatchesLocal(b, topic, topicLength))
-                {
-                    rule = rules[i];
-                }
-            }
+            BridgeRule rule = RuleFor(true, b, topic, topicLength);
             if (rule == null)
             {
                 // A subscription the persistent session kept from a rule since removed: acknowledged here, not sent.
-                MessagesDropped++;
-                return qos == 0 || ToLocalAck(qos == 1 ? PacketType.PubAck : PacketType.PubRec, packetId, nowMs);
+                return DropLocal(qos, packetId, nowMs);
             }
             int remoteTopicLength = topicLength - rule.LocalPrefixLength + rule.RemotePrefixLength;
             if (qos > 0 && inflightUp >= receiveMaximum)
@@ -787,8 +772,7 @@ namespace NanoBroker.Bridge
             {
                 if (size > output.Length)
                 {
-                    MessagesDropped++;
-                    return qos == 0 || ToLocalAck(qos == 1 ? PacketType.PubAck : PacketType.PubRec, packetId, nowMs);
+                    return DropLocal(qos, packetId, nowMs);
                 }
                 return false;
             }
@@ -807,6 +791,26 @@ namespace NanoBroker.Bridge
             }
             MessagesSent++;
             return true;
+        }
+
+        // A message from the engine that does not go upstream: counted, and acknowledged to the engine here.
+        private bool DropLocal(int qos, int packetId, long nowMs)
+        {
+            MessagesDropped++;
+            return qos == 0 || ToLocalAck(qos == 1 ? PacketType.PubAck : PacketType.PubRec, packetId, nowMs);
+        }
+
+        // The first rule carrying this topic: a local one upstream (local) or an upstream one here.
+        private BridgeRule RuleFor(bool local, byte[] b, int topic, int topicLength)
+        {
+            for (int i = 0; i < rules.Length; i++)
+            {
+                if (local ? rules[i].MatchesLocal(b, topic, topicLength) : rules[i].MatchesRemote(b, topic, topicLength))
+                {
+                    return rules[i];
+                }
+            }
+            return null;
         }
     }
 }
