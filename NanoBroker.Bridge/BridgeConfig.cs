@@ -169,26 +169,19 @@ namespace NanoBroker.Bridge
 
         private static string Number(string value, string where, int min, int max, ref int field)
         {
-            int n = 0;
-            if (value.Length == 0 || value.Length > 10)
-            {
-                return where + "takes a number from " + min + " to " + max + ", not '" + value + "'";
-            }
+            // At most 10 digits: a value that fits a long, compared with the bounds before it becomes an int.
+            bool digits = value.Length > 0 && value.Length <= 10;
             long v = 0;
-            for (int i = 0; i < value.Length; i++)
+            for (int i = 0; digits && i < value.Length; i++)
             {
-                if (value[i] < '0' || value[i] > '9')
-                {
-                    return where + "takes a number from " + min + " to " + max + ", not '" + value + "'";
-                }
+                digits = value[i] >= '0' && value[i] <= '9';
                 v = v * 10 + (value[i] - '0');
             }
-            if (v < min || v > max)
+            if (!digits || v < min || v > max)
             {
                 return where + "takes a number from " + min + " to " + max + ", not '" + value + "'";
             }
-            n = (int)v;
-            field = n;
+            field = (int)v;
             return null;
         }
 
