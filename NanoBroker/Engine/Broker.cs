@@ -334,17 +334,17 @@ namespace NanoBroker
             }
             context.Now = nowMs;
             Session s = sessions.At(connection.Session);
-            int will = topicLength > 0 ? wills.Keep(topic, topicStart, topicLength, payload, payloadStart, payloadLength, qos) : -1;
-            if (topicLength > 0 && will < 0)
-            {
-                return false;
-            }
-            if (will < 0)
+            if (topicLength == 0)
             {
                 wills.Discard(s);
             }
             else
             {
+                int will = wills.Keep(topic, topicStart, topicLength, payload, payloadStart, payloadLength, qos);
+                if (will < 0)
+                {
+                    return false;
+                }
                 wills.Attach(s, will, retain, 0, -1);
             }
             Settle();

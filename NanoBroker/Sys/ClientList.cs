@@ -62,9 +62,10 @@ namespace NanoBroker.Sys
             at = Put(Id, buffer, at, end);
             at = PutEscaped(s.ClientId, 0, s.ClientIdLength, buffer, at, end);
             at = Put(s.IsOnline ? Online : Offline, buffer, at, end);
-            for (int e = subscriptions.FirstOf(s.Id); e != SubscriptionTree.None && at >= 0; e = subscriptions.NextOf(e))
+            int first = subscriptions.FirstOf(s.Id);
+            for (int e = first; e != SubscriptionTree.None && at >= 0; e = subscriptions.NextOf(e))
             {
-                if (e != subscriptions.FirstOf(s.Id))
+                if (e != first)
                 {
                     at = Put(',', buffer, at, end);
                 }
