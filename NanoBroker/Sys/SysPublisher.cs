@@ -86,9 +86,7 @@ namespace NanoBroker.Sys
             byte[] bytes = copy.Bytes;
             // The PUBLISH must fit MaxPacketSize: fixed header (5), topic length (2), an empty 5.0 property block (1).
             int limit = options.MaxPacketSize - 8 < bytes.Length ? options.MaxPacketSize - 8 : bytes.Length;
-            int n = ClientList.Write(sessions, subscriptions, bytes, topic.Length, limit);
-            System.Array.Copy(topic, 0, bytes, 0, topic.Length);
-            router.Route(null, bytes, 0, topic.Length, topic.Length, n, 0, false, -1);
+            PublishPayload(topic, ClientList.Write(sessions, subscriptions, bytes, topic.Length, limit), false);
         }
 
         private void Publish(byte[] topic, long value, byte[] suffix)
@@ -100,20 +98,20 @@ namespace NanoBroker.Sys
                 System.Array.Copy(suffix, 0, bytes, topic.Length + n, suffix.Length);
                 n += suffix.Length;
             }
-            PublishPayload(topic, n);
+            PublishPayload(topic, n, true);
         }
 
         private void Publish(byte[] topic, byte[] text)
         {
             System.Array.Copy(text, 0, copy.Bytes, topic.Length, text.Length);
-            PublishPayload(topic, text.Length);
+            PublishPayload(topic, text.Length, true);
         }
 
         // The payload is already in the message copy after the topic's place.
-        private void PublishPayload(byte[] topic, int payloadLength)
+        private void PublishPayload(byte[] topic, int payloadLength, bool retain)
         {
             System.Array.Copy(topic, 0, copy.Bytes, 0, topic.Length);
-            router.Route(null, copy.Bytes, 0, topic.Length, topic.Length, payloadLength, 0, true, -1);
+            router.Route(null, copy.Bytes, 0, topic.Length, topic.Length, payloadLength, 0, retain, -1);
         }
     }
 }
