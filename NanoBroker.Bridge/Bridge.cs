@@ -478,7 +478,8 @@ namespace NanoBroker.Bridge
                 receiveMaximum = connAckProperties.ReceiveMaximum;
             }
             backoff.Reset();
-            if (!usePrivate && anyIn && anyOut && echo == null)
+            // Only a 3.1.1 upstream without the bridge flag sends the bridge's own messages back; a 5.0 one has No Local.
+            if (!usePrivate && !upstream5 && anyIn && anyOut && echo == null)
             {
                 echo = new EchoFilter(EchoWindow);
             }

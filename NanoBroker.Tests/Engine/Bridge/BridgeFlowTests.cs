@@ -159,6 +159,29 @@ namespace NanoBroker.Tests.Engine.Bridge
         }
 
         [TestMethod]
+        public void Mqtt5UpstreamDeliversAMessageLikeOneSentUp_NoLocalKeepsEchoesAway_MQTT_3_8_3_1()
+        {
+            // Over 5.0 the bridge's upstream subscriptions have No Local, so nothing it sends comes back: a message from
+            // another upstream client with the same topic and payload is genuine and must not be taken for an echo.
+            TestBroker tb = new TestBroker();
+            NanoBroker.Bridge.Bridge b = BridgeHarness.MakeWith(tb, new[] { "bridge.up.topic=t/# both 1", "bridge.up.protocol_version=mqttv50" });
+            BridgeHarness.Connect(tb, b);
+            BridgeHarness.Feed(tb, b, new byte[] { 0x20, 3, 0, 0, 0 });
+            Packet subscribe = BridgeHarness.Next(tb, b);
+            Assert.AreEqual(PacketType.Subscribe, subscribe.Type);
+            BridgeHarness.Feed(tb, b, new byte[] { 0x90, 4, subscribe.Raw[2], subscribe.Raw[3], 0, 1 });
+            Assert.AreEqual((int)BridgeState.Ready, (int)b.State);
+            TestClient sub = tb.Subscriber("sub", "t/#", 1);
+            tb.Connect("pub").Publish("t/a", "same", 1, false, 1);
+            Assert.AreEqual("same", BridgeHarness.Text(sub.Read().Payload));
+            Assert.AreEqual(PacketType.Publish, BridgeHarness.Next(tb, b).Type);
+            BridgeHarness.Feed(tb, b, Packets.Publish(Packets.V5, "t/a", "same", 1, false, false, 300));
+            Assert.AreEqual(PacketType.PubAck, BridgeHarness.Next(tb, b).Type);
+            Assert.AreEqual("same", BridgeHarness.Text(sub.Read().Payload), "delivered, not dropped as an echo");
+            Assert.AreEqual(0, (int)b.EchoesDropped);
+        }
+
+        [TestMethod]
         public void Mqtt5UpstreamGetsNoMoreUnacknowledgedThanItsReceiveMaximum_MQTT_4_9_0_2()
         {
             TestBroker tb = new TestBroker();
