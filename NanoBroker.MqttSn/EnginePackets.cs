@@ -1,3 +1,5 @@
+using NanoBroker.Protocol;
+
 namespace NanoBroker.MqttSn
 {
     /// <summary>
@@ -9,30 +11,16 @@ namespace NanoBroker.MqttSn
     /// </summary>
     public static class EnginePackets
     {
-        // Fixed header: type and flags, then the Remaining Length (1..3 bytes here: packets stay under 2 MB).
+        // Fixed header: type and flags, then the Remaining Length; returns the position after it.
         private static int Fixed(byte[] b, int at, byte first, int remaining)
         {
-            b[at++] = first;
-            do
-            {
-                byte d = (byte)(remaining & 0x7F);
-                remaining >>= 7;
-                b[at++] = remaining > 0 ? (byte)(d | 0x80) : d;
-            }
-            while (remaining > 0);
-            return at;
+            b[at] = first;
+            return Wire.WriteVarInt(b, at + 1, remaining);
         }
 
         private static int FixedSize(int remaining)
         {
-            return remaining < 128 ? 2 : remaining < 16384 ? 3 : 4;
-        }
-
-        private static int Field(byte[] b, int at, byte[] src, int start, int length)
-        {
-            SnHeader.WriteUInt16(b, at, length);
-            System.Array.Copy(src, start, b, at + 2, length);
-            return at + 2 + length;
+            return 1 + RemainingLength.SizeOf(remaining);
         }
 
         /// <summary>
@@ -79,17 +67,17 @@ namespace NanoBroker.MqttSn
                 b[p++] = 0x11; b[p++] = 0xFF; b[p++] = 0xFF; b[p++] = 0xFF; b[p++] = 0xFF;
             }
             b[p++] = 0x21; b[p++] = 0; b[p++] = 1;
-            p = Field(b, p, clientId, 0, clientIdLength);
+            p = Wire.WriteField(b, p, clientId, 0, clientIdLength);
             if (hasWill)
             {
                 b[p++] = 0;
-                p = Field(b, p, will, willTopicStart, willTopicLength);
-                p = Field(b, p, willMessage, willMessageStart, willMessageLength);
+                p = Wire.WriteField(b, p, will, willTopicStart, willTopicLength);
+                p = Wire.WriteField(b, p, willMessage, willMessageStart, willMessageLength);
             }
             if (user.Length > 0)
             {
-                p = Field(b, p, user, 0, user.Length);
-                p = Field(b, p, password, 0, password.Length);
+                p = Wire.WriteField(b, p, user, 0, user.Length);
+                p = Wire.WriteField(b, p, password, 0, password.Length);
             }
             return size;
         }
@@ -105,10 +93,10 @@ namespace NanoBroker.MqttSn
                 return -1;
             }
             int p = Fixed(b, at, (byte)(0x30 | (dup && qos > 0 ? 0x08 : 0) | (qos << 1) | (retain ? 1 : 0)), remaining);
-            p = Field(b, p, topic, topicStart, topicLength);
+            p = Wire.WriteField(b, p, topic, topicStart, topicLength);
             if (qos > 0)
             {
-                SnHeader.WriteUInt16(b, p, packetId);
+                Wire.WriteUInt16(b, p, packetId);
                 p += 2;
             }
             b[p++] = 0;
@@ -125,7 +113,7 @@ namespace NanoBroker.MqttSn
             }
             b[at] = first;
             b[at + 1] = 2;
-            SnHeader.WriteUInt16(b, at + 2, packetId);
+            Wire.WriteUInt16(b, at + 2, packetId);
             return 4;
         }
 
@@ -139,10 +127,10 @@ namespace NanoBroker.MqttSn
                 return -1;
             }
             int p = Fixed(b, at, (byte)(qos >= 0 ? 0x82 : 0xA2), remaining);
-            SnHeader.WriteUInt16(b, p, packetId);
+            Wire.WriteUInt16(b, p, packetId);
             p += 2;
             b[p++] = 0;
-            p = Field(b, p, filter, start, length);
+            p = Wire.WriteField(b, p, filter, start, length);
             if (qos >= 0)
             {
                 b[p] = (byte)qos;
