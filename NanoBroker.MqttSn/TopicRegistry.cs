@@ -1,3 +1,5 @@
+using NanoBroker.Protocol;
+
 namespace NanoBroker.MqttSn
 {
     /// <summary>
@@ -50,7 +52,7 @@ namespace NanoBroker.MqttSn
         {
             for (int i = 0; i < count; i++)
             {
-                if (lengths[i] == length && Same(buffer, start, starts[i], length))
+                if (Wire.Equal(arena, starts[i], lengths[i], buffer, start, length))
                 {
                     return i + 1;
                 }
@@ -86,18 +88,6 @@ namespace NanoBroker.MqttSn
                 count--;
                 used = starts[count];
             }
-        }
-
-        private bool Same(byte[] buffer, int start, int at, int length)
-        {
-            for (int i = 0; i < length; i++)
-            {
-                if (arena[at + i] != buffer[start + i])
-                {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 }
