@@ -1,3 +1,5 @@
+using NanoBroker.Protocol;
+
 namespace NanoBroker.MqttSn
 {
     /// <summary>
@@ -42,23 +44,13 @@ namespace NanoBroker.MqttSn
             }
             Type = b[at] >> 4;
             Flags = b[at] & 0x0F;
-            int remaining = 0;
-            int shift = 0;
-            int p = at + 1;
-            while (true)
+            int lengthBytes;
+            int remaining = RemainingLength.Decode(b, at + 1, available - 1, out lengthBytes);
+            if (remaining < 0)
             {
-                if (p - at >= available || p - at > 4)
-                {
-                    return false;
-                }
-                int d = b[p++];
-                remaining |= (d & 0x7F) << shift;
-                shift += 7;
-                if ((d & 0x80) == 0)
-                {
-                    break;
-                }
+                return false;
             }
+            int p = at + 1 + lengthBytes;
             int end = p + remaining;
             if (end - at > available)
             {
@@ -81,7 +73,7 @@ namespace NanoBroker.MqttSn
                         PacketId = SnHeader.ReadUInt16(b, p);
                         p += 2;
                     }
-                    p = SkipProperties(b, p);
+                    p = SkipProperties(b, p, end);
                     PayloadStart = p;
                     PayloadLength = end - p;
                     return p <= end;
@@ -95,7 +87,7 @@ namespace NanoBroker.MqttSn
                 case 9:
                 case 11:
                     PacketId = SnHeader.ReadUInt16(b, p);
-                    p = SkipProperties(b, p + 2);
+                    p = SkipProperties(b, p + 2, end);
                     Reason = p < end ? b[p] : 0;
                     return true;
                 default:
@@ -103,21 +95,11 @@ namespace NanoBroker.MqttSn
             }
         }
 
-        private static int SkipProperties(byte[] b, int p)
+        // The position after the properties; past end when they do not fit (never: the engine writes whole packets).
+        private static int SkipProperties(byte[] b, int p, int end)
         {
-            int length = 0;
-            int shift = 0;
-            while (true)
-            {
-                int d = b[p++];
-                length |= (d & 0x7F) << shift;
-                shift += 7;
-                if ((d & 0x80) == 0 || shift > 21)
-                {
-                    break;
-                }
-            }
-            return p + length;
+            int length;
+            return Wire.ReadVarInt(b, ref p, end, out length) ? p + length : end + 1;
         }
     }
 }
