@@ -1,3 +1,4 @@
+using NanoBroker.Protocol;
 using NanoBroker.Sessions;
 
 namespace NanoBroker.MqttSn
@@ -107,7 +108,7 @@ namespace NanoBroker.MqttSn
                         return Consumed;
                     }
                     int p = SnHeader.Write(c.Buffer, 0, SnMessageType.PubRel, 2);
-                    SnHeader.WriteUInt16(c.Buffer, p, id);
+                    Wire.WriteUInt16(c.Buffer, p, id);
                     Await(c, p + 2, SnMessageType.PubComp, id);
                     return Consume;
                 case 7:
@@ -194,10 +195,10 @@ namespace NanoBroker.MqttSn
                 }
                 // Section 6.10: REGISTER (TopicId, MsgId, TopicName) before the first PUBLISH on the topic.
                 int p = SnHeader.Write(c.Buffer, 0, SnMessageType.Register, registerBytes);
-                SnHeader.WriteUInt16(c.Buffer, p, topicId);
+                Wire.WriteUInt16(c.Buffer, p, topicId);
                 int msgId = c.NextMsgId;
                 c.NextMsgId = msgId == 65535 ? 1 : msgId + 1;
-                SnHeader.WriteUInt16(c.Buffer, p + 2, msgId);
+                Wire.WriteUInt16(c.Buffer, p + 2, msgId);
                 System.Array.Copy(b, packet.TopicStart, c.Buffer, p + 4, packet.TopicLength);
                 c.RegisteringId = topicId;
                 Await(c, p + registerBytes, SnMessageType.RegAck, msgId);
@@ -213,8 +214,8 @@ namespace NanoBroker.MqttSn
             byte[] into = qos == 0 ? output : c.Buffer;
             int at = SnHeader.Write(into, 0, SnMessageType.Publish, bodyBytes);
             into[at] = (byte)(SnFlags.QosBits(qos) | (packet.Retain ? SnFlags.Retain : 0) | idType);
-            SnHeader.WriteUInt16(into, at + 1, topicId);
-            SnHeader.WriteUInt16(into, at + 3, packet.PacketId);
+            Wire.WriteUInt16(into, at + 1, topicId);
+            Wire.WriteUInt16(into, at + 3, packet.PacketId);
             System.Array.Copy(b, packet.PayloadStart, into, at + 5, packet.PayloadLength);
             if (qos == 0)
             {

@@ -289,8 +289,8 @@ namespace NanoBroker.MqttSn
         {
             int p = SnHeader.Write(output, 0, SnMessageType.SubAck, 6);
             output[p] = flags;
-            SnHeader.WriteUInt16(output, p + 1, topicId);
-            SnHeader.WriteUInt16(output, p + 3, msgId);
+            Wire.WriteUInt16(output, p + 1, topicId);
+            Wire.WriteUInt16(output, p + 3, msgId);
             output[p + 5] = returnCode;
             Send(address, p + 6);
         }

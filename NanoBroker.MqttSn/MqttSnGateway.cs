@@ -146,7 +146,7 @@ namespace NanoBroker.MqttSn
                 nextAdvertiseMs = now + options.AdvertiseSeconds * 1000L;
                 int p = SnHeader.Write(output, 0, SnMessageType.Advertise, 3);
                 output[p] = (byte)options.GatewayId;
-                SnHeader.WriteUInt16(output, p + 1, options.AdvertiseSeconds > 65535 ? 65535 : options.AdvertiseSeconds);
+                Wire.WriteUInt16(output, p + 1, options.AdvertiseSeconds > 65535 ? 65535 : options.AdvertiseSeconds);
                 Stats.DatagramsSent++;
                 sink.Broadcast(output, 0, p + 3);
             }
@@ -310,7 +310,7 @@ namespace NanoBroker.MqttSn
         private void SendMsgId(long address, byte type, int msgId)
         {
             int p = SnHeader.Write(output, 0, type, 2);
-            SnHeader.WriteUInt16(output, p, msgId);
+            Wire.WriteUInt16(output, p, msgId);
             Send(address, p + 2);
         }
 
@@ -318,8 +318,8 @@ namespace NanoBroker.MqttSn
         private void SendIdAck(long address, byte type, int topicId, int msgId, byte returnCode)
         {
             int p = SnHeader.Write(output, 0, type, 5);
-            SnHeader.WriteUInt16(output, p, topicId);
-            SnHeader.WriteUInt16(output, p + 2, msgId);
+            Wire.WriteUInt16(output, p, topicId);
+            Wire.WriteUInt16(output, p + 2, msgId);
             output[p + 4] = returnCode;
             Send(address, p + 5);
         }

@@ -56,12 +56,5 @@ namespace NanoBroker.MqttSn
         {
             return (buffer[at] << 8) | buffer[at + 1];
         }
-
-        /// <summary>Writes a big-endian two-octet field.</summary>
-        public static void WriteUInt16(byte[] buffer, int at, int value)
-        {
-            buffer[at] = (byte)(value >> 8);
-            buffer[at + 1] = (byte)value;
-        }
     }
 }
