@@ -324,16 +324,23 @@ namespace NanoBroker.Tests.Engine.MqttSn
             Expect.NothingSent(watcher);
         }
 
-        [TestMethod]
-        public void PersistentSessionKeepsSubscriptionsAndQueuedMessagesAcrossReconnect_Section_6_3()
+        // "keeper" with a persistent session, subscribed to cmd/keeper at QoS 1, then disconnected.
+        private static SnTestClient SubscribedThenDisconnected(SnRig rig)
         {
-            SnRig rig = new SnRig();
             SnTestClient c = rig.Client(10, 5000);
             c.Send(SnMessages.Connect("keeper", false, false, 60));
             c.ExpectConnAck(SnFlags.Accepted);
             c.Subscribe("cmd/keeper", 1, 1);
             c.Send(SnMessages.Disconnect());
             c.Expect(SnMessageType.Disconnect);
+            return c;
+        }
+
+        [TestMethod]
+        public void PersistentSessionKeepsSubscriptionsAndQueuedMessagesAcrossReconnect_Section_6_3()
+        {
+            SnRig rig = new SnRig();
+            SnTestClient c = SubscribedThenDisconnected(rig);
             TestClient pub = rig.Broker.Connect("pub");
             pub.Publish("cmd/keeper", "on", 1, false, 9);
             Expect.Ack(pub.Read(), NanoBroker.Protocol.PacketType.PubAck, 9);
@@ -352,12 +359,7 @@ namespace NanoBroker.Tests.Engine.MqttSn
         public void CleanSessionConnectDropsTheEarlierSession_Section_6_3()
         {
             SnRig rig = new SnRig();
-            SnTestClient c = rig.Client(10, 5000);
-            c.Send(SnMessages.Connect("keeper", false, false, 60));
-            c.ExpectConnAck(SnFlags.Accepted);
-            c.Subscribe("cmd/keeper", 1, 1);
-            c.Send(SnMessages.Disconnect());
-            c.Expect(SnMessageType.Disconnect);
+            SnTestClient c = SubscribedThenDisconnected(rig);
             c.Send(SnMessages.Connect("keeper", true, false, 60));
             c.ExpectConnAck(SnFlags.Accepted);
             TestClient pub = rig.Broker.Connect("pub");
