@@ -37,7 +37,8 @@ namespace NanoBroker.MqttSn
             return true;
         }
 
-        // Resolves a PUBLISH's or SUBSCRIBE's topic by its TopicIdType; false: an unknown id (section 6.7).
+        // Resolves a PUBLISH's or SUBSCRIBE's topic by its TopicIdType; false: an unknown id (section 6.7) or a short
+        // topic name that is no valid topic name. Registered and predefined names were checked when they were stored.
         private bool Topic(SnClient c, int idType, int id, byte[] b, int idAt)
         {
             switch (idType)
@@ -60,7 +61,7 @@ namespace NanoBroker.MqttSn
                     topicBuffer = b;
                     topicStart = idAt;
                     topicLength = 2;
-                    return true;
+                    return TopicSyntax.IsValidName(b, idAt, 2);
                 default:
                     return false;
             }
@@ -82,7 +83,7 @@ namespace NanoBroker.MqttSn
                 return false;
             }
             // Section 6.6: an unknown topic id is answered PUBACK "rejected: invalid topic ID", whatever the QoS.
-            if (!Topic(c, flags & SnFlags.TopicIdTypeMask, topicId, b, body + 1) || !TopicSyntax.IsValidName(topicBuffer, topicStart, topicLength))
+            if (!Topic(c, flags & SnFlags.TopicIdTypeMask, topicId, b, body + 1))
             {
                 SendIdAck(c.Address, SnMessageType.PubAck, topicId, msgId, SnFlags.RejectedInvalidTopicId);
                 return true;
@@ -110,8 +111,7 @@ namespace NanoBroker.MqttSn
         private bool OnPublishQosMinusOne(byte[] b, int body, int end)
         {
             int idType = b[body] & SnFlags.TopicIdTypeMask;
-            if ((idType != SnFlags.PredefinedTopic && idType != SnFlags.ShortTopic) || !Topic(null, idType, SnHeader.ReadUInt16(b, body + 1), b, body + 1)
-                || !TopicSyntax.IsValidName(topicBuffer, topicStart, topicLength))
+            if ((idType != SnFlags.PredefinedTopic && idType != SnFlags.ShortTopic) || !Topic(null, idType, SnHeader.ReadUInt16(b, body + 1), b, body + 1))
             {
                 CountDropped();
                 return true;
@@ -252,7 +252,7 @@ namespace NanoBroker.MqttSn
             else
             {
                 topicId = SnHeader.ReadUInt16(b, body + 3);
-                if (!Topic(c, idType, topicId, b, body + 3) || !TopicSyntax.IsValidName(topicBuffer, topicStart, topicLength))
+                if (!Topic(c, idType, topicId, b, body + 3))
                 {
                     return SubscribeRefused(c, subscribe, flags, topicId, msgId, SnFlags.RejectedInvalidTopicId);
                 }
