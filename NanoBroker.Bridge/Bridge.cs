@@ -187,7 +187,15 @@ namespace NanoBroker.Bridge
             int size = ClientPackets.SizeOfConnect(upstream5, settings.CleanSession, announced, remoteClientId, username, password);
             inflightUp = 0;
             receiveMaximum = 65535;
-            ClientPackets.WriteConnect(output, Append(size), level, settings.CleanSession, settings.KeepAliveSeconds, announced, remoteClientId, username, password);
+            int at = Append(size);
+            if (at < 0)
+            {
+                // A client id, user name or password (a long token) beyond the output buffer (1.5 x max_packet_size).
+                Enter(BridgeState.AwaitingConnAck, nowMs);
+                Fail("its CONNECT (" + size + " bytes) is larger than the output buffer (" + output.Length + " bytes): raise max_packet_size");
+                return;
+            }
+            ClientPackets.WriteConnect(output, at, level, settings.CleanSession, settings.KeepAliveSeconds, announced, remoteClientId, username, password);
             Enter(BridgeState.AwaitingConnAck, nowMs);
             lastSentMs = nowMs;
         }

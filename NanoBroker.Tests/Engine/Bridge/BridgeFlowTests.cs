@@ -182,6 +182,22 @@ namespace NanoBroker.Tests.Engine.Bridge
         }
 
         [TestMethod]
+        public void AConnectLargerThanTheOutputBufferClosesTheLinkInsteadOfWritingOutsideIt()
+        {
+            TestBroker tb = new TestBroker();
+            string password = "p";
+            while (password.Length < 2 * tb.Broker.Options.MaxPacketSize)
+            {
+                password += password;
+            }
+            NanoBroker.Bridge.Bridge b = BridgeHarness.MakeWith(tb, new[] { "bridge.up.topic=t/# out 1", "bridge.up.username=u", "bridge.up.password=" + password });
+            b.Step(tb.Clock.Now);
+            b.Connected(tb.Clock.Now);
+            Assert.AreEqual((int)BridgeState.Closing, (int)b.State);
+            Assert.AreEqual(0, b.OutputCount);
+        }
+
+        [TestMethod]
         public void Mqtt5UpstreamGetsNoMoreUnacknowledgedThanItsReceiveMaximum_MQTT_4_9_0_2()
         {
             TestBroker tb = new TestBroker();
